@@ -1,0 +1,32 @@
+/**
+ * The small database interface every part of the runtime uses. Two drivers implement it with the
+ * same SQL: `pg` (Postgres, production and tests) and PGlite (the embedded default).
+ *
+ * Tenancy (ARCHITECTURE §6): every transaction runs as the role `chatbot_app` (SET LOCAL ROLE),
+ * which owns nothing and cannot bypass row-level security, with `app.tenant_id` set for the
+ * tenant it acts for. `platform()` is the only way across tenants and is for migrations,
+ * platform-admin endpoints and scheduled jobs.
+ */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** A connection inside one transaction. Parameters are always bound, never interpolated. */
+export interface Tx {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Db {
+  readonly kind: 'postgres' | 'pglite';
+  /** One transaction acting for `tenantId`: it sees and writes that tenant's rows only. */
+  tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * One transaction with no tenant: sees zero tenant rows. For global tables (users, sessions,
+   * password resets) and the one-door lookup functions (`app.tenant_for_api_key`, …).
+   */
+  anonymous<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** One transaction across tenants (owner role, `app.platform = 'on'`). Platform work only. */
+  platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+// The runtime bundles the workspace's @agent-chatbot/* packages from source (their workspace
+// `exports` point at src/), and keeps every third-party dependency external.
+export default defineConfig({
+  entry: ['src/cli.ts'],
+  format: ['esm'],
+  target: 'node22',
+  sourcemap: true,
+  clean: true,
+  noExternal: [/^@agent-chatbot\//],
+  dts: false,
+});

@@ -1,0 +1,37 @@
+import type { ProviderOptionsV1, WarningV1 } from '../../shared/v1';
+
+/** Options for one embedding call. */
+export interface EmbeddingModelV1CallOptions {
+  readonly values: string[];
+  readonly abortSignal?: AbortSignal;
+  readonly providerOptions?: ProviderOptionsV1;
+}
+
+/** The result of {@link EmbeddingModelV1.doEmbed}: one vector per input value, in order. */
+export interface EmbeddingModelV1Result {
+  readonly embeddings: number[][];
+  /** Tokens the provider reported, when it reports them. */
+  readonly usage?: { readonly tokens: number };
+  readonly warnings: WarningV1[];
+}
+
+/**
+ * A text embedding model, version 1. Core batches inputs by `maxEmbeddingsPerCall`.
+ *
+ * @example
+ * ```ts
+ * const embedder = createOpenAI({ apiKey }).embeddingModel('text-embedding-3-small');
+ * ```
+ */
+export interface EmbeddingModelV1 {
+  readonly specificationVersion: 'v1';
+  readonly provider: string;
+  readonly modelId: string;
+  /** Vector length, when known before the first call. */
+  readonly dimensions: number | undefined;
+  /** Largest batch the provider accepts in one call; `undefined` means no limit. */
+  readonly maxEmbeddingsPerCall: number | undefined;
+  /** Whether core may send several batches at once. */
+  readonly supportsParallelCalls: boolean;
+  doEmbed(options: EmbeddingModelV1CallOptions): PromiseLike<EmbeddingModelV1Result>;
+}

@@ -1,0 +1,2 @@
+export { AgentChatbotError, type AgentChatbotErrorOptions, type ErrorCategory } from './agent-chatbot-error';
+export * from './errors';

@@ -1,0 +1,55 @@
+import type { LanguageModelV1Usage } from '../../language-model/v1';
+
+/** Where the key for a model call came from: the tenant's own, or the platform's (billed). */
+export type KeySourceV1 = 'own' | 'platform';
+
+/** The maximum a call may cost, reserved before it runs (prompt tokens + max output tokens). */
+export interface UsageEstimateV1 {
+  readonly provider: string;
+  readonly modelId: string;
+  readonly inputTokens: number;
+  readonly maxOutputTokens: number;
+}
+
+/** A reservation from {@link MeterV1.authorize}; settled by {@link MeterV1.record} or released. */
+export interface MeterAuthorizationV1 {
+  readonly id: string;
+  /** Reserved amount in integer VND. */
+  readonly reservedVnd: number;
+}
+
+/** One usage fact. `record` is idempotent on `id`. */
+export interface UsageEventV1 {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly authorizationId?: string;
+  readonly kind: 'llm' | 'embedding';
+  readonly provider: string;
+  readonly modelId: string;
+  readonly keySource: KeySourceV1;
+  /** Own-key calls are recorded with `billable: false`. */
+  readonly billable: boolean;
+  readonly usage: LanguageModelV1Usage | { readonly tokens: number };
+  readonly occurredAt: Date;
+  /** Conversation and message the usage belongs to, when there is one. */
+  readonly conversationId?: string;
+  readonly messageId?: string;
+}
+
+/**
+ * Metering and budget, version 1. The engine calls `authorize` before a platform-key call — it
+ * throws {@link BudgetExceededError} when the reservation would pass the tenant's cap, so parallel
+ * replies cannot overspend — then `record` with the provider-reported usage, or `release`.
+ */
+export interface MeterV1 {
+  readonly specificationVersion: 'v1';
+  authorize(request: {
+    tenantId: string;
+    estimate: UsageEstimateV1;
+    keySource: KeySourceV1;
+    idempotencyKey: string;
+  }): Promise<MeterAuthorizationV1>;
+  record(event: UsageEventV1): Promise<void>;
+  /** Returns a reservation unused (the call failed before any usage). */
+  release(authorization: MeterAuthorizationV1): Promise<void>;
+}

@@ -1,0 +1,11 @@
+/**
+ * Publish/subscribe for realtime fan-out between api replicas, version 1. Messages are
+ * JSON-serialisable. In-memory in core, Redis in `@agent-chatbot/cache-redis`.
+ */
+export interface PubSubV1 {
+  readonly specificationVersion: 'v1';
+  publish(channel: string, message: unknown): Promise<void>;
+  /** Subscribes; resolves once the subscription is active. Returns the function that unsubscribes. */
+  subscribe(channel: string, listener: (message: unknown) => void): Promise<() => Promise<void>>;
+  disconnect?(): Promise<void>;
+}

@@ -1,0 +1,85 @@
+import type { ProviderOptionsV1, WarningV1 } from '../../shared/v1';
+
+/** Equality filters on chunk metadata; values are matched exactly (never interpolated into queries). */
+export type MetadataFilterV1 = Record<string, string | number | boolean | ReadonlyArray<string | number>>;
+
+/** A chunk the retriever found, best first. */
+export interface RetrievedChunkV1 {
+  /** Chunk id, stable across re-indexing of the same content. */
+  readonly id: string;
+  /** The document (source) the chunk came from. */
+  readonly sourceId: string;
+  readonly text: string;
+  /** Higher is better; comparable only within one result list. */
+  readonly score: number;
+  /** Document name, heading, product id, page… */
+  readonly metadata: Record<string, unknown>;
+}
+
+/** Options for {@link RetrieverV1.doRetrieve}. */
+export interface RetrieverV1RetrieveOptions {
+  /** The tenant (or knowledge base). Required: isolation by construction. */
+  readonly namespace: string;
+  readonly query: string;
+  readonly topK: number;
+  readonly filter?: MetadataFilterV1;
+  readonly abortSignal?: AbortSignal;
+  readonly providerOptions?: ProviderOptionsV1;
+}
+
+/** The result of a retrieval. `chunks` is empty when nothing passes the relevance threshold. */
+export interface RetrieverV1Result {
+  readonly chunks: RetrievedChunkV1[];
+  readonly warnings: WarningV1[];
+}
+
+/**
+ * Finds the knowledge chunks that answer a question, version 1. A query in namespace A never
+ * returns a chunk of namespace B (the testkit's retriever suite checks it).
+ */
+export interface RetrieverV1 {
+  readonly specificationVersion: 'v1';
+  /** e.g. `'hybrid'`, `'bm25'`, `'lancedb'`. */
+  readonly provider: string;
+  doRetrieve(options: RetrieverV1RetrieveOptions): PromiseLike<RetrieverV1Result>;
+}
+
+/** A record written to a vector store. Upserts are idempotent by `id`. */
+export interface VectorRecordV1 {
+  readonly id: string;
+  readonly sourceId: string;
+  readonly text: string;
+  /** Dense vector; absent when no embedding provider is configured (lexical-only stores). */
+  readonly embedding?: number[];
+  readonly metadata: Record<string, unknown>;
+}
+
+/** A hit from {@link VectorStoreV1.doQuery}. */
+export interface VectorStoreV1Hit {
+  readonly id: string;
+  readonly sourceId: string;
+  readonly score: number;
+  readonly text: string;
+  readonly metadata: Record<string, unknown>;
+}
+
+/**
+ * Stores chunk records per namespace (one table per tenant in the LanceDB implementation).
+ */
+export interface VectorStoreV1 {
+  readonly specificationVersion: 'v1';
+  readonly provider: string;
+  /** Inserts or replaces records by id; two upserts of different ids keep both. */
+  upsert(options: { namespace: string; records: VectorRecordV1[] }): Promise<void>;
+  /** Deletes every record of one source; returns how many were removed. */
+  deleteBySource(options: { namespace: string; sourceId: string }): Promise<number>;
+  /** Nearest neighbours of `embedding` in the namespace. */
+  doQuery(options: {
+    namespace: string;
+    embedding: number[];
+    topK: number;
+    filter?: MetadataFilterV1;
+  }): Promise<VectorStoreV1Hit[]>;
+  /** Drops the whole namespace (tenant deletion). */
+  dropNamespace?(options: { namespace: string }): Promise<void>;
+}
