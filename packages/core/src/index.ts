@@ -13,3 +13,6 @@ export * from './rate-limiter/v1';
 export * from './pubsub/v1';
 export * from './meter/v1';
 export * from './errors';
+export * from './infra';
+export * from './text';
+export * from './bot';
