@@ -1,0 +1,123 @@
+/**
+ * The one door (ARCHITECTURE §6): the single function that decides who a request's caller is and
+ * which tenant it may act for. Access tokens are verified and then re-checked against the database
+ * on every request (user still enabled, session family not revoked, membership and role as they
+ * are now, not as they were when the token was signed); API keys resolve through the SECURITY
+ * DEFINER function `app.tenant_for_api_key`, the runtime role's only way to find a tenant by key.
+ */
+import type { Request } from 'express';
+import { AuthenticationError } from '@agent-chatbot/core';
+import type { AppContext } from '../http/context';
+import { tenantRoles, type Caller, type TenantRole } from './caller';
+import { invalidToken, sha256Hex } from './tokens';
+
+/** Prefix of every tenant API key. */
+export const apiKeyPrefix = 'ack_';
+
+interface UserRow {
+  email: string;
+  is_platform_admin: boolean;
+  disabled: boolean;
+  session_live: boolean;
+}
+
+interface MembershipRow {
+  role: string;
+  tenant_status: string;
+}
+
+interface ApiKeyRow {
+  tenant_id: string;
+  api_key_id: string;
+  tenant_status: string;
+}
+
+/**
+ * Resolves the caller of `req`, or null when it sent no credentials. Throws 401 for credentials
+ * that are malformed, forged, expired, revoked or no longer backed by a membership.
+ */
+export async function resolveCaller(req: Request, app: AppContext): Promise<Caller | null> {
+  const header = req.get('authorization');
+  if (header === undefined || header.trim() === '') return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match?.[1]) {
+    throw new AuthenticationError(
+      'Authorization header must be "Bearer <token>"',
+      'Header Authorization phải có dạng "Bearer <token>"',
+      { code: 'invalid_authorization_header' },
+    );
+  }
+  const token = match[1];
+  return token.startsWith(apiKeyPrefix) ? resolveApiKey(token, app) : resolveAccessToken(token, app);
+}
+
+async function resolveApiKey(key: string, app: AppContext): Promise<Caller> {
+  const rows = await app.runtime.db.anonymous(async (tx) =>
+    (await tx.query<ApiKeyRow>('SELECT tenant_id, api_key_id, tenant_status FROM app.tenant_for_api_key($1)', [sha256Hex(key)]))
+      .rows,
+  );
+  const row = rows[0];
+  if (!row || row.tenant_status === 'deleted') {
+    throw new AuthenticationError('Invalid or revoked API key', 'API key không hợp lệ hoặc đã bị thu hồi', {
+      code: 'invalid_api_key',
+    });
+  }
+  return {
+    kind: 'api_key',
+    apiKeyId: row.api_key_id,
+    tenantId: row.tenant_id,
+    role: null,
+    platformAdmin: false,
+    tenantSuspended: row.tenant_status === 'suspended',
+  };
+}
+
+async function resolveAccessToken(token: string, app: AppContext): Promise<Caller> {
+  const claims = await app.tokens.verify(token);
+  const { user, membership } = await app.runtime.db.anonymous(async (tx) => {
+    const users = await tx.query<UserRow>(
+      `SELECT u.email, u.is_platform_admin, u.disabled_at IS NOT NULL AS disabled,
+              EXISTS (SELECT 1 FROM sessions s
+                      WHERE s.family_id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL) AS session_live
+       FROM users u WHERE u.id = $1`,
+      [claims.sub, claims.sid],
+    );
+    const memberships =
+      claims.tid === null
+        ? []
+        : (
+            await tx.query<MembershipRow>(
+              'SELECT role, tenant_status FROM app.user_memberships($1) WHERE tenant_id = $2',
+              [claims.sub, claims.tid],
+            )
+          ).rows;
+    return { user: users.rows[0], membership: memberships[0] };
+  });
+  if (!user || user.disabled) throw invalidToken();
+  if (!user.session_live) {
+    throw new AuthenticationError('Session was signed out or revoked', 'Phiên đăng nhập đã đăng xuất hoặc bị thu hồi', {
+      code: 'session_revoked',
+    });
+  }
+  if (claims.tid !== null && (!membership || membership.tenant_status === 'deleted')) {
+    throw new AuthenticationError('You are no longer a member of this tenant', 'Bạn không còn là thành viên của cửa hàng này', {
+      code: 'membership_revoked',
+    });
+  }
+  const role = membership && isTenantRole(membership.role) ? membership.role : null;
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    email: user.email,
+    platformAdmin: user.is_platform_admin,
+    tenantId: claims.tid,
+    role,
+    sessionFamilyId: claims.sid,
+    tokenId: claims.jti,
+    tenantSuspended: membership?.tenant_status === 'suspended',
+  };
+}
+
+function isTenantRole(value: string): value is TenantRole {
+  return (tenantRoles as readonly string[]).includes(value);
+}

@@ -1,0 +1,90 @@
+/**
+ * The runtime's HTTP application (Express 5): request ids and access logs, JSON bodies with a size
+ * limit, the API routes, `/openapi.json` and `/docs` generated from those same routes, the
+ * dashboard shell at `/`, and one error boundary that answers every failure as bilingual JSON.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { buildOpenApiDocument } from '../openapi/document';
+import { renderDocsPage } from '../openapi/docs-page';
+import { createMailer } from '../mail/mailer';
+import { createTokenService } from '../auth/tokens';
+import { defaultAppOptions, type AppContext, type AppOptions, type AppRuntime } from './context';
+import { errorHandler, notFoundHandler } from './errors';
+import { mountRoutes } from './mount-routes';
+import { requestContext } from './request-context';
+import { apiRoutes } from './routes';
+import type { Route } from './route';
+
+/** Overrides for {@link createApp} (tests shorten limits; production uses the defaults). */
+export type CreateAppOptions = Partial<AppOptions>;
+
+/** Version reported in the OpenAPI document. */
+const apiVersion = '0.1.0';
+
+/**
+ * Creates the Express app for a runtime. Listening is the caller's job (`app.listen(port)`).
+ *
+ * @example
+ * const runtime = await createRuntime(loadConfig());
+ * createApp(runtime).listen(runtime.config.port);
+ */
+export function createApp(runtime: AppRuntime, overrides: CreateAppOptions = {}): Express {
+  const options: AppOptions = { ...defaultAppOptions, ...overrides };
+  const context: AppContext = {
+    runtime,
+    options,
+    tokens: createTokenService({ secret: runtime.config.jwtSecret, accessTtlSeconds: options.accessTtlSeconds }),
+    mailer:
+      runtime.mailer ??
+      createMailer({ smtpUrl: runtime.config.smtpUrl, from: runtime.config.mailFrom, logger: runtime.logger }),
+  };
+  const routes: readonly Route[] = apiRoutes;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.use(requestContext(runtime.logger));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+  app.use(express.json({ limit: options.bodyLimit, type: ['application/json', 'application/*+json'] }));
+
+  let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
+  const document = () =>
+    (openApi ??= buildOpenApiDocument(routes, {
+      title: 'agent-chatbot runtime API',
+      version: apiVersion,
+      description: 'API của agent-chatbot (đa cửa hàng) · agent-chatbot multi-tenant runtime API',
+      serverUrl: runtime.config.publicUrl,
+    }));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document());
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(renderDocsPage(document()));
+  });
+  const shell = loadDashboardShell();
+  app.get(['/', '/index.html'], (_req, res) => {
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.type('html').send(shell);
+  });
+
+  app.use(mountRoutes(context, routes));
+  app.use(notFoundHandler);
+  app.use(errorHandler(runtime.logger));
+  return app;
+}
+
+/** Reads `public/index.html` from the source tree or next to the bundle, whichever exists. */
+function loadDashboardShell(): string {
+  const candidates = ['../../public/index.html', '../public/index.html', './public/index.html'].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
+  const found = candidates.find((p) => existsSync(p));
+  return found
+    ? readFileSync(found, 'utf8')
+    : '<!doctype html><html lang="vi"><meta charset="utf-8"><title>agent-chatbot</title><h1>agent-chatbot</h1><p><a href="/docs">Tài liệu API · API docs</a></p></html>';
+}
