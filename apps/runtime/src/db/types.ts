@@ -15,7 +15,12 @@ export interface QueryResult<R> {
 /** A connection inside one transaction. Parameters are always bound, never interpolated. */
 export interface Tx {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations, DDL). */
+  exec(sql: string): Promise<void>;
 }
+
+/** The scope a transaction runs in (what {@link Db} method opened it). */
+export type TxScope = { kind: 'tenant'; tenantId: string } | { kind: 'anonymous' } | { kind: 'platform' };
 
 export interface Db {
   readonly kind: 'postgres' | 'pglite';

@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import type { RuntimeConfig } from '../config';
+import { createPgDb, type PgDb } from './pg-db';
+import { createPgliteDb, type PgliteDb } from './pglite-db';
+
+export type { Db, QueryResult, Tx, TxScope } from './types';
+export { createPgDb, type PgDb, type PgDbOptions } from './pg-db';
+export { createPgliteDb, type PgliteDb } from './pglite-db';
+export { migrate, loadMigrations, migrationsDir, type Migration, type MigrateResult } from './migrate';
+export { assertTenantId, isUuid } from './tenant-id';
+export { NestedTransactionError } from './transaction';
+
+/** Either driver, with its handle (`pool` or `pglite`) for health checks and the job queue. */
+export type RuntimeDb = PgDb | PgliteDb;
+
+/**
+ * Opens the database the configuration names: Postgres when `DATABASE_URL` is set, else PGlite
+ * in `<dataDir>/pglite`.
+ */
+export async function createDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'dataDir'>): Promise<RuntimeDb> {
+  if (config.databaseUrl) return createPgDb(config.databaseUrl);
+  return createPgliteDb(join(config.dataDir, 'pglite'));
+}

@@ -1,0 +1,88 @@
+import pg from 'pg';
+import { activeTransaction, enterScope, guardTx, tenantScope } from './transaction';
+import type { Db, QueryResult, Tx, TxScope } from './types';
+
+/** Options for {@link createPgDb}. */
+export interface PgDbOptions {
+  /** Pool size (default 10). */
+  max?: number;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/** A {@link Db} over a `pg` pool; `pool` is exposed for health checks and pg-boss. */
+export interface PgDb extends Db {
+  readonly kind: 'postgres';
+  readonly pool: pg.Pool;
+  readonly url: string;
+}
+
+// int8 (counts, VND amounts) as JS numbers on both drivers, so callers never see strings or BigInt.
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Creates the Postgres driver. Every transaction is `BEGIN` on a pooled connection, then the scope
+ * (see `enterScope`): `SET LOCAL ROLE chatbot_app` and `app.tenant_id` for tenant work, no tenant for
+ * anonymous work, `app.platform = 'on'` (owner role) for platform work. `SET LOCAL` ends with the
+ * transaction, so nothing leaks to the next user of the pooled connection.
+ *
+ * @example const db = createPgDb(process.env.DATABASE_URL!); await db.tenant(id, (tx) => tx.query('SELECT 1'));
+ */
+export function createPgDb(url: string, options: PgDbOptions = {}): PgDb {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'agent-chatbot',
+    types,
+  });
+  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+
+  async function run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    const raw: Tx = {
+      async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+        const result = await client.query(sql, params as unknown[] | undefined);
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      },
+      async exec(sql: string): Promise<void> {
+        await client.query(sql);
+      },
+    } as Tx;
+    const { tx, close } = guardTx(raw);
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await enterScope(tx, scope);
+      const value = await activeTransaction.run({ driver: 'postgres' }, () => fn(tx));
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // A connection that cannot roll back is discarded rather than returned to the pool.
+        broken = rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      close();
+      client.release(broken);
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    pool,
+    url,
+    // async, so a bad tenant id is a rejected promise like every other failure.
+    tenant: async (tenantId, fn) => run(tenantScope(tenantId), fn),
+    anonymous: (fn) => run({ kind: 'anonymous' }, fn),
+    platform: (fn) => run({ kind: 'platform' }, fn),
+    close: () => pool.end(),
+  };
+}
