@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPglite } from '../helpers/pglite';
+import type { PgliteDb } from '../../src/db/pglite-db';
+import { startTestApp, type TestApp } from './harness';
+
+let db: PgliteDb;
+let app: TestApp;
+
+beforeAll(async () => {
+  db = await createTestPglite();
+  app = await startTestApp(db, { app: { bodyLimit: 2048 } });
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+describe('HTTP basics (PGlite)', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect((await app.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await app.call('GET', '/readyz')).body).toEqual({ status: 'ok' });
+  });
+
+  it('echoes a sane X-Request-Id and generates one otherwise', async () => {
+    const echoed = await app.call('GET', '/healthz', { headers: { 'x-request-id': 'abc-123' } });
+    expect(echoed.headers.get('x-request-id')).toBe('abc-123');
+    const generated = await app.call('GET', '/healthz', { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const line = app.logs.map((l) => JSON.parse(l)).find((l) => l.reqId === 'abc-123' && l.msg === 'request completed');
+    expect(line).toMatchObject({ req: { method: 'GET', path: '/healthz' }, res: { statusCode: 200 } });
+  });
+
+  it('answers unknown routes with a bilingual 404', async () => {
+    const res = await app.call('GET', '/v1/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: 'not_found' });
+    expect(res.body.error.message_vi).toContain('Không có đường dẫn');
+  });
+
+  it('rejects malformed JSON with 400, never 500', async () => {
+    const res = await app.call('POST', '/v1/auth/login', { rawBody: '{"email": "a@b.c", "password": ' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', message: 'Malformed JSON in request body' });
+    expect(res.body.error.message_vi).toBe('Nội dung JSON không đúng định dạng');
+  });
+
+  it('rejects schema errors with 400 naming the fields in both languages', async () => {
+    const res = await app.call('POST', '/v1/auth/login', { body: { email: 'not-an-email', password: '' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('email');
+    expect(res.body.error.message_vi).toContain('Dữ liệu không hợp lệ');
+    expect(res.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['email', 'password']);
+  });
+
+  it('rejects an oversized body with a bilingual 413', async () => {
+    const res = await app.call('POST', '/v1/auth/login', { body: { email: 'a@b.vn', password: 'x'.repeat(5000) } });
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({ code: 'payload_too_large' });
+    expect(res.body.error.message_vi).toContain('vượt quá giới hạn');
+  });
+
+  it('serves an OpenAPI document generated from the route schemas, and a docs page', async () => {
+    const doc = (await app.call('GET', '/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const login = doc.paths['/v1/auth/login'].post;
+    expect(login.requestBody.content['application/json'].schema.properties.email).toBeDefined();
+    expect(login.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
+    expect(doc.paths['/v1/me'].get.security).toEqual([{ bearerAuth: [] }]);
+    const docs = await app.call('GET', '/docs');
+    expect(docs.headers.get('content-type')).toContain('text/html');
+    expect(docs.text).toContain('/v1/auth/login');
+    expect(docs.text).not.toMatch(/<script[^>]+src=/);
+  });
+
+  it('serves the Vietnamese-first dashboard shell at /', async () => {
+    const res = await app.call('GET', '/');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('lang="vi"');
+    expect(res.text).toContain('href="/docs"');
+  });
+
+  it('answers a protected route without credentials with 401, and a bad header with 401', async () => {
+    expect((await app.call('GET', '/v1/me')).status).toBe(401);
+    const res = await app.call('GET', '/v1/me', { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('invalid_authorization_header');
+  });
+});
