@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request a fake provider server received, kept for assertions. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** What a fake route handler answers: status, JSON (or text) body and extra headers. */
+export interface FakeResponse {
+  readonly status: number;
+  readonly json?: unknown;
+  readonly text?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** A running fake server on 127.0.0.1 with a random port. */
+export interface FakeHttpServer {
+  /** `http://127.0.0.1:<port>` without a trailing slash. */
+  readonly url: string;
+  /** Every request received, oldest first. */
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+function flattenHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function write(response: ServerResponse, answer: FakeResponse): void {
+  const body = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? '');
+  response.writeHead(answer.status, {
+    'content-type': answer.json !== undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+    ...answer.headers,
+  });
+  response.end(body);
+}
+
+/**
+ * Starts a real HTTP server on 127.0.0.1:0 that records each request and answers with `handle`.
+ * Used by every fake provider so the channel packages exercise real sockets, headers and bodies.
+ */
+export async function startFakeHttpServer(
+  handle: (request: RecordedRequest) => FakeResponse | Promise<FakeResponse>,
+): Promise<FakeHttpServer> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer((incoming, response) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+      const recorded: RecordedRequest = {
+        method: incoming.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: flattenHeaders(incoming),
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(recorded);
+      Promise.resolve()
+        .then(() => handle(recorded))
+        .then(
+          (answer) => write(response, answer),
+          (error: unknown) => write(response, { status: 500, text: `fake server error: ${String(error)}` }),
+        );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** Parses a JSON request body, or returns `undefined` when it is not JSON. */
+export function parseJsonBody(request: RecordedRequest): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(request.body);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A queue of failures to inject: `failNext('rate_limit', 2)` makes the next two matching calls
+ * fail in the provider's own format.
+ */
+export class FailureQueue<K extends string> {
+  private readonly queue: K[] = [];
+  /** Queues `times` failures of `kind`. */
+  push(kind: K, times = 1): void {
+    for (let i = 0; i < times; i += 1) this.queue.push(kind);
+  }
+  /** Takes the next queued failure, if any. */
+  take(): K | undefined {
+    return this.queue.shift();
+  }
+  /** Drops every queued failure. */
+  clear(): void {
+    this.queue.length = 0;
+  }
+}
