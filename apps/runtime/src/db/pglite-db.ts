@@ -44,7 +44,9 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise
       const raw: Tx = {
         async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
           const result = await inner.query<R>(sql, params as unknown[] | undefined);
-          return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+          // Match pg's rowCount: rows returned for a statement with output, rows affected otherwise.
+          const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
+          return { rows: result.rows, rowCount };
         },
         async exec(sql: string): Promise<void> {
           await inner.exec(sql);

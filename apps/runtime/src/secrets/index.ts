@@ -1,0 +1,6 @@
+export {
+  createSecretBox, maskSecret, tenantSecretAad, connectionSecretAad, SecretDecryptionError, type SecretBox,
+} from './secret-box';
+export { createTenantSecretStore, type TenantSecretStore, type TenantSecretInfo } from './tenant-secret-store';
+export { rotateSecrets, type RotateResult } from './rotate';
+export { createLogger, scrubSecrets, SECRET_FIELDS, type CreateLoggerOptions } from './logger';
