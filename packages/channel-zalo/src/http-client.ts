@@ -28,7 +28,14 @@ export function createHttpClient(options: HttpClientOptions): { request: HttpCli
     // undici's RequestInit is structurally the WHATWG one plus `dispatcher`.
     return undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), signal, dispatcher }) as unknown as Promise<Response>;
   };
-  return { request, close: async () => dispatcher?.close() };
+  let closed = false;
+  const close = async () => {
+    // Idempotent: a channel may be disconnected by both its owner and a test teardown.
+    if (closed || !dispatcher) return;
+    closed = true;
+    await dispatcher.close();
+  };
+  return { request, close };
 }
 
 /** Reads a response body as JSON, or `undefined` when it is not JSON (gateway HTML pages). */

@@ -7,7 +7,7 @@ export type ChannelContractFailure = 'rate_limit' | 'server_error' | 'permanent'
 
 /** What `create()` returns: a channel wired to a fake provider, and a handle on that fake. */
 export interface ChannelContractSubject {
-  readonly channel: ChannelV1;
+  readonly channel: ChannelV1<unknown>;
   /** A conversation id `doSend` may deliver to on the fake provider. */
   readonly sendConversationId: string;
   /** Makes the fake provider's next send fail the given way, in its own error format. */

@@ -102,14 +102,15 @@ export function parseJsonBody(request: RecordedRequest): Record<string, unknown>
  * fail in the provider's own format.
  */
 export class FailureQueue<K extends string> {
-  private readonly queue: K[] = [];
-  /** Queues `times` failures of `kind`. */
-  push(kind: K, times = 1): void {
+  private readonly queue: Array<K | null> = [];
+  /** Queues `times` failures of `kind`, after letting `after` calls succeed. */
+  push(kind: K, times = 1, after = 0): void {
+    for (let i = 0; i < after; i += 1) this.queue.push(null);
     for (let i = 0; i < times; i += 1) this.queue.push(kind);
   }
-  /** Takes the next queued failure, if any. */
+  /** Takes the next queued failure, if any (`undefined`: answer normally). */
   take(): K | undefined {
-    return this.queue.shift();
+    return this.queue.shift() ?? undefined;
   }
   /** Drops every queued failure. */
   clear(): void {

@@ -50,7 +50,8 @@ export interface FakeZalo {
   expireAccessToken(): void;
   /** Records the user's last interaction; sends after 7 days get `-230`. */
   setLastInteraction(userId: string, at: Date): void;
-  failNext(kind: FakeZaloFailure, times?: number): void;
+  /** Fails the next `times` calls the given way, after `after` calls succeed. */
+  failNext(kind: FakeZaloFailure, times?: number, after?: number): void;
   close(): Promise<void>;
 }
 
@@ -179,7 +180,7 @@ export async function createFakeZalo(options: FakeZaloOptions): Promise<FakeZalo
       accessToken = `at_${randomId()}_unissued`;
     },
     setLastInteraction: (userId, at) => interactions.set(userId, at.getTime()),
-    failNext: (kind, times) => (kind === 'refresh_failed' ? refreshFailures.push(kind, times) : sendFailures.push(kind, times)),
+    failNext: (kind, times, after) => (kind === 'refresh_failed' ? refreshFailures.push(kind, times, after) : sendFailures.push(kind, times, after)),
     close: () => server.close(),
   };
 }

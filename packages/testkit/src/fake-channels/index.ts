@@ -9,3 +9,4 @@ export * from './webhook-signers';
 export * from './webhook-driver';
 export * from './fake-zalo';
 export * from './zalo-webhook-driver';
+export * from './fake-http-proxy';
