@@ -8,7 +8,7 @@ import type { Db } from '../db/types';
 import type { RuntimeConfig } from '../config';
 import type { Mailer } from '../mail/mailer';
 import type { TokenService } from '../auth/tokens';
-import type { TenantSecrets } from '../auth/secrets-port';
+import type { TenantSecretStore } from '../secrets/tenant-secret-store';
 
 /** The parts of the runtime the HTTP layer uses. */
 export interface AppRuntime {
@@ -16,7 +16,8 @@ export interface AppRuntime {
   readonly db: Db;
   readonly rateLimiter: RateLimiterV1;
   readonly logger: Logger;
-  readonly secrets: TenantSecrets;
+  /** Write-only tenant secrets (encrypted at rest). */
+  readonly secrets: TenantSecretStore;
   /** Optional: created from `config.smtpUrl` / `config.mailFrom` when absent. */
   readonly mailer?: Mailer;
 }

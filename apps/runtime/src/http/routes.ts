@@ -2,8 +2,19 @@
  * Every API route, in one list: mounted by `createApp` and documented in `/openapi.json`.
  */
 import { sessionRoutes } from '../auth/session-routes';
+import { adminRoutes } from './admin-routes';
+import { memberRoutes } from './member-routes';
 import type { Route } from './route';
+import { secretRoutes } from './secret-routes';
 import { systemRoutes } from './system-routes';
+import { tenantRoutes } from './tenant-routes';
 
 /** All routes of the API. */
-export const apiRoutes: readonly Route[] = [...systemRoutes, ...sessionRoutes];
+export const apiRoutes: readonly Route[] = [
+  ...systemRoutes,
+  ...sessionRoutes,
+  ...tenantRoutes,
+  ...memberRoutes,
+  ...secretRoutes,
+  ...adminRoutes,
+];

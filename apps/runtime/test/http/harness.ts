@@ -4,13 +4,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import pino from 'pino';
 import { createMemoryRateLimiter, type RateLimiterV1 } from '@agent-chatbot/core';
 import type { Db } from '../../src/db/types';
 import { createApp, type CreateAppOptions } from '../../src/http/app';
 import type { AppRuntime } from '../../src/http/context';
 import type { Mailer } from '../../src/mail/mailer';
-import type { TenantSecrets } from '../../src/auth/secrets-port';
+import { createLogger, createSecretBox, createTenantSecretStore, type TenantSecretStore } from '../../src/secrets';
+import { generateSecretKey } from '../../src/config';
 
 /** A parsed HTTP response. */
 export interface TestResponse {
@@ -44,7 +44,7 @@ export interface TestApp {
 export interface StartOptions {
   app?: CreateAppOptions;
   mailer?: Mailer;
-  secrets?: TenantSecrets;
+  secrets?: TenantSecretStore;
   rateLimiter?: RateLimiterV1;
   smtpUrl?: string;
 }
@@ -55,7 +55,8 @@ export const testJwtSecret = 'test-jwt-secret-0123456789abcdef0123456789abcdef';
 /** Starts the app over `db`. */
 export async function startTestApp(db: Db, options: StartOptions = {}): Promise<TestApp> {
   const logs: string[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
+  // The runtime's real logger (with its redaction), writing into `logs`.
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
   const runtime: AppRuntime = {
     config: {
       jwtSecret: testJwtSecret,
@@ -66,7 +67,7 @@ export async function startTestApp(db: Db, options: StartOptions = {}): Promise<
     db,
     logger,
     rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
-    secrets: options.secrets ?? unusableSecrets,
+    secrets: options.secrets ?? createTenantSecretStore(createSecretBox([generateSecretKey()])),
     ...(options.mailer ? { mailer: options.mailer } : {}),
   };
   const app = createApp(runtime, options.app);
@@ -101,9 +102,3 @@ export async function startTestApp(db: Db, options: StartOptions = {}): Promise<
       }),
   };
 }
-
-const unusableSecrets: TenantSecrets = {
-  encrypt() {
-    throw new Error('no secrets module in this test');
-  },
-};
