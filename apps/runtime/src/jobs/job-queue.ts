@@ -1,0 +1,230 @@
+import { ForbiddenError, ValidationError } from '@agent-chatbot/core';
+import { fromPglite, PgBoss, type Db as BossDb, type JobWithMetadata } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { RuntimeDb } from '../db/index';
+import { assertTenantId } from '../db/tenant-id';
+import type { Tx } from '../db/types';
+import type { DeadLetter, EnqueueOptions, JobEnvelope, JobHandler, QueueOptions } from './types';
+
+/** The runtime's job queue: pg-boss on Postgres and on PGlite. */
+export interface JobQueue {
+  /** Declares a queue this process enqueues into without handling it (API-only processes). */
+  define(name: string, options?: QueueOptions): void;
+  /** Declares a queue and its handler; the handler runs when `start({ work: true })`. */
+  register<P>(name: string, handler: JobHandler<P>, options?: QueueOptions): void;
+  /**
+   * Enqueues inside the caller's transaction: if it rolls back, the job never existed. The tenant
+   * is read from the transaction itself (`app.current_tenant()`), never trusted from the caller.
+   * Returns the job id, or null when `singletonKey` deduplicated it.
+   */
+  enqueue<P>(tx: Tx, name: string, payload: P, options?: EnqueueOptions): Promise<string | null>;
+  /** Runs `name` on a cron schedule (5-field cron, default time zone UTC). Call after start(). */
+  schedule<P>(name: string, cron: string, payload?: P, options?: { tenantId?: string; tz?: string }): Promise<void>;
+  unschedule(name: string): Promise<void>;
+  /** Installs pg-boss's schema, creates the declared queues and (with `work`) starts the handlers. */
+  start(options?: { work?: boolean }): Promise<void>;
+  /** Graceful: waits up to `timeoutMs` (default 30 s) for in-flight jobs to finish. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+  /** Jobs that ran out of retries, newest first. */
+  deadLetters(options?: { name?: string; tenantId?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Puts a dead job back in the queue. */
+  retryDead(name: string, id: string): Promise<void>;
+  readonly started: boolean;
+  readonly boss: PgBoss;
+}
+
+const NAME = /^[a-z][a-z0-9_.-]{0,62}$/;
+
+/** Options for {@link createJobQueue}. */
+export interface CreateJobQueueOptions {
+  logger?: Logger;
+  /** pg-boss schema (default `pgboss`). */
+  schema?: string;
+  /** Cron schedules run only when true (default true). */
+  schedule?: boolean;
+}
+
+/**
+ * Creates the job queue over the runtime's database. On Postgres pg-boss keeps its own small pool;
+ * on PGlite it goes through the same single connection (its adapter's queries wait for the
+ * transaction lock, so they never run inside someone else's transaction).
+ *
+ * @example const jobs = createJobQueue(db); jobs.register('mail.send', async ({ payload }) => …);
+ *          await jobs.start({ work: true }); await db.tenant(id, (tx) => jobs.enqueue(tx, 'mail.send', {…}));
+ */
+export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {}): JobQueue {
+  const schema = options.schema ?? 'pgboss';
+  const boss =
+    db.kind === 'pglite'
+      ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', schema, schedule: options.schedule ?? true })
+      : new PgBoss({ connectionString: db.url, max: 4, application_name: 'agent-chatbot-jobs', schema, schedule: options.schedule ?? true });
+  boss.on('error', (error) => options.logger?.error({ err: error }, 'job queue error'));
+
+  const queues = new Map<string, QueueOptions>();
+  const handlers = new Map<string, JobHandler<unknown>>();
+  let started = false;
+  let working = false;
+
+  const declare = (name: string, queueOptions: QueueOptions = {}) => {
+    if (!NAME.test(name)) throw new ValidationError(`Invalid job name "${name}"`, `Tên job không hợp lệ "${name}"`);
+    if (started) throw new Error(`Queue "${name}" must be declared before jobs.start()`);
+    queues.set(name, queueOptions);
+  };
+
+  async function runHandler(name: string, job: JobWithMetadata<JobEnvelope>): Promise<void> {
+    const handler = handlers.get(name)!;
+    const envelope = job.data;
+    const attempt = job.retryCount + 1;
+    try {
+      await handler({ payload: envelope.payload, tenantId: envelope.tenantId, attempt, jobId: job.id, name, signal: job.signal });
+    } catch (error) {
+      const last = attempt > job.retryLimit;
+      options.logger?.warn({ err: error, job: name, jobId: job.id, attempt, dead: last }, last ? 'job dead' : 'job failed, will retry');
+      throw error;
+    }
+  }
+
+  return {
+    boss,
+    get started() {
+      return started;
+    },
+    define: declare,
+    register(name, handler, queueOptions) {
+      declare(name, queueOptions);
+      handlers.set(name, handler as JobHandler<unknown>);
+    },
+    async enqueue<P>(tx: Tx, name: string, payload: P, enqueueOptions: EnqueueOptions = {}) {
+      if (!started) throw new Error('jobs.start() has not run: the queue schema may not exist yet');
+      if (!queues.has(name)) {
+        throw new Error(`Queue "${name}" was not declared (jobs.define or jobs.register) before jobs.start()`);
+      }
+      const { rows } = await tx.query<{ role: string; tenant: string | null }>(
+        'SELECT current_user::text AS role, app.current_tenant()::text AS tenant',
+      );
+      const scope = rows[0]!;
+      let tenantId = scope.tenant;
+      if (enqueueOptions.tenantId !== undefined) {
+        const wanted = assertTenantId(enqueueOptions.tenantId);
+        if (scope.role === 'chatbot_app' && wanted !== tenantId) {
+          throw new ForbiddenError('A job cannot be enqueued for another tenant', 'Không thể tạo job cho tenant khác');
+        }
+        tenantId = wanted;
+      }
+      const envelope: JobEnvelope<P> = { tenantId, payload };
+      const txDb: BossDb = {
+        executeSql: async (text: string, values?: unknown[]) => tx.query(text, values ?? []),
+      };
+      // pg-boss validates present keys, so absent options are left out rather than set to undefined.
+      const sendOptions = Object.fromEntries(
+        Object.entries({
+          db: txDb,
+          retryLimit: enqueueOptions.retryLimit,
+          retryDelay: enqueueOptions.retryDelaySeconds,
+          retryBackoff: enqueueOptions.retryBackoff,
+          startAfter: enqueueOptions.startAfter,
+          singletonKey: enqueueOptions.singletonKey,
+          priority: enqueueOptions.priority,
+        }).filter(([, v]) => v !== undefined),
+      ) as { db: BossDb };
+      // The queue tables are the platform's, not a tenant's: the runtime role has no grant on them.
+      // Step out of chatbot_app for pg-boss's one INSERT, then back in, inside the same transaction.
+      const stepOut = scope.role === 'chatbot_app';
+      if (stepOut) await tx.query('RESET ROLE');
+      try {
+        return await boss.send(name, envelope as object, sendOptions);
+      } finally {
+        if (stepOut) await tx.query('SET LOCAL ROLE chatbot_app');
+      }
+    },
+    async schedule(name, cron, payload, scheduleOptions = {}) {
+      if (!queues.has(name)) throw new Error(`Queue "${name}" was not declared before jobs.start()`);
+      const tenantId = scheduleOptions.tenantId === undefined ? null : assertTenantId(scheduleOptions.tenantId);
+      await boss.schedule(name, cron, { tenantId, payload: payload ?? null }, { tz: scheduleOptions.tz ?? 'UTC' });
+    },
+    async unschedule(name) {
+      await boss.unschedule(name);
+    },
+    async start(startOptions = {}) {
+      if (!started) {
+        await boss.start();
+        for (const [name, q] of queues) {
+          const backoff = q.retryBackoff ?? true;
+          const settings = {
+            retryLimit: q.retryLimit ?? 5,
+            retryDelay: q.retryDelaySeconds ?? 5,
+            retryBackoff: backoff,
+            // pg-boss accepts a cap only with backoff on.
+            ...(backoff ? { retryDelayMax: q.retryDelayMaxSeconds ?? 3600 } : {}),
+            expireInSeconds: q.expireInSeconds ?? 900,
+          };
+          if (await boss.getQueue(name)) {
+            const { retryDelayMax: _max, ...updatable } = settings;
+            await boss.updateQueue(name, updatable);
+          } else await boss.createQueue(name, settings);
+        }
+        started = true;
+      }
+      if (startOptions.work && !working) {
+        working = true;
+        for (const [name] of handlers) {
+          const q = queues.get(name) ?? {};
+          await boss.work(
+            name,
+            {
+              includeMetadata: true,
+              batchSize: 1,
+              localConcurrency: q.concurrency ?? 2,
+              pollingIntervalSeconds: Math.max(0.5, q.pollingIntervalSeconds ?? 2),
+            },
+            async (jobs) => {
+              const job = jobs[0] as JobWithMetadata<JobEnvelope> | undefined;
+              if (job) await runHandler(name, job);
+            },
+          );
+        }
+      }
+    },
+    async stop(stopOptions = {}) {
+      if (!started) return;
+      await boss.stop({ graceful: true, close: true, timeout: stopOptions.timeoutMs ?? 30_000 });
+      started = false;
+      working = false;
+    },
+    async deadLetters(query = {}) {
+      const tenantId = query.tenantId === undefined ? null : assertTenantId(query.tenantId);
+      const rows = await db.platform(
+        async (tx) =>
+          (
+            await tx.query<{
+              id: string;
+              name: string;
+              data: JobEnvelope | null;
+              output: unknown;
+              retry_count: number;
+              created_on: Date;
+              completed_on: Date | null;
+            }>(
+              `SELECT id, name, data, output, retry_count, created_on, completed_on FROM ${schema}.job
+               WHERE state = 'failed' AND ($1::text IS NULL OR name = $1) AND ($2::text IS NULL OR data->>'tenantId' = $2)
+               ORDER BY completed_on DESC NULLS LAST LIMIT $3`,
+              [query.name ?? null, tenantId, Math.min(Math.max(query.limit ?? 100, 1), 1000)],
+            )
+          ).rows,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        tenantId: r.data?.tenantId ?? null,
+        payload: r.data?.payload,
+        error: r.output,
+        attempts: r.retry_count + 1,
+        createdAt: r.created_on,
+        failedAt: r.completed_on,
+      }));
+    },
+    async retryDead(name, id) {
+      await boss.retry(name, id);
+    },
+  };
+}
