@@ -1,1 +1,11 @@
-export {};
+/**
+ * `@agent-chatbot/channel-telegram`: Telegram Bot API channel.
+ * @packageDocumentation
+ */
+export { createTelegramChannel, TELEGRAM_MAX_TEXT_LENGTH, type TelegramChannel, type TelegramChannelOptions, type TelegramProviderOptions } from './create-telegram-channel';
+export { generateTelegramSecretToken, setTelegramWebhook, TELEGRAM_ALLOWED_UPDATES } from './set-telegram-webhook';
+export { callTelegram, telegramFailure, type TelegramEnvelope } from './telegram-api';
+export { encodeTelegramConversationId, decodeTelegramConversationId } from './telegram-conversation-id';
+export { normaliseTelegramUpdate, telegramUpdateSchema, type TelegramUpdate } from './telegram-update-events';
+export { splitText } from './split-text';
+export type { HttpClientOptions } from './http-client';

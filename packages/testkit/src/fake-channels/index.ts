@@ -10,3 +10,5 @@ export * from './webhook-driver';
 export * from './fake-zalo';
 export * from './zalo-webhook-driver';
 export * from './fake-http-proxy';
+export * from './fake-telegram';
+export * from './telegram-webhook-driver';
