@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   AgentChatbotError,
+  ConflictError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitError,
@@ -27,6 +28,10 @@ function asBodyParserError(error: unknown): BodyParserError | undefined {
 /** Maps anything thrown to a typed error; `undefined` means "unexpected" (500). */
 export function toTypedError(error: unknown): AgentChatbotError | undefined {
   if (AgentChatbotError.isInstance(error)) return error;
+  // A unique key lost a race (two sign-ups with one e-mail): a conflict, not a crash.
+  if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505') {
+    return new ConflictError('This already exists', 'Dữ liệu này đã tồn tại', { code: 'already_exists' });
+  }
   const parser = asBodyParserError(error);
   switch (parser?.type) {
     case 'entity.too.large':

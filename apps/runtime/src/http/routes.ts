@@ -1,6 +1,8 @@
 /**
  * Every API route, in one list: mounted by `createApp` and documented in `/openapi.json`.
  */
+import { invitationRoutes } from '../auth/invitation-routes';
+import { passwordRoutes } from '../auth/password-routes';
 import { sessionRoutes } from '../auth/session-routes';
 import { adminRoutes } from './admin-routes';
 import { memberRoutes } from './member-routes';
@@ -13,6 +15,8 @@ import { tenantRoutes } from './tenant-routes';
 export const apiRoutes: readonly Route[] = [
   ...systemRoutes,
   ...sessionRoutes,
+  ...passwordRoutes,
+  ...invitationRoutes,
   ...tenantRoutes,
   ...memberRoutes,
   ...secretRoutes,
