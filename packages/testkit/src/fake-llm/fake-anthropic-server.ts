@@ -84,7 +84,10 @@ const anthropicDialect: FakeDialect = {
   provider: 'anthropic',
   baseURLSuffix: '',
   requiresKey: true,
-  checkAuth: (headers, apiKey) => headers['x-api-key'] === apiKey && typeof headers['anthropic-version'] === 'string',
+  // Classic clients send `x-api-key`; @anthropic-ai/sdk 1.x sends the key as `Authorization: Bearer`.
+  checkAuth: (headers, apiKey) =>
+    (headers['x-api-key'] === apiKey || headers.authorization === `Bearer ${apiKey}`) &&
+    typeof headers['anthropic-version'] === 'string',
   errorBody: (status, message) => ({ type: 'error', error: { type: errorType(status), message } }),
   routes: [
     {
@@ -121,7 +124,8 @@ const anthropicDialect: FakeDialect = {
 /**
  * Starts a fake Anthropic server (`POST /v1/messages` with streaming events `message_start`,
  * `content_block_delta`, `message_delta` (usage), `message_stop`; `GET /v1/models`) that checks
- * `x-api-key`. Pass `server.baseURL` and `server.apiKey` to `@anthropic-ai/sdk`.
+ * the key (`x-api-key` or `Authorization: Bearer`) and the `anthropic-version` header. Pass
+ * `server.baseURL` and `server.apiKey` to `@anthropic-ai/sdk`.
  *
  * @example
  * ```ts

@@ -202,6 +202,8 @@ export async function startFakeLlmServer(dialect: FakeDialect, options: FakeLlmS
     if (disconnect) record.outcome = 'disconnected';
     try {
       await route.handle({ request, response, body: bodyRecord, record, state, disconnectAfterFirstChunk: disconnect });
+      // A handler that returned without ending the answer saw the client go away mid-stream.
+      if (!response.writableEnded && record.outcome === 'ok') record.outcome = 'client-closed';
     } catch (error) {
       fail(500, 'failed', error instanceof Error ? error.message : 'Fake server error');
     }

@@ -58,8 +58,11 @@ export interface FakeLlmRequestRecord {
   /** For embedding requests: the input texts. */
   readonly inputs?: readonly string[];
   readonly stream?: boolean;
-  /** How the fake answered: `ok`, an injected failure, or a rejected request (`unauthorized`, `bad-request`). */
-  outcome: 'ok' | 'failed' | 'hung' | 'disconnected' | 'unauthorized' | 'bad-request' | 'not-found';
+  /**
+   * How the fake answered: `ok`, an injected failure, a rejected request (`unauthorized`,
+   * `bad-request`), or `client-closed` when the client went away before the answer ended.
+   */
+  outcome: 'ok' | 'failed' | 'hung' | 'disconnected' | 'unauthorized' | 'bad-request' | 'not-found' | 'client-closed';
   /** HTTP status sent (absent for hangs and disconnects). */
   status?: number;
   /** Usage the fake reported in its answer. */
