@@ -1,0 +1,87 @@
+import {
+  expandAbbreviations,
+  expandSynonyms,
+  foldDiacritics,
+  normalizeVietnamese,
+  syllableBigrams,
+  tokenizeSyllables,
+  VIETNAMESE_ABBREVIATIONS as BUILTIN_ABBREVIATIONS,
+} from '@agent-chatbot/core';
+import { isStopword } from './stopwords';
+
+/** Terms of one text for the two BM25 fields: accented and accent-folded (unigrams + bigrams). */
+export interface AnalyzedText {
+  readonly accented: string[];
+  readonly folded: string[];
+}
+
+/** Options for {@link analyzeQuery}. */
+export interface QueryAnalysisOptions {
+  /** Tenant-specific abbreviations, merged over the built-in table. */
+  readonly abbreviations?: Readonly<Record<string, string>>;
+  /** Add synonym-group members ("ship" → "giao hàng") to the query (default true). */
+  readonly synonyms?: boolean;
+}
+
+function fieldTerms(tokens: readonly string[]): string[] {
+  return [...tokens, ...syllableBigrams(tokens)];
+}
+
+/** Accented syllable tokens of a document, normalised (NFC, one tone placement, lower case). */
+export function documentTokens(text: string): string[] {
+  return tokenizeSyllables(text);
+}
+
+/** Terms of a document for both fields. Bigrams contain `_`, which tokens never do. */
+export function analyzeDocumentTokens(tokens: readonly string[]): AnalyzedText {
+  const folded = tokens.map((token) => foldDiacritics(token));
+  return { accented: fieldTerms(tokens), folded: fieldTerms(folded) };
+}
+
+/** A query split into syllables, before it becomes BM25 terms. */
+export interface QueryTokens {
+  /** Normalised syllables with abbreviations expanded. */
+  readonly tokens: string[];
+  /** True when the person typed no diacritics at all (restoration may help the accented field). */
+  readonly unaccented: boolean;
+}
+
+/** Normalises a query, expands chat abbreviations and says whether it was typed without accents. */
+export function tokenizeQuery(query: string, options: QueryAnalysisOptions = {}): QueryTokens {
+  const raw = tokenizeSyllables(normalizeVietnamese(query), { normalize: false });
+  const unaccented = raw.every((token) => foldDiacritics(token) === token);
+  const table = options.abbreviations ? { ...BUILTIN_ABBREVIATIONS, ...options.abbreviations } : BUILTIN_ABBREVIATIONS;
+  return { tokens: expandAbbreviations(raw, table), unaccented };
+}
+
+/**
+ * Terms of a query for both fields: question filler ("cho em hỏi", "ạ") is dropped from unigrams
+ * (bigrams still span it, so phrases keep their order) and synonyms are added. `accentedTokens`
+ * replaces the tokens for the accented field (diacritics restored for an unaccented question).
+ */
+export function queryTerms(
+  query: QueryTokens,
+  options: QueryAnalysisOptions = {},
+  accentedTokens: readonly string[] = query.tokens,
+): AnalyzedText {
+  const { tokens, unaccented } = query;
+  const extra = options.synonyms === false ? [] : expandSynonyms(tokens);
+  const keep = tokens.map((token) => !isStopword(token));
+  const anyKept = keep.some(Boolean);
+  const unigrams = (list: readonly string[]): string[] =>
+    anyKept ? list.filter((_, i) => keep[i] !== false) : [...list];
+  const folded = tokens.map((token) => foldDiacritics(token));
+  return {
+    accented: [...unigrams(accentedTokens), ...syllableBigrams(accentedTokens), ...extra],
+    folded: [
+      ...unigrams(folded),
+      ...syllableBigrams(folded),
+      ...extra.map((token) => foldDiacritics(token)),
+    ],
+  };
+}
+
+/** {@link tokenizeQuery} then {@link queryTerms}, without diacritic restoration. */
+export function analyzeQuery(query: string, options: QueryAnalysisOptions = {}): AnalyzedText {
+  return queryTerms(tokenizeQuery(query, options), options);
+}

@@ -1,0 +1,274 @@
+import { foldDiacritics } from '@agent-chatbot/core';
+
+/**
+ * An in-memory BM25 inverted index with two fields (accented and accent-folded terms), real IDF
+ * per field, compact typed-array postings and a score accumulator sized to the collection.
+ */
+
+/** BM25 parameters. `k1` saturates term frequency, `b` normalises by document length. */
+export interface Bm25Params {
+  readonly k1: number;
+  readonly b: number;
+  /** Weight of the accented field's score (accents disambiguate: "bán" ≠ "bàn"). */
+  readonly accentedWeight: number;
+  /** Weight of the folded field's score (matches questions typed without diacritics). */
+  readonly foldedWeight: number;
+  /** Weight of bigram terms relative to unigrams (bigrams stand in for words). */
+  readonly bigramWeight: number;
+  /** A query term repeated n times weighs n^queryTfExponent (long questions repeat words). */
+  readonly queryTfExponent: number;
+}
+
+/** Defaults tuned on the ViCoV19QA training questions (see packages/rag/README.md). */
+export const DEFAULT_BM25_PARAMS: Bm25Params = {
+  k1: 0.9,
+  b: 0.9,
+  accentedWeight: 1,
+  foldedWeight: 0.5,
+  bigramWeight: 0.5,
+  queryTfExponent: 0.5,
+};
+
+/** One document to index: its position in the collection and its terms per field. */
+export interface Bm25Document {
+  readonly accented: readonly string[];
+  readonly folded: readonly string[];
+}
+
+/** A scored document position. */
+export interface Bm25Hit {
+  readonly doc: number;
+  readonly score: number;
+}
+
+interface Postings {
+  readonly docs: Int32Array;
+  readonly tfs: Uint16Array;
+}
+
+class Field {
+  readonly postings = new Map<string, Postings>();
+  readonly lengths: Float32Array;
+  readonly averageLength: number;
+
+  constructor(docs: ReadonlyArray<readonly string[]>) {
+    const building = new Map<string, { docs: number[]; tfs: number[] }>();
+    this.lengths = new Float32Array(docs.length);
+    let total = 0;
+    docs.forEach((terms, doc) => {
+      this.lengths[doc] = terms.length;
+      total += terms.length;
+      const counts = new Map<string, number>();
+      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+      for (const [term, tf] of counts) {
+        let list = building.get(term);
+        if (!list) building.set(term, (list = { docs: [], tfs: [] }));
+        list.docs.push(doc);
+        list.tfs.push(Math.min(tf, 65_535));
+      }
+    });
+    this.averageLength = docs.length > 0 ? total / docs.length : 0;
+    for (const [term, list] of building) {
+      this.postings.set(term, { docs: Int32Array.from(list.docs), tfs: Uint16Array.from(list.tfs) });
+    }
+  }
+}
+
+/** A read-only BM25 index over a fixed collection; rebuild it when the collection changes. */
+export class Bm25Index {
+  readonly size: number;
+  private readonly accented: Field;
+  private readonly folded: Field;
+  private readonly scores: Float32Array;
+  private readonly params: Bm25Params;
+
+  constructor(docs: readonly Bm25Document[], params: Partial<Bm25Params> = {}) {
+    this.params = { ...DEFAULT_BM25_PARAMS, ...params };
+    this.size = docs.length;
+    this.accented = new Field(docs.map((doc) => doc.accented));
+    this.folded = new Field(docs.map((doc) => doc.folded));
+    this.scores = new Float32Array(docs.length);
+  }
+
+  /**
+   * Guesses the diacritics of a query typed without them, from this collection's own vocabulary:
+   * a Viterbi pass over each syllable's accented variants scored by how often variants and
+   * adjacent pairs occur here ("bao hanh" → "bảo hành" in a shop whose policy says so).
+   */
+  restoreDiacritics(foldedTokens: readonly string[]): string[] {
+    const variants = this.variantsByFolded();
+    const df = (term: string): number => this.accented.postings.get(term)?.docs.length ?? 0;
+    type State = { token: string; score: number; path: string[] };
+    let states: State[] = [{ token: '', score: 0, path: [] }];
+    for (const folded of foldedTokens) {
+      const candidates = variants.get(folded) ?? [folded];
+      const next: State[] = [];
+      for (const candidate of candidates) {
+        const unigram = Math.log(df(candidate) + 1);
+        let best: State | undefined;
+        for (const state of states) {
+          const pair = state.token === '' ? 0 : Math.log(df(`${state.token}_${candidate}`) + 0.01);
+          const score = state.score + pair + 0.3 * unigram;
+          if (!best || score > best.score) best = { token: candidate, score, path: [...state.path, candidate] };
+        }
+        if (best) next.push(best);
+      }
+      states = next;
+    }
+    return states.reduce((a, b) => (b.score > a.score ? b : a)).path;
+  }
+
+  private variants: Map<string, string[]> | undefined;
+
+  /** Accented unigrams grouped by their folded form, most frequent first (at most 6). */
+  private variantsByFolded(): Map<string, string[]> {
+    if (this.variants) return this.variants;
+    const groups = new Map<string, Array<[string, number]>>();
+    for (const [term, postings] of this.accented.postings) {
+      if (term.includes('_')) continue;
+      const key = foldDiacritics(term);
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push([term, postings.docs.length]);
+    }
+    this.variants = new Map(
+      [...groups].map(([key, list]) => [key, list.sort((a, b) => b[1] - a[1]).slice(0, 6).map(([term]) => term)]),
+    );
+    return this.variants;
+  }
+
+  /** Number of distinct terms (both fields), for diagnostics. */
+  get termCount(): number {
+    return this.accented.postings.size + this.folded.postings.size;
+  }
+
+  /** Document frequency of a term in a field, for tests and diagnostics. */
+  documentFrequency(field: 'accented' | 'folded', term: string): number {
+    return (field === 'accented' ? this.accented : this.folded).postings.get(term)?.docs.length ?? 0;
+  }
+
+  /**
+   * The best `limit` documents for the query terms, highest score first. `accept` (optional)
+   * rejects documents that are not live or do not match a metadata filter.
+   */
+  search(
+    query: { readonly accented: readonly string[]; readonly folded: readonly string[] },
+    limit: number,
+    accept?: (doc: number) => boolean,
+  ): Bm25Hit[] {
+    const exponent = this.params.queryTfExponent;
+    return this.searchWeighted(
+      { accented: countTerms(query.accented, exponent), folded: countTerms(query.folded, exponent) },
+      limit,
+      accept,
+    );
+  }
+
+  /** Like {@link Bm25Index.search} with an explicit weight per query term (query expansion). */
+  searchWeighted(
+    query: { readonly accented: ReadonlyMap<string, number>; readonly folded: ReadonlyMap<string, number> },
+    limit: number,
+    accept?: (doc: number) => boolean,
+  ): Bm25Hit[] {
+    if (this.size === 0 || limit <= 0) return [];
+    const touched: number[] = [];
+    const scores = this.scores;
+    this.accumulate(this.accented, query.accented, this.params.accentedWeight, touched);
+    this.accumulate(this.folded, query.folded, this.params.foldedWeight, touched);
+    const heap = new TopK(limit);
+    for (const doc of touched) {
+      const score = scores[doc]!;
+      scores[doc] = 0; // reset the shared accumulator for the next query
+      if (score > 0 && (accept === undefined || accept(doc))) heap.push(doc, score);
+    }
+    return heap.sorted();
+  }
+
+  /** Inverse document frequency of a term in a field (0 when absent). */
+  idf(field: 'accented' | 'folded', term: string): number {
+    const df = this.documentFrequency(field, term);
+    return df === 0 ? 0 : Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  private accumulate(field: Field, counts: ReadonlyMap<string, number>, weight: number, touched: number[]): void {
+    if (weight === 0 || counts.size === 0) return;
+    const { k1, b, bigramWeight } = this.params;
+    const n = this.size;
+    const scores = this.scores;
+    const lengths = field.lengths;
+    const norm = field.averageLength > 0 ? b / field.averageLength : 0;
+    for (const [term, queryTf] of counts) {
+      const postings = field.postings.get(term);
+      if (!postings) continue;
+      const df = postings.docs.length;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const termWeight = weight * idf * queryTf * (term.includes('_') ? bigramWeight : 1);
+      const { docs, tfs } = postings;
+      for (let i = 0; i < docs.length; i += 1) {
+        const doc = docs[i]!;
+        const tf = tfs[i]!;
+        const denominator = tf + k1 * (1 - b + norm * lengths[doc]!);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += (termWeight * tf * (k1 + 1)) / denominator;
+      }
+    }
+  }
+}
+
+function countTerms(terms: readonly string[], exponent: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  if (exponent !== 1) for (const [term, count] of counts) counts.set(term, count ** exponent);
+  return counts;
+}
+
+/** A bounded min-heap keeping the `k` highest scores. */
+class TopK {
+  private readonly docs: number[] = [];
+  private readonly scores: number[] = [];
+  constructor(private readonly k: number) {}
+
+  push(doc: number, score: number): void {
+    if (this.docs.length < this.k) {
+      this.docs.push(doc);
+      this.scores.push(score);
+      this.up(this.docs.length - 1);
+    } else if (score > this.scores[0]!) {
+      this.docs[0] = doc;
+      this.scores[0] = score;
+      this.down(0);
+    }
+  }
+
+  sorted(): Bm25Hit[] {
+    return this.docs.map((doc, i) => ({ doc, score: this.scores[i]! })).sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  private swap(i: number, j: number): void {
+    [this.docs[i], this.docs[j]] = [this.docs[j]!, this.docs[i]!];
+    [this.scores[i], this.scores[j]] = [this.scores[j]!, this.scores[i]!];
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.scores[parent]! <= this.scores[i]!) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    const n = this.docs.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && this.scores[l]! < this.scores[m]!) m = l;
+      if (r < n && this.scores[r]! < this.scores[m]!) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+}
