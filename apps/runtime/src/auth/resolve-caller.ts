@@ -3,16 +3,14 @@
  * which tenant it may act for. Access tokens are verified and then re-checked against the database
  * on every request (user still enabled, session family not revoked, membership and role as they
  * are now, not as they were when the token was signed); API keys resolve through the SECURITY
- * DEFINER function `app.tenant_for_api_key`, the runtime role's only way to find a tenant by key.
+ * DEFINER function `app.tenant_for_api_key` (via the API-key service), the runtime role's only way to find a tenant by key.
  */
 import type { Request } from 'express';
 import { AuthenticationError } from '@agent-chatbot/core';
 import type { AppContext } from '../http/context';
 import { tenantRoles, type Caller, type TenantRole } from './caller';
-import { invalidToken, sha256Hex } from './tokens';
-
-/** Prefix of every tenant API key. */
-export const apiKeyPrefix = 'ack_';
+import { API_KEY_PREFIX, resolveApiKey as findApiKey } from '../tenants/api-key-service';
+import { invalidToken } from './tokens';
 
 interface UserRow {
   email: string;
@@ -23,12 +21,6 @@ interface UserRow {
 
 interface MembershipRow {
   role: string;
-  tenant_status: string;
-}
-
-interface ApiKeyRow {
-  tenant_id: string;
-  api_key_id: string;
   tenant_status: string;
 }
 
@@ -48,27 +40,23 @@ export async function resolveCaller(req: Request, app: AppContext): Promise<Call
     );
   }
   const token = match[1];
-  return token.startsWith(apiKeyPrefix) ? resolveApiKey(token, app) : resolveAccessToken(token, app);
+  return token.startsWith(API_KEY_PREFIX) ? resolveApiKey(token, app) : resolveAccessToken(token, app);
 }
 
 async function resolveApiKey(key: string, app: AppContext): Promise<Caller> {
-  const rows = await app.runtime.db.anonymous(async (tx) =>
-    (await tx.query<ApiKeyRow>('SELECT tenant_id, api_key_id, tenant_status FROM app.tenant_for_api_key($1)', [sha256Hex(key)]))
-      .rows,
-  );
-  const row = rows[0];
-  if (!row || row.tenant_status === 'deleted') {
+  const row = await findApiKey(app.runtime.db, key);
+  if (!row || row.tenantStatus === 'deleted') {
     throw new AuthenticationError('Invalid or revoked API key', 'API key không hợp lệ hoặc đã bị thu hồi', {
       code: 'invalid_api_key',
     });
   }
   return {
     kind: 'api_key',
-    apiKeyId: row.api_key_id,
-    tenantId: row.tenant_id,
+    apiKeyId: row.apiKeyId,
+    tenantId: row.tenantId,
     role: null,
     platformAdmin: false,
-    tenantSuspended: row.tenant_status === 'suspended',
+    tenantSuspended: row.tenantStatus === 'suspended',
   };
 }
 

@@ -1,26 +1,27 @@
 /**
  * Platform-admin console: `GET /v1/admin/tenants`, `POST /v1/admin/tenants/:id/suspend|resume`.
- * The only HTTP routes that work across tenants (`db.platform`), and only for platform admins.
+ * The only HTTP routes that work across tenants (the tenant service uses `db.platform`), and only
+ * for platform admins.
  */
 import { z } from 'zod';
-import { NotFoundError } from '@agent-chatbot/core';
 import { uuidSchema } from '../auth/schemas';
-import { recordAudit } from './audit';
+import { listTenants, setTenantStatus, type TenantSummary } from '../tenants';
 import { defineRoute, type Route } from './route';
-import { tenantJson, tenantSchema } from './tenant-routes';
 
-const adminTenantSchema = tenantSchema.extend({ member_count: z.number() });
+const tenantSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  plan: z.string(),
+  status: z.enum(['active', 'suspended', 'deleted']),
+  created_at: z.string(),
+});
 
-interface AdminTenantRow {
-  id: string;
-  name: string;
-  slug: string;
-  plan: string;
-  status: string;
-  settings: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
-  member_count: string | number;
+const listItemSchema = tenantSummarySchema.extend({ member_count: z.number() });
+
+/** Serialises a tenant summary for the API. */
+export function tenantSummaryJson(t: TenantSummary): z.infer<typeof tenantSummarySchema> {
+  return { id: t.id, name: t.name, slug: t.slug, plan: t.plan, status: t.status, created_at: new Date(t.createdAt).toISOString() };
 }
 
 const listQuery = z.object({
@@ -29,13 +30,7 @@ const listQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-const selectTenants = `SELECT t.id, t.name, t.slug, t.plan, t.status, t.settings, t.created_at, t.updated_at,
-  (SELECT count(*) FROM memberships m WHERE m.tenant_id = t.id) AS member_count FROM tenants t`;
-
-const adminJson = (r: AdminTenantRow) => ({ ...tenantJson(r), member_count: Number(r.member_count) });
-
 function statusRoute(action: 'suspend' | 'resume'): Route {
-  const target = action === 'suspend' ? 'suspended' : 'active';
   return defineRoute({
     method: 'post',
     path: `/v1/admin/tenants/:id/${action}`,
@@ -43,26 +38,13 @@ function statusRoute(action: 'suspend' | 'resume'): Route {
     tags: ['admin'],
     access: 'platform-admin',
     params: z.object({ id: uuidSchema }),
-    responses: { 200: { description: 'OK', schema: adminTenantSchema } },
-    handler: async ({ app, caller, params, req }) => {
-      const row = await app.runtime.db.platform(async (tx) => {
-        const { rows } = await tx.query<{ id: string }>(
-          `UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1 AND status <> 'deleted' RETURNING id`,
-          [params.id, target],
-        );
-        if (!rows[0]) return undefined;
-        await recordAudit(tx, {
-          tenantId: params.id,
-          caller,
-          action: `tenant.${action}`,
-          targetType: 'tenant',
-          targetId: params.id,
-          ip: req.ip,
-        });
-        return (await tx.query<AdminTenantRow>(`${selectTenants} WHERE t.id = $1`, [params.id])).rows[0];
+    responses: { 200: { description: 'OK', schema: tenantSummarySchema } },
+    handler: async ({ app, caller, params }) => {
+      const tenant = await setTenantStatus(app.runtime.db, params.id, action === 'suspend' ? 'suspended' : 'active', {
+        kind: 'user',
+        userId: caller.userId,
       });
-      if (!row) throw new NotFoundError('Tenant not found', 'Không tìm thấy cửa hàng');
-      return { status: 200, body: adminJson(row) };
+      return { status: 200, body: tenantSummaryJson(tenant) };
     },
   });
 }
@@ -76,17 +58,10 @@ export const adminRoutes: readonly Route[] = [
     tags: ['admin'],
     access: 'platform-admin',
     query: listQuery,
-    responses: { 200: { description: 'OK', schema: z.object({ items: z.array(adminTenantSchema) }) } },
+    responses: { 200: { description: 'OK', schema: z.object({ items: z.array(listItemSchema) }) } },
     handler: async ({ app, query }) => {
-      const rows = await app.runtime.db.platform(async (tx) =>
-        (
-          await tx.query<AdminTenantRow>(
-            `${selectTenants} WHERE ($1::text IS NULL OR t.status = $1) ORDER BY t.created_at DESC LIMIT $2 OFFSET $3`,
-            [query.status ?? null, query.limit, query.offset],
-          )
-        ).rows,
-      );
-      return { status: 200, body: { items: rows.map(adminJson) } };
+      const tenants = await listTenants(app.runtime.db, query);
+      return { status: 200, body: { items: tenants.map((t) => ({ ...tenantSummaryJson(t), member_count: t.memberCount })) } };
     },
   }),
   statusRoute('suspend'),

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
+import { seedTwoTenants, type TwoTenants } from '../helpers/seed';
+import { startTestApp, type TestApp } from './harness';
+import { createFixtureUser, loginAs, setFixturePassword } from './fixtures';
+import { expectAllCrossTenantDenied, type CrossTenantProbe } from './cross-tenant';
+
+const skip = await postgresUnavailable();
+
+describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let seed: TwoTenants;
+  let adminA: string;
+  let agentA: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ max: 4 });
+    seed = await seedTwoTenants(database.db);
+    await setFixturePassword(database.db, seed.a.adminUserId);
+    app = await startTestApp(database.db);
+    adminA = (await loginAs(app, seed.a.adminEmail)).access;
+    const agent = await createFixtureUser(database.db, { tenantId: seed.a.tenantId, role: 'tenant-agent' });
+    agentA = (await loginAs(app, agent.email)).access;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const probesFor = (b: TwoTenants['b']): CrossTenantProbe[] => [
+    { method: 'PATCH', path: `/v1/tenant/members/${b.adminUserId}`, body: { role: 'tenant-agent' } },
+    { method: 'DELETE', path: `/v1/tenant/members/${b.adminUserId}` },
+    { method: 'DELETE', path: `/v1/tenant/api-keys/${b.apiKeyId}` },
+    { method: 'DELETE', path: `/v1/tenant/invitations/${b.invitationId}` },
+  ];
+
+  it("answers 404 to a tenant-admin of A for every id of B, and changes nothing of B's", async () => {
+    await expectAllCrossTenantDenied(app, adminA, probesFor(seed.b), [seed.b.adminEmail, seed.b.tenantId]);
+    const state = await database.db.platform(async (tx) => ({
+      role: (await tx.query<{ role: string }>('SELECT role FROM memberships WHERE user_id = $1', [seed.b.adminUserId])).rows[0]?.role,
+      revoked: (await tx.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM api_keys WHERE id = $1', [seed.b.apiKeyId])).rows[0]?.revoked_at,
+      invitation: (await tx.query('SELECT 1 FROM invitations WHERE id = $1', [seed.b.invitationId])).rowCount,
+    }));
+    expect(state).toEqual({ role: 'tenant-admin', revoked: null, invitation: 1 });
+  });
+
+  it('answers 403 to a tenant-agent of A on the same admin-only routes', async () => {
+    await expectAllCrossTenantDenied(
+      app,
+      agentA,
+      probesFor(seed.b).map((p) => ({ ...p, status: 403 as const })),
+      [seed.b.adminEmail],
+    );
+    await expectAllCrossTenantDenied(app, adminA, [
+      { method: 'POST', path: `/v1/admin/tenants/${seed.b.tenantId}/suspend`, status: 403 },
+    ]);
+  });
+
+  it("never lists B's rows to A", async () => {
+    const texts = await Promise.all(
+      ['/v1/tenant', '/v1/tenant/members', '/v1/tenant/api-keys', '/v1/tenant/secrets', '/v1/tenant/audit-log', '/v1/tenant/invitations'].map(
+        async (path) => {
+          const res = await app.call('GET', path, { token: adminA });
+          expect(res.status, path).toBe(200);
+          return res.text;
+        },
+      ),
+    );
+    for (const text of texts) {
+      for (const b of [seed.b.tenantId, seed.b.adminEmail, seed.b.apiKeyId, seed.b.invitationId, seed.b.slug]) expect(text).not.toContain(b);
+    }
+    expect(texts[1]).toContain(seed.a.adminEmail);
+  });
+
+  it('creates, uses, lists and revokes an API key; the key resolves to its own tenant only', async () => {
+    const created = await app.call('POST', '/v1/tenant/api-keys', { token: adminA, body: { name: 'website' } });
+    expect(created.status).toBe(201);
+    const key: string = created.body.key;
+    expect(key).toMatch(/^acb_[A-Za-z0-9_-]{40,}$/);
+    expect(key.startsWith(created.body.prefix)).toBe(true);
+
+    const tenant = await app.call('GET', '/v1/tenant', { token: key });
+    expect(tenant.status).toBe(200);
+    expect(tenant.body.id).toBe(seed.a.tenantId);
+    // Keys cannot administer (not even mint keys) and are not people (/v1/me).
+    expect((await app.call('POST', '/v1/tenant/api-keys', { token: key, body: {} })).status).toBe(403);
+    expect((await app.call('GET', '/v1/me', { token: key })).status).toBe(403);
+    await expectAllCrossTenantDenied(app, key, [{ method: 'DELETE', path: `/v1/tenant/api-keys/${seed.b.apiKeyId}`, status: 403 }]);
+
+    const list = await app.call('GET', '/v1/tenant/api-keys', { token: adminA });
+    expect(list.text).not.toContain(key);
+    expect(list.body.items.map((k: { id: string }) => k.id)).toContain(created.body.id);
+
+    expect((await app.call('DELETE', `/v1/tenant/api-keys/${created.body.id}`, { token: adminA })).status).toBe(204);
+    const revoked = await app.call('GET', '/v1/tenant', { token: key });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error.code).toBe('invalid_api_key');
+    expect((await app.call('GET', '/v1/tenant', { token: 'acb_not-a-real-key-at-all-000000000000000000' })).status).toBe(401);
+  });
+
+  it('manages members: role change, last-admin guard, removal ends access', async () => {
+    const agent = await createFixtureUser(database.db, { tenantId: seed.a.tenantId, role: 'tenant-agent' });
+    const agentTokens = await loginAs(app, agent.email);
+    const promoted = await app.call('PATCH', `/v1/tenant/members/${agent.userId}`, { token: adminA, body: { role: 'tenant-admin' } });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.role).toBe('tenant-admin');
+    // The role change applies at once to the agent's existing token (re-checked per request).
+    expect((await app.call('GET', '/v1/tenant/audit-log', { token: agentTokens.access })).status).toBe(200);
+    expect((await app.call('PATCH', `/v1/tenant/members/${agent.userId}`, { token: adminA, body: { role: 'owner' } })).status).toBe(400);
+
+    expect((await app.call('DELETE', `/v1/tenant/members/${agent.userId}`, { token: adminA })).status).toBe(204);
+    const after = await app.call('GET', '/v1/tenant', { token: agentTokens.access });
+    expect(after.status).toBe(401);
+    // Removal revokes the member's sessions in this tenant, so the token dies at once.
+    expect(after.body.error.code).toBe('session_revoked');
+
+    const only = await app.call('PATCH', `/v1/tenant/members/${seed.a.adminUserId}`, { token: adminA, body: { role: 'tenant-agent' } });
+    expect(only.status).toBe(409);
+    expect(only.body.error.code).toBe('last_admin');
+  });
+});
