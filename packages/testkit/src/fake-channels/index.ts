@@ -12,3 +12,5 @@ export * from './zalo-webhook-driver';
 export * from './fake-http-proxy';
 export * from './fake-telegram';
 export * from './telegram-webhook-driver';
+export * from './fake-graph';
+export * from './messenger-webhook-driver';
