@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { CacheV1 } from '../cache/v1';
+import type { EmbeddingModelV1 } from '../embedding-model/v1';
+import type { LanguageModelV1 } from '../language-model/v1';
+import type { ModelPriceTableVnd } from '../meter/usage-cost';
+import type { KeySourceV1, MeterV1 } from '../meter/v1';
+import type { RateLimiterV1 } from '../rate-limiter/v1';
+import type { RetrieverV1 } from '../retriever/v1';
+import type { BotEventEmitter } from './bot-events';
+import type { AnswerRoute, AnswerSource, ConversationStoreV1 } from './conversation-store';
+import type { Limits } from './limits';
+import type { Persona } from './persona';
+import { personaToneSchema } from './persona';
+
+/** One customer message to answer, as the runtime worker, the test chat or an app passes it. */
+export const answerInputSchema = z
+  .object({
+    /** Overrides the bot's tenant (the retriever namespace, cache and store partition). */
+    tenantId: z.string().min(1).max(100).optional(),
+    text: z.string().max(4000),
+    /** Channel name (`zalo`, `web`, `api`…); `api` by default. */
+    channel: z.string().min(1).max(40).optional(),
+    /** An existing conversation's id (from a previous result). */
+    conversationId: z.string().min(1).max(200).optional(),
+    /** The channel's conversation id, upserted. */
+    externalConversationId: z.string().min(1).max(300).optional(),
+    contact: z.object({ externalId: z.string().min(1).max(300), name: z.string().max(200).optional() }).optional(),
+    /** Provider message id: a redelivered message is answered once. */
+    externalMessageId: z.string().min(1).max(300).optional(),
+    /** Skip the answer cache (`Cache-Control: no-cache`). */
+    skipCache: z.boolean().optional(),
+    /** Per-request overrides (test chat). */
+    tier: z.enum(['cheap', 'premium']).optional(),
+    tone: personaToneSchema.optional(),
+    maxOutputTokens: z.number().int().min(16).max(4096).optional(),
+    /** Overrides the knowledge version the cache is keyed by. */
+    knowledgeVersion: z.union([z.string().min(1), z.number()]).optional(),
+    /** `false`: store the reply but do not hand it to the channel / deliver hook. */
+    deliver: z.boolean().optional(),
+  })
+  .strict();
+
+/** Input of {@link answerMessage}. */
+export type AnswerInput = z.input<typeof answerInputSchema> & { abortSignal?: AbortSignal };
+
+/** What the engine did with one customer message. */
+export interface AnswerResult {
+  /** The reply text; empty when a person holds the conversation (`route: 'human'`). */
+  readonly text: string;
+  readonly route: AnswerRoute;
+  /** Why this route: `exact-cache`, `semantic-cache`, `faq-match`, `default-cheap`, `tenant-premium`, `long-question`, `multi-part`, `cheap-fallback`, `no-model`, `budget-exceeded`, `nothing-relevant`, `handoff-keyword`, … */
+  readonly routeReason: string;
+  /** `'provider:modelId'` of the model that answered, when one did. */
+  readonly model?: string;
+  readonly keySource?: KeySourceV1;
+  /** Provider-reported tokens of the calls for this answer (0 when no model ran). */
+  readonly tokensIn: number;
+  readonly tokensOut: number;
+  /** Cost of those calls in integer VND, from the price table. */
+  readonly costVnd: number;
+  readonly cacheHit: boolean;
+  readonly sources: ReadonlyArray<AnswerSource>;
+  /** True when the conversation is now held by a person. */
+  readonly handoff: boolean;
+  /** Buttons to offer (e.g. "Gặp nhân viên" after a fallback). */
+  readonly quickReplies?: ReadonlyArray<string>;
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly contactId: string;
+  readonly customerMessageId: string;
+  readonly replyMessageId?: string;
+  /** True when this message was already answered (redelivery): the stored reply is returned. */
+  readonly duplicate?: boolean;
+}
+
+/** One part of a streamed answer: text deltas, then the final result. */
+export type AnswerStreamPart =
+  | { readonly type: 'text-delta'; readonly delta: string }
+  | { readonly type: 'finish'; readonly result: AnswerResult };
+
+/** A model with the key it runs on (for metering: `platform` is billed, `own` is not). */
+export interface ModelEntry {
+  readonly model: LanguageModelV1;
+  readonly keySource: KeySourceV1;
+}
+
+/** What the engine sends for delivery: the runtime queues a job, the SDK calls the channel. */
+export interface Delivery {
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly externalConversationId?: string;
+  readonly messageId: string;
+  readonly text: string;
+  readonly quickReplies?: ReadonlyArray<string>;
+}
+
+/** Outcome of a delivery (optional: the runtime's queue reports later). */
+export type DeliveryOutcome = void | { readonly status: 'sent' | 'failed' | 'skipped'; readonly externalId?: string; readonly error?: string };
+
+/** Everything the engine needs for one tenant; {@link createBot} builds it from friendlier options. */
+export interface EngineConfig {
+  readonly tenantId: string;
+  /** Model chains per tier: the first entry answers, the next ones take over on retryable errors. */
+  readonly models: { readonly cheap: ReadonlyArray<ModelEntry>; readonly premium: ReadonlyArray<ModelEntry> };
+  readonly retriever?: RetrieverV1;
+  readonly store: ConversationStoreV1;
+  readonly cache?: CacheV1;
+  readonly rateLimiter?: RateLimiterV1;
+  readonly meter?: MeterV1;
+  /** Prices for the cost on each message, keyed `'provider:modelId'` (provider = the part before the first dot). */
+  readonly prices?: ModelPriceTableVnd;
+  /** Enables embedding similarity in the semantic answer cache. */
+  readonly embeddingModel?: EmbeddingModelV1;
+  readonly persona: Persona;
+  readonly limits: Limits;
+  readonly knowledgeVersion?: string | number | ((tenantId: string) => string | number | Promise<string | number>);
+  readonly emitter?: BotEventEmitter;
+  readonly deliver?: (delivery: Delivery) => Promise<DeliveryOutcome>;
+  /** Strings that must never reach a customer (keys, tokens); redacted from every answer. */
+  readonly secrets?: ReadonlyArray<string>;
+}

@@ -1,0 +1,47 @@
+import { foldDiacritics, normalizeVietnamese } from '../text';
+import { canonicalText } from './text-similarity';
+
+/** The tier a question goes to first, and why. */
+export interface TierChoice {
+  readonly tier: 'cheap' | 'premium';
+  readonly reason: 'default-cheap' | 'tenant-premium' | 'request-premium' | 'request-cheap' | 'long-question' | 'multi-part';
+}
+
+const QUESTION_WORDS = /\b(bao nhieu|bao lau|may|gi|nao|sao|o dau|khi nao|co .{1,40}? khong|duoc khong|chua|the nao|nhu the nao|ntn)\b/g;
+
+/**
+ * True for a question with several parts: two or more question marks, a numbered list, or two
+ * sentences/clauses that each ask something ("giá bao nhiêu, ship mấy ngày và có bảo hành không").
+ */
+export function isMultiPart(text: string): boolean {
+  if ((text.match(/\?/g) ?? []).length >= 2) return true;
+  if (/(^|\n)\s*(\d+[.)]|-|•)\s+\S/.test(text) && /(\n\s*(\d+[.)]|-|•)\s+\S[\s\S]*){2,}/.test(`\n${text}`)) return true;
+  const clauses = canonicalText(text).split(/[,;.!?\n]| va | voi lai | con nua | ngoai ra /);
+  return clauses.filter((clause) => (clause.match(QUESTION_WORDS) ?? []).length > 0).length >= 2;
+}
+
+/**
+ * Chooses the first tier: the request's choice, then the tenant's premium tier, then premium for
+ * long or multi-part questions, otherwise cheap.
+ */
+export function chooseTier(options: {
+  question: string;
+  tenantTier: 'cheap' | 'premium';
+  requestTier?: 'cheap' | 'premium';
+  longQuestionChars: number;
+}): TierChoice {
+  if (options.requestTier) return { tier: options.requestTier, reason: options.requestTier === 'premium' ? 'request-premium' : 'request-cheap' };
+  if (options.tenantTier === 'premium') return { tier: 'premium', reason: 'tenant-premium' };
+  if (options.question.length > options.longQuestionChars) return { tier: 'premium', reason: 'long-question' };
+  if (isMultiPart(options.question)) return { tier: 'premium', reason: 'multi-part' };
+  return { tier: 'cheap', reason: 'default-cheap' };
+}
+
+/** True when the text asks for a person: a handoff keyword, compared without accents or case. */
+export function asksForHuman(text: string, keywords: ReadonlyArray<string>): boolean {
+  const folded = ` ${foldDiacritics(normalizeVietnamese(text)).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  return keywords.some((keyword) => {
+    const needle = foldDiacritics(normalizeVietnamese(keyword)).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    return needle.length > 0 && folded.includes(` ${needle} `);
+  });
+}

@@ -1,0 +1,1 @@
+export { createProviderRegistry, type ProviderRegistry, type RegistryModelId } from './create-provider-registry';
