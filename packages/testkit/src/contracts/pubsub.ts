@@ -19,6 +19,8 @@ export interface PubSubContractOptions extends ContractSuiteOptions {
    * cross-instance case is skipped with a reason.
    */
   readonly createConnected?: () => Promise<readonly [PubSubV1, PubSubV1]> | readonly [PubSubV1, PubSubV1];
+  /** How long a case waits for an expected message before failing; default 2000 ms. */
+  readonly deliveryTimeoutMs?: number;
 }
 
 /** What each pub/sub case receives. */
@@ -27,6 +29,8 @@ export interface PubSubContractFixture {
   makeConnected?: () => Promise<readonly [PubSubV1, PubSubV1]>;
   /** A channel name unique to this case, so parallel runs on one broker never cross-talk. */
   channel(name: string): string;
+  /** Waits until `predicate` holds, failing after the suite's delivery timeout. */
+  until(predicate: () => boolean, message: string): Promise<void>;
 }
 
 function inbox(): { messages: unknown[]; listener: (message: unknown) => void } {
@@ -39,20 +43,20 @@ const CROSS_INSTANCE = 'two connected instances deliver to each other';
 const cases: ReadonlyArray<ContractCase<PubSubContractFixture>> = [
   {
     title: 'a subscriber receives published JSON messages intact',
-    async run({ make, channel }) {
+    async run({ make, channel, until }) {
       const pubsub = await make();
       const name = channel('conversation');
       const received = inbox();
       await pubsub.subscribe(name, received.listener);
       const message = { type: 'reply-delta', text: 'Dạ, shop còn size M ạ 👗', index: 3, done: false, extra: null };
       await pubsub.publish(name, message);
-      await waitUntil(() => received.messages.length === 1, 'the message to arrive');
+      await until(() => received.messages.length === 1, 'the message to arrive');
       expect(received.messages[0]).toEqual(message);
     },
   },
   {
     title: 'publish does not call listeners synchronously',
-    async run({ make, channel }) {
+    async run({ make, channel, until }) {
       const pubsub = await make();
       const name = channel('async');
       const received = inbox();
@@ -60,25 +64,25 @@ const cases: ReadonlyArray<ContractCase<PubSubContractFixture>> = [
       const publishing = pubsub.publish(name, 'hello');
       expect(received.messages).toEqual([]);
       await publishing;
-      await waitUntil(() => received.messages.length === 1, 'the message to arrive');
+      await until(() => received.messages.length === 1, 'the message to arrive');
     },
   },
   {
     title: 'messages arrive in publish order',
-    async run({ make, channel }) {
+    async run({ make, channel, until }) {
       const pubsub = await make();
       const name = channel('ordered');
       const received = inbox();
       await pubsub.subscribe(name, received.listener);
       const sent = Array.from({ length: 20 }, (_, index) => index);
       await Promise.all(sent.map((index) => pubsub.publish(name, index)));
-      await waitUntil(() => received.messages.length === sent.length, 'all 20 messages');
+      await until(() => received.messages.length === sent.length, 'all 20 messages');
       expect(received.messages).toEqual(sent);
     },
   },
   {
     title: 'channels are isolated',
-    async run({ make, channel }) {
+    async run({ make, channel, until }) {
       const pubsub = await make();
       const [first, second] = [channel('first'), channel('second')];
       const onFirst = inbox();
@@ -87,14 +91,14 @@ const cases: ReadonlyArray<ContractCase<PubSubContractFixture>> = [
       await pubsub.subscribe(second, onSecond.listener);
       await pubsub.publish(second, 'for second');
       await pubsub.publish(first, 'for first');
-      await waitUntil(() => onFirst.messages.length === 1 && onSecond.messages.length === 1, 'one message per channel');
+      await until(() => onFirst.messages.length === 1 && onSecond.messages.length === 1, 'one message per channel');
       expect(onFirst.messages).toEqual(['for first']);
       expect(onSecond.messages).toEqual(['for second']);
     },
   },
   {
     title: 'every listener on a channel receives each message; unsubscribing one keeps the others',
-    async run({ make, channel }) {
+    async run({ make, channel, until }) {
       const pubsub = await make();
       const name = channel('shared');
       const kept = inbox();
@@ -102,17 +106,17 @@ const cases: ReadonlyArray<ContractCase<PubSubContractFixture>> = [
       await pubsub.subscribe(name, kept.listener);
       const unsubscribe = await pubsub.subscribe(name, dropped.listener);
       await pubsub.publish(name, 1);
-      await waitUntil(() => kept.messages.length === 1 && dropped.messages.length === 1, 'both listeners to get 1');
+      await until(() => kept.messages.length === 1 && dropped.messages.length === 1, 'both listeners to get 1');
       await unsubscribe();
       await pubsub.publish(name, 2);
-      await waitUntil(() => kept.messages.length === 2, 'the remaining listener to get 2');
+      await until(() => kept.messages.length === 2, 'the remaining listener to get 2');
       expect(kept.messages).toEqual([1, 2]);
       expect(dropped.messages).toEqual([1]);
     },
   },
   {
     title: 'unsubscribe stops delivery, is idempotent, and the channel can be subscribed again',
-    async run({ make, channel }) {
+    async run({ make, channel, until }) {
       const pubsub = await make();
       const name = channel('again');
       const probe = channel('probe');
@@ -124,18 +128,18 @@ const cases: ReadonlyArray<ContractCase<PubSubContractFixture>> = [
       await pubsub.subscribe(probe, probeInbox.listener);
       await pubsub.publish(name, 'nobody listens');
       await pubsub.publish(probe, 'sentinel');
-      await waitUntil(() => probeInbox.messages.length === 1, 'the sentinel published after');
+      await until(() => probeInbox.messages.length === 1, 'the sentinel published after');
       expect(first.messages).toEqual([]);
       const second = inbox();
       await pubsub.subscribe(name, second.listener);
       await pubsub.publish(name, 'listening again');
-      await waitUntil(() => second.messages.length === 1, 'delivery after re-subscribing');
+      await until(() => second.messages.length === 1, 'delivery after re-subscribing');
       expect(first.messages).toEqual([]);
     },
   },
   {
     title: 'a throwing listener does not stop delivery to others or to later messages',
-    async run({ make, channel }) {
+    async run({ make, channel, until }) {
       const pubsub = await make();
       const name = channel('faulty');
       const healthy = inbox();
@@ -147,14 +151,14 @@ const cases: ReadonlyArray<ContractCase<PubSubContractFixture>> = [
       await pubsub.subscribe(name, healthy.listener);
       await pubsub.publish(name, 'a');
       await pubsub.publish(name, 'b');
-      await waitUntil(() => healthy.messages.length === 2, 'both messages at the healthy listener');
+      await until(() => healthy.messages.length === 2, 'both messages at the healthy listener');
       expect(healthy.messages).toEqual(['a', 'b']);
       expect(calls).toBe(2);
     },
   },
   {
     title: CROSS_INSTANCE,
-    async run({ makeConnected, channel }) {
+    async run({ makeConnected, channel, until }) {
       if (!makeConnected) throw new Error('createConnected was not given');
       const [replicaA, replicaB] = await makeConnected();
       const name = channel('replicas');
@@ -164,7 +168,7 @@ const cases: ReadonlyArray<ContractCase<PubSubContractFixture>> = [
       await replicaB.subscribe(name, atB.listener);
       await replicaB.publish(name, { from: 'B' });
       await replicaA.publish(name, { from: 'A' });
-      await waitUntil(() => atA.messages.length === 2 && atB.messages.length === 2, 'both replicas to get both messages');
+      await until(() => atA.messages.length === 2 && atB.messages.length === 2, 'both replicas to get both messages');
       expect(atA.messages).toEqual(expect.arrayContaining([{ from: 'A' }, { from: 'B' }]));
       expect(atB.messages).toEqual(expect.arrayContaining([{ from: 'A' }, { from: 'B' }]));
     },
@@ -175,7 +179,9 @@ const cases: ReadonlyArray<ContractCase<PubSubContractFixture>> = [
 export const pubSubContractCases = cases;
 
 /** Builds the fixture a pub/sub case receives from suite options. */
-export function pubSubContractFixture(options: Pick<PubSubContractOptions, 'create' | 'cleanup' | 'createConnected'>) {
+export function pubSubContractFixture(
+  options: Pick<PubSubContractOptions, 'create' | 'cleanup' | 'createConnected' | 'deliveryTimeoutMs'>,
+) {
   const cleanup = options.cleanup ?? ((instance: PubSubV1) => instance.disconnect?.());
   const createConnected = options.createConnected;
   return (tracker: ContractTracker): PubSubContractFixture => {
@@ -191,6 +197,7 @@ export function pubSubContractFixture(options: Pick<PubSubContractOptions, 'crea
           }
         : undefined,
       channel: (name) => `${prefix}:${name}`,
+      until: (predicate, message) => waitUntil(predicate, message, options.deliveryTimeoutMs),
     };
   };
 }
