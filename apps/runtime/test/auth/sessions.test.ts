@@ -76,6 +76,16 @@ describe.skipIf(skip)('sessions and tokens (Postgres)', () => {
     }
   });
 
+  it('re-checks the membership on every request: a removed member gets 401 at once', async () => {
+    const agent = await createFixtureUser(database.db, { tenantId: seed.a.tenantId, role: 'tenant-agent' });
+    const { access, refresh } = await loginAs(app, agent.email);
+    await database.db.platform((tx) => tx.query('DELETE FROM memberships WHERE user_id = $1', [agent.userId]));
+    const res = await app.call('GET', '/v1/tenant', { token: access });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('membership_revoked');
+    expect((await app.call('POST', '/v1/auth/refresh', { body: { refresh_token: refresh } })).status).toBe(401);
+  });
+
   it('rejects a wrong password and an unknown address alike', async () => {
     const wrong = await app.call('POST', '/v1/auth/login', { body: { email: seed.a.adminEmail, password: 'sai-mat-khau-roi' } });
     const unknown = await app.call('POST', '/v1/auth/login', { body: { email: 'nobody@example.vn', password: fixturePassword } });

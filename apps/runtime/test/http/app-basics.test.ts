@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPglite } from '../helpers/pglite';
 import type { PgliteDb } from '../../src/db/pglite-db';
-import { startTestApp, type TestApp } from './harness';
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../src/db/types';
+import { createTokenService } from '../../src/auth/tokens';
+import { startTestApp, testJwtSecret, type TestApp } from './harness';
 
 let db: PgliteDb;
 let app: TestApp;
@@ -84,5 +87,39 @@ describe('HTTP basics (PGlite)', () => {
     const res = await app.call('GET', '/v1/me', { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('invalid_authorization_header');
+  });
+});
+
+describe('unexpected failures', () => {
+  it('answers 500 with only a generic bilingual message and the request id; /readyz answers 503', async () => {
+    const broken: Db = {
+      kind: 'postgres',
+      tenant: () => Promise.reject(new Error('boom: connection string postgres://u:p@db')),
+      anonymous: () => Promise.reject(new Error('boom: connection string postgres://u:p@db')),
+      platform: () => Promise.reject(new Error('boom: connection string postgres://u:p@db')),
+      close: async () => {},
+    };
+    const failing = await startTestApp(broken);
+    try {
+      const { token } = await createTokenService({ secret: testJwtSecret, accessTtlSeconds: 60 }).sign({
+        sub: randomUUID(),
+        tid: randomUUID(),
+        role: 'tenant-admin',
+        pa: false,
+        sid: randomUUID(),
+      });
+      const res = await failing.call('GET', '/v1/me', { token, headers: { 'x-request-id': 'req-500' } });
+      expect(res.status).toBe(500);
+      expect(res.body.error).toMatchObject({ code: 'internal_error', request_id: 'req-500' });
+      expect(res.body.error.message_vi).toContain('req-500');
+      expect(res.text).not.toContain('boom');
+      expect(failing.logs.some((l) => l.includes('unhandled error') && l.includes('req-500'))).toBe(true);
+      const ready = await failing.call('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.error.code).toBe('not_ready');
+      expect((await failing.call('GET', '/healthz')).status).toBe(200);
+    } finally {
+      await failing.close();
+    }
   });
 });
