@@ -23,11 +23,12 @@ done
 
 if [ "${SMOKE_SIGNUP:-1}" = "1" ]; then
   stamp="$(date +%s)-$RANDOM"
-  body=$(printf '{"email":"smoke+%s@example.com","password":"Smoke-%s-pass!","name":"Smoke Test","tenantName":"Smoke %s"}' "$stamp" "$stamp" "$stamp")
+  # Body of POST /v1/auth/signup (apps/runtime/src/auth/signup-route.ts); answers 201 + a session.
+  body=$(printf '{"tenant_name":"Smoke %s","email":"smoke+%s@example.com","password":"Smoke-%s-pass!","name":"Smoke Test"}' "$stamp" "$stamp" "$stamp")
   code=$(curl -sS --max-time 15 -o /tmp/smoke-signup.json -w '%{http_code}' \
     -H 'content-type: application/json' -H 'accept-language: vi' -d "$body" "$BASE$SIGNUP_PATH") || fail "sign-up request failed"
   case "$code" in
-    200|201) echo "✓ đăng ký thử thành công ($code) / sign-up OK" ;;
+    201) echo "✓ đăng ký thử thành công ($code) / sign-up OK" ;;
     *) cat /tmp/smoke-signup.json >&2 || true; fail "sign-up returned HTTP $code (POST $SIGNUP_PATH)" ;;
   esac
 fi
