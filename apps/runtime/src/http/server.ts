@@ -1,0 +1,54 @@
+/**
+ * Listening: starts the app on a port and stops it gracefully (finish in-flight requests, drop
+ * idle keep-alive connections), for `agent-chatbot serve` and tests.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type CreateAppOptions } from './app';
+import type { AppRuntime } from './context';
+
+/** A listening HTTP server. */
+export interface HttpServer {
+  readonly server: Server;
+  /** `http://host:port` actually bound (port 0 resolves to the real one). */
+  readonly url: string;
+  /** Stops accepting, waits for in-flight requests (up to `graceMs`), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Creates the app for `runtime` and listens on `port`/`host`.
+ *
+ * @example
+ * const http = await startHttpServer(runtime, { port: runtime.config.port, host: runtime.config.host });
+ * runtime.logger.info({ url: http.url }, 'listening');
+ */
+export async function startHttpServer(
+  runtime: AppRuntime,
+  options: { port: number; host: string; app?: CreateAppOptions },
+): Promise<HttpServer> {
+  const app = createApp(runtime, options.app);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port, options.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  // Longer than common proxy idle timeouts (60 s), so the proxy closes first and never hits a reset.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    close: (graceMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close((error) => {
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
