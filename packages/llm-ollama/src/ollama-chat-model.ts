@@ -113,6 +113,12 @@ export class OllamaChatModel implements LanguageModelV1 {
             deadline.touch();
             if (next.done) {
               deadline.dispose();
+              // The SDKs end iteration quietly when the request is aborted; that is not a finished answer.
+              if (deadline.signal.aborted) {
+                controller.enqueue({ type: 'error', error: call.fail(deadline.signal.reason) });
+                controller.close();
+                return;
+              }
               controller.enqueue({ type: 'finish', finishReason: mapFinishReason(last?.done_reason), usage: mapUsage(last) });
               controller.close();
               return;

@@ -143,6 +143,12 @@ export class OpenAIChatModel implements LanguageModelV1 {
             deadline.touch();
             if (next.done) {
               deadline.dispose();
+              // The SDKs end iteration quietly when the request is aborted; that is not a finished answer.
+              if (deadline.signal.aborted) {
+                controller.enqueue({ type: 'error', error: this.fail(deadline.signal.reason, deadline) });
+                controller.close();
+                return;
+              }
               controller.enqueue({ type: 'finish', finishReason, usage: mapUsage(usage) });
               controller.close();
               return;

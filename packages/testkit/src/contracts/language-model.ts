@@ -28,7 +28,8 @@ export type LanguageModelContractTest =
   | 'server-error'
   | 'bad-request'
   | 'timeout'
-  | 'abort';
+  | 'abort'
+  | 'stream-abort';
 
 /** Options for {@link languageModelContract}. */
 export interface LanguageModelContractOptions {
@@ -214,6 +215,24 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect((error as Error).name).toBe('AbortError');
       expect(Date.now() - started).toBeLessThan(1_500);
       expect(countRequests(server, 'chat')).toBe(1);
+    });
+
+    test('stream-abort', 'ends a stream with an error part when the caller aborts or the provider stalls', async () => {
+      server.setChunkDelay(300);
+      const controller = new AbortController();
+      const aborted = await model.doStream({ prompt: PROMPT, abortSignal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      const abortedParts = await readParts(aborted.stream);
+      expect(abortedParts.filter((part) => part.type === 'finish')).toEqual([]);
+      expect(abortedParts.at(-1)).toMatchObject({ type: 'error', error: { name: 'AbortError' } });
+
+      // A stall before the first byte rejects doStream; a stall after it ends the stream with an error part.
+      const quick = options.create(server, { timeoutMs: 150, maxRetries: 0 });
+      const stalled = await quick.doStream({ prompt: PROMPT }).then(
+        async ({ stream }) => (await readParts(stream)).at(-1),
+        (error: unknown) => ({ type: 'error', error }),
+      );
+      expect(stalled).toMatchObject({ type: 'error', error: { name: 'TimeoutError' } });
     });
   });
 }

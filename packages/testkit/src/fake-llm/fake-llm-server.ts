@@ -228,6 +228,9 @@ export async function startFakeLlmServer(dialect: FakeDialect, options: FakeLlmS
     setLatency: (latencyMs) => {
       state.latencyMs = latencyMs;
     },
+    setChunkDelay: (chunkDelayMs) => {
+      state.chunkDelayMs = chunkDelayMs;
+    },
     setReportUsage: (reportUsage) => {
       state.reportUsage = reportUsage;
     },

@@ -108,6 +108,8 @@ export interface FakeLlmServer {
   setResponder(responder: FakeResponder): void;
   /** Sets the delay before each answer. */
   setLatency(latencyMs: number): void;
+  /** Sets the delay between streamed chunks. */
+  setChunkDelay(chunkDelayMs: number): void;
   /** Sets whether answers carry token counts. */
   setReportUsage(reportUsage: boolean): void;
   /** Injects `failure` into the next `times` requests (default 1). Use `Infinity` for every request. */
