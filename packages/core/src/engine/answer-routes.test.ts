@@ -44,12 +44,12 @@ describe('answer routes', () => {
 
   it('serves a repeated question and a paraphrase from the cache', async () => {
     const { bot, models, named } = setup();
-    const first = await bot.answer({ ...conversation, text: 'Áo thun cotton có những màu gì, mặc đi làm được không?' });
+    const first = await bot.answer({ ...conversation, text: 'Áo thun cotton có những màu gì?' });
     expect(first.route).toBe('cheap');
-    const repeat = await bot.answer({ externalConversationId: 'other-user', text: 'Áo thun cotton có những màu gì, mặc đi làm được không?' });
+    const repeat = await bot.answer({ externalConversationId: 'other-user', text: 'Áo thun cotton có những màu gì?' });
     expect(repeat).toMatchObject({ route: 'cache', cacheHit: true, text: first.text, tokensIn: 0 });
     expect(repeat.routeReason).toBe('exact-cache:cheap');
-    const paraphrase = await bot.answer({ externalConversationId: 'third-user', text: 'ao thun cotton co nhung mau gi, mac di lam dc ko a' });
+    const paraphrase = await bot.answer({ externalConversationId: 'third-user', text: 'ao thun cotton co nhung mau gi vay shop' });
     expect(paraphrase).toMatchObject({ route: 'cache', cacheHit: true, text: first.text });
     expect(paraphrase.routeReason).toMatch(/^semantic-cache/);
     expect(models.cheap.doGenerateCalls).toHaveLength(1);

@@ -16,8 +16,9 @@ const QUESTION_WORDS = /\b(bao nhieu|bao lau|may|gi|nao|sao|o dau|khi nao|co .{1
 export function isMultiPart(text: string): boolean {
   if ((text.match(/\?/g) ?? []).length >= 2) return true;
   if (/(^|\n)\s*(\d+[.)]|-|•)\s+\S/.test(text) && /(\n\s*(\d+[.)]|-|•)\s+\S[\s\S]*){2,}/.test(`\n${text}`)) return true;
-  const clauses = canonicalText(text).split(/[,;.!?\n]| va | voi lai | con nua | ngoai ra /);
-  return clauses.filter((clause) => (clause.match(QUESTION_WORDS) ?? []).length > 0).length >= 2;
+  // Split before expanding abbreviations: expansion drops the punctuation that separates clauses.
+  const clauses = ` ${foldDiacritics(normalizeVietnamese(text))} `.split(/[,;.!?\n]| va | voi lai | con nua | ngoai ra /);
+  return clauses.filter((clause) => clause.trim() && (canonicalText(clause).match(QUESTION_WORDS) ?? []).length > 0).length >= 2;
 }
 
 /**

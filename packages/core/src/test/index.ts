@@ -4,7 +4,7 @@
  * framework is imported here.
  * @packageDocumentation
  */
-export { resolveMockValue, countMockTokens, type MockValue } from './mock-value';
+export { resolveMockValue, countMockTokens, type MockValue, type MockFunction } from './mock-value';
 export {
   MockLanguageModelV1,
   mockUsage,
