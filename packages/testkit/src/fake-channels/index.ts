@@ -14,3 +14,5 @@ export * from './fake-telegram';
 export * from './telegram-webhook-driver';
 export * from './fake-graph';
 export * from './messenger-webhook-driver';
+export * from './fake-line';
+export * from './line-webhook-driver';
