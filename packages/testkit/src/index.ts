@@ -3,6 +3,18 @@
  * Fake provider servers live at `@agent-chatbot/testkit/fake-llm` and `/fake-channels`.
  * @packageDocumentation
  */
+export {
+  createContractTracker,
+  expectAgentError,
+  registerContract,
+  resolveSkips,
+  runContractCase,
+  waitUntil,
+  type ContractCase,
+  type ContractSuiteOptions,
+  type ContractTracker,
+} from './contracts/contract-suite';
+export * from './matchers';
 export * from './contracts/cache';
 export * from './contracts/rate-limiter';
 export * from './contracts/pubsub';
