@@ -7,7 +7,8 @@ import { VERSION } from './version';
 
 const settingsSchema = z
   .object({
-    host: z.url().optional(),
+    // Ollama accepts `host:port` without a scheme (as in OLLAMA_HOST); ollama-js normalises it.
+    host: z.string().trim().min(1).optional(),
     apiKey: z.string().min(1).optional(),
     headers: z.record(z.string(), z.string()).optional(),
     fetch: z.custom<FetchFunction>((value) => typeof value === 'function', 'fetch must be a function').optional(),
@@ -19,7 +20,7 @@ const settingsSchema = z
 
 /** Settings for {@link createOllama}. */
 export interface OllamaSettings {
-  /** Server URL, default `OLLAMA_HOST` or `http://127.0.0.1:11434`. */
+  /** Server URL or `host:port`, default `OLLAMA_HOST` or `http://127.0.0.1:11434`. */
   readonly host?: string;
   /** Bearer key, only for hosted Ollama (ollama.com) or an authenticating proxy. */
   readonly apiKey?: string;

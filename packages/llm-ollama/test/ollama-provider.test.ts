@@ -27,7 +27,8 @@ describe('createOllama', () => {
     expect(ollama).toMatchObject({ specificationVersion: 'v1', name: 'ollama' });
     expect(ollama.languageModel('qwen2.5:7b').provider).toBe('ollama.chat');
     expect(ollama.embeddingModel('bge-m3')).toMatchObject({ provider: 'ollama.embedding', maxEmbeddingsPerCall: 512, supportsParallelCalls: false });
-    expect(() => createOllama({ host: 'khong-phai-url' })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+    expect(() => createOllama({ host: '' })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+    expect(() => createOllama({ host: server.baseURL, timeoutMs: 1.5 })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
     expect(() => ollama.languageModel('')).toThrow(expect.objectContaining({ code: 'no_such_model' }));
   });
 
@@ -45,6 +46,11 @@ describe('createOllama', () => {
     expect(request?.body).toMatchObject({ stream: false, keep_alive: '10m', options: { num_ctx: 4096, num_predict: 64, temperature: 0.3 } });
     expect(request?.headers['user-agent']).toMatch(/^agent-chatbot-llm-ollama\//u);
     expect(request?.headers).toMatchObject({ 'x-tenant': 't1', 'x-request': 'r1' });
+  });
+
+  it('accepts host:port without a scheme, like OLLAMA_HOST', async () => {
+    const result = await createOllama({ host: server.baseURL.replace('http://', '') }).languageModel('m').doGenerate({ prompt });
+    expect(result.text.length).toBeGreaterThan(0);
   });
 
   it('retries a 503 with exponential backoff and returns the answer', async () => {
