@@ -50,6 +50,7 @@ async function resolveApiKey(key: string, app: AppContext): Promise<Caller> {
       code: 'invalid_api_key',
     });
   }
+  await touchApiKey(app, row.tenantId, row.apiKeyId);
   return {
     kind: 'api_key',
     apiKeyId: row.apiKeyId,
@@ -58,6 +59,22 @@ async function resolveApiKey(key: string, app: AppContext): Promise<Caller> {
     platformAdmin: false,
     tenantSuspended: row.tenantStatus === 'suspended',
   };
+}
+
+/**
+ * Records when a key was last used (shown in the key list), at most once a minute per key so a
+ * busy integration does not turn every request into a write. Best effort: never fails a request.
+ */
+async function touchApiKey(app: AppContext, tenantId: string, apiKeyId: string): Promise<void> {
+  await app.runtime.db
+    .tenant(tenantId, (tx) =>
+      tx.query(
+        `UPDATE api_keys SET last_used_at = now()
+         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [apiKeyId],
+      ),
+    )
+    .catch(() => undefined);
 }
 
 async function resolveAccessToken(token: string, app: AppContext): Promise<Caller> {

@@ -52,6 +52,29 @@ export const secretRoutes: readonly Route[] = [
     },
   }),
   defineRoute({
+    method: 'delete',
+    path: '/v1/tenant/secrets/:name',
+    summary: 'Xoá bí mật · Delete a secret',
+    tags: ['secrets'],
+    access: 'tenant-admin',
+    params: nameParams,
+    responses: { 204: { description: 'Đã xoá · Deleted' } },
+    handler: async ({ app, caller, params, req }) => {
+      await app.runtime.db.tenant(caller.tenantId, async (tx) => {
+        await app.runtime.secrets.remove(tx, params.name);
+        await recordAudit(tx, {
+          tenantId: caller.tenantId,
+          caller,
+          action: 'secret.delete',
+          targetType: 'secret',
+          targetId: params.name,
+          ip: req.ip,
+        });
+      });
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
     method: 'get',
     path: '/v1/tenant/secrets',
     summary: 'Danh sách bí mật (chỉ mặt nạ) · List secrets (masks only)',

@@ -4,6 +4,8 @@ import type { PgliteDb } from '../../src/db/pglite-db';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/db/types';
 import { createTokenService } from '../../src/auth/tokens';
+import { apiRoutes } from '../../src/http/routes';
+import { toOpenApiPath } from '../../src/openapi/document';
 import { startTestApp, testJwtSecret, type TestApp } from './harness';
 
 let db: PgliteDb;
@@ -69,6 +71,9 @@ describe('HTTP basics (PGlite)', () => {
     expect(login.requestBody.content['application/json'].schema.properties.email).toBeDefined();
     expect(login.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
     expect(doc.paths['/v1/me'].get.security).toEqual([{ bearerAuth: [] }]);
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).map((m) => `${m} ${path}`));
+    for (const route of apiRoutes) expect(documented).toContain(`${route.method} ${toOpenApiPath(route.path)}`);
+    expect(doc.paths['/v1/tenant/members/{userId}'].patch.parameters[0]).toMatchObject({ name: 'userId', in: 'path', required: true });
     const docs = await app.call('GET', '/docs');
     expect(docs.headers.get('content-type')).toContain('text/html');
     expect(docs.text).toContain('/v1/auth/login');

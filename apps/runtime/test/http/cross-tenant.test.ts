@@ -90,13 +90,27 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
 
     const list = await app.call('GET', '/v1/tenant/api-keys', { token: adminA });
     expect(list.text).not.toContain(key);
-    expect(list.body.items.map((k: { id: string }) => k.id)).toContain(created.body.id);
+    const listed = list.body.items.find((k: { id: string }) => k.id === created.body.id);
+    expect(listed.last_used_at).not.toBeNull();
 
     expect((await app.call('DELETE', `/v1/tenant/api-keys/${created.body.id}`, { token: adminA })).status).toBe(204);
     const revoked = await app.call('GET', '/v1/tenant', { token: key });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error.code).toBe('invalid_api_key');
     expect((await app.call('GET', '/v1/tenant', { token: 'acb_not-a-real-key-at-all-000000000000000000' })).status).toBe(401);
+  });
+
+  it("deleting a secret by name only ever touches the caller's own tenant", async () => {
+    const put = await app.call('PUT', '/v1/tenant/secrets/zalo_app_secret', { token: adminA, body: { value: 'zalo-secret-value-123456' } });
+    expect(put.status).toBe(200);
+    expect((await app.call('DELETE', '/v1/tenant/secrets/zalo_app_secret', { token: adminA })).status).toBe(204);
+    expect((await app.call('DELETE', '/v1/tenant/secrets/zalo_app_secret', { token: adminA })).status).toBe(404);
+    // B has a secret called openai_api_key; A has none, so A's delete is a 404 and B keeps it.
+    await app.call('DELETE', '/v1/tenant/secrets/openai_api_key', { token: adminA });
+    const count = await database.db.platform(async (tx) =>
+      (await tx.query('SELECT 1 FROM tenant_secrets WHERE tenant_id = $1 AND name = $2', [seed.b.tenantId, 'openai_api_key'])).rowCount,
+    );
+    expect(count).toBe(1);
   });
 
   it('manages members: role change, last-admin guard, removal ends access', async () => {
