@@ -21,7 +21,7 @@ const STOPWORDS = new Set(
 );
 
 /** Multi-word fillers removed before tokenising (folded). */
-const STOP_PHRASES = ['bao nhieu', 'cam on', 'xin chao', 'vui long', 'cho em hoi', 'cho hoi'];
+const STOP_PHRASES = ['bao nhieu', 'bao lau', 'nhu the nao', 'the nao', 'cam on', 'xin chao', 'vui long', 'cho em hoi', 'cho hoi'];
 
 /** Synonym phrases mapped to their group's first member, longest first (accented form). */
 const CANONICAL_PHRASES: Array<[string, string]> = VIETNAMESE_SYNONYM_GROUPS.flatMap((group) =>
