@@ -55,6 +55,16 @@ describe('createOpenAI', () => {
     expect(headers['x-skip']).toBeUndefined();
   });
 
+  it('returns the response id, model and headers', async () => {
+    const model = provider().languageModel('gpt-4o-mini');
+    const result = await model.doGenerate({ prompt });
+    expect(result.response).toMatchObject({ id: expect.stringMatching(/^chatcmpl-/u), modelId: 'gpt-4o-mini' });
+    expect(result.response?.headers?.['content-type']).toBe('application/json');
+    const streamed = await model.doStream({ prompt });
+    expect(streamed.response?.headers?.['content-type']).toBe('text/event-stream');
+    await streamed.stream.cancel();
+  });
+
   it('uses max_tokens on compatible servers and max_completion_tokens when asked', async () => {
     await provider().languageModel('m').doGenerate({ prompt, maxOutputTokens: 50, temperature: 0.2 });
     await provider({ maxTokensParameter: 'max_completion_tokens' }).languageModel('m').doGenerate({ prompt, maxOutputTokens: 40 });
