@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { RuntimeConfig } from '../config';
+import { createApp } from '../http/app';
+import { registerBuiltInJobs, scheduleBuiltInJobs } from '../jobs/maintenance';
+import { createRuntime, type Runtime } from '../runtime';
+import type { CommandEnv } from './command-table';
+import { controlSocketPath, startControlServer } from './control-socket';
+import { bootstrapFirstStart, firstStartBanner } from './first-start';
+import { runCommand } from './run-command';
+
+/** A running `serve` (returned for tests; the CLI waits for a signal). */
+export interface RunningServer {
+  readonly runtime: Runtime;
+  readonly url: string;
+  readonly server: Server;
+  /** Graceful: stop accepting, finish requests and in-flight jobs, close stores. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `agent-chatbot serve`: open and migrate the runtime, create the first-start accounts (printed
+ * once), start in-process workers (unless `worker: false`), listen for HTTP, and — on PGlite — serve
+ * CLI commands on the control socket, since no other process may open the data folder.
+ */
+export async function startServer(
+  config: RuntimeConfig,
+  options: { worker?: boolean; print?: (text: string) => void } = {},
+): Promise<RunningServer> {
+  const print = options.print ?? ((text: string) => process.stdout.write(text));
+  const runtime = await createRuntime(config);
+  let control: { close(): Promise<void> } | undefined;
+  let server: Server | undefined;
+  try {
+    const logins = await bootstrapFirstStart(runtime.db);
+    if (logins) print(firstStartBanner(logins, config.publicUrl));
+
+    registerBuiltInJobs(runtime.jobs, runtime.db);
+    await runtime.jobs.start({ work: options.worker ?? true });
+    await scheduleBuiltInJobs(runtime.jobs);
+
+    if (runtime.db.kind === 'pglite') {
+      const env: CommandEnv = { config, db: runtime.db, secretBox: runtime.secretBox, inServer: true };
+      control = await startControlServer(controlSocketPath(config.dataDir), (argv) =>
+        runCommand(argv, async () => ({ env, close: async () => {} })),
+      );
+    }
+
+    const app = createApp(runtime);
+    const httpServer = createServer(app);
+    server = httpServer;
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const address = httpServer.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    runtime.logger.info({ url, db: runtime.db.kind, workers: options.worker ?? true }, `Đang chạy tại / Listening on ${url}`);
+    print(`agent-chatbot: đang chạy tại / listening on ${url}\n`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      runtime,
+      url,
+      server: httpServer,
+      stop: () =>
+        (stopping ??= (async () => {
+          const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          httpServer.closeIdleConnections();
+          await control?.close();
+          await closed;
+          await runtime.close();
+        })()),
+    };
+  } catch (error) {
+    server?.close();
+    await control?.close().catch(() => {});
+    await runtime.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** `agent-chatbot worker`: job workers only, until a signal. */
+export async function startWorker(config: RuntimeConfig): Promise<{ runtime: Runtime; stop(): Promise<void> }> {
+  const runtime = await createRuntime(config);
+  try {
+    registerBuiltInJobs(runtime.jobs, runtime.db);
+    await runtime.jobs.start({ work: true });
+    await scheduleBuiltInJobs(runtime.jobs);
+  } catch (error) {
+    await runtime.close().catch(() => {});
+    throw error;
+  }
+  runtime.logger.info({ db: runtime.db.kind }, 'Worker đang chạy / Worker running');
+  return { runtime, stop: () => runtime.close() };
+}
+
+/**
+ * Waits for SIGINT/SIGTERM, then runs `stop` (graceful). A second signal, or `stop` taking longer
+ * than `timeoutMs`, exits at once with code 1.
+ */
+export function stopOnSignal(stop: () => Promise<void>, timeoutMs = 30_000): Promise<number> {
+  return new Promise((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) process.exit(1);
+      signalled = true;
+      process.stderr.write(`\nĐang dừng (${signal})… / Shutting down (${signal})…\n`);
+      const timer = setTimeout(() => process.exit(1), timeoutMs);
+      timer.unref();
+      stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          process.stderr.write(`Error during shutdown: ${(error as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
