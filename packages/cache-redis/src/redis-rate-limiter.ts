@@ -1,4 +1,4 @@
-import { assertBucket, type RateLimiterV1 } from '@agent-chatbot/core';
+import { assertBucket, RETRY_NEVER_MS, type RateLimiterV1 } from '@agent-chatbot/core';
 import type { Redis } from 'ioredis';
 import { openRedis, type RedisConnection, type RedisPluginOptions } from './connection';
 import { luaScript, runLuaScript } from './lua-script';
@@ -14,7 +14,8 @@ export interface RedisRateLimiter extends RateLimiterV1 {
  * The token bucket of core's `takeTokens`, line for line, run atomically on the server. The clock is
  * Redis TIME, so replicas with skewed clocks share one timeline. Tokens travel as strings because
  * Redis truncates Lua numbers to integers in replies. The key expires once the bucket would be
- * full again: a missing bucket is a full one.
+ * full again (a missing bucket is a full one); a bucket that never refills (rate 0, a fixed quota)
+ * keeps its key until `reset`, and a denied call on it answers -1, mapped to RETRY_NEVER_MS.
  */
 const TAKE_TOKENS = luaScript(`
 local capacity = tonumber(ARGV[1])
@@ -33,11 +34,15 @@ local retry = 0
 if tokens >= cost then
   tokens = tokens - cost
   allowed = 1
-else
+elseif rate > 0 then
   retry = math.ceil((cost - tokens) * 1000 / rate)
+else
+  retry = -1
 end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', string.format('%d', now))
-redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) * 1000 / rate) + 1000)
+if rate > 0 then
+  redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) * 1000 / rate) + 1000)
+end
 return { allowed, string.format('%.17g', tokens), retry }
 `);
 
@@ -75,7 +80,11 @@ export function createRedisRateLimiter(connection: RedisConnection, options: Red
         [String(bucket.capacity), String(bucket.refillPerSecond), String(cost)],
       )) as [number, string, number];
       const [allowed, tokens, retryAfterMs] = reply;
-      return { allowed: allowed === 1, remaining: Math.floor(Number(tokens)), retryAfterMs };
+      return {
+        allowed: allowed === 1,
+        remaining: Math.floor(Number(tokens)),
+        retryAfterMs: retryAfterMs < 0 ? RETRY_NEVER_MS : retryAfterMs,
+      };
     },
 
     async reset(key) {

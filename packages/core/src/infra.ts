@@ -4,7 +4,7 @@
  */
 export { createMemoryCache, type MemoryCache, type MemoryCacheOptions } from './cache/memory-cache';
 export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from './rate-limiter/memory-rate-limiter';
-export { takeTokens, assertBucket, msUntilFull, type TokenBucketState } from './rate-limiter/token-bucket';
+export { takeTokens, assertBucket, msUntilFull, RETRY_NEVER_MS, type TokenBucketState } from './rate-limiter/token-bucket';
 export {
   createMemoryPubSub,
   createMemoryPubSubHub,

@@ -7,6 +7,12 @@ export interface TokenBucketState {
   readonly updatedAt: number;
 }
 
+/**
+ * `retryAfterMs` of a denied call on a bucket that never refills (`refillPerSecond: 0`, a fixed
+ * quota until `reset`): finite, so it survives JSON and `Retry-After` arithmetic.
+ */
+export const RETRY_NEVER_MS = Number.MAX_SAFE_INTEGER;
+
 /** Checks a bucket definition and a cost; throws {@link ValidationError} on nonsense. */
 export function assertBucket(bucket: TokenBucketV1, cost: number): void {
   if (!Number.isFinite(bucket.capacity) || bucket.capacity <= 0) {
@@ -14,8 +20,8 @@ export function assertBucket(bucket: TokenBucketV1, cost: number): void {
       details: { capacity: bucket.capacity },
     });
   }
-  if (!Number.isFinite(bucket.refillPerSecond) || bucket.refillPerSecond <= 0) {
-    throw new ValidationError('refillPerSecond must be a positive number', 'refillPerSecond phải là số dương', {
+  if (!Number.isFinite(bucket.refillPerSecond) || bucket.refillPerSecond < 0) {
+    throw new ValidationError('refillPerSecond must be zero or a positive number', 'refillPerSecond phải là số không âm', {
       details: { refillPerSecond: bucket.refillPerSecond },
     });
   }
@@ -47,14 +53,19 @@ export function takeTokens(
     const tokens = available - cost;
     return { state: { tokens, updatedAt: now }, result: { allowed: true, remaining: Math.floor(tokens), retryAfterMs: 0 } };
   }
-  const retryAfterMs = Math.ceil(((cost - available) * 1000) / bucket.refillPerSecond);
+  const retryAfterMs = bucket.refillPerSecond > 0 ? Math.ceil(((cost - available) * 1000) / bucket.refillPerSecond) : RETRY_NEVER_MS;
   return {
     state: { tokens: available, updatedAt: now },
     result: { allowed: false, remaining: Math.floor(available), retryAfterMs },
   };
 }
 
-/** Milliseconds until a bucket with `tokens` is full again; after that its state can be forgotten. */
+/**
+ * Milliseconds until a bucket with `tokens` is full again; after that its state can be forgotten.
+ * `Infinity` for a partly used bucket that never refills.
+ */
 export function msUntilFull(tokens: number, bucket: TokenBucketV1): number {
+  if (tokens >= bucket.capacity) return 0;
+  if (bucket.refillPerSecond === 0) return Number.POSITIVE_INFINITY;
   return Math.ceil(((bucket.capacity - tokens) * 1000) / bucket.refillPerSecond);
 }

@@ -141,12 +141,29 @@ const cases: ReadonlyArray<ContractCase<RateLimiterContractFixture>> = [
     },
   },
   {
+    title: 'refillPerSecond 0 is a fixed quota until reset',
+    async run({ make, wait }) {
+      const limiter = await make();
+      const quota = { capacity: 2, refillPerSecond: 0 };
+      expect((await limiter.consume('trial', quota)).allowed).toBe(true);
+      expect((await limiter.consume('trial', quota)).allowed).toBe(true);
+      await wait(100);
+      const denied = await limiter.consume('trial', quota);
+      expect(denied.allowed).toBe(false);
+      // Finite, so it survives JSON and Retry-After arithmetic, and at least a day.
+      expect(Number.isFinite(denied.retryAfterMs)).toBe(true);
+      expect(denied.retryAfterMs).toBeGreaterThan(86_400_000);
+      await limiter.reset('trial');
+      expect((await limiter.consume('trial', quota)).allowed).toBe(true);
+    },
+  },
+  {
     title: 'impossible requests reject with a 4xx error',
     async run({ make }) {
       const limiter = await make();
       await expectAgentError(limiter.consume('k', { capacity: 2, refillPerSecond: 1 }, { cost: 3 }), { status: '4xx' });
       await expectAgentError(limiter.consume('k', { capacity: 0, refillPerSecond: 1 }), { status: '4xx' });
-      await expectAgentError(limiter.consume('k', { capacity: 2, refillPerSecond: 0 }), { status: '4xx' });
+      await expectAgentError(limiter.consume('k', { capacity: 2, refillPerSecond: -1 }), { status: '4xx' });
       await expectAgentError(limiter.consume('k', { capacity: 2, refillPerSecond: 1 }, { cost: -1 }), { status: '4xx' });
     },
   },
