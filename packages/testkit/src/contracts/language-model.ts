@@ -146,15 +146,18 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect(finishes[0]?.usage.outputTokens.total).toBe(reported?.outputTokens);
     });
 
-    test('stream-interrupted', 'ends an interrupted stream with one typed error part and no finish', async () => {
-      server.failNext({ type: 'disconnect' });
-      const { stream } = await model.doStream({ prompt: PROMPT });
-      const parts = await readParts(stream);
-      expect(parts.filter((part) => part.type === 'finish')).toEqual([]);
-      const errors = parts.filter((part) => part.type === 'error');
-      expect(errors).toHaveLength(1);
-      expect(parts.at(-1)).toBe(errors[0]);
-      expect((errors[0] as { error: { name?: string } }).error.name).toBe('ProviderError');
+    test('stream-interrupted', 'ends a cut or failed stream with one ProviderError part and no finish', async () => {
+      for (const failure of [{ type: 'disconnect' }, { type: 'stream-error', message: 'Overloaded' }] as const) {
+        server.failNext(failure);
+        const { stream } = await model.doStream({ prompt: PROMPT });
+        const parts = await readParts(stream);
+        expect(parts[0], failure.type).toEqual({ type: 'text-delta', delta: expect.any(String) });
+        expect(parts.filter((part) => part.type === 'finish'), failure.type).toEqual([]);
+        const errors = parts.filter((part) => part.type === 'error');
+        expect(errors, failure.type).toHaveLength(1);
+        expect(parts.at(-1)).toBe(errors[0]);
+        expect((errors[0] as { error: { name?: string } }).error.name, failure.type).toBe('ProviderError');
+      }
     });
 
     test('authentication', 'maps 401 to AuthenticationError without retrying', async () => {

@@ -1,5 +1,5 @@
 import { answerChat, contentToText, parseMessages } from './fake-chat-answer';
-import { startFakeLlmServer, sendJson, writeChunk, cutConnection, type FakeDialect, type FakeRouteContext } from './fake-llm-server';
+import { startFakeLlmServer, sendJson, writeChunk, interruptStream, type FakeDialect, type FakeRouteContext } from './fake-llm-server';
 import type { FakeLlmServer, FakeLlmServerOptions, FakePromptMessage } from './fake-llm-types';
 
 let messageCounter = 0;
@@ -59,8 +59,8 @@ async function messages(context: FakeRouteContext): Promise<void> {
   for (const [index, piece] of answer.pieces.entries()) {
     const sent = await writeChunk(response, sse('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }), state.chunkDelayMs);
     if (!sent) return;
-    if (index === 0 && context.disconnectAfterFirstChunk) {
-      await cutConnection(response);
+    if (index === 0 && context.interruption) {
+      await interruptStream(context, (message) => sse('error', { error: { type: 'overloaded_error', message } }));
       return;
     }
   }

@@ -27,8 +27,8 @@ export interface FakeRouteContext {
   readonly body: Record<string, unknown>;
   readonly record: FakeLlmRequestRecord;
   readonly state: FakeLlmState;
-  /** Set when the injected failure is `disconnect` and the route streams: cut after the first chunk. */
-  readonly disconnectAfterFirstChunk: boolean;
+  /** Set when a `disconnect` or `stream-error` failure applies to this streamed answer: interrupt it after the first chunk. */
+  readonly interruption: Extract<FakeFailure, { type: 'disconnect' | 'stream-error' }> | undefined;
 }
 
 /** What a route extracts from a valid request body (or an error message for a 400). */
@@ -81,6 +81,20 @@ export async function writeChunk(response: ServerResponse, chunk: string, delayM
   if (response.destroyed) return false;
   response.write(chunk);
   return true;
+}
+
+/**
+ * Interrupts a started stream as `context.interruption` asks: `disconnect` cuts the connection,
+ * `stream-error` ends the answer with the provider's in-stream error (`formatError(message)`).
+ */
+export async function interruptStream(context: FakeRouteContext, formatError: (message: string) => string): Promise<void> {
+  if (context.interruption?.type === 'stream-error') {
+    context.record.outcome = 'failed';
+    context.response.end(formatError(context.interruption.message ?? 'Injected stream error'));
+    return;
+  }
+  context.record.outcome = 'disconnected';
+  await cutConnection(context.response);
 }
 
 /**
@@ -193,15 +207,17 @@ export async function startFakeLlmServer(dialect: FakeDialect, options: FakeLlmS
       record.outcome = 'hung';
       return;
     }
-    const disconnect = failure?.type === 'disconnect';
-    if (disconnect && !record.stream) {
+    const interruption = failure?.type === 'disconnect' || failure?.type === 'stream-error' ? failure : undefined;
+    if (interruption?.type === 'disconnect' && !record.stream) {
       record.outcome = 'disconnected';
       response.socket?.destroy();
       return;
     }
-    if (disconnect) record.outcome = 'disconnected';
+    if (interruption?.type === 'stream-error' && !record.stream) {
+      return fail(500, 'failed', interruption.message ?? 'Injected stream error');
+    }
     try {
-      await route.handle({ request, response, body: bodyRecord, record, state, disconnectAfterFirstChunk: disconnect });
+      await route.handle({ request, response, body: bodyRecord, record, state, interruption });
       // A handler that returned without ending the answer saw the client go away mid-stream.
       if (!response.writableEnded && record.outcome === 'ok') record.outcome = 'client-closed';
     } catch (error) {

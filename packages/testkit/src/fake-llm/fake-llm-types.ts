@@ -24,7 +24,9 @@ export type FakeResponder = (request: FakeChatRequest) => string | Promise<strin
  * - `status`: answer with this HTTP status and the provider's error body;
  * - `hang`: accept the request and never answer (the client must time out or abort);
  * - `disconnect`: for a streamed chat, send the first delta and then cut the connection;
- *   otherwise cut the connection before answering.
+ *   otherwise cut the connection before answering;
+ * - `stream-error`: for a streamed chat, send the first delta and then the provider's in-stream
+ *   error (OpenAI `data: {"error":…}`, Anthropic `event: error`, Ollama `{"error":…}`); otherwise a 500.
  */
 export type FakeFailure =
   | {
@@ -35,7 +37,8 @@ export type FakeFailure =
       readonly message?: string;
     }
   | { readonly type: 'hang' }
-  | { readonly type: 'disconnect' };
+  | { readonly type: 'disconnect' }
+  | { readonly type: 'stream-error'; readonly message?: string };
 
 /** Token counts the fake reported for one request, so tests can compare them with parsed usage. */
 export interface FakeReportedUsage {

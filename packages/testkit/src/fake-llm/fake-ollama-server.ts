@@ -1,5 +1,5 @@
 import { answerChat, answerEmbeddings, parseInputs, parseMessages } from './fake-chat-answer';
-import { startFakeLlmServer, sendJson, writeChunk, cutConnection, type FakeDialect, type FakeRouteContext } from './fake-llm-server';
+import { startFakeLlmServer, sendJson, writeChunk, interruptStream, type FakeDialect, type FakeRouteContext } from './fake-llm-server';
 import type { FakeLlmServer, FakeLlmServerOptions } from './fake-llm-types';
 
 function options(body: Record<string, unknown>): Record<string, unknown> {
@@ -30,8 +30,8 @@ async function chat(context: FakeRouteContext): Promise<void> {
   for (const [index, piece] of answer.pieces.entries()) {
     const line = `${JSON.stringify({ ...base(), message: { role: 'assistant', content: piece }, done: false })}\n`;
     if (!(await writeChunk(response, line, state.chunkDelayMs))) return;
-    if (index === 0 && context.disconnectAfterFirstChunk) {
-      await cutConnection(response);
+    if (index === 0 && context.interruption) {
+      await interruptStream(context, (message) => `${JSON.stringify({ error: message })}\n`);
       return;
     }
   }

@@ -1,5 +1,5 @@
 import { answerChat, answerEmbeddings, parseInputs, parseMessages } from './fake-chat-answer';
-import { startFakeLlmServer, sendJson, writeChunk, cutConnection, type FakeDialect, type FakeRouteContext } from './fake-llm-server';
+import { startFakeLlmServer, sendJson, writeChunk, interruptStream, type FakeDialect, type FakeRouteContext } from './fake-llm-server';
 import type { FakeLlmServer, FakeLlmServerOptions } from './fake-llm-types';
 
 let completionCounter = 0;
@@ -43,8 +43,8 @@ async function chatCompletions(context: FakeRouteContext): Promise<void> {
   for (const [index, piece] of answer.pieces.entries()) {
     const sent = await writeChunk(response, chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]), state.chunkDelayMs);
     if (!sent) return;
-    if (index === 0 && context.disconnectAfterFirstChunk) {
-      await cutConnection(response);
+    if (index === 0 && context.interruption) {
+      await interruptStream(context, (message) => `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: null } })}\n\n`);
       return;
     }
   }
