@@ -19,3 +19,4 @@ export {
   type ModelPriceTableVnd,
   type ModelPriceVnd,
 } from './meter/usage-cost';
+export { meterAuthorizeRequestSchema, usageEventSchema, parseMeterInput } from './meter/meter-schemas';

@@ -57,4 +57,25 @@ describe('createMemoryMeter specifics', () => {
       meter.authorize({ tenantId: 'vip', keySource: 'platform', idempotencyKey: 'z', estimate: { ...estimate, modelId: 'unknown' } }),
     ).rejects.toMatchObject({ code: 'price_not_configured', status: 500 });
   });
+
+  it('rejects malformed requests and events with field-level issues', async () => {
+    const meter = createMemoryMeter({ budgets: { t1: 1_000 }, prices });
+    const error = await meter
+      .authorize({ tenantId: '', keySource: 'platform', idempotencyKey: 'k', estimate: { ...estimate, inputTokens: Number.NaN } })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'validation_failed', status: 400, messageVi: 'Yêu cầu cấp hạn mức không hợp lệ' });
+    expect((error as { details: { issues: Array<{ path: string }> } }).details.issues.map((issue) => issue.path).sort()).toEqual([
+      'estimate.inputTokens',
+      'tenantId',
+    ]);
+    await expect(meter.record({ ...event(), id: '' })).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(meter.events()).toEqual([]);
+  });
+
+  it('keeps the provider raw usage on recorded events', async () => {
+    const meter = createMemoryMeter({ budgets: { t1: 1_000 }, prices });
+    const raw = { prompt_tokens: 1_000, completion_tokens: 500 };
+    await meter.record(event({ usage: { inputTokens: { total: 1_000 }, outputTokens: { total: 500 }, raw } }));
+    expect(meter.events('t1')[0]!.usage).toMatchObject({ raw });
+  });
 });

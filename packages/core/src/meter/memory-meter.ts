@@ -1,5 +1,6 @@
-import { BudgetExceededError, ValidationError } from '../errors';
+import { BudgetExceededError } from '../errors';
 import type { MeterAuthorizationV1, MeterV1, UsageEventV1 } from './v1';
+import { meterAuthorizeRequestSchema, parseMeterInput, usageEventSchema } from './meter-schemas';
 import { estimateCostVnd, eventCostVnd, priceOf, type ModelPriceTableVnd } from './usage-cost';
 
 /** Options for {@link createMemoryMeter}. */
@@ -60,32 +61,36 @@ export function createMemoryMeter(options: MemoryMeterOptions): MemoryMeter {
     typeof options.budgets === 'function' ? options.budgets : (tenantId: string) => (options.budgets as Record<string, number>)[tenantId];
   const budgetOf = (tenantId: string): number => lookupBudget(tenantId) ?? options.defaultBudgetVnd ?? 0;
   const reservations = new Map<string, Reservation>();
+  const reservedByTenant = new Map<string, number>();
   const authorizationsByKey = new Map<string, MeterAuthorizationV1>();
   const spent = new Map<string, number>();
   const recorded = new Map<string, UsageEventV1>();
 
-  function reservedFor(tenantId: string): number {
-    let total = 0;
-    for (const reservation of reservations.values()) if (reservation.tenantId === tenantId) total += reservation.reservedVnd;
-    return total;
+  function adjustReserved(tenantId: string, deltaVnd: number): void {
+    const next = (reservedByTenant.get(tenantId) ?? 0) + deltaVnd;
+    if (next === 0) reservedByTenant.delete(tenantId);
+    else reservedByTenant.set(tenantId, next);
+  }
+
+  /** Removes a live reservation (settled or released); `undefined` when it was already gone. */
+  function settle(authorizationId: string): Reservation | undefined {
+    const reservation = reservations.get(authorizationId);
+    if (reservation === undefined) return undefined;
+    reservations.delete(authorizationId);
+    adjustReserved(reservation.tenantId, -reservation.reservedVnd);
+    return reservation;
   }
 
   function summary(tenantId: string): MeterSummaryVnd {
-    return { budgetVnd: budgetOf(tenantId), spentVnd: spent.get(tenantId) ?? 0, reservedVnd: reservedFor(tenantId) };
+    return { budgetVnd: budgetOf(tenantId), spentVnd: spent.get(tenantId) ?? 0, reservedVnd: reservedByTenant.get(tenantId) ?? 0 };
   }
 
   return {
     specificationVersion: 'v1',
 
     // Everything below runs synchronously inside each async function: check-and-reserve is atomic.
-    async authorize(request) {
-      if (!request.tenantId || !request.idempotencyKey) {
-        throw new ValidationError('tenantId and idempotencyKey are required', 'Thiếu tenantId hoặc idempotencyKey');
-      }
-      const { inputTokens, maxOutputTokens } = request.estimate;
-      if (![inputTokens, maxOutputTokens].every((value) => Number.isFinite(value) && value >= 0)) {
-        throw new ValidationError('Token estimates must be non-negative numbers', 'Ước lượng token phải là số không âm');
-      }
+    async authorize(input) {
+      const request = parseMeterInput(meterAuthorizeRequestSchema, input, 'authorization request', 'Yêu cầu cấp hạn mức');
       const dedupKey = `${request.tenantId}\u0000${request.idempotencyKey}`;
       const existing = authorizationsByKey.get(dedupKey);
       if (existing !== undefined) return existing;
@@ -104,30 +109,29 @@ export function createMemoryMeter(options: MemoryMeterOptions): MemoryMeter {
       }
       const authorization: MeterAuthorizationV1 = { id: globalThis.crypto.randomUUID(), reservedVnd };
       reservations.set(authorization.id, { tenantId: request.tenantId, reservedVnd });
+      adjustReserved(request.tenantId, reservedVnd);
       authorizationsByKey.set(dedupKey, authorization);
       return authorization;
     },
 
-    async record(event) {
-      if (!event.id || !event.tenantId) {
-        throw new ValidationError('Usage events need an id and a tenantId', 'Sự kiện sử dụng cần id và tenantId');
-      }
+    async record(input) {
+      parseMeterInput(usageEventSchema, input, 'usage event', 'Sự kiện sử dụng');
+      const event = input; // validated; kept as given so provider `raw` usage survives
       if (recorded.has(event.id)) return;
-      const reservation = event.authorizationId === undefined ? undefined : reservations.get(event.authorizationId);
+      const pending = event.authorizationId === undefined ? undefined : reservations.get(event.authorizationId);
+      // Only the tenant's own reservation is settled; a foreign authorization id is ignored.
+      const reservation = pending?.tenantId === event.tenantId ? settle(event.authorizationId!) : undefined;
       let costVnd = 0;
       if (event.billable) {
         const computed = eventCostVnd(priceOf(options.prices, event.provider, event.modelId), event);
         costVnd = computed ?? reservation?.reservedVnd ?? 0;
-      }
-      if (event.authorizationId !== undefined && reservation?.tenantId === event.tenantId) {
-        reservations.delete(event.authorizationId);
       }
       recorded.set(event.id, event);
       spent.set(event.tenantId, (spent.get(event.tenantId) ?? 0) + costVnd);
     },
 
     async release(authorization) {
-      reservations.delete(authorization.id);
+      settle(authorization.id);
     },
 
     summary,
