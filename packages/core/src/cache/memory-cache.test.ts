@@ -4,7 +4,14 @@ import { cacheContract } from '../../../testkit/src/index';
 import { createMemoryCache } from './memory-cache';
 
 cacheContract({ name: 'memory', create: () => createMemoryCache() });
-cacheContract({ name: 'memory (bounded LRU)', create: () => createMemoryCache({ maxEntries: 1_000 }) });
+let fakeNow = 1_700_000_000_000;
+cacheContract({
+  name: 'memory (bounded LRU, fake clock)',
+  create: () => createMemoryCache({ maxEntries: 1_000, now: () => fakeNow }),
+  advanceTime: (ms) => {
+    fakeNow += ms;
+  },
+});
 
 describe('createMemoryCache specifics', () => {
   it('expires on the injected clock without sleeping', async () => {

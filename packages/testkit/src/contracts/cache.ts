@@ -15,11 +15,15 @@ export interface CacheContractOptions extends ContractSuiteOptions {
   readonly create: () => CacheV1 | Promise<CacheV1>;
   /** Frees what `create` made (delete keys, disconnect). Default: `cache.disconnect?.()`. */
   readonly cleanup?: (cache: CacheV1) => Promise<void> | void;
+  /** Moves the cache's clock forward when `create` injects a fake one; otherwise TTL cases sleep. */
+  readonly advanceTime?: (ms: number) => Promise<void> | void;
 }
 
 /** What each cache case receives. */
 export interface CacheContractFixture {
   make(): Promise<CacheV1>;
+  /** Lets `ms` pass on the cache's clock. */
+  wait(ms: number): Promise<void>;
 }
 
 const TTL_MS = 60;
@@ -83,23 +87,23 @@ const cases: ReadonlyArray<ContractCase<CacheContractFixture>> = [
   },
   {
     title: 'a key with ttlMs expires',
-    async run({ make }) {
+    async run({ make, wait }) {
       const cache = await make();
       await cache.set('short', 'x', { ttlMs: TTL_MS });
       await cache.set('long', 'y');
       expect(await cache.get('short')).toBe('x');
-      await sleep(PAST_TTL_MS);
+      await wait(PAST_TTL_MS);
       expect(await cache.get('short')).toBeUndefined();
       expect(await cache.get('long')).toBe('y');
     },
   },
   {
     title: 'set without ttlMs replaces an earlier TTL',
-    async run({ make }) {
+    async run({ make, wait }) {
       const cache = await make();
       await cache.set('key', 1, { ttlMs: TTL_MS });
       await cache.set('key', 2);
-      await sleep(PAST_TTL_MS);
+      await wait(PAST_TTL_MS);
       expect(await cache.get('key')).toBe(2);
     },
   },
@@ -123,11 +127,11 @@ const cases: ReadonlyArray<ContractCase<CacheContractFixture>> = [
   },
   {
     title: 'setIfNotExists succeeds again after the TTL passes',
-    async run({ make }) {
+    async run({ make, wait }) {
       const cache = await make();
       expect(await cache.setIfNotExists('dedup', 1, { ttlMs: TTL_MS })).toBe(true);
       expect(await cache.setIfNotExists('dedup', 2, { ttlMs: TTL_MS })).toBe(false);
-      await sleep(PAST_TTL_MS);
+      await wait(PAST_TTL_MS);
       expect(await cache.setIfNotExists('dedup', 3)).toBe(true);
       expect(await cache.get('dedup')).toBe(3);
     },
@@ -164,11 +168,11 @@ const cases: ReadonlyArray<ContractCase<CacheContractFixture>> = [
   },
   {
     title: 'increment with ttlMs makes a counter that expires',
-    async run({ make }) {
+    async run({ make, wait }) {
       const cache = await make();
       expect(await cache.increment('window', { ttlMs: TTL_MS })).toBe(1);
       expect(await cache.increment('window', { ttlMs: TTL_MS })).toBe(2);
-      await sleep(PAST_TTL_MS);
+      await wait(PAST_TTL_MS);
       expect(await cache.get('window')).toBeUndefined();
       expect(await cache.increment('window', { ttlMs: TTL_MS })).toBe(1);
     },
@@ -220,11 +224,15 @@ const cases: ReadonlyArray<ContractCase<CacheContractFixture>> = [
 export const cacheContractCases = cases;
 
 /** Builds the fixture a cache case receives from suite options. */
-export function cacheContractFixture(options: Pick<CacheContractOptions, 'create' | 'cleanup'>) {
+export function cacheContractFixture(options: Pick<CacheContractOptions, 'create' | 'cleanup' | 'advanceTime'>) {
   return (tracker: ContractTracker): CacheContractFixture => ({
     async make() {
       const cache = await options.create();
       return tracker.track(cache, options.cleanup ?? ((instance) => instance.disconnect?.()));
+    },
+    async wait(ms) {
+      if (options.advanceTime) await options.advanceTime(ms);
+      else await sleep(ms);
     },
   });
 }
