@@ -1,6 +1,6 @@
 import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { z } from 'zod';
-import { createHttpClient, readJson } from './http-client';
+import { createHttpClient, downloadMedia, readJson } from './http-client';
 import { decodeLineConversationId, encodeLineConversationId } from './line-conversation-id';
 import { lineFailure, lineNetworkFailure } from './line-errors';
 import { LINE_MAX_TEXT_LENGTH, toLineMessageBatches } from './line-messages';
@@ -17,6 +17,8 @@ export interface LineChannelOptions {
   channelAccessToken: string;
   /** Default `https://api.line.me` (`CHATBOT_LINE_API_BASE`). */
   apiBase?: string;
+  /** Content host, default `https://api-data.line.me` (tests: the same fake as `apiBase`). */
+  dataApiBase?: string;
   fetch?: FetchFunction;
   proxy?: string;
   timeoutMs?: number;
@@ -31,10 +33,17 @@ export interface LineProviderOptions {
   outboundMessageId?: string;
 }
 
+/** A LINE channel: {@link ChannelV1} plus media download. */
+export interface LineChannel extends ChannelV1<string> {
+  /** Downloads a customer's media: `line-content:<message id>` from inbound events, or a URL. */
+  fetchAttachment(url: string): Promise<Response>;
+}
+
 const optionsSchema = z.object({
   channelSecret: z.string().trim().min(1),
   channelAccessToken: z.string().trim().min(1),
   apiBase: z.url().optional(),
+  dataApiBase: z.url().optional(),
   proxy: z.url().optional(),
   timeoutMs: z.number().int().positive().optional(),
 });
@@ -58,7 +67,7 @@ function readOptions(providerOptions: ProviderOptionsV1 | undefined, now: number
  * await line.doSend({ conversationId, message: { text: 'Dạ' }, providerOptions: { line: { replyToken: event.message?.replyToken, outboundMessageId: msg.id } } });
  * ```
  */
-export function createLineChannel(options: LineChannelOptions): ChannelV1<string> {
+export function createLineChannel(options: LineChannelOptions): LineChannel {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new ValidationError('Invalid LINE channel options', 'Cấu hình kênh LINE không hợp lệ', { details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } });
@@ -180,6 +189,11 @@ export function createLineChannel(options: LineChannelOptions): ChannelV1<string
         return { ok: false, details: String(error) };
       }
     },
+
+    fetchAttachment: (url) =>
+      url.startsWith('line-content:')
+        ? downloadMedia(http.request, 'line', `${(options.dataApiBase ?? 'https://api-data.line.me').replace(/\/$/, '')}/v2/bot/message/${encodeURIComponent(url.slice('line-content:'.length))}/content`, auth)
+        : downloadMedia(http.request, 'line', url),
 
     encodeConversationId: encodeLineConversationId,
     decodeConversationId: decodeLineConversationId,

@@ -2,7 +2,7 @@
  * `@agent-chatbot/channel-line`: LINE Messaging API channel.
  * @packageDocumentation
  */
-export { createLineChannel, type LineChannelOptions, type LineProviderOptions } from './create-line-channel';
+export { createLineChannel, type LineChannel, type LineChannelOptions, type LineProviderOptions } from './create-line-channel';
 export { encodeLineConversationId, decodeLineConversationId } from './line-conversation-id';
 export { lineFailure } from './line-errors';
 export { LINE_MAX_MESSAGES_PER_REQUEST, LINE_MAX_TEXT_LENGTH, toLineMessageBatches } from './line-messages';

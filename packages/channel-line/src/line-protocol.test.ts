@@ -1,7 +1,6 @@
 import { createFakeLine, createLineWebhookDriver, createRecordingHost, type FakeLine } from '@agent-chatbot/testkit/fake-channels';
-import type { ChannelV1 } from '@agent-chatbot/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLineChannel } from './create-line-channel';
+import { createLineChannel, type LineChannel } from './create-line-channel';
 import { lineRetryKey } from './line-retry-key';
 import { verifyLineSignature } from './verify-line-signature';
 
@@ -10,12 +9,12 @@ const destination = `U${'1'.repeat(32)}`;
 const user = `U${'2'.repeat(32)}`;
 const conversationId = `line:${user}`;
 let fake: FakeLine;
-let channel: ChannelV1<string>;
+let channel: LineChannel;
 let host: ReturnType<typeof createRecordingHost>;
 
 beforeEach(async () => {
   fake = await createFakeLine({ channelAccessToken: 'tok', botUserId: destination });
-  channel = createLineChannel({ channelSecret, channelAccessToken: 'tok', apiBase: fake.url });
+  channel = createLineChannel({ channelSecret, channelAccessToken: 'tok', apiBase: fake.url, dataApiBase: fake.url });
   host = createRecordingHost();
   await channel.initialize(host);
 });
@@ -95,5 +94,19 @@ describe('LINE delivery', () => {
     await channel.startTyping?.(conversationId);
     expect(fake.loading).toEqual([user]);
     expect(await channel.testConnection?.()).toEqual({ ok: true, details: 'Fake LINE Shop @123abcde' });
+  });
+});
+
+describe('LINE media', () => {
+  it('downloads line-content:<message id> from the data API with the channel token', async () => {
+    fake.addContent('4687', new Uint8Array([0xff, 0xd8, 0xff]), 'image/jpeg');
+    const driver = createLineWebhookDriver({ target: (r) => channel.handleWebhook(r), channelSecret, destination });
+    await driver.deliver([{ ...driver.textEvent({ userId: user, text: '' }), message: { type: 'image', id: '4687' } }]);
+    const url = host.events[0]?.message?.attachments?.[0]?.url;
+    expect(url).toBe('line-content:4687');
+    const response = await channel.fetchAttachment(url!);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 0xff]));
+    await expect(channel.fetchAttachment('line-content:999')).rejects.toMatchObject({ code: 'provider_error', isRetryable: false });
   });
 });

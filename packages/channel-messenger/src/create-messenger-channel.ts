@@ -1,6 +1,6 @@
 import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { createHmac } from 'node:crypto';
-import { createHttpClient, readJson } from './http-client';
+import { createHttpClient, downloadMedia, readJson } from './http-client';
 import { graphFailure, graphNetworkFailure } from './graph-errors';
 import { messengerChannelOptionsSchema, type MessengerChannelOptions } from './messenger-channel-options';
 import { decodeMessengerConversationId, encodeMessengerConversationId, type MessengerConversationRef } from './messenger-conversation-id';
@@ -26,6 +26,12 @@ export interface MessengerProviderOptions {
   lastInteractionAt?: Date | string | number;
 }
 
+/** A Messenger channel: {@link ChannelV1} plus media download. */
+export interface MessengerChannel extends ChannelV1<MessengerConversationRef> {
+  /** Downloads a customer's attachment (Meta CDN URL); throws ProviderError. */
+  fetchAttachment(url: string): Promise<Response>;
+}
+
 const lastInboundKey = (ref: MessengerConversationRef) => `messenger:last-inbound:${ref.pageId}:${ref.psid}`;
 
 function readOptions(providerOptions: ProviderOptionsV1 | undefined): MessengerProviderOptions {
@@ -47,7 +53,7 @@ function readOptions(providerOptions: ProviderOptionsV1 | undefined): MessengerP
  * await messenger.doSend({ conversationId, message: { text: 'Dạ' }, providerOptions: { messenger: { tag: 'HUMAN_AGENT' } } });
  * ```
  */
-export function createMessengerChannel(options: MessengerChannelOptions): ChannelV1<MessengerConversationRef> {
+export function createMessengerChannel(options: MessengerChannelOptions): MessengerChannel {
   const parsed = messengerChannelOptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new ValidationError('Invalid Messenger channel options', 'Cấu hình kênh Messenger không hợp lệ', { details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } });
@@ -189,6 +195,7 @@ export function createMessengerChannel(options: MessengerChannelOptions): Channe
       }
     },
 
+    fetchAttachment: (url) => downloadMedia(http.request, 'messenger', url),
     encodeConversationId: encodeMessengerConversationId,
     decodeConversationId: decodeMessengerConversationId,
     disconnect: () => http.close(),

@@ -7,6 +7,7 @@ export {
   MESSENGER_HUMAN_AGENT_WINDOW_MS,
   MESSENGER_MAX_TEXT_LENGTH,
   MESSENGER_REPLY_WINDOW_MS,
+  type MessengerChannel,
   type MessengerProviderOptions,
 } from './create-messenger-channel';
 export type { MessengerChannelOptions } from './messenger-channel-options';

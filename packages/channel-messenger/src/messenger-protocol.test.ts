@@ -1,8 +1,6 @@
 import { createFakeGraph, createMessengerWebhookDriver, createRecordingHost, type FakeGraph } from '@agent-chatbot/testkit/fake-channels';
-import type { ChannelV1 } from '@agent-chatbot/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMessengerChannel } from './create-messenger-channel';
-import type { MessengerConversationRef } from './messenger-conversation-id';
+import { createMessengerChannel, type MessengerChannel } from './create-messenger-channel';
 import { verifyMessengerSignature } from './verify-messenger-signature';
 
 const appSecret = 'app_secret_example';
@@ -10,7 +8,7 @@ const pageId = '1122334455';
 const psid = '998877665544';
 const conversationId = `messenger:${pageId}:${psid}`;
 let fake: FakeGraph;
-let channel: ChannelV1<MessengerConversationRef>;
+let channel: MessengerChannel;
 let host: ReturnType<typeof createRecordingHost>;
 
 beforeEach(async () => {

@@ -1,7 +1,7 @@
-import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction } from '@agent-chatbot/core';
+import { ProviderError, ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction } from '@agent-chatbot/core';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { createHttpClient } from './http-client';
+import { createHttpClient, downloadMedia } from './http-client';
 import { generateTelegramSecretToken, setTelegramWebhook } from './set-telegram-webhook';
 import { splitText } from './split-text';
 import { callTelegram, telegramFailure, telegramNetworkFailure } from './telegram-api';
@@ -38,6 +38,11 @@ export interface TelegramChannel extends ChannelV1<string> {
    * channel then uses). Store the returned token with the connection.
    */
   setWebhook(url: string, options?: { secretToken?: string; dropPendingUpdates?: boolean }): Promise<{ secretToken: string }>;
+  /**
+   * Downloads a customer's file: `telegram-file:<file_id>` (from inbound events) is resolved with
+   * getFile; the download URL contains the bot token, so it stays inside the channel.
+   */
+  fetchAttachment(url: string): Promise<Response>;
 }
 
 const optionsSchema = z.object({
@@ -182,6 +187,16 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       } catch (error) {
         return { ok: false, details: String(error) };
       }
+    },
+
+    async fetchAttachment(url) {
+      if (!url.startsWith('telegram-file:')) return downloadMedia(http.request, 'telegram', url);
+      const { status, envelope } = await callTelegram(http.request, apiBase, options.botToken, 'getFile', { file_id: url.slice('telegram-file:'.length) });
+      const path = (envelope?.result as { file_path?: string } | undefined)?.file_path;
+      if (!envelope?.ok || !path) {
+        throw new ProviderError({ provider: 'telegram', upstreamStatus: status, message: `getFile failed: ${envelope?.description ?? `HTTP ${status}`}`, messageVi: 'Không lấy được tệp từ Telegram' });
+      }
+      return downloadMedia(http.request, 'telegram', `${apiBase}/file/bot${options.botToken}/${path}`);
     },
 
     encodeConversationId: encodeTelegramConversationId,

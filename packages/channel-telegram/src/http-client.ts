@@ -1,4 +1,4 @@
-import type { FetchFunction } from '@agent-chatbot/core';
+import { ProviderError, type FetchFunction } from '@agent-chatbot/core';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
 
 /** How a channel reaches its provider: a `fetch`, optionally through an HTTP proxy. */
@@ -46,4 +46,20 @@ export async function readJson(response: Response): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Downloads a customer's media file and returns the provider's response (body unread), so the
+ * runtime can stream it to storage. Throws a {@link ProviderError} (retryable for 429/5xx) otherwise.
+ */
+export async function downloadMedia(http: HttpClient, provider: string, url: string, headers: Record<string, string> = {}): Promise<Response> {
+  const response = await http(url, { method: 'GET', headers });
+  if (response.ok) return response;
+  await response.body?.cancel();
+  throw new ProviderError({
+    provider,
+    upstreamStatus: response.status,
+    message: `Could not download the attachment (HTTP ${response.status})`,
+    messageVi: `Không tải được tệp đính kèm (HTTP ${response.status})`,
+  });
 }

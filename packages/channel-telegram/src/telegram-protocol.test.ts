@@ -80,3 +80,18 @@ describe('Telegram channel', () => {
     expect(await channel.testConnection?.()).toEqual({ ok: true, details: '@shop_bot' });
   });
 });
+
+describe('Telegram media', () => {
+  it('downloads a customer file from telegram-file:<file_id> via getFile, never exposing the token in events', async () => {
+    fake.addFile('file-abc', new TextEncoder().encode('%PDF-1.7 fake'), 'application/pdf');
+    const { secretToken } = await channel.setWebhook('https://x.example/h');
+    const driver = createTelegramWebhookDriver({ target: (r) => channel.handleWebhook(r), secretToken });
+    await driver.deliver({ update_id: 11, message: { message_id: 3, from: { id: 42, is_bot: false, first_name: 'An' }, chat: { id: 42, type: 'private' }, date: 1700000000, document: { file_id: 'file-abc', file_name: 'bao-gia.pdf', mime_type: 'application/pdf', file_size: 13 } } });
+    const attachment = host.events[0]?.message?.attachments?.[0];
+    expect(attachment).toEqual({ type: 'file', url: 'telegram-file:file-abc', name: 'bao-gia.pdf', mimeType: 'application/pdf', size: 13 });
+    expect(JSON.stringify(host.events)).not.toContain(botToken);
+    const response = await channel.fetchAttachment(attachment!.url!);
+    expect(await response.text()).toBe('%PDF-1.7 fake');
+    await expect(channel.fetchAttachment('telegram-file:missing')).rejects.toMatchObject({ code: 'provider_error' });
+  });
+});

@@ -1,5 +1,5 @@
 import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
-import { createHttpClient } from './http-client';
+import { createHttpClient, downloadMedia } from './http-client';
 import { splitText } from './split-text';
 import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
 import { callZalo, planZaloParts, toZaloMessage } from './zalo-api';
@@ -21,6 +21,8 @@ export interface ZaloChannel extends ChannelV1<ZaloConversationRef> {
   refreshIfExpiringWithin(ms: number): Promise<{ refreshed: boolean; accessTokenExpiresAt?: Date }>;
   /** The token manager (refresh on demand). */
   readonly tokens: ZaloTokenManager;
+  /** Downloads a customer's media (Zalo CDN URL) through the configured proxy; throws ProviderError. */
+  fetchAttachment(url: string): Promise<Response>;
 }
 
 /** `providerOptions.zalo` accepted by `doSend`. */
@@ -118,6 +120,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     capabilities: { messageParts: ['text', 'image'], streaming: 'none', typingIndicator: false, maxTextLength: ZALO_MAX_TEXT_LENGTH, replyWindowMs: ZALO_REPLY_WINDOW_MS },
     tokens,
     refreshIfExpiringWithin: (ms) => tokens.refreshIfExpiringWithin(ms),
+    fetchAttachment: (url) => downloadMedia(http.request, 'zalo', url),
 
     async initialize(newHost) {
       host = newHost;

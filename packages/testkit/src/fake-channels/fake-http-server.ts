@@ -16,6 +16,8 @@ export interface FakeResponse {
   readonly status: number;
   readonly json?: unknown;
   readonly text?: string;
+  /** Binary body (media downloads); sent with `headers['content-type']`. */
+  readonly bytes?: Uint8Array;
   readonly headers?: Record<string, string>;
 }
 
@@ -37,6 +39,11 @@ function flattenHeaders(request: IncomingMessage): Record<string, string> {
 }
 
 function write(response: ServerResponse, answer: FakeResponse): void {
+  if (answer.bytes) {
+    response.writeHead(answer.status, { 'content-type': 'application/octet-stream', ...answer.headers });
+    response.end(answer.bytes);
+    return;
+  }
   const body = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? '');
   response.writeHead(answer.status, {
     'content-type': answer.json !== undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',

@@ -27,6 +27,8 @@ export interface FakeLine {
   /** Issues a reply token the fake accepts once, within `ttlMs` (default 60 s). */
   issueReplyToken(ttlMs?: number): string;
   failNext(kind: FakeLineFailure, times?: number, after?: number): void;
+  /** Serves `GET /v2/bot/message/<id>/content` (this server is also the `api-data` host). */
+  addContent(messageId: string, bytes: Uint8Array, mimeType: string): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function createFakeLine(options: { channelAccessToken: string; botU
   const loading: string[] = [];
   const replyTokens = new Map<string, number>();
   const acceptedKeys = new Map<string, string>();
+  const contents = new Map<string, { bytes: Uint8Array; mimeType: string }>();
 
   const validMessages = (body: Record<string, unknown> | undefined): FakeResponse | Array<Record<string, unknown>> => {
     const messages = body?.messages;
@@ -76,6 +79,11 @@ export async function createFakeLine(options: { channelAccessToken: string; botU
     }
     const route = `${request.method} ${request.path}`;
     const body = parseJsonBody(request);
+    const content = /^GET \/v2\/bot\/message\/(\d+)\/content$/.exec(route);
+    if (content) {
+      const item = contents.get(content[1] ?? '');
+      return item ? { status: 200, bytes: item.bytes, headers: { 'content-type': item.mimeType } } : lineError(404, 'Not found');
+    }
     if (route === 'GET /v2/bot/info') return { status: 200, json: { userId: options.botUserId ?? `U${'0'.repeat(32)}`, basicId: '@123abcde', displayName: 'Fake LINE Shop', chatMode: 'bot', markAsReadMode: 'auto' } };
     if (route === 'POST /v2/bot/chat/loading/start') {
       loading.push(String(body?.chatId));
@@ -118,6 +126,7 @@ export async function createFakeLine(options: { channelAccessToken: string; botU
       return token;
     },
     failNext: (kind, times, after) => failures.push(kind, times, after),
+    addContent: (messageId, bytes, mimeType) => contents.set(messageId, { bytes, mimeType }),
     close: () => server.close(),
   };
 }

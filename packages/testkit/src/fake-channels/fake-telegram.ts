@@ -24,6 +24,8 @@ export interface FakeTelegram {
   /** `retry_after` seconds used for `rate_limit` (default 3). */
   failNext(kind: FakeTelegramFailure, times?: number, after?: number): void;
   setRetryAfter(seconds: number): void;
+  /** Makes a file downloadable through `getFile` + `/file/bot<token>/<path>`. */
+  addFile(fileId: string, bytes: Uint8Array, mimeType?: string): void;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,15 @@ export async function createFakeTelegram(options: { botToken: string; username?:
   let nextMessageId = 100;
   const botId = Number(options.botToken.split(':')[0]);
 
+  const files = new Map<string, { bytes: Uint8Array; mimeType: string; path: string }>();
+
   const handle = (request: RecordedRequest): FakeResponse => {
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(request.path);
+    if (download) {
+      const file = [...files.values()].find((f) => f.path === download[2]);
+      if (download[1] !== options.botToken || !file) return { status: 404, json: { ok: false, error_code: 404, description: 'Not Found' } };
+      return { status: 200, bytes: file.bytes, headers: { 'content-type': file.mimeType } };
+    }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.path);
     if (!match) return { status: 404, json: { ok: false, error_code: 404, description: 'Not Found' } };
     if (match[1] !== options.botToken) return tgError(401, 'Unauthorized');
@@ -94,6 +104,11 @@ export async function createFakeTelegram(options: { botToken: string; username?:
         calls.push(call);
         return { status: 200, json: { ok: true, result: { message_id: nextMessageId, chat: { id: Number(body.chat_id), type: 'private' }, date: Math.floor(Date.now() / 1000), text: body.text } } };
       }
+      case 'getFile': {
+        const file = files.get(String(body.file_id));
+        if (!file) return tgError(400, 'Bad Request: invalid file_id');
+        return { status: 200, json: { ok: true, result: { file_id: body.file_id, file_unique_id: `u${String(body.file_id)}`, file_size: file.bytes.length, file_path: file.path } } };
+      }
       case 'sendChatAction':
       case 'answerCallbackQuery':
         calls.push({ method, body, messageId: undefined });
@@ -114,6 +129,7 @@ export async function createFakeTelegram(options: { botToken: string; username?:
     setRetryAfter: (seconds) => {
       retryAfter = seconds;
     },
+    addFile: (fileId, bytes, mimeType = 'application/octet-stream') => files.set(fileId, { bytes, mimeType, path: `documents/file_${files.size}` }),
     close: () => server.close(),
   };
 }
