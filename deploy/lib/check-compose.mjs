@@ -67,6 +67,10 @@ export async function checkCompose(root) {
   addFormats(ajv);
   // Compose durations are Go durations ("10s", "1m30s"), not ISO 8601.
   ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+  // Compose-specific formats: "[ip:][host:]container[/proto]" ports and plain subnets.
+  ajv.addFormat('ports', /^[\d.:\-[\]a-f]+(\/(tcp|udp|sctp))?$/i);
+  ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+  ajv.addFormat('subnet_ip_address', /^[\da-f.:]+\/\d{1,3}$/i);
   const validate = ajv.compile(schema);
   // The packaged schema predates the top-level `name` key; it is checked here instead.
   const { name, __path, ...rest } = compose;
