@@ -1,0 +1,92 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
+import { controlSocketPath } from '../../src/cli/control-socket';
+import { startServer } from '../../src/cli/serve';
+import { createTenantWithAdmin } from '../../src/tenants/tenant-service';
+
+const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const runtimeDir = fileURLToPath(new URL('../..', import.meta.url));
+const dataDir = join(mkdtempSync(join(tmpdir(), 'acb-cli-')), 'data');
+const childEnv = { ...process.env, CHATBOT_DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'silent', PORT: '0' };
+
+function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: runtimeDir, env: childEnv }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+afterAll(() => rmSync(join(dataDir, '..'), { recursive: true, force: true }));
+
+describe('agent-chatbot as a process on the embedded default (PGlite)', { timeout: 90_000 }, () => {
+  let firstId = '';
+
+  it('runs a command itself when no server holds the data folder', async () => {
+    const created = await runCli('tenant', 'create', '--name', 'Nhà sách Cá Chép', '--admin-email', 'sach@example.vn', '--admin-password', 'doc-sach-moi-ngay', '--json');
+    expect(created.code, created.stderr).toBe(0);
+    const tenant = JSON.parse(created.stdout) as { id: string; slug: string };
+    expect(tenant.slug).toBe('nha-sach-ca-chep');
+    firstId = tenant.id;
+    expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    const bad = await runCli('tenant', 'create', '--name', 'B', '--colour', 'red');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Không có tuỳ chọn --colour[\s\S]*Unknown option --colour/);
+  });
+
+  it('sends the command to a running serve over its control socket (mode 0600)', async () => {
+    const config = loadConfig(childEnv);
+    const printed: string[] = [];
+    const running = await startServer(config, { print: (t) => printed.push(t) });
+    try {
+      const socket = controlSocketPath(dataDir);
+      expect(statSync(socket).mode & 0o777).toBe(0o600);
+      // Created inside the server process after it started: only the server's connection can see it.
+      const { tenant } = await createTenantWithAdmin(running.runtime.db, { name: 'Tiệm Hoa Lan', adminEmail: 'lan@example.vn', adminPassword: 'hoa-lan-tim-dep' });
+      const listed = await runCli('tenant', 'list', '--json');
+      expect(listed.code, listed.stderr).toBe(0);
+      const ids = (JSON.parse(listed.stdout) as Array<{ id: string }>).map((t) => t.id);
+      expect(ids.sort()).toEqual([firstId, tenant.id].sort());
+      const dup = await runCli('tenant', 'create', '--name', 'X', '--slug', 'tiem-hoa-lan', '--admin-email', 'x@example.vn', '--admin-password', 'hoa-lan-tim-dep', '--json');
+      expect(dup.code).toBe(1);
+      expect(JSON.parse(dup.stderr)).toMatchObject({ error: { code: 'slug_taken' } });
+      const worker = await runCli('worker');
+      expect(worker.code).toBe(2);
+      expect(worker.stderr).toMatch(/serve/);
+      const health = await fetch(`${running.url}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      await running.stop();
+    }
+    expect(existsSync(controlSocketPath(dataDir))).toBe(false);
+    const after = await runCli('tenant', 'list', '--json');
+    expect(after.code, after.stderr).toBe(0);
+    expect(JSON.parse(after.stdout)).toHaveLength(2);
+  });
+
+  it('serve prints the first-start logins once and shuts down gracefully on SIGTERM', async () => {
+    const freshDir = join(dataDir, '..', 'fresh');
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
+      cwd: runtimeDir,
+      env: { ...childEnv, CHATBOT_DATA_DIR: freshDir },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!/listening on (http:\/\/\S+)/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+    expect(url, stdout).toBeDefined();
+    expect(stdout).toMatch(/demo@agent-chatbot\.local[\s\S]*mật khẩu \/ password: \S{16}/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(controlSocketPath(freshDir))).toBe(false);
+    expect(existsSync(join(freshDir, 'pglite.lock'))).toBe(false);
+  });
+});
