@@ -45,9 +45,11 @@ export function createApp(runtime: AppRuntime, overrides: CreateAppOptions = {})
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   app.use(requestContext(runtime.logger));
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    // API answers carry tokens and tenant data: no browser or proxy may keep a copy.
+    if (req.path.startsWith('/v1/')) res.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.use(express.json({ limit: options.bodyLimit, type: ['application/json', 'application/*+json'] }));

@@ -27,6 +27,7 @@ describe('embedded path smoke test (PGlite)', () => {
     expect(signup.body.tenant).toMatchObject({ slug: 'cua-hang-hoa-dao', role: 'tenant-admin', status: 'active' });
     expect(signup.body.token_type).toBe('Bearer');
     expect(signup.body.expires_in).toBe(900);
+    expect(signup.headers.get('cache-control')).toBe('no-store');
 
     const me = await app.call('GET', '/v1/me', { token: signup.body.access_token });
     expect(me.body.user).toMatchObject({ email, name: 'Chị Đào', platform_admin: false });
