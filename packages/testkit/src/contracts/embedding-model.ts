@@ -1,38 +1,24 @@
 import type { EmbeddingModelV1 } from '@agent-chatbot/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
+import type { ContractSuiteOptions } from './contract-suite';
 import {
   DEFAULT_CONTRACT_SETTINGS,
   captureError,
+  createCaseRegistrar,
   countRequests,
   expectTypedError,
   type ContractModelSettings,
-  type ContractSkip,
   type FakeServerStarter,
 } from '../fake-llm/contract-support';
 import { fakeEmbedding } from '../fake-llm/fake-llm-text';
 import type { FakeLlmServer } from '../fake-llm/fake-llm-types';
 
-/** The cases of {@link embeddingModelContract}, for `skip`. */
-export type EmbeddingModelContractTest =
-  | 'order'
-  | 'usage'
-  | 'batching'
-  | 'empty'
-  | 'authentication'
-  | 'rate-limit'
-  | 'server-error'
-  | 'timeout';
-
 /** Options for {@link embeddingModelContract}. */
-export interface EmbeddingModelContractOptions {
-  /** Shown in the suite name. */
-  readonly name: string;
+export interface EmbeddingModelContractOptions extends ContractSuiteOptions {
   /** Starts the fake server the model talks to (e.g. `startFakeOllama`). */
   readonly server: FakeServerStarter;
   /** Builds the embedding model under test against `server`, honouring `settings`. */
   readonly create: (server: FakeLlmServer, settings: ContractModelSettings) => EmbeddingModelV1;
-  /** Cases skipped on purpose, each with a reason. */
-  readonly skip?: ReadonlyArray<ContractSkip<EmbeddingModelContractTest>>;
 }
 
 const DIMENSIONS = 8;
@@ -54,12 +40,7 @@ const VALUES = ['áo thun cotton', 'giao hàng toàn quốc', 'đổi trả tron
  * ```
  */
 export function embeddingModelContract(options: EmbeddingModelContractOptions): void {
-  const skipped = new Map((options.skip ?? []).map((entry) => [entry.test, entry.reason]));
-  const test = (name: EmbeddingModelContractTest, title: string, body: () => Promise<void>) => {
-    const reason = skipped.get(name);
-    if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
-    else it(title, body);
-  };
+  const { test, verify } = createCaseRegistrar(options.skip);
 
   describe(`embeddingModelContract: ${options.name}`, () => {
     let server: FakeLlmServer;
@@ -71,19 +52,19 @@ export function embeddingModelContract(options: EmbeddingModelContractOptions): 
     afterAll(async () => server?.close());
     beforeEach(() => server.reset());
 
-    test('order', 'returns one vector per input, in input order', async () => {
+    test('returns one vector per input, in input order', async () => {
       expect(model.specificationVersion).toBe('v1');
       const result = await model.doEmbed({ values: VALUES });
       expect(result.embeddings).toEqual(VALUES.map((value) => fakeEmbedding(value, DIMENSIONS)));
       expect(server.requests.at(-1)?.inputs).toEqual(VALUES);
     });
 
-    test('usage', 'reports the tokens the provider reported', async () => {
+    test('reports the tokens the provider reported', async () => {
       const result = await model.doEmbed({ values: VALUES });
       expect(result.usage?.tokens).toBe(server.requests.at(-1)?.reported?.inputTokens);
     });
 
-    test('batching', 'splits more values than maxEmbeddingsPerCall into several requests, keeping order', async () => {
+    test('splits more values than maxEmbeddingsPerCall into several requests, keeping order', async () => {
       const limit = model.maxEmbeddingsPerCall;
       if (limit === undefined || limit > 4_096) return;
       const values = Array.from({ length: limit + 1 }, (_, index) => `câu hỏi số ${index}`);
@@ -98,19 +79,19 @@ export function embeddingModelContract(options: EmbeddingModelContractOptions): 
       expect(result.usage?.tokens).toBe(reported);
     });
 
-    test('empty', 'returns no vectors and makes no request for no values', async () => {
+    test('returns no vectors and makes no request for no values', async () => {
       const result = await model.doEmbed({ values: [] });
       expect(result.embeddings).toEqual([]);
       expect(countRequests(server, 'embeddings')).toBe(0);
     });
 
-    test('authentication', 'maps 401 to AuthenticationError without retrying', async () => {
+    test('maps 401 to AuthenticationError without retrying', async () => {
       server.failNext({ type: 'status', status: 401 });
       expectTypedError(await captureError(() => model.doEmbed({ values: VALUES })), 'AuthenticationError', 401);
       expect(countRequests(server, 'embeddings')).toBe(1);
     });
 
-    test('rate-limit', 'maps 429 to a retryable RateLimitError after retrying', async () => {
+    test('maps 429 to a retryable RateLimitError after retrying', async () => {
       server.failNext({ type: 'status', status: 429, retryAfterMs: 15 }, Number.POSITIVE_INFINITY);
       const error = expectTypedError(await captureError(() => model.doEmbed({ values: VALUES })), 'RateLimitError', 429);
       expect(error.isRetryable).toBe(true);
@@ -118,17 +99,18 @@ export function embeddingModelContract(options: EmbeddingModelContractOptions): 
       expect(countRequests(server, 'embeddings')).toBe(DEFAULT_CONTRACT_SETTINGS.maxRetries + 1);
     });
 
-    test('server-error', 'maps persistent 5xx to a retryable ProviderError', async () => {
+    test('maps persistent 5xx to a retryable ProviderError', async () => {
       server.failNext({ type: 'status', status: 503, retryAfterMs: 10 }, Number.POSITIVE_INFINITY);
       const error = expectTypedError(await captureError(() => model.doEmbed({ values: VALUES })), 'ProviderError', 502);
       expect(error.isRetryable).toBe(true);
       expect(countRequests(server, 'embeddings')).toBe(DEFAULT_CONTRACT_SETTINGS.maxRetries + 1);
     });
 
-    test('timeout', 'throws TimeoutError when the provider hangs', async () => {
+    test('throws TimeoutError when the provider hangs', async () => {
       const quick = options.create(server, { timeoutMs: 200, maxRetries: 0 });
       server.failNext({ type: 'hang' });
       expectTypedError(await captureError(() => quick.doEmbed({ values: VALUES })), 'TimeoutError', 504);
     });
+    verify();
   });
 }

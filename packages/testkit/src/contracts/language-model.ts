@@ -1,46 +1,26 @@
 import type { LanguageModelV1, LanguageModelV1CallOptions, LanguageModelV1StreamPart } from '@agent-chatbot/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
+import type { ContractSuiteOptions } from './contract-suite';
 import { truncateToTokens } from '../fake-llm/fake-llm-text';
 import type { FakeLlmServer } from '../fake-llm/fake-llm-types';
 import {
   DEFAULT_CONTRACT_SETTINGS,
   captureError,
+  createCaseRegistrar,
   countRequests,
   expectTypedError,
   type ContractModelSettings,
-  type ContractSkip,
   type FakeServerStarter,
 } from '../fake-llm/contract-support';
 
-export type { ContractModelSettings, ContractSkip, FakeServerStarter } from '../fake-llm/contract-support';
-
-/** The cases of {@link languageModelContract}, for `skip`. */
-export type LanguageModelContractTest =
-  | 'generate'
-  | 'prompt'
-  | 'max-output-tokens'
-  | 'missing-usage'
-  | 'stream'
-  | 'stream-interrupted'
-  | 'authentication'
-  | 'rate-limit'
-  | 'rate-limit-recovery'
-  | 'server-error'
-  | 'bad-request'
-  | 'timeout'
-  | 'abort'
-  | 'stream-abort';
+export type { ContractModelSettings, FakeServerStarter } from '../fake-llm/contract-support';
 
 /** Options for {@link languageModelContract}. */
-export interface LanguageModelContractOptions {
-  /** Shown in the suite name. */
-  readonly name: string;
+export interface LanguageModelContractOptions extends ContractSuiteOptions {
   /** Starts the fake server the model talks to (e.g. `startFakeOpenAI`). */
   readonly server: FakeServerStarter;
   /** Builds the model under test against `server` (its `baseURL` and `apiKey`), honouring `settings`. */
   readonly create: (server: FakeLlmServer, settings: ContractModelSettings) => LanguageModelV1;
-  /** Cases skipped on purpose, each with a reason. */
-  readonly skip?: ReadonlyArray<ContractSkip<LanguageModelContractTest>>;
 }
 
 const ANSWER = 'Dạ, áo thun size M còn hàng, giá 199.000đ, giao trong 2 ngày ạ.';
@@ -73,12 +53,7 @@ async function readParts(stream: ReadableStream<LanguageModelV1StreamPart>): Pro
  * ```
  */
 export function languageModelContract(options: LanguageModelContractOptions): void {
-  const skipped = new Map((options.skip ?? []).map((entry) => [entry.test, entry.reason]));
-  const test = (name: LanguageModelContractTest, title: string, body: () => Promise<void>) => {
-    const reason = skipped.get(name);
-    if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
-    else it(title, body);
-  };
+  const { test, verify } = createCaseRegistrar(options.skip);
 
   describe(`languageModelContract: ${options.name}`, () => {
     let server: FakeLlmServer;
@@ -93,7 +68,7 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       server.setResponder(() => ANSWER);
     });
 
-    test('generate', 'generates the text with the usage the provider reported', async () => {
+    test('generates the text with the usage the provider reported', async () => {
       expect(model.specificationVersion).toBe('v1');
       expect(model.provider.length).toBeGreaterThan(0);
       const result = await model.doGenerate({ prompt: PROMPT });
@@ -105,7 +80,7 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect(result.usage.inputTokens.total).toBeGreaterThan(0);
     });
 
-    test('prompt', 'sends system, user and assistant messages in order, unchanged', async () => {
+    test('sends system, user and assistant messages in order, unchanged', async () => {
       const prompt: LanguageModelV1CallOptions['prompt'] = [
         { role: 'system', content: 'Trả lời ngắn gọn.' },
         { role: 'user', content: 'Shop ở đâu?' },
@@ -116,13 +91,13 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect(server.requests.at(-1)?.messages).toEqual(prompt);
     });
 
-    test('max-output-tokens', 'passes maxOutputTokens and reports finishReason "length" when cut', async () => {
+    test('passes maxOutputTokens and reports finishReason "length" when cut', async () => {
       const result = await model.doGenerate({ prompt: PROMPT, maxOutputTokens: 3 });
       expect(result.text).toBe(truncateToTokens(ANSWER, 3).text);
       expect(result.finishReason).toBe('length');
     });
 
-    test('missing-usage', 'leaves usage undefined when the provider reports none (never estimates)', async () => {
+    test('leaves usage undefined when the provider reports none (never estimates)', async () => {
       server.setReportUsage(false);
       const result = await model.doGenerate({ prompt: PROMPT });
       expect(result.text).toBe(ANSWER);
@@ -130,7 +105,7 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect(result.usage.outputTokens.total).toBeUndefined();
     });
 
-    test('stream', 'streams deltas that add up to the answer, then exactly one finish with usage', async () => {
+    test('streams deltas that add up to the answer, then exactly one finish with usage', async () => {
       const { stream } = await model.doStream({ prompt: PROMPT });
       const parts = await readParts(stream);
       const deltas = parts.filter((part) => part.type === 'text-delta');
@@ -146,7 +121,7 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect(finishes[0]?.usage.outputTokens.total).toBe(reported?.outputTokens);
     });
 
-    test('stream-interrupted', 'ends a cut or failed stream with one ProviderError part and no finish', async () => {
+    test('ends a cut or failed stream with one ProviderError part and no finish', async () => {
       for (const failure of [{ type: 'disconnect' }, { type: 'stream-error', message: 'Overloaded' }] as const) {
         server.failNext(failure);
         const { stream } = await model.doStream({ prompt: PROMPT });
@@ -160,7 +135,7 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       }
     });
 
-    test('authentication', 'maps 401 to AuthenticationError without retrying', async () => {
+    test('maps 401 to AuthenticationError without retrying', async () => {
       server.failNext({ type: 'status', status: 401, message: 'Incorrect API key provided' });
       const error = expectTypedError(await captureError(() => model.doGenerate({ prompt: PROMPT })), 'AuthenticationError', 401);
       expect(error.isRetryable).toBe(false);
@@ -169,7 +144,7 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expectTypedError(await captureError(() => model.doStream({ prompt: PROMPT })), 'AuthenticationError', 401);
     });
 
-    test('rate-limit', 'maps 429 to a retryable RateLimitError with retryAfterMs, after retrying', async () => {
+    test('maps 429 to a retryable RateLimitError with retryAfterMs, after retrying', async () => {
       server.failNext({ type: 'status', status: 429, retryAfterMs: 25 }, Number.POSITIVE_INFINITY);
       const error = expectTypedError(await captureError(() => model.doGenerate({ prompt: PROMPT })), 'RateLimitError', 429);
       expect(error.isRetryable).toBe(true);
@@ -177,14 +152,14 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect(countRequests(server, 'chat')).toBe(DEFAULT_CONTRACT_SETTINGS.maxRetries + 1);
     });
 
-    test('rate-limit-recovery', 'retries a 429 and returns the answer', async () => {
+    test('retries a 429 and returns the answer', async () => {
       server.failNext({ type: 'status', status: 429, retryAfterMs: 10 });
       const result = await model.doGenerate({ prompt: PROMPT });
       expect(result.text).toBe(ANSWER);
       expect(countRequests(server, 'chat')).toBe(2);
     });
 
-    test('server-error', 'maps persistent 5xx to a retryable ProviderError after maxRetries + 1 attempts', async () => {
+    test('maps persistent 5xx to a retryable ProviderError after maxRetries + 1 attempts', async () => {
       server.failNext({ type: 'status', status: 500, retryAfterMs: 10 }, Number.POSITIVE_INFINITY);
       const error = expectTypedError(await captureError(() => model.doGenerate({ prompt: PROMPT })), 'ProviderError', 502);
       expect(error.isRetryable).toBe(true);
@@ -192,14 +167,14 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect(countRequests(server, 'chat')).toBe(DEFAULT_CONTRACT_SETTINGS.maxRetries + 1);
     });
 
-    test('bad-request', 'maps 400 to a non-retryable ProviderError without retrying', async () => {
+    test('maps 400 to a non-retryable ProviderError without retrying', async () => {
       server.failNext({ type: 'status', status: 400, message: 'Invalid request' });
       const error = expectTypedError(await captureError(() => model.doGenerate({ prompt: PROMPT })), 'ProviderError', 502);
       expect(error.isRetryable).toBe(false);
       expect(countRequests(server, 'chat')).toBe(1);
     });
 
-    test('timeout', 'throws TimeoutError when the provider hangs (generate and stream)', async () => {
+    test('throws TimeoutError when the provider hangs (generate and stream)', async () => {
       const quick = options.create(server, { timeoutMs: 200, maxRetries: 0 });
       server.failNext({ type: 'hang' }, 2);
       const started = Date.now();
@@ -209,7 +184,7 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expectTypedError(await captureError(() => quick.doStream({ prompt: PROMPT })), 'TimeoutError', 504);
     });
 
-    test('abort', "stops at once when the caller aborts, with the caller's AbortError", async () => {
+    test("stops at once when the caller aborts, with the caller's AbortError", async () => {
       server.setLatency(3_000);
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 50);
@@ -220,7 +195,7 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       expect(countRequests(server, 'chat')).toBe(1);
     });
 
-    test('stream-abort', 'ends a stream with an error part when the caller aborts or the provider stalls', async () => {
+    test('ends a stream with an error part when the caller aborts or the provider stalls', async () => {
       server.setChunkDelay(300);
       const controller = new AbortController();
       const aborted = await model.doStream({ prompt: PROMPT, abortSignal: controller.signal });
@@ -237,5 +212,6 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
       );
       expect(stalled).toMatchObject({ type: 'error', error: { name: 'TimeoutError' } });
     });
+    verify();
   });
 }

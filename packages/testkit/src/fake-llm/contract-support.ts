@@ -1,6 +1,7 @@
 // Shared by the language and embedding model contracts; not exported from the fake-llm entry point.
 import { AgentChatbotError } from '@agent-chatbot/core';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import type { ContractSkip } from '../contracts/contract-suite';
 import type { FakeLlmServer, FakeLlmServerOptions } from './fake-llm-types';
 
 /**
@@ -17,10 +18,34 @@ export interface ContractModelSettings {
 /** Starts a fake provider server, e.g. `startFakeOpenAI` from `@agent-chatbot/testkit/fake-llm`. */
 export type FakeServerStarter = (options?: FakeLlmServerOptions) => Promise<FakeLlmServer>;
 
-/** A contract case skipped on purpose; the reason is printed in the test name. */
-export interface ContractSkip<TTest extends string> {
-  readonly test: TTest;
-  readonly reason: string;
+/**
+ * Registers cases with the skip rules every testkit contract shares (`ContractSkip` from
+ * `contract-suite`): skip by exact case title, with a reason; an empty reason or a title that no
+ * case has throws, so skip lists cannot rot. Call `verify()` after the last case.
+ */
+export function createCaseRegistrar(skip: readonly ContractSkip[] = []): {
+  test(title: string, body: () => Promise<void>): void;
+  verify(): void;
+} {
+  const reasons = new Map<string, string>();
+  for (const entry of skip) {
+    if (entry.reason.trim() === '') throw new Error('Every contract skip needs a reason');
+    for (const title of entry.tests) reasons.set(title, entry.reason);
+  }
+  const registered = new Set<string>();
+  return {
+    test(title, body) {
+      registered.add(title);
+      const reason = reasons.get(title);
+      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
+      else it(title, body);
+    },
+    verify() {
+      for (const title of reasons.keys()) {
+        if (!registered.has(title)) throw new Error(`Contract skip names an unknown case: "${title}"`);
+      }
+    },
+  };
 }
 
 /** The settings contracts use unless a case needs others. */

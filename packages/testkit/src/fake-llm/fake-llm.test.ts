@@ -103,3 +103,11 @@ describe('fake Ollama server', () => {
     expect(server.requests[0]?.outcome).toBe('hung');
   });
 });
+
+describe('contract skips', () => {
+  it('reject empty reasons and titles no case has', async () => {
+    const { createCaseRegistrar } = await import('./contract-support');
+    expect(() => createCaseRegistrar([{ reason: ' ', tests: ['x'] }])).toThrow(/reason/u);
+    expect(() => createCaseRegistrar([{ reason: 'no streaming', tests: ['no such case'] }]).verify()).toThrow(/unknown case/u);
+  });
+});
