@@ -58,7 +58,9 @@ if (commandExists('yamllint')) {
 } else results.push({ validator: 'yamllint', skipped: 'not installed (apt-get install yamllint)' });
 
 // 2. The renderer's own tests (it stands in for helm here).
-const unit = run(process.execPath, ['--test', join(deployDir, 'test')]);
+// Explicit files: Node 22's --test takes files or globs, not a directory.
+const testFiles = readdirSync(join(deployDir, 'test')).filter((f) => f.endsWith('.test.mjs')).map((f) => join(deployDir, 'test', f));
+const unit = run(process.execPath, ['--test', ...testFiles]);
 results.push({ validator: 'node --test deploy/test (Helm subset renderer)', ok: unit.status === 0, detail: (unit.output.match(/^# (pass|fail) \d+$/gm) ?? []).join(', ') || unit.output });
 
 for (const check of [checkHelm, checkCompose, checkMonitoring, checkCi]) {

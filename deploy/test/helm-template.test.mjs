@@ -1,5 +1,5 @@
 // Known Go text/template + Helm behaviours the built-in renderer must reproduce.
-// Run: node --test deploy/test/
+// Run: node --test deploy/test/*.test.mjs
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HelmTemplateEngine, TemplateError } from '../lib/helm-template.mjs';
