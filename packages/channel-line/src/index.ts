@@ -11,3 +11,4 @@ export { LINE_REPLY_TOKEN_TTL_MS, lineWebhookSchema, normaliseLineWebhook, type 
 export { verifyLineSignature } from './verify-line-signature';
 export { splitText } from './split-text';
 export type { HttpClientOptions } from './http-client';
+export { createLineChannelFromConfig, lineConnectionConfigSchema, type LineConnectionConfig } from './line-connection-config';

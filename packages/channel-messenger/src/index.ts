@@ -17,3 +17,4 @@ export { answerMessengerVerification, verifyMessengerSignature } from './verify-
 export { graphFailure } from './graph-errors';
 export { splitText } from './split-text';
 export type { HttpClientOptions } from './http-client';
+export { createMessengerChannelFromConfig, generateMessengerVerifyToken, messengerConnectionConfigSchema, type MessengerConnectionConfig } from './messenger-connection-config';

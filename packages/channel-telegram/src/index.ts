@@ -9,3 +9,4 @@ export { encodeTelegramConversationId, decodeTelegramConversationId } from './te
 export { normaliseTelegramUpdate, telegramUpdateSchema, type TelegramUpdate } from './telegram-update-events';
 export { splitText } from './split-text';
 export type { HttpClientOptions } from './http-client';
+export { createTelegramChannelFromConfig, telegramConnectionConfigSchema, type TelegramConnectionConfig } from './telegram-connection-config';

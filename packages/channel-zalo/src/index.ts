@@ -20,3 +20,4 @@ export { computeZaloSignature, verifyZaloSignature, type ZaloSignatureCheck } fr
 export { normaliseZaloWebhook, zaloAccountId, zaloWebhookSchema, type ZaloWebhook } from './zalo-webhook-events';
 export { splitText } from './split-text';
 export type { HttpClientOptions } from './http-client';
+export { createZaloChannelFromConfig, zaloConnectionConfigSchema, type ZaloConnectionConfig } from './zalo-connection-config';
