@@ -7,7 +7,7 @@ import { modelAnswer } from './model-answer';
 import { fallbackDraft, noModelDraft } from './non-model-answers';
 import { baseResult, finishTurn } from './reply-step';
 import { asksForHuman } from './routing';
-import { isContextDependent } from './text-similarity';
+import { isContextDependent, looksLikeEnglish } from './text-similarity';
 import type { MessageRecord } from './conversation-store';
 import type { ReplyDraft, TurnContext } from './turn-context';
 
@@ -165,11 +165,12 @@ async function decideAnswer(turn: TurnContext, onDelta?: (delta: string) => void
     ? (await config.retriever.doRetrieve({ namespace: tenantId, query, topK: limits.topK, abortSignal: turn.input.abortSignal })).chunks
     : [];
   const scored = scoreChunks(query, retrieved.slice(0, limits.topK));
-  const relevant = relevantChunks(scored, limits.relevanceThreshold);
+  const english = looksLikeEnglish(text);
+  const relevant = english ? scored : relevantChunks(scored, limits.relevanceThreshold);
   if (relevant.length === 0) return fallbackDraft(turn, 'nothing-relevant');
 
   let draft: ReplyDraft;
-  const faq = directFaqMatch(scoreChunks(text, retrieved.slice(0, limits.topK)), limits.faqConfidence);
+  const faq = english && config.models.cheap.length > 0 ? undefined : directFaqMatch(scoreChunks(text, retrieved.slice(0, limits.topK)), limits.faqConfidence);
   if (faq?.faq) draft = { text: faq.faq.answer, route: 'faq', routeReason: 'faq-match', sources: toSources([faq]) };
   else if (config.models.cheap.length === 0) draft = noModelDraft(turn, relevant, 'no-model');
   else draft = await modelAnswer(turn, relevant, history, onDelta);

@@ -132,3 +132,18 @@ export function hashText(text: string): string {
 export function estimateTokens(text: string): number {
   return text.length === 0 ? 0 : Math.ceil(text.length / 3);
 }
+
+const VIETNAMESE_LETTERS = /[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/i;
+const ENGLISH_WORDS = new Set(['what', 'how', 'do', 'does', 'you', 'your', 'is', 'are', 'the', 'can', 'i', 'when', 'where', 'which', 'have', 'much', 'many', 'price', 'open', 'ship', 'to', 'for', 'of']);
+
+/**
+ * True for a question typed in English (no Vietnamese letters, at least two common English words).
+ * Lexical overlap with Vietnamese knowledge means little then, so the engine trusts the
+ * retriever's own relevance threshold (a dense arm finds cross-language matches) and lets the
+ * model answer in English rather than sending a Vietnamese FAQ answer as is.
+ */
+export function looksLikeEnglish(text: string): boolean {
+  if (VIETNAMESE_LETTERS.test(text)) return false;
+  const words = text.toLowerCase().split(/[^a-z']+/).filter(Boolean);
+  return words.filter((word) => ENGLISH_WORDS.has(word)).length >= 2;
+}

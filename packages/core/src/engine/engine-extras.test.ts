@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { createBot } from '../bot';
+import { AuthenticationError } from '../errors';
+import { createMemoryRateLimiter } from '../rate-limiter/memory-rate-limiter';
+import { MockEmbeddingModelV1, MockLanguageModelV1 } from '../test';
+import { createShopRetriever } from './__fixtures__/shop-knowledge';
+
+describe('semantic answer cache', () => {
+  it('matches a near-duplicate by token-set similarity but never across a different size', async () => {
+    const model = new MockLanguageModelV1({ doGenerate: 'Dạ, người 55kg mặc size M vừa ạ.' });
+    const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever(), limits: { semanticCacheThreshold: 0.8 } });
+    await bot.answer('Áo thun cotton size M cho người 55kg mặc vừa không?');
+    const near = await bot.answer('áo thun cotton size M cho người 55kg mặc có vừa vặn ko shop ơi');
+    expect(near.route).toBe('cache');
+    const otherSize = await bot.answer('Áo thun cotton size L cho người 55kg mặc vừa không?');
+    expect(otherSize.route).toBe('cheap');
+  });
+
+  it('uses embedding similarity when an embedding model is given', async () => {
+    const embeddingModel = new MockEmbeddingModelV1();
+    const model = new MockLanguageModelV1({ doGenerate: 'Dạ, áo thun cotton có màu trắng, đen, be ạ.' });
+    const bot = createBot({ tenantId: 'shop-a', model, embeddingModel, retriever: createShopRetriever(), limits: { semanticCacheThreshold: 0.99, embeddingCacheThreshold: 0.85 } });
+    await bot.answer('Áo thun cotton màu gì đẹp nhất hiện nay');
+    const similar = await bot.answer('Áo thun cotton màu gì đẹp nhất');
+    expect(similar).toMatchObject({ route: 'cache', routeReason: 'semantic-cache:cheap' });
+    expect(embeddingModel.doEmbedCalls.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('no usable key', () => {
+  it('answers from the knowledge when the only key is rejected', async () => {
+    const model = new MockLanguageModelV1({ doGenerate: () => { throw new AuthenticationError(); } });
+    const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever() });
+    const result = await bot.answer('Túi da mini giá bao nhiêu?');
+    expect(result).toMatchObject({ route: 'no-llm', routeReason: 'model-unavailable:unauthenticated:product' });
+    expect(result.text).toContain('890.000đ');
+    expect(result.text).toContain('Tạm hết hàng');
+  });
+});
+
+describe('rate limit', () => {
+  it('throws a 429 with Retry-After details once a contact empties its bucket', async () => {
+    const bot = createBot({
+      tenantId: 'shop-a',
+      retriever: createShopRetriever(),
+      rateLimiter: createMemoryRateLimiter(),
+      limits: { rateLimit: { perContact: { capacity: 2, refillPerSecond: 0.01 } } },
+    });
+    const ask = () => bot.answer({ externalConversationId: 'spammer', text: 'shop mở cửa mấy giờ' });
+    await ask();
+    await ask();
+    await expect(ask()).rejects.toMatchObject({ status: 429, code: 'rate_limited', messageVi: expect.stringContaining('đợi') });
+    // Another customer still gets answered (from the cache this time).
+    expect((await bot.answer({ externalConversationId: 'someone-else', text: 'shop mở cửa mấy giờ' })).route).toBe('cache');
+  });
+});
+
+describe('persona and language', () => {
+  it('puts the tone, name and language rule in the system prompt', async () => {
+    const model = new MockLanguageModelV1({ doGenerate: 'Dạ có ạ.' });
+    const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever(), persona: { name: 'Lan', businessName: 'Tiệm Lan', tone: 'ngắn gọn' } });
+    await bot.answer('Áo thun cotton có màu gì?');
+    const system = model.doGenerateCalls[0]?.prompt[0]?.content ?? '';
+    expect(system).toContain('Bạn là Lan, trợ lý chăm sóc khách hàng của Tiệm Lan.');
+    expect(system).toContain('tối đa 2 câu');
+    expect(system).toContain('Trả lời bằng ngôn ngữ khách đang dùng (mặc định tiếng Việt)');
+    await bot.answer({ text: 'Áo thun cotton có chất liệu gì?', tone: 'chuyên nghiệp' });
+    expect(model.doGenerateCalls[1]?.prompt[0]?.content).toContain('quý khách');
+  });
+
+  it('lets the model answer an English question from the retrieved knowledge', async () => {
+    const model = new MockLanguageModelV1({ doGenerate: 'We are open from 8am to 9pm every day.' });
+    const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever() });
+    const result = await bot.answer('What time does the shop mo cua?');
+    expect(result).toMatchObject({ route: 'cheap', text: 'We are open from 8am to 9pm every day.' });
+    expect(model.prompts[0]).toContain('8h đến 21h');
+  });
+});
