@@ -146,7 +146,10 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
 
     test('maps 429 to a retryable RateLimitError with retryAfterMs, after retrying', async () => {
       server.failNext({ type: 'status', status: 429, retryAfterMs: 25 }, Number.POSITIVE_INFINITY);
+      const started = Date.now();
       const error = expectTypedError(await captureError(() => model.doGenerate({ prompt: PROMPT })), 'RateLimitError', 429);
+      // Each retry waited the 25 ms the server asked for.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(DEFAULT_CONTRACT_SETTINGS.maxRetries * 25 - 5);
       expect(error.isRetryable).toBe(true);
       expect((error as unknown as { retryAfterMs?: number }).retryAfterMs).toBe(25);
       expect(countRequests(server, 'chat')).toBe(DEFAULT_CONTRACT_SETTINGS.maxRetries + 1);

@@ -36,6 +36,14 @@ describe('fake OpenAI server', () => {
     expect(cut.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: 'system: Bí ' } });
   });
 
+  it('answers base64 float32 embeddings when asked, like the real API', async () => {
+    server = await startFakeOpenAI();
+    const response = await post(`${server.baseURL}/embeddings`, { model: 'm', input: 'xin chào', encoding_format: 'base64' }, auth);
+    const { data } = (await response.json()) as { data: Array<{ embedding: string }> };
+    const bytes = Buffer.from(data[0]?.embedding ?? '', 'base64');
+    expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))).toEqual(fakeEmbedding('xin chào'));
+  });
+
   it('rejects a wrong key with 401 and logs every request', async () => {
     server = await startFakeOpenAI();
     const response = await post(`${server.baseURL}/embeddings`, { model: 'm', input: ['a'] }, { authorization: 'Bearer wrong' });
