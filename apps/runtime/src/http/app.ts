@@ -68,11 +68,18 @@ export function createApp(runtime: AppRuntime, overrides: CreateAppOptions = {})
   app.get('/docs', (_req, res) => {
     res.type('html').send(renderDocsPage(document()));
   });
-  const shell = loadDashboardShell();
-  app.get(['/', '/index.html'], (_req, res) => {
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.type('html').send(shell);
-  });
+  // The dashboard shell and the pages the e-mailed links open (reset, invitation).
+  for (const [paths, file] of [
+    [['/', '/index.html'], 'index.html'],
+    [['/reset-password'], 'reset-password.html'],
+    [['/invitations/accept'], 'accept-invitation.html'],
+  ] as const) {
+    const page = loadPublicPage(file);
+    app.get([...paths], (_req, res) => {
+      res.setHeader('X-Frame-Options', 'DENY');
+      res.type('html').send(page);
+    });
+  }
 
   app.use(mountRoutes(context, routes));
   app.use(notFoundHandler);
@@ -80,9 +87,9 @@ export function createApp(runtime: AppRuntime, overrides: CreateAppOptions = {})
   return app;
 }
 
-/** Reads `public/index.html` from the source tree or next to the bundle, whichever exists. */
-function loadDashboardShell(): string {
-  const candidates = ['../../public/index.html', '../public/index.html', './public/index.html'].map((p) =>
+/** Reads `public/<file>` from the source tree or next to the bundle, whichever exists. */
+function loadPublicPage(file: string): string {
+  const candidates = [`../../public/${file}`, `../public/${file}`, `./public/${file}`].map((p) =>
     fileURLToPath(new URL(p, import.meta.url)),
   );
   const found = candidates.find((p) => existsSync(p));

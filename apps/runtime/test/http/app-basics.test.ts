@@ -85,6 +85,10 @@ describe('HTTP basics (PGlite)', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('lang="vi"');
     expect(res.text).toContain('href="/docs"');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    // The pages the e-mailed links open exist (reset password, accept invitation).
+    expect((await app.call('GET', '/reset-password?token=abc')).text).toContain('/v1/auth/password/reset');
+    expect((await app.call('GET', '/invitations/accept?token=abc')).text).toContain('/v1/auth/invitations/accept');
   });
 
   it('answers a protected route without credentials with 401, and a bad header with 401', async () => {
