@@ -81,6 +81,8 @@ describe('LINE delivery', () => {
   it('treats the monthly quota as permanent and the rate limit as retryable', async () => {
     fake.failNext('monthly_quota');
     expect(await channel.doSend({ conversationId, message: { text: 'x' } })).toMatchObject({ status: 'failed', error: { code: 'quota_exceeded', retryable: false } });
+    fake.failNext('token_invalid');
+    expect(await channel.doSend({ conversationId, message: { text: 'x' } })).toMatchObject({ status: 'failed', error: { code: 'token_invalid', retryable: false, providerCode: 401 } });
     fake.failNext('rate_limit');
     expect(await channel.doSend({ conversationId, message: { text: 'x' } })).toMatchObject({ status: 'failed', error: { code: 'rate_limited', retryable: true, retryAfterMs: 2000 } });
   });

@@ -1,4 +1,4 @@
-import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
+import { ProviderError, ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { createHmac } from 'node:crypto';
 import { createHttpClient, downloadMedia, readJson } from './http-client';
 import { graphFailure, graphNetworkFailure } from './graph-errors';
@@ -30,6 +30,11 @@ export interface MessengerProviderOptions {
 export interface MessengerChannel extends ChannelV1<MessengerConversationRef> {
   /** Downloads a customer's attachment (Meta CDN URL); throws ProviderError. */
   fetchAttachment(url: string): Promise<Response>;
+  /**
+   * Installs the app on the Page (`POST /<page id>/subscribed_apps`) so its events reach the
+   * app's webhook; call it when the channel is added. Throws ProviderError when Meta refuses.
+   */
+  subscribePage(fields?: ReadonlyArray<string>): Promise<void>;
 }
 
 const lastInboundKey = (ref: MessengerConversationRef) => `messenger:last-inbound:${ref.pageId}:${ref.psid}`;
@@ -196,6 +201,17 @@ export function createMessengerChannel(options: MessengerChannelOptions): Messen
     },
 
     fetchAttachment: (url) => downloadMedia(http.request, 'messenger', url),
+
+    async subscribePage(fields = ['messages', 'messaging_postbacks']) {
+      if (!options.pageId) throw new ValidationError('pageId is required to subscribe a Page', 'Cần pageId để đăng ký Trang');
+      const query = new URLSearchParams({ subscribed_fields: fields.join(',') }).toString();
+      const response = await http.request(`${graph}/${options.pageId}/subscribed_apps?${query}&${auth}`, { method: 'POST' });
+      const json = await readJson(response);
+      if (!response.ok) {
+        const failure = graphFailure(response.status, json, response.headers);
+        throw new ProviderError({ provider: 'messenger', upstreamStatus: response.status, message: failure.error.message, messageVi: 'Facebook từ chối đăng ký ứng dụng cho Trang', isRetryable: failure.error.retryable });
+      }
+    },
     encodeConversationId: encodeMessengerConversationId,
     decodeConversationId: decodeMessengerConversationId,
     disconnect: () => http.close(),

@@ -76,6 +76,13 @@ describe('Messenger Send API', () => {
     expect(await channel.testConnection?.()).toMatchObject({ ok: false });
   });
 
+  it('subscribes the app to the Page when the channel is added', async () => {
+    await channel.subscribePage();
+    expect(fake.subscribedFields).toEqual(['messages', 'messaging_postbacks']);
+    fake.revokeToken();
+    await expect(channel.subscribePage()).rejects.toMatchObject({ code: 'provider_error', isRetryable: false });
+  });
+
   it('splits long answers under 2,000 characters and tests the connection', async () => {
     const text = 'Chính sách đổi trả trong vòng 7 ngày kể từ khi nhận hàng. '.repeat(60);
     expect((await channel.doSend({ conversationId, message: { text } })).status).toBe('sent');

@@ -22,6 +22,8 @@ export interface FakeGraph {
   readonly sent: FakeGraphSend[];
   /** Sender actions received (`typing_on`…), with the PSID. */
   readonly actions: Array<{ recipientId: string; action: string }>;
+  /** Fields the app subscribed the Page to (`POST /<page id>/subscribed_apps`). */
+  readonly subscribedFields: string[];
   /** Records the customer's last message; the fake then enforces 24 h (7 days with HUMAN_AGENT). */
   setLastInteraction(psid: string, at: Date): void;
   /** Makes the current page token invalid (error 190). */
@@ -60,12 +62,17 @@ export async function createFakeGraph(options: { pageId: string; pageAccessToken
   const sent: FakeGraphSend[] = [];
   const actions: FakeGraph['actions'] = [];
   const interactions = new Map<string, number>();
+  const subscribedFields: string[] = [];
   let token = options.pageAccessToken;
 
   const handle = (request: RecordedRequest): FakeResponse => {
     const accessToken = request.query.get('access_token') ?? request.headers.authorization?.replace(/^Bearer /, '');
     if (accessToken !== token) return FAILURES.token_expired();
     if (request.method === 'GET' && /^\/v\d+\.\d+\/me$/.test(request.path)) return { status: 200, json: { id: options.pageId, name: options.pageName ?? 'Fake Page' } };
+    if (request.method === 'POST' && new RegExp(`^/v\\d+\\.\\d+/${options.pageId}/subscribed_apps$`).test(request.path)) {
+      subscribedFields.splice(0, subscribedFields.length, ...(request.query.get('subscribed_fields') ?? '').split(',').filter(Boolean));
+      return subscribedFields.length > 0 ? { status: 200, json: { success: true } } : graphError(400, 100, '(#100) subscribed_fields is required');
+    }
     const match = /^\/v\d+\.\d+\/([^/]+)\/messages$/.exec(request.path);
     if (request.method !== 'POST' || !match) return graphError(400, 100, `(#100) Unknown path components: ${request.path}`);
     if (match[1] !== 'me' && match[1] !== options.pageId) return graphError(400, 100, '(#100) Page id does not match the token');
@@ -100,6 +107,7 @@ export async function createFakeGraph(options: { pageId: string; pageAccessToken
     requests: server.requests,
     sent,
     actions,
+    subscribedFields,
     setLastInteraction: (psid, at) => interactions.set(psid, at.getTime()),
     revokeToken: () => {
       token = `revoked-${randomBytes(4).toString('hex')}`;

@@ -5,7 +5,7 @@ import { FailureQueue, parseJsonBody, startFakeHttpServer, type FakeResponse, ty
  * Failures the fake LINE API can return (`{message, details}`); `accepted_then_error` stores the
  * push (and its retry key) but answers 500, like a timeout after LINE accepted the request.
  */
-export type FakeLineFailure = 'rate_limit' | 'server_error' | 'invalid' | 'monthly_quota' | 'accepted_then_error';
+export type FakeLineFailure = 'rate_limit' | 'server_error' | 'invalid' | 'monthly_quota' | 'token_invalid' | 'accepted_then_error';
 
 /** A reply or push the fake accepted. */
 export interface FakeLineSend {
@@ -69,6 +69,7 @@ export async function createFakeLine(options: { channelAccessToken: string; botU
   const injectedFailure = (kind: Exclude<FakeLineFailure, 'accepted_then_error'>): FakeResponse => {
     if (kind === 'rate_limit') return lineError(429, 'The API rate limit has been exceeded. Try again later.', { headers: { 'retry-after': '2' } });
     if (kind === 'monthly_quota') return lineError(429, 'You have reached your monthly limit.');
+    if (kind === 'token_invalid') return lineError(401, 'Authentication failed. Confirm that the access token in the authorization header is valid.');
     if (kind === 'invalid') return lineError(400, 'The request body has 1 error(s)', { details: [{ message: 'May not be empty', property: 'messages[0].text' }] });
     return lineError(500, 'Internal server error');
   };
