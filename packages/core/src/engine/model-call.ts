@@ -41,6 +41,9 @@ export function shouldFailOver(error: unknown): boolean {
   return error.isRetryable || error.status === 401 || error.status === 403;
 }
 
+/** Characters re-checked before the new text (beyond the longest secret): longer than a seven-word run. */
+const TAIL_OVERLAP = 320;
+
 /**
  * Holds streamed text back until it can be judged: nothing is emitted while the text could still
  * turn out to be the fallback marker, a leaked instruction or a secret; once one shows up, emission
@@ -48,6 +51,7 @@ export function shouldFailOver(error: unknown): boolean {
  */
 class StreamGate {
   private text = '';
+  private checkedUpTo = 0;
   private emittedChars = 0;
   private stopped = false;
   emitted = false;
@@ -69,7 +73,10 @@ class StreamGate {
 
   private flush(upTo: number): void {
     if (this.stopped) return;
-    if (this.text.includes(FALLBACK_MARKER) || this.guard.leaks(this.text) || this.guard.hasSecret(this.text)) {
+    // Only the tail can hold something new; earlier text was checked on earlier deltas.
+    const tail = this.text.slice(Math.max(0, this.checkedUpTo - this.guard.holdBackChars - TAIL_OVERLAP));
+    this.checkedUpTo = this.text.length;
+    if (tail.includes(FALLBACK_MARKER) || this.guard.leaks(tail) || this.guard.hasSecret(tail)) {
       this.stopped = true;
       return;
     }

@@ -1,4 +1,3 @@
-import { tokenizeSyllables } from '../text';
 
 /** Replacement for a redacted secret. */
 const REDACTED = '[đã ẩn]';
@@ -19,6 +18,25 @@ export interface OutputGuard {
   readonly holdBackChars: number;
 }
 
+/** Fast word split for the guard (runs on every streamed delta): NFC, lower case, letters and digits. */
+function words(text: string): string[] {
+  return text.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+}
+
+const shingleCache = new Map<string, Set<string>>();
+
+/** Shingles of the instructions without the nonce, so they are computed once per persona. */
+function protectedShingles(protectedText: string, nonce: string): Set<string> {
+  const stable = protectedText.split(nonce).join(' ');
+  let set = shingleCache.get(stable);
+  if (!set) {
+    set = shingles(words(stable));
+    if (shingleCache.size >= 500) shingleCache.delete(shingleCache.keys().next().value as string);
+    shingleCache.set(stable, set);
+  }
+  return set;
+}
+
 function shingles(tokens: readonly string[]): Set<string> {
   const set = new Set<string>();
   for (let index = 0; index + SHINGLE_WORDS <= tokens.length; index++) set.add(tokens.slice(index, index + SHINGLE_WORDS).join(' '));
@@ -27,20 +45,20 @@ function shingles(tokens: readonly string[]): Set<string> {
 
 /**
  * Creates the output guard of one model call. An answer leaks when it contains the prompt's
- * nonce or any run of seven consecutive words of the protected instructions (case, accents and
- * punctuation as in the prompt); the engine then discards it. Secrets are redacted.
+ * nonce or any run of seven consecutive words of the protected instructions (ignoring case and
+ * punctuation); the engine then discards it. Secrets are redacted.
  */
 export function createOutputGuard(options: { protectedText: string; nonce: string; secrets?: ReadonlyArray<string> }): OutputGuard {
-  const protectedShingles = shingles(tokenizeSyllables(options.protectedText));
+  const guarded = protectedShingles(options.protectedText, options.nonce);
   const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 6);
   const longestSecret = secrets.reduce((longest, secret) => Math.max(longest, secret.length), 0);
   return {
     holdBackChars: Math.max(80, longestSecret + 8),
     leaks(text) {
       if (text.includes(options.nonce)) return true;
-      const tokens = tokenizeSyllables(text);
+      const tokens = words(text);
       for (let index = 0; index + SHINGLE_WORDS <= tokens.length; index++) {
-        if (protectedShingles.has(tokens.slice(index, index + SHINGLE_WORDS).join(' '))) return true;
+        if (guarded.has(tokens.slice(index, index + SHINGLE_WORDS).join(' '))) return true;
       }
       return false;
     },

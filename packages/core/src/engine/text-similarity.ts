@@ -54,6 +54,19 @@ export function canonicalText(text: string): string {
  * ("ship" → "giao hàng"), accents folded, fillers and stopwords dropped. Order-free.
  */
 export function topicTokens(text: string): Set<string> {
+  const cached = topicTokenCache.get(text);
+  if (cached) return cached;
+  const tokens = computeTopicTokens(text);
+  // Knowledge chunks come back again and again: remember them (bounded; oldest entries go first).
+  if (topicTokenCache.size >= TOPIC_CACHE_SIZE) topicTokenCache.delete(topicTokenCache.keys().next().value as string);
+  topicTokenCache.set(text, tokens);
+  return tokens;
+}
+
+const TOPIC_CACHE_SIZE = 20_000;
+const topicTokenCache = new Map<string, Set<string>>();
+
+function computeTopicTokens(text: string): Set<string> {
   const expanded = tokenizeSyllables(expandAbbreviations(normalizeVietnamese(text)), { normalize: false }).join(' ');
   let folded = replacePhrases(foldDiacritics(replacePhrases(expanded, CANONICAL_PHRASES)), FOLDED_CANONICAL_PHRASES);
   folded = replacePhrases(folded, STOP_PHRASES.map((phrase): [string, string] => [phrase, '']));

@@ -12,6 +12,7 @@ export interface LoggedQuestion {
 const log = (customer: string, entries: Array<[string, string]>): LoggedQuestion[] =>
   entries.map(([text, fact]) => ({ customer, text, fact }));
 
+/** The log, in the order the messages arrived per customer. */
 export const FAQ_CONVERSATION_LOG: LoggedQuestion[] = [
   ...log('lan', [
     ['Shop mở cửa mấy giờ vậy?', '8h đến 21h'],
