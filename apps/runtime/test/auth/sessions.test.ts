@@ -133,7 +133,11 @@ describe.skipIf(skip)('sessions and tokens (Postgres)', () => {
     expect(list.status).toBe(200);
     expect(list.body.items.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining([seed.a.tenantId, seed.b.tenantId]));
 
+    const key = (await app.call('POST', '/v1/tenant/api-keys', { token: member.access, body: { name: 'bot' } })).body.key as string;
     expect((await app.call('POST', `/v1/admin/tenants/${seed.a.tenantId}/suspend`, { token: pa.access })).body.status).toBe('suspended');
+    const keyBlocked = await app.call('GET', '/v1/tenant', { token: key });
+    expect(keyBlocked.status).toBe(403);
+    expect(keyBlocked.body.error.details.reason).toBe('tenant_suspended');
     const blocked = await app.call('GET', '/v1/tenant', { token: member.access });
     expect(blocked.status).toBe(403);
     expect(blocked.body.error.message_vi).toContain('tạm ngưng');
@@ -141,6 +145,7 @@ describe.skipIf(skip)('sessions and tokens (Postgres)', () => {
 
     expect((await app.call('POST', `/v1/admin/tenants/${seed.a.tenantId}/resume`, { token: pa.access })).body.status).toBe('active');
     expect((await app.call('GET', '/v1/tenant', { token: member.access })).status).toBe(200);
+    expect((await app.call('GET', '/v1/tenant', { token: key })).status).toBe(200);
     expect((await app.call('POST', '/v1/admin/tenants/not-a-uuid/suspend', { token: pa.access })).status).toBe(400);
     expect((await app.call('POST', '/v1/admin/tenants/00000000-0000-4000-8000-000000000000/suspend', { token: pa.access })).status).toBe(404);
   });
