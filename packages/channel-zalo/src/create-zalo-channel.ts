@@ -23,6 +23,8 @@ export interface ZaloChannel extends ChannelV1<ZaloConversationRef> {
   readonly tokens: ZaloTokenManager;
   /** Downloads a customer's media (Zalo CDN URL) through the configured proxy; throws ProviderError. */
   fetchAttachment(url: string): Promise<Response>;
+  /** The user's Zalo profile (`/v3.0/oa/user/detail`) to name the contact; `undefined` when Zalo refuses. */
+  getUserProfile(userId: string): Promise<{ displayName: string; avatar?: string; isFollower?: boolean } | undefined>;
 }
 
 /** `providerOptions.zalo` accepted by `doSend`. */
@@ -121,6 +123,19 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     tokens,
     refreshIfExpiringWithin: (ms) => tokens.refreshIfExpiringWithin(ms),
     fetchAttachment: (url) => downloadMedia(http.request, 'zalo', url),
+
+    async getUserProfile(userId) {
+      const url = `${apiBase}/v3.0/oa/user/detail?data=${encodeURIComponent(JSON.stringify({ user_id: userId }))}`;
+      const result = await callZalo(http.request, url, await tokens.getAccessToken(options.refreshAheadMs ?? 10 * 60 * 1000), { method: 'GET' });
+      if (result.kind !== 'ok') return undefined;
+      const data = (result.raw as { data?: { display_name?: unknown; avatar?: unknown; user_is_follower?: unknown } }).data;
+      if (typeof data?.display_name !== 'string') return undefined;
+      return {
+        displayName: data.display_name,
+        ...(typeof data.avatar === 'string' ? { avatar: data.avatar } : {}),
+        ...(typeof data.user_is_follower === 'boolean' ? { isFollower: data.user_is_follower } : {}),
+      };
+    },
 
     async initialize(newHost) {
       host = newHost;

@@ -140,8 +140,15 @@ describe('Zalo delivery rules', () => {
     }
   });
 
-  it('tests the connection with the OA info endpoint', async () => {
+  it('tests the connection with the OA info endpoint and reads user profiles', async () => {
     expect(await channel.testConnection?.()).toMatchObject({ ok: true });
+    expect(await channel.getUserProfile(user)).toEqual({ displayName: 'Khách hàng', isFollower: true });
+    const detail = fake.requests.find((r) => r.path === '/v3.0/oa/user/detail');
+    expect(JSON.parse(detail?.query.get('data') ?? '{}')).toEqual({ user_id: user });
+    fake.expireAccessToken();
+    await make({ accessTokenExpiresAt: undefined, refreshToken: undefined });
+    expect(await channel.getUserProfile(user)).toBeUndefined();
+    expect(await channel.testConnection?.()).toMatchObject({ ok: false });
   });
 });
 

@@ -46,7 +46,7 @@ export interface FakeZalo {
   refreshCount(): number;
   /** The tokens currently valid on the fake. */
   currentTokens(): { accessToken: string; refreshToken: string };
-  /** Invalidates the current access token (sends then get `-220`). */
+  /** Invalidates the current access token (sends then get `-220`; none is valid until a refresh). */
   expireAccessToken(): void;
   /** Records the user's last interaction; sends after 7 days get `-230`. */
   setLastInteraction(userId: string, at: Date): void;
@@ -176,8 +176,9 @@ export async function createFakeZalo(options: FakeZaloOptions): Promise<FakeZalo
     refreshCount: () => refreshes,
     currentTokens: () => ({ accessToken, refreshToken }),
     expireAccessToken: () => {
+      // No access token is valid until the next refresh.
       expired.add(accessToken);
-      accessToken = `at_${randomId()}_unissued`;
+      accessToken = '';
     },
     setLastInteraction: (userId, at) => interactions.set(userId, at.getTime()),
     failNext: (kind, times, after) => (kind === 'refresh_failed' ? refreshFailures.push(kind, times, after) : sendFailures.push(kind, times, after)),
