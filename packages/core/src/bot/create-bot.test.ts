@@ -39,6 +39,7 @@ describe('createBot with channels', () => {
     const bot = createBot({ tenantId: 'shop-a', retriever: createShopRetriever(), channels: { web: channel } });
     const errors: unknown[] = [];
     bot.on('error', (event) => errors.push(event));
+    await bot.initialize();
     await channel.receiveText({ conversation: 'v1', sender: 'v1', text: 'Shop có nhận đặt bánh sinh nhật không?' });
     await bot.idle();
     expect(channel.doSendCalls[0]?.message).toMatchObject({ quickReplies: ['Gặp nhân viên'] });

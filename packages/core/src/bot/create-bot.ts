@@ -78,6 +78,11 @@ export interface Bot<TChannels extends Record<string, ChannelV1> = Record<string
   stream(input: AnswerInput | string): AsyncIterable<AnswerStreamPart>;
   /** Webhook handlers by channel name: `(request: Request) => Promise<Response>`. */
   readonly webhooks: { readonly [K in keyof TChannels]: (request: Request) => Promise<Response> };
+  /**
+   * Initialises every channel with its host now (webhook handlers otherwise do it on first use);
+   * needed before a channel delivers events by other means (polling, tests).
+   */
+  initialize(): Promise<void>;
   /** Drops the tenant's cached answers (knowledge changed); returns how many keys went. */
   invalidateCache(tenantId?: string): Promise<number>;
   /** Gives a conversation back to the bot (`human: false`) or to staff (`human: true`). */
@@ -193,9 +198,6 @@ export function createBot<TChannels extends Record<string, ChannelV1> = Record<s
     ]),
   ) as Bot<TChannels>['webhooks'];
 
-  // Channels that receive events outside webhooks (polling, tests) still need their host.
-  for (const [name, channel] of Object.entries(channels)) track(ensureInitialized(name, channel));
-
   return {
     tenantId,
     config,
@@ -205,6 +207,9 @@ export function createBot<TChannels extends Record<string, ChannelV1> = Record<s
     answer: (input) => answerMessage(config, { ...toInput(input), stream: false }),
     stream: (input) => answerMessage(config, { ...toInput(input), stream: true }),
     webhooks,
+    async initialize() {
+      await Promise.all(Object.entries(channels).map(([name, channel]) => ensureInitialized(name, channel)));
+    },
     invalidateCache: (target) => cache.deleteByPrefix(answerCachePrefix(target ?? tenantId)),
     async setHumanMode({ conversationId, human, tenantId: target }) {
       await config.store.updateConversation({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBot } from '../bot';
 import { AuthenticationError, ProviderError, RateLimitError } from '../errors';
 import { createMemoryMeter } from '../meter/memory-meter';
-import { MockLanguageModelV1 } from '../test';
+import { MockLanguageModelV1, mockStream, mockUsage } from '../test';
 import type { UsageRecordedEvent } from './bot-events';
 import { createShopRetriever, TEST_PRICES } from './__fixtures__/shop-knowledge';
 
@@ -122,5 +122,38 @@ describe('usage events', () => {
     expect(usage[0]).toMatchObject({ tenantId: 'shop-a', purpose: 'answer', costVnd: 6, usage: { billable: false, keySource: 'own', kind: 'llm' } });
     // 1000 × 3,900 / 1e6 + 100 × 15,600 / 1e6 = 3.9 + 1.56 → 6 VND (rounded up)
     expect(result).toMatchObject({ tokensIn: 1000, tokensOut: 100, costVnd: 6 });
+  });
+});
+
+describe('metering while streaming', () => {
+  it('reserves before the stream, records the finish usage, and releases a stream that errors', async () => {
+    const meter = createMemoryMeter({ budgets: { 'shop-a': 10_000 }, prices: TEST_PRICES });
+    const model = new MockLanguageModelV1({
+      provider: 'openai.chat',
+      modelId: 'gpt-4o-mini',
+      doStream: [
+        () => ({
+          stream: mockStream([
+            { type: 'text-delta', delta: 'Dạ, áo ' },
+            { type: 'error', error: new ProviderError({ provider: 'openai', upstreamStatus: 500, message: 'stream broke' }) },
+          ]),
+          warnings: [],
+        }),
+        () => ({
+          stream: mockStream([
+            { type: 'text-delta', delta: 'Dạ, áo thun cotton giá 150.000đ ạ.' },
+            { type: 'finish', finishReason: 'stop', usage: mockUsage(900, 20) },
+          ]),
+          warnings: [],
+        }),
+      ],
+    });
+    const bot = createBot({ tenantId: 'shop-a', model, meter, prices: TEST_PRICES, retriever: createShopRetriever() });
+    for await (const part of bot.stream(question(7))) void part;
+    expect(meter.summary('shop-a')).toMatchObject({ reservedVnd: 0, spentVnd: 0 });
+    let finished;
+    for await (const part of bot.stream(question(8))) if (part.type === 'finish') finished = part.result;
+    expect(finished).toMatchObject({ route: 'cheap', tokensIn: 900, tokensOut: 20, costVnd: 4 });
+    expect(meter.summary('shop-a')).toMatchObject({ reservedVnd: 0, spentVnd: 4 });
   });
 });

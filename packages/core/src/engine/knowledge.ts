@@ -6,7 +6,8 @@ import { coverage, estimateTokens, topicTokens } from './text-similarity';
  * How the engine reads chunk metadata (the rag package writes it this way):
  * - FAQ entries: `metadata.kind === 'faq'` (or `type`), with `question` and `answer` strings, or a
  *   text shaped "Hỏi: … Đáp: …" / "Q: … A: …".
- * - Products: `metadata.kind === 'product'`, with `name`, `price_vnd`/`priceVnd`, `stock`, `description`.
+ * - Products: `metadata.kind === 'product'`, with `name`, `price` (or `price_vnd`/`priceVnd`), `stock`,
+ *   `inStock`, `description`; a chunk text that already is a card ("Sản phẩm: …") is used as is.
  * - Anything else is a document passage.
  */
 export type ChunkKind = 'faq' | 'product' | 'passage';
@@ -55,12 +56,13 @@ export function formatVnd(amount: number): string {
 /** A short product card for no-LLM answers: name, price, stock, description. */
 export function productCard(chunk: RetrievedChunkV1): string {
   const name = stringField(chunk.metadata, 'name', 'title');
-  if (!name) return chunk.text.trim();
-  const price = chunk.metadata.price_vnd ?? chunk.metadata.priceVnd;
+  if (!name || /^\s*sản phẩm\s*:/i.test(chunk.text)) return chunk.text.trim();
+  const price = chunk.metadata.price ?? chunk.metadata.price_vnd ?? chunk.metadata.priceVnd;
   const stock = chunk.metadata.stock;
   const lines = [name];
   if (typeof price === 'number') lines.push(`Giá: ${formatVnd(price)}`);
   if (typeof stock === 'number') lines.push(stock > 0 ? `Còn hàng (${stock})` : 'Tạm hết hàng');
+  else if (chunk.metadata.inStock === false) lines.push('Tạm hết hàng');
   const description = stringField(chunk.metadata, 'description');
   if (description) lines.push(description);
   return lines.join('\n');

@@ -34,6 +34,7 @@ export interface MockChannelV1Settings {
  * ```ts
  * const channel = new MockChannelV1();
  * const bot = createBot({ channels: { mock: channel }, retriever });
+ * await bot.initialize();
  * await channel.receiveText({ conversation: 'c1', sender: 'u1', text: 'giá bao nhiêu?' });
  * await bot.idle();
  * channel.doSendCalls[0]?.message.text; // the bot's answer
