@@ -91,3 +91,19 @@ describe('answer cache isolation', () => {
     expect((await bot.answer({ text: question })).route).toBe('cheap');
   });
 });
+
+describe('conversations', () => {
+  it('continues a conversation by id and hides it from other tenants (404)', async () => {
+    const store = createMemoryConversationStore();
+    const model = new MockLanguageModelV1({ doGenerate: 'Dạ có ạ.' });
+    const retriever = createShopRetriever({ 'shop-a': SHOP_CHUNKS, 'shop-b': SHOP_CHUNKS });
+    const botA = createBot({ tenantId: 'shop-a', model, retriever, store });
+    const botB = createBot({ tenantId: 'shop-b', model, retriever, store });
+    const first = await botA.answer({ text: 'Áo thun cotton có màu gì?' });
+    const second = await botA.answer({ conversationId: first.conversationId, text: 'Áo thun cotton có size nào?' });
+    expect(second).toMatchObject({ conversationId: first.conversationId, contactId: first.contactId });
+    expect(model.doGenerateCalls[1]?.prompt.map((message) => message.content)).toContain('Áo thun cotton có màu gì?');
+    await expect(botB.answer({ conversationId: first.conversationId, text: 'xin chào' })).rejects.toMatchObject({ status: 404 });
+    expect(store.allMessages('shop-b')).toHaveLength(0);
+  });
+});

@@ -16,12 +16,9 @@ export async function resolveConversation(
   if (input.conversationId) {
     const conversation = await store.getConversation({ tenantId, conversationId: input.conversationId });
     if (!conversation) throw new NotFoundError('Conversation not found', 'Không tìm thấy cuộc trò chuyện');
-    const contact = await store.upsertContact({
-      tenantId,
-      channel: conversation.channel,
-      externalUserId: input.contact?.externalId ?? `conversation:${conversation.id}`,
-      name: input.contact?.name,
-    });
+    const contact: ContactRecord = input.contact
+      ? await store.upsertContact({ tenantId, channel: conversation.channel, externalUserId: input.contact.externalId, name: input.contact.name })
+      : { id: conversation.contactId, tenantId, channel: conversation.channel, externalUserId: conversation.externalConversationId ?? conversation.id };
     return { contact, conversation };
   }
   const externalConversationId = input.externalConversationId ?? input.contact?.externalId ?? `anonymous:${globalThis.crypto.randomUUID()}`;
