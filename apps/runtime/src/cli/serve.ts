@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { ConflictError } from '@agent-chatbot/core';
 import type { RuntimeConfig } from '../config';
 import { createApp } from '../http/app';
 import { registerBuiltInJobs, scheduleBuiltInJobs } from '../jobs/maintenance';
@@ -49,7 +50,17 @@ export async function startServer(
     const httpServer = createServer(app);
     server = httpServer;
     await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
+      httpServer.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE' || error.code === 'EACCES'
+            ? new ConflictError(
+                `Cannot listen on ${config.host}:${config.port} (${error.code}); set PORT to another port`,
+                `Không mở được cổng ${config.host}:${config.port} (${error.code}); hãy đặt PORT khác`,
+                { code: 'port_unavailable' },
+              )
+            : error,
+        ),
+      );
       httpServer.listen(config.port, config.host, () => resolve());
     });
     const address = httpServer.address();

@@ -23,6 +23,7 @@ describe.each(drivers)('job queue (pg-boss) on $name', (driver) => {
     let jobs: JobQueue;
     const seen: JobContext<{ n: number }>[] = [];
     const flaky: number[] = [];
+    const contactsSeen: number[] = [];
     let slowFinished = false;
 
     beforeAll(async () => {
@@ -32,7 +33,11 @@ describe.each(drivers)('job queue (pg-boss) on $name', (driver) => {
       seed = await seedTwoTenants(db);
       jobs = createJobQueue(db, { schedule: false });
       const fast = { pollingIntervalSeconds: 0.5 };
-      jobs.register<{ n: number }>('test.ok', async (job) => void seen.push(job), fast);
+      jobs.register<{ n: number }>('test.ok', async (job) => {
+        // A handler opens its own tenant transaction (on PGlite this must not count as nested).
+        contactsSeen.push(await db.tenant(job.tenantId!, async (tx) => (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM contacts')).rows[0]!.n));
+        seen.push(job);
+      }, fast);
       jobs.register('test.flaky', async (job) => {
         flaky.push(job.attempt);
         throw new Error(`lỗi lần ${job.attempt}`);
@@ -54,6 +59,7 @@ describe.each(drivers)('job queue (pg-boss) on $name', (driver) => {
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       await until(() => seen.length === 1);
       expect(seen[0]).toMatchObject({ payload: { n: 1 }, tenantId: seed.a.tenantId, attempt: 1, name: 'test.ok', jobId: id });
+      expect(contactsSeen).toEqual([1]);
     });
 
     it('enqueues nothing when the transaction rolls back', async () => {
@@ -89,6 +95,19 @@ describe.each(drivers)('job queue (pg-boss) on $name', (driver) => {
       expect(dead).toMatchObject({ name: 'test.flaky', tenantId: seed.b.tenantId, payload: { n: 4 }, attempts: 2 });
       expect(JSON.stringify(dead!.error)).toContain('lỗi lần 2');
       expect(await jobs.deadLetters({ tenantId: seed.a.tenantId })).toEqual([]);
+    });
+
+    it('keeps cron schedules', async () => {
+      const scheduled = createJobQueue(db);
+      scheduled.define('test.cron');
+      await scheduled.start();
+      try {
+        await scheduled.schedule('test.cron', '*/5 * * * *', { x: 1 }, { tenantId: seed.a.tenantId });
+        const schedules = await scheduled.boss.getSchedules();
+        expect(schedules).toEqual([expect.objectContaining({ name: 'test.cron', cron: '*/5 * * * *', data: { tenantId: seed.a.tenantId, payload: { x: 1 } } })]);
+      } finally {
+        await scheduled.stop();
+      }
     });
 
     it('rejects a queue that was never declared', async () => {

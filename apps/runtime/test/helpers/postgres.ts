@@ -64,6 +64,15 @@ export function templateDatabase(): Promise<string> {
     await withAdmin(async (admin) => {
       await admin.query('SELECT pg_advisory_lock(7271002)');
       try {
+        // Templates of older migration sets are dropped (unused ones only; a busy one stays).
+        const stale = await admin.query<{ datname: string }>(
+          `SELECT datname FROM pg_database WHERE datname LIKE 'agent\\_chatbot\\_tpl\\_%' AND datname <> $1`,
+          [name],
+        );
+        for (const { datname } of stale.rows) {
+          await admin.query(`ALTER DATABASE ${datname} WITH IS_TEMPLATE false`).catch(() => {});
+          await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
+        }
         const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
         if (rowCount) return;
         const building = `${name}_build_${randomBytes(3).toString('hex')}`;
