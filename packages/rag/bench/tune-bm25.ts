@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDocumentTokens, documentTokens, queryTerms, tokenizeQuery } from '../src/lexical/analyzer';
+import { chunkText } from '../src/chunking/chunk-text';
+import { normaliseDocumentText } from '../src/ingestion/pipeline';
 import { Bm25Index, type Bm25Params } from '../src/lexical/bm25-index';
 
 const [set = 'vicovqa', queriesFile = 'queries-train.jsonl', grid = '{}'] = process.argv.slice(2);
@@ -14,7 +16,14 @@ const readJsonl = <T>(path: string): T[] =>
   readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
 const corpus = readJsonl<{ id: string; text: string }>(join(root, 'corpus.jsonl'));
 const queries = readJsonl<{ id: string; text: string; relevant: string[] }>(join(root, queriesFile));
-const docs = corpus.map((doc) => analyzeDocumentTokens(documentTokens(doc.text)));
+// Chunk like the pipeline does, so scores match `evaluateRetrieval`.
+const owners: string[] = [];
+const docs = corpus.flatMap((doc) =>
+  chunkText(normaliseDocumentText(doc.text)).map((chunk) => {
+    owners.push(doc.id);
+    return analyzeDocumentTokens(documentTokens(chunk.text));
+  }),
+);
 const settings = JSON.parse(grid) as Record<string, number[]>;
 const keys = Object.keys(settings);
 const combos: Array<Partial<Bm25Params>> = [{}];
@@ -32,8 +41,8 @@ for (const params of combos) {
   let mrr = 0;
   let r10 = 0;
   queries.forEach((query, i) => {
-    const hits = index.search(analysed[i]!, 10);
-    const rank = hits.findIndex((hit) => query.relevant.includes(corpus[hit.doc]!.id));
+    const ranked = [...new Set(index.search(analysed[i]!, 30).map((hit) => owners[hit.doc]!))].slice(0, 10);
+    const rank = ranked.findIndex((id) => query.relevant.includes(id));
     if (rank >= 0) {
       mrr += 1 / (rank + 1);
       r10 += 1;

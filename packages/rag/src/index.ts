@@ -1,1 +1,38 @@
-export {};
+/**
+ * `@agent-chatbot/rag`: knowledge ingestion (txt, md, pdf, docx, xlsx, csv; FAQ; product
+ * catalogs) and Vietnamese-first hybrid retrieval (BM25 over accented and folded syllables,
+ * optional dense arm, RRF) on per-tenant LanceDB tables.
+ * @packageDocumentation
+ */
+export { KnowledgeBase, createKnowledgeBase, type KnowledgeBaseOptions } from './knowledge-base';
+export { evaluateRetrieval, type EvaluateRetrievalOptions, type RetrievalEvaluation } from './evaluation';
+export {
+  RagRetriever,
+  createRagRetriever,
+  type RagRetrieverOptions,
+  type RagSearchOptions,
+  type RagSearchHit,
+  type RagSearchResult,
+  type RetrievalMode,
+} from './retrieval/rag-retriever';
+export { reciprocalRankFusion } from './retrieval/rrf';
+export { LanceKnowledgeStore, type LanceKnowledgeStoreOptions, type StoredChunk } from './store/knowledge-store';
+export type { ChunkRow, DocumentRow } from './store/schema';
+export type {
+  IngestProgress,
+  IngestResult,
+  IngestStage,
+  KnowledgeChangeHook,
+  KnowledgeDocumentInput,
+} from './ingestion/types';
+export { faqChunk, rowsToFaq, detectFaqColumns, prepareTable, type FaqEntry, type PreparedChunk } from './ingestion/tabular';
+export { normaliseDocumentText } from './ingestion/pipeline';
+export { extractDocument, detectFormat } from './extraction/extract';
+export { decodeText, type DecodedText } from './extraction/decode-text';
+export { parseCsv } from './extraction/csv';
+export { DEFAULT_EXTRACTION_LIMITS, type DocumentFormat, type ExtractedDocument, type ExtractionLimits } from './extraction/types';
+export { chunkText, type ChunkOptions, type TextChunk } from './chunking/chunk-text';
+export { rowsToProducts, productCard, productMetadata, detectProductColumns, type Product } from './products/catalog';
+export { parseProductQuery, priceWithin, type ProductQueryConstraints } from './products/product-query';
+export { Bm25Index, DEFAULT_BM25_PARAMS, type Bm25Params, type Bm25Hit } from './lexical/bm25-index';
+export { analyzeQuery, tokenizeQuery, queryTerms, analyzeDocumentTokens, type AnalyzedText } from './lexical/analyzer';

@@ -64,7 +64,7 @@ export function queryTerms(
   options: QueryAnalysisOptions = {},
   accentedTokens: readonly string[] = query.tokens,
 ): AnalyzedText {
-  const { tokens, unaccented } = query;
+  const { tokens } = query;
   const extra = options.synonyms === false ? [] : expandSynonyms(tokens);
   const keep = tokens.map((token) => !isStopword(token));
   const anyKept = keep.some(Boolean);

@@ -184,6 +184,27 @@ export class Bm25Index {
     return heap.sorted();
   }
 
+  /**
+   * The score a document would get if it matched every query term at saturation: the yardstick
+   * that turns a BM25 score into a 0–1 relevance. Terms this collection never saw count at the
+   * highest IDF, so a question about something absent scores low.
+   */
+  scoreBound(query: { readonly accented: readonly string[]; readonly folded: readonly string[] }): number {
+    const { k1, bigramWeight, queryTfExponent } = this.params;
+    const maxIdf = Math.log(1 + (this.size + 0.5) / 0.5);
+    let bound = 0;
+    for (const [field, terms, weight] of [
+      ['accented', query.accented, this.params.accentedWeight],
+      ['folded', query.folded, this.params.foldedWeight],
+    ] as const) {
+      for (const [term, count] of countTerms(terms, queryTfExponent)) {
+        const idf = this.documentFrequency(field, term) === 0 ? maxIdf : this.idf(field, term);
+        bound += weight * count * idf * (k1 + 1) * (term.includes('_') ? bigramWeight : 1);
+      }
+    }
+    return bound;
+  }
+
   /** Inverse document frequency of a term in a field (0 when absent). */
   idf(field: 'accented' | 'folded', term: string): number {
     const df = this.documentFrequency(field, term);

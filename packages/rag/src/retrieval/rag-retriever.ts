@@ -1,0 +1,233 @@
+import type {
+  EmbeddingModelV1,
+  MetadataFilterV1,
+  RetrievedChunkV1,
+  RetrieverV1,
+  RetrieverV1Result,
+  RetrieverV1RetrieveOptions,
+  WarningV1,
+} from '@agent-chatbot/core';
+import { ValidationError } from '@agent-chatbot/core';
+import { z } from 'zod';
+import { queryTerms, tokenizeQuery } from '../lexical/analyzer';
+import { parseProductQuery, priceWithin, type ProductQueryConstraints } from '../products/product-query';
+import type { LanceKnowledgeStore } from '../store/knowledge-store';
+import { matchesFilter } from '../store/metadata-filter';
+import { LexicalCache, type LexicalCacheOptions } from './lexical-cache';
+import { reciprocalRankFusion } from './rrf';
+
+/** Which arms rank: lexical only, dense only, or both fused. */
+export type RetrievalMode = 'hybrid' | 'bm25' | 'dense';
+
+/** Options for {@link createRagRetriever}. */
+export interface RagRetrieverOptions extends LexicalCacheOptions {
+  readonly store: LanceKnowledgeStore;
+  /** Dense arm; without it `hybrid` is lexical only. */
+  readonly embeddingModel?: EmbeddingModelV1;
+  /** Default arms (default `'hybrid'`). */
+  readonly mode?: RetrievalMode;
+  /** Default number of chunks (default 3). */
+  readonly topK?: number;
+  /**
+   * Lexical relevance (0–1: the share of the question's IDF mass a chunk matches, saturated) a
+   * chunk needs to count as relevant (default 0.12).
+   */
+  readonly minRelevance?: number;
+  /** Cosine similarity a dense hit needs to count as relevant (default 0.35). */
+  readonly minSimilarity?: number;
+  /** Tenant shorthand merged over the built-in abbreviation table. */
+  readonly abbreviations?: Readonly<Record<string, string>>;
+}
+
+/** One call of {@link RagRetriever.search}. */
+export interface RagSearchOptions {
+  readonly namespace: string;
+  readonly query: string;
+  readonly topK?: number;
+  readonly mode?: RetrievalMode;
+  readonly filter?: MetadataFilterV1;
+  /** Override the relevance threshold; `0` returns every match (evaluation). */
+  readonly minRelevance?: number;
+  readonly abortSignal?: AbortSignal;
+}
+
+/** A ranked chunk with the evidence behind its rank. */
+export interface RagSearchHit extends RetrievedChunkV1 {
+  /** Lexical relevance 0–1 (undefined when the lexical arm did not find it). */
+  readonly relevance: number | undefined;
+  /** Dense cosine similarity (undefined when the dense arm did not find it). */
+  readonly similarity: number | undefined;
+}
+
+/** Result of {@link RagRetriever.search}. */
+export interface RagSearchResult {
+  readonly hits: RagSearchHit[];
+  /** Price/stock intent read from the question. */
+  readonly constraints: ProductQueryConstraints;
+  readonly warnings: WarningV1[];
+}
+
+const searchSchema = z.object({
+  namespace: z.string().min(1).max(200),
+  query: z.string().max(4000),
+  topK: z.number().int().min(1).max(1000).optional(),
+  mode: z.enum(['hybrid', 'bm25', 'dense']).optional(),
+  minRelevance: z.number().min(0).max(10).optional(),
+});
+
+interface Candidate {
+  id: string;
+  sourceId: string;
+  text: string;
+  metadata: Record<string, unknown>;
+  relevance?: number;
+  similarity?: number;
+  /** Passes a price constraint the question set explicitly. */
+  constrained?: boolean;
+}
+
+/**
+ * Vietnamese-first hybrid retriever: BM25 (accented + folded fields, bigrams, abbreviation
+ * expansion, diacritic restoration) fused by RRF with an optional dense arm, with price/stock
+ * awareness for product catalogs and a relevance threshold ("nothing relevant" → no chunks).
+ */
+export class RagRetriever implements RetrieverV1 {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider = 'hybrid';
+  readonly lexical: LexicalCache;
+
+  constructor(private readonly options: RagRetrieverOptions) {
+    this.lexical = new LexicalCache(options.store, options);
+  }
+
+  /** {@link RetrieverV1.doRetrieve}. */
+  async doRetrieve(options: RetrieverV1RetrieveOptions): Promise<RetrieverV1Result> {
+    const result = await this.search({
+      namespace: options.namespace,
+      query: options.query,
+      topK: options.topK,
+      ...(options.filter ? { filter: options.filter } : {}),
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    });
+    return {
+      chunks: result.hits.map(({ id, sourceId, text, score, metadata }) => ({ id, sourceId, text, score, metadata })),
+      warnings: result.warnings,
+    };
+  }
+
+  /** Ranked chunks with lexical relevance, dense similarity and the question's constraints. */
+  async search(options: RagSearchOptions): Promise<RagSearchResult> {
+    const parsed = searchSchema.safeParse(options);
+    if (!parsed.success) {
+      throw new ValidationError('Invalid search request', 'Yêu cầu tìm kiếm không hợp lệ', {
+        details: { issues: parsed.error.issues },
+      });
+    }
+    const topK = options.topK ?? this.options.topK ?? 3;
+    const warnings: WarningV1[] = [];
+    let mode = options.mode ?? this.options.mode ?? 'hybrid';
+    if (mode === 'dense' && !this.options.embeddingModel) {
+      throw new ValidationError('Dense retrieval needs an embedding model', 'Tìm kiếm vector cần cấu hình mô hình embedding');
+    }
+    if (mode === 'hybrid' && !this.options.embeddingModel) mode = 'bm25';
+    const constraints = parseProductQuery(options.query);
+    const minRelevance = options.minRelevance ?? this.options.minRelevance ?? 0.12;
+    const pool = Math.max(topK * 4, 50);
+    const candidates = new Map<string, Candidate>();
+    const lexicalRanking: string[] = [];
+    const denseRanking: string[] = [];
+
+    if (mode !== 'dense') {
+      const { index, chunks } = await this.lexical.get(options.namespace);
+      const query = tokenizeQuery(options.query, { abbreviations: this.options.abbreviations });
+      const accented = query.unaccented && index.size > 0 ? index.restoreDiacritics(query.tokens) : query.tokens;
+      const terms = queryTerms(query, {}, accented);
+      // Synonyms widen recall; they are not part of what the question must match.
+      const bound = index.scoreBound(queryTerms(query, { synonyms: false }, accented));
+      const hasPrice = constraints.minPrice !== undefined || constraints.maxPrice !== undefined;
+      const isProduct = (doc: number): boolean => chunks[doc]!.metadata.kind === 'product';
+      const catalog = hasPrice && chunks.some((_, doc) => isProduct(doc));
+      const accept = (doc: number): boolean => {
+        const chunk = chunks[doc]!;
+        if (options.filter && !matchesFilter(chunk.metadata, options.filter)) return false;
+        return !catalog || (isProduct(doc) && priceWithin(chunk.metadata.price, constraints));
+      };
+      for (const hit of index.search(terms, pool, accept)) {
+        const chunk = chunks[hit.doc]!;
+        lexicalRanking.push(chunk.id);
+        candidates.set(chunk.id, { ...chunk, relevance: bound > 0 ? hit.score / bound : 0, constrained: catalog });
+      }
+      if (catalog) {
+        // "dưới 200k có gì": every product in range answers, cheapest first after word matches.
+        const inRange = chunks.filter((_, doc) => accept(doc) && !candidates.has(chunks[doc]!.id));
+        inRange.sort((a, b) => Number(a.metadata.price) - Number(b.metadata.price));
+        for (const chunk of inRange.slice(0, pool)) {
+          lexicalRanking.push(chunk.id);
+          candidates.set(chunk.id, { ...chunk, relevance: 0, constrained: true });
+        }
+      }
+    }
+
+    if (mode !== 'bm25' && this.options.embeddingModel && options.query.trim() !== '') {
+      const result = await this.options.embeddingModel.doEmbed({
+        values: [options.query],
+        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+      });
+      warnings.push(...result.warnings);
+      const embedding = result.embeddings[0];
+      if (embedding) {
+        const hits = await this.options.store.doQuery({
+          namespace: options.namespace,
+          embedding,
+          topK: pool,
+          ...(options.filter ? { filter: options.filter } : {}),
+        });
+        for (const hit of hits) {
+          denseRanking.push(hit.id);
+          const existing = candidates.get(hit.id);
+          candidates.set(hit.id, { ...(existing ?? hit), similarity: hit.score });
+        }
+      }
+    }
+
+    const minSimilarity = this.options.minSimilarity ?? 0.35;
+    const fused = reciprocalRankFusion([lexicalRanking, denseRanking].filter((list) => list.length > 0));
+    const passes = (candidate: Candidate, factor: number): boolean =>
+      candidate.constrained === true ||
+      (candidate.relevance !== undefined && candidate.relevance >= minRelevance * factor) ||
+      (candidate.similarity !== undefined && candidate.similarity >= minSimilarity * factor);
+    // The threshold decides whether anything is relevant at all (the best candidate must pass);
+    // once something is, weaker companions are kept down to a third of it, so a question that
+    // spans two documents ("bảo hành và đổi trả") gets both.
+    const anyRelevant = [...candidates.values()].some((candidate) => passes(candidate, 1));
+    const hits: RagSearchHit[] = [];
+    for (const [id, score] of [...fused].sort((a, b) => b[1] - a[1])) {
+      const candidate = candidates.get(id)!;
+      if (!anyRelevant || !passes(candidate, 1 / 3)) continue;
+      hits.push({
+        id,
+        sourceId: candidate.sourceId,
+        text: candidate.text,
+        metadata: candidate.metadata,
+        score,
+        relevance: candidate.relevance,
+        similarity: candidate.similarity,
+      });
+      if (hits.length >= topK) break;
+    }
+    return { hits, constraints, warnings };
+  }
+}
+
+/**
+ * Creates the hybrid retriever over a {@link LanceKnowledgeStore}.
+ *
+ * @example
+ * ```ts
+ * const retriever = createRagRetriever({ store, embeddingModel }); // embeddingModel optional
+ * const { chunks } = await retriever.doRetrieve({ namespace: 'shop-1', query: 'ship HN mất mấy ngày', topK: 3 });
+ * ```
+ */
+export function createRagRetriever(options: RagRetrieverOptions): RagRetriever {
+  return new RagRetriever(options);
+}

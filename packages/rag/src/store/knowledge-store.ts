@@ -1,0 +1,275 @@
+import type { MetadataFilterV1, VectorRecordV1, VectorStoreV1, VectorStoreV1Hit } from '@agent-chatbot/core';
+import { ValidationError } from '@agent-chatbot/core';
+import { makeArrowTable, type Table } from '@lancedb/lancedb';
+import { tokenizeSyllables } from '@agent-chatbot/core';
+import { chunkTableName, documentTableName, sourceKey, sqlHex } from './keys';
+import { LanceTables, type LanceTablesOptions } from './lance-tables';
+import { chunkSchema, documentSchema, type ChunkRow, type DocumentRow } from './schema';
+import { matchesFilter } from './metadata-filter';
+
+/** A stored chunk as read back (no vector). */
+export type StoredChunk = Omit<ChunkRow, 'embedding'>;
+
+/** Options for {@link LanceKnowledgeStore}. */
+export type LanceKnowledgeStoreOptions = LanceTablesOptions;
+
+/**
+ * Per-tenant knowledge storage on LanceDB: one chunk table and one document-manifest table per
+ * namespace. Implements {@link VectorStoreV1} and adds what ingestion and BM25 need. Upserts use
+ * `mergeInsert` on `id`; filters only ever contain hashes this class computed.
+ */
+export class LanceKnowledgeStore implements VectorStoreV1 {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider = 'lancedb';
+  private readonly tables: LanceTables;
+  /** Bumped on every write in this process, so caches (the BM25 index) know to reload. */
+  private readonly revisions = new Map<string, number>();
+
+  constructor(options: LanceKnowledgeStoreOptions) {
+    this.tables = new LanceTables(options);
+  }
+
+  /** In-process write counter of a namespace (see {@link LanceKnowledgeStore.tableVersion}). */
+  revision(namespace: string): number {
+    return this.revisions.get(namespace) ?? 0;
+  }
+
+  /** LanceDB's version of the chunk table, which also moves when another process writes. */
+  async tableVersion(namespace: string): Promise<number> {
+    const table = await this.tables.open(chunkTableName(namespace));
+    if (!table) return 0;
+    const documents = await this.tables.open(documentTableName(namespace));
+    return (await table.version()) * 1_000_000 + (documents ? await documents.version() : 0);
+  }
+
+  private bump(namespace: string): void {
+    this.revisions.set(namespace, this.revision(namespace) + 1);
+  }
+
+  /** {@link VectorStoreV1.upsert}: records become always-live chunks (no document version). */
+  async upsert(options: { namespace: string; records: VectorRecordV1[] }): Promise<void> {
+    const rows: ChunkRow[] = options.records.map((record) => ({
+      id: record.id,
+      sourceId: record.sourceId,
+      version: '',
+      text: record.text,
+      tokens: tokenizeSyllables(record.text).join(' '),
+      metadata: record.metadata,
+      embedding: record.embedding,
+    }));
+    await this.writeChunks(options.namespace, rows);
+  }
+
+  /** Inserts or replaces chunk rows by id. */
+  async writeChunks(namespace: string, rows: readonly ChunkRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const unique = [...new Map(rows.map((row) => [row.id, row])).values()];
+    const dimensions = unique.find((row) => row.embedding)?.embedding?.length;
+    const name = chunkTableName(namespace);
+    await this.tables.exclusive(name, async () => {
+      const table = await this.tables.openOrCreate(name, chunkSchema(dimensions));
+      const schema = await table.schema();
+      const vectorField = schema.fields.find((field) => field.name === 'vector');
+      const tableDimensions = vectorField ? (vectorField.type as { listSize: number }).listSize : undefined;
+      if (dimensions !== undefined && dimensions !== tableDimensions) {
+        throw new ValidationError(
+          `Embedding size ${dimensions} does not match the knowledge base (${tableDimensions ?? 'none'}); re-index it`,
+          `Kích thước vector ${dimensions} không khớp kho tri thức (${tableDimensions ?? 'không có'}); hãy lập chỉ mục lại`,
+        );
+      }
+      const data = unique.map((row) => ({
+        id: row.id,
+        source_id: row.sourceId,
+        source_key: sourceKey(row.sourceId),
+        version: row.version,
+        text: row.text,
+        tokens: row.tokens,
+        metadata: JSON.stringify(row.metadata ?? {}),
+        ...(tableDimensions !== undefined ? { vector: row.embedding ?? null } : {}),
+      }));
+      await table
+        .mergeInsert('id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute(makeArrowTable(data, { schema }));
+    });
+    this.bump(namespace);
+  }
+
+  /** {@link VectorStoreV1.deleteBySource}: removes every chunk and the manifest row of a source. */
+  async deleteBySource(options: { namespace: string; sourceId: string }): Promise<number> {
+    const removed = await this.deleteChunks(options.namespace, options.sourceId);
+    await this.deleteDocument(options.namespace, options.sourceId);
+    return removed;
+  }
+
+  /** Deletes a source's chunks, all versions or all but `keepVersion`; returns how many. */
+  async deleteChunks(namespace: string, sourceId: string, keepVersion?: string): Promise<number> {
+    const name = chunkTableName(namespace);
+    const removed = await this.tables.exclusive(name, async () => {
+      const table = await this.tables.open(name);
+      if (!table) return 0;
+      let predicate = `source_key = ${sqlHex(sourceKey(sourceId))}`;
+      if (keepVersion !== undefined) predicate += ` AND version <> ${keepVersion === '' ? "''" : sqlHex(keepVersion)}`;
+      const count = await table.countRows(predicate);
+      if (count > 0) await table.delete(predicate);
+      return count;
+    });
+    this.bump(namespace);
+    return removed;
+  }
+
+  /** Number of chunk rows of a namespace, or of one source (any version). */
+  async countChunks(namespace: string, sourceId?: string): Promise<number> {
+    const table = await this.tables.open(chunkTableName(namespace));
+    if (!table) return 0;
+    return sourceId === undefined ? table.countRows() : table.countRows(`source_key = ${sqlHex(sourceKey(sourceId))}`);
+  }
+
+  /** Every chunk of a namespace without vectors (BM25 loads from this). */
+  async readChunks(namespace: string): Promise<StoredChunk[]> {
+    const table = await this.tables.open(chunkTableName(namespace));
+    if (!table) return [];
+    const rows = await table.query().select(['id', 'source_id', 'version', 'text', 'tokens', 'metadata']).toArray();
+    return rows.map((row: Record<string, unknown>) => ({
+      id: String(row.id),
+      sourceId: String(row.source_id),
+      version: String(row.version),
+      text: String(row.text),
+      tokens: String(row.tokens),
+      metadata: JSON.parse(String(row.metadata)) as Record<string, unknown>,
+    }));
+  }
+
+  /**
+   * {@link VectorStoreV1.doQuery}: cosine nearest neighbours among live chunks. Metadata filters
+   * are applied in code on an over-fetched candidate list, so no value enters a filter string.
+   */
+  async doQuery(options: {
+    namespace: string;
+    embedding: number[];
+    topK: number;
+    filter?: MetadataFilterV1;
+  }): Promise<VectorStoreV1Hit[]> {
+    const table = await this.tables.open(chunkTableName(options.namespace));
+    if (!table || options.topK <= 0) return [];
+    if (!(await table.schema()).fields.some((field) => field.name === 'vector')) return [];
+    const live = await this.liveVersions(options.namespace);
+    const fetch = Math.max(options.topK * 4, options.filter ? 200 : 40);
+    const rows = (await table
+      .vectorSearch(options.embedding)
+      .distanceType('cosine')
+      .select(['id', 'source_id', 'version', 'text', 'metadata', '_distance'])
+      .limit(fetch)
+      .toArray()) as Array<Record<string, unknown>>;
+    const hits: VectorStoreV1Hit[] = [];
+    for (const row of rows) {
+      const sourceId = String(row.source_id);
+      if (!isLive(live, sourceId, String(row.version))) continue;
+      const metadata = JSON.parse(String(row.metadata)) as Record<string, unknown>;
+      if (options.filter && !matchesFilter(metadata, options.filter)) continue;
+      const distance = Number(row._distance);
+      if (!Number.isFinite(distance)) continue;
+      hits.push({ id: String(row.id), sourceId, text: String(row.text), metadata, score: 1 - distance });
+      if (hits.length >= options.topK) break;
+    }
+    return hits;
+  }
+
+  /** {@link VectorStoreV1.dropNamespace}: drops the tenant's tables. */
+  async dropNamespace(options: { namespace: string }): Promise<void> {
+    await this.tables.drop(chunkTableName(options.namespace));
+    await this.tables.drop(documentTableName(options.namespace));
+    this.bump(options.namespace);
+  }
+
+  /** Source id → live version, for every document with a manifest row. */
+  async liveVersions(namespace: string): Promise<Map<string, string>> {
+    const documents = await this.listDocuments(namespace);
+    return new Map(documents.map((doc) => [doc.sourceId, doc.liveVersion]));
+  }
+
+  /** Writes (inserts or replaces) a document's manifest row. */
+  async putDocument(namespace: string, document: DocumentRow): Promise<void> {
+    await this.putDocuments(namespace, [document]);
+  }
+
+  /** Writes (inserts or replaces) many manifest rows in one commit. */
+  async putDocuments(namespace: string, documents: readonly DocumentRow[]): Promise<void> {
+    if (documents.length === 0) return;
+    const name = documentTableName(namespace);
+    await this.tables.exclusive(name, async () => {
+      const table = await this.tables.openOrCreate(name, documentSchema);
+      const rows = [...new Map(documents.map((document) => [document.sourceId, document])).values()].map((document) => ({
+        source_id: document.sourceId,
+        source_key: sourceKey(document.sourceId),
+        live_version: document.liveVersion,
+        pending_version: document.pendingVersion,
+        name: document.name,
+        status: document.status,
+        error: document.error,
+        chunk_count: document.chunkCount,
+        updated_at: document.updatedAt,
+        metadata: JSON.stringify(document.metadata),
+      }));
+      await table
+        .mergeInsert('source_key')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute(makeArrowTable(rows, { schema: documentSchema }));
+    });
+    this.bump(namespace);
+  }
+
+  /** Every document's manifest row in a namespace. */
+  async listDocuments(namespace: string): Promise<DocumentRow[]> {
+    const table = await this.tables.open(documentTableName(namespace));
+    if (!table) return [];
+    return ((await table.query().toArray()) as Array<Record<string, unknown>>).map(toDocumentRow);
+  }
+
+  /** One document's manifest row, or `undefined`. */
+  async getDocument(namespace: string, sourceId: string): Promise<DocumentRow | undefined> {
+    const table = await this.tables.open(documentTableName(namespace));
+    if (!table) return undefined;
+    const rows = (await table
+      .query()
+      .where(`source_key = ${sqlHex(sourceKey(sourceId))}`)
+      .toArray()) as Array<Record<string, unknown>>;
+    return rows[0] ? toDocumentRow(rows[0]) : undefined;
+  }
+
+  /** Removes a document's manifest row. */
+  async deleteDocument(namespace: string, sourceId: string): Promise<void> {
+    const name = documentTableName(namespace);
+    await this.tables.exclusive(name, async () => {
+      const table: Table | undefined = await this.tables.open(name);
+      if (table) await table.delete(`source_key = ${sqlHex(sourceKey(sourceId))}`);
+    });
+    this.bump(namespace);
+  }
+
+  /** Closes LanceDB handles. */
+  async close(): Promise<void> {
+    await this.tables.close();
+  }
+}
+
+/** Whether a chunk is served: direct upserts always; document chunks only in their live version. */
+export function isLive(live: ReadonlyMap<string, string>, sourceId: string, version: string): boolean {
+  return version === '' || live.get(sourceId) === version;
+}
+
+function toDocumentRow(row: Record<string, unknown>): DocumentRow {
+  return {
+    sourceId: String(row.source_id),
+    liveVersion: String(row.live_version),
+    pendingVersion: String(row.pending_version),
+    name: String(row.name),
+    status: String(row.status) as DocumentRow['status'],
+    error: String(row.error),
+    chunkCount: Number(row.chunk_count),
+    updatedAt: String(row.updated_at),
+    metadata: JSON.parse(String(row.metadata)) as Record<string, unknown>,
+  };
+}

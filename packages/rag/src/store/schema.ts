@@ -1,0 +1,60 @@
+import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
+
+/** A chunk row as stored in a tenant's LanceDB table. */
+export interface ChunkRow {
+  readonly id: string;
+  readonly sourceId: string;
+  /** Version of the document this chunk belongs to ('' for records upserted directly). */
+  readonly version: string;
+  readonly text: string;
+  /** Normalised syllables, space-separated: BM25 loads them without re-normalising. */
+  readonly tokens: string;
+  readonly metadata: Record<string, unknown>;
+  readonly embedding?: number[] | undefined;
+}
+
+/** The chunk table's schema; `vector` exists only when the table was created with embeddings. */
+export function chunkSchema(dimensions: number | undefined): Schema {
+  const fields: Field[] = [
+    new Field('id', new Utf8(), false),
+    new Field('source_id', new Utf8(), false),
+    new Field('source_key', new Utf8(), false),
+    new Field('version', new Utf8(), false),
+    new Field('text', new Utf8(), false),
+    new Field('tokens', new Utf8(), false),
+    new Field('metadata', new Utf8(), false),
+  ];
+  if (dimensions !== undefined) {
+    fields.push(new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), true));
+  }
+  return new Schema(fields);
+}
+
+/** A document's manifest row: its live version and ingestion status. */
+export interface DocumentRow {
+  readonly sourceId: string;
+  /** The version retrieval serves; '' before the first version completes. */
+  readonly liveVersion: string;
+  /** The version being ingested, '' when idle. */
+  readonly pendingVersion: string;
+  readonly name: string;
+  readonly status: 'processing' | 'ready' | 'failed';
+  readonly error: string;
+  readonly chunkCount: number;
+  readonly updatedAt: string;
+  readonly metadata: Record<string, unknown>;
+}
+
+/** The document manifest table's schema. */
+export const documentSchema = new Schema([
+  new Field('source_id', new Utf8(), false),
+  new Field('source_key', new Utf8(), false),
+  new Field('live_version', new Utf8(), false),
+  new Field('pending_version', new Utf8(), false),
+  new Field('name', new Utf8(), false),
+  new Field('status', new Utf8(), false),
+  new Field('error', new Utf8(), false),
+  new Field('chunk_count', new Int32(), false),
+  new Field('updated_at', new Utf8(), false),
+  new Field('metadata', new Utf8(), false),
+]);
