@@ -1,0 +1,99 @@
+import type { KeySourceV1 } from '@agent-chatbot/core';
+
+/**
+ * One row of the runtime's `usage_events` table, as the meters read it. The runtime records:
+ * `llm` / `embedding` through the meter, one `message` event per bot reply (with its
+ * conversation), and a `storage` event with the tenant's current bytes in `quantity` when
+ * knowledge changes.
+ */
+export interface UsageRow {
+  readonly kind: 'llm' | 'embedding' | 'chat' | 'message' | 'storage';
+  readonly provider?: string | null;
+  readonly model?: string | null;
+  readonly keySource?: KeySourceV1 | null;
+  readonly billable?: boolean;
+  readonly tokensIn: number;
+  readonly tokensOut: number;
+  readonly quantity: number;
+  readonly costVnd: number;
+  readonly conversationId?: string | null;
+  readonly occurredAt: Date;
+}
+
+/** Tokens used with one model through one key source. */
+export interface ModelTokenMeter {
+  readonly provider: string;
+  readonly model: string;
+  readonly keySource: KeySourceV1;
+  readonly tokensIn: number;
+  readonly tokensOut: number;
+  /** Billed VND (platform key only; own-key usage is 0). */
+  readonly costVnd: number;
+}
+
+/** A tenant's meters for one billing cycle. */
+export interface UsageMeters {
+  /** Conversations with at least one bot reply in the cycle. */
+  readonly chats: number;
+  /** Bot replies in the cycle. */
+  readonly messages: number;
+  readonly models: readonly ModelTokenMeter[];
+  readonly embeddingTokens: number;
+  /** Latest reported storage in bytes (0 when none was reported). */
+  readonly storageBytes: number;
+  /** Sum of billed platform-key usage in VND. */
+  readonly platformCostVnd: number;
+}
+
+/**
+ * Aggregates usage rows that fall in `[start, end)` into meters. A `chat` row counts its
+ * conversation as a chat too (for runtimes that record chats directly), deduplicated with
+ * `message` rows of the same conversation.
+ */
+export function computeUsageMeters(rows: Iterable<UsageRow>, range: { start: Date; end: Date }): UsageMeters {
+  const conversations = new Set<string>();
+  const models = new Map<string, { provider: string; model: string; keySource: KeySourceV1; tokensIn: number; tokensOut: number; costVnd: number }>();
+  let messages = 0;
+  let embeddingTokens = 0;
+  let storage: { at: number; bytes: number } | undefined;
+  let platformCostVnd = 0;
+  for (const row of rows) {
+    const at = row.occurredAt.getTime();
+    if (at < range.start.getTime() || at >= range.end.getTime()) continue;
+    switch (row.kind) {
+      case 'message':
+        messages += 1;
+        if (row.conversationId) conversations.add(row.conversationId);
+        break;
+      case 'chat':
+        if (row.conversationId) conversations.add(row.conversationId);
+        break;
+      case 'storage':
+        if (storage === undefined || at >= storage.at) storage = { at, bytes: row.quantity };
+        break;
+      case 'embedding':
+        embeddingTokens += row.quantity || row.tokensIn;
+      // falls through: embeddings are also listed per model and key source
+      case 'llm': {
+        const keySource = row.keySource ?? 'platform';
+        const key = `${row.provider ?? ''}\u0000${row.model ?? ''}\u0000${keySource}`;
+        const entry = models.get(key) ?? { provider: row.provider ?? '', model: row.model ?? '', keySource, tokensIn: 0, tokensOut: 0, costVnd: 0 };
+        entry.tokensIn += row.kind === 'embedding' ? row.quantity || row.tokensIn : row.tokensIn;
+        entry.tokensOut += row.tokensOut;
+        const cost = row.billable === false ? 0 : row.costVnd;
+        entry.costVnd += cost;
+        platformCostVnd += cost;
+        models.set(key, entry);
+        break;
+      }
+    }
+  }
+  return {
+    chats: conversations.size,
+    messages,
+    models: [...models.values()].sort((a, b) => `${a.provider}:${a.model}:${a.keySource}`.localeCompare(`${b.provider}:${b.model}:${b.keySource}`)),
+    embeddingTokens,
+    storageBytes: storage?.bytes ?? 0,
+    platformCostVnd,
+  };
+}

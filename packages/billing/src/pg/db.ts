@@ -1,0 +1,22 @@
+/**
+ * The database surface billing needs. The runtime's `Db` (apps/runtime/src/db/types.ts) satisfies
+ * it as is: `tenant()` runs one transaction as `chatbot_app` with `app.tenant_id` set (row-level
+ * security), `platform()` one transaction across tenants (webhooks, jobs, admin).
+ */
+export interface BillingTx {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+}
+
+/** Transaction runner; see {@link BillingTx}. */
+export interface BillingDb {
+  tenant<T>(tenantId: string, fn: (tx: BillingTx) => Promise<T>): Promise<T>;
+  platform<T>(fn: (tx: BillingTx) => Promise<T>): Promise<T>;
+}
+
+/** int8/numeric columns may arrive as strings (plain `pg`); money paths always go through this. */
+export function toInt(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  const number = typeof value === 'bigint' ? Number(value) : Number(value);
+  if (!Number.isSafeInteger(number)) throw new Error(`Not a safe integer from the database: ${String(value)}`);
+  return number;
+}
