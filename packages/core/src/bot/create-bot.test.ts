@@ -141,3 +141,21 @@ describe('provider registry and middleware', () => {
     expect(() => createBot({ model: 'openai:gpt-4o-mini' })).toThrow(expect.objectContaining({ status: 400 }));
   });
 });
+
+describe('delivery through a channel', () => {
+  it('splits long replies at sentence boundaries to fit the channel and shows typing first', async () => {
+    const channel = new MockChannelV1({ platform: 'zalo', capabilities: { maxTextLength: 80, typingIndicator: true, messageParts: ['text'] } });
+    const typing: string[] = [];
+    Object.assign(channel, { startTyping: async (conversationId: string) => void typing.push(conversationId) });
+    const sentence = 'Dạ, áo thun cotton có màu trắng, đen và be ạ. ';
+    const model = new MockLanguageModelV1({ doGenerate: sentence.repeat(4).trim() });
+    const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever(), channels: { zalo: channel } });
+    await bot.initialize();
+    await channel.receiveText({ conversation: 'u1', sender: 'u1', text: 'Áo thun cotton có màu gì?' });
+    await bot.idle();
+    expect(typing).toEqual(['zalo:u1']);
+    expect(channel.doSendCalls.length).toBeGreaterThan(1);
+    for (const call of channel.doSendCalls) expect(call.message.text!.length).toBeLessThanOrEqual(80);
+    expect(channel.doSendCalls.map((call) => call.message.text).join(' ')).toBe(sentence.repeat(4).trim());
+  });
+});

@@ -19,6 +19,7 @@ import type { RetrieverV1 } from '../retriever/v1';
 import type { LoggerV1 } from '../shared/v1';
 import { createChannelHost, silentLogger } from './channel-host';
 import { resolveModelChain, type ModelSpec } from './resolve-models';
+import { splitMessage } from './split-message';
 
 /** Options of {@link createBot}. Everything but the knowledge is optional. */
 export interface CreateBotOptions<TChannels extends Record<string, ChannelV1> = Record<string, never>> {
@@ -137,11 +138,19 @@ export function createBot<TChannels extends Record<string, ChannelV1> = Record<s
   const deliverThroughChannel = async (delivery: Delivery): Promise<DeliveryOutcome> => {
     const channel = Object.values(channels).find((candidate) => candidate.platform === delivery.channel);
     if (!channel || !delivery.externalConversationId) return { status: 'skipped' };
-    const sent = await channel.doSend({
-      conversationId: delivery.externalConversationId,
-      message: { text: delivery.text, ...(delivery.quickReplies ? { quickReplies: delivery.quickReplies } : {}) },
-    });
-    return sent.status === 'sent' ? { status: 'sent', externalId: sent.messageId } : { status: 'failed', error: sent.error.message };
+    const texts = splitMessage(delivery.text, channel.capabilities.maxTextLength);
+    const quickReplies = delivery.quickReplies && channel.capabilities.messageParts.includes('quick-replies') ? delivery.quickReplies : undefined;
+    let externalId: string | undefined;
+    for (const [index, text] of texts.entries()) {
+      const last = index === texts.length - 1;
+      const sent = await channel.doSend({
+        conversationId: delivery.externalConversationId,
+        message: { text, ...(last && quickReplies ? { quickReplies } : {}) },
+      });
+      if (sent.status === 'failed') return { status: 'failed', error: sent.error.message };
+      externalId ??= sent.messageId;
+    }
+    return { status: 'sent', externalId };
   };
 
   const config: EngineConfig = {
@@ -173,14 +182,16 @@ export function createBot<TChannels extends Record<string, ChannelV1> = Record<s
     if (!ready) {
       const host = createChannelHost({
         channel, cache, tenantId, emitter, logger: options.logger ?? silentLogger, track,
-        answer: (event) =>
-          answerMessage(config, {
+        answer: async (event) => {
+          if (channel.capabilities.typingIndicator) await channel.startTyping?.(event.conversationId).catch(() => undefined);
+          return answerMessage(config, {
             channel: channel.platform,
             externalConversationId: event.conversationId,
             contact: { externalId: event.sender.id, ...(event.sender.name ? { name: event.sender.name } : {}) },
             text: event.message.text,
             externalMessageId: event.eventId,
-          }),
+          });
+        },
       });
       ready = channel.initialize(host);
       initialized.set(name, ready);

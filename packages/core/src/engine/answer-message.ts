@@ -6,7 +6,7 @@ import { directFaqMatch, relevantChunks, scoreChunks, toSources } from './knowle
 import { modelAnswer } from './model-answer';
 import { fallbackDraft, noModelDraft } from './non-model-answers';
 import { baseResult, finishTurn } from './reply-step';
-import { asksForHuman } from './routing';
+import { asksForHuman, isAffirmative, smallTalk } from './routing';
 import { isContextDependent, looksLikeEnglish } from './text-similarity';
 import type { MessageRecord } from './conversation-store';
 import type { ReplyDraft, TurnContext } from './turn-context';
@@ -139,7 +139,17 @@ async function runPipeline(config: EngineConfig, rawInput: AnswerInput, onDelta?
   if (asksForHuman(text, turn.persona.handoffKeywords)) {
     return finishTurn(turn, { text: turn.persona.handoffText, route: 'handoff', routeReason: 'handoff-keyword', handoff: 'keyword' });
   }
+  // "có" right after a fallback that offered a person accepts the offer.
+  if (turn.conversation.consecutiveFallbacks > 0 && isAffirmative(text)) {
+    return finishTurn(turn, { text: turn.persona.handoffText, route: 'handoff', routeReason: 'handoff-accepted', handoff: 'keyword' });
+  }
   await enforceRateLimit(config, turn);
+  const talk = smallTalk(text);
+  if (talk) {
+    // Greetings and thanks get the persona's own reply: no retrieval, no model, not a fallback.
+    const reply = talk === 'greeting' ? turn.persona.greeting : turn.persona.thanksText;
+    return finishTurn(turn, { text: reply, route: 'no-llm', routeReason: talk });
+  }
   return finishTurn(turn, await decideAnswer(turn, onDelta));
 }
 

@@ -76,3 +76,21 @@ describe('persona and language', () => {
     expect(model.prompts[0]).toContain('8h đến 21h');
   });
 });
+
+describe('small talk and accepting the offer of a person', () => {
+  it('greets and thanks without a model or a fallback', async () => {
+    const model = new MockLanguageModelV1({ doGenerate: 'x' });
+    const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever(), persona: { greeting: 'Chào anh/chị, em là Mai ạ!' } });
+    expect(await bot.answer({ externalConversationId: 'c', text: 'Chào shop!' })).toMatchObject({ route: 'no-llm', routeReason: 'greeting', text: 'Chào anh/chị, em là Mai ạ!' });
+    expect(await bot.answer({ externalConversationId: 'c', text: 'ok cam on shop nhieu' })).toMatchObject({ route: 'no-llm', routeReason: 'thanks' });
+    expect(model.doGenerateCalls).toHaveLength(0);
+  });
+
+  it('hands over when the customer says yes to the offer after a fallback', async () => {
+    const bot = createBot({ tenantId: 'shop-a', retriever: createShopRetriever() });
+    expect((await bot.answer({ externalConversationId: 'c', text: 'Shop có nhận đặt bánh sinh nhật không?' })).route).toBe('fallback');
+    expect(await bot.answer({ externalConversationId: 'c', text: 'có ạ' })).toMatchObject({ route: 'handoff', routeReason: 'handoff-accepted', handoff: true });
+    // Without a preceding offer, "có" is just a message.
+    expect((await bot.answer({ externalConversationId: 'd', text: 'có ạ' })).route).not.toBe('handoff');
+  });
+});

@@ -59,6 +59,8 @@ export const personaSchema = z
       .array(z.string().trim().min(2).max(80))
       .max(50)
       .default(['gặp nhân viên', 'người thật', 'nhân viên tư vấn', 'gặp người', 'tư vấn viên', 'nói chuyện với người']),
+    /** Reply to a thank-you that asks nothing. */
+    thanksText: z.string().trim().min(1).max(500).default('Dạ, em cảm ơn anh/chị ạ! Anh/chị cần gì thêm cứ nhắn em nhé.'),
     /** Label of the quick reply that offers a person. */
     handoffLabel: z.string().trim().min(1).max(40).default('Gặp nhân viên'),
     /** Default answer language when the customer's is unclear (BCP 47), Vietnamese by default. */

@@ -46,3 +46,27 @@ export function asksForHuman(text: string, keywords: ReadonlyArray<string>): boo
     return needle.length > 0 && folded.includes(` ${needle} `);
   });
 }
+
+const ADDRESS = ['shop', 'ad', 'admin', 'ban', 'em', 'anh', 'chi', 'a', 'oi', 'nha', 'nhe', 'nhieu', 'roi', 'ah'];
+const GREETING_WORDS = new Set(['xin', 'chao', 'hi', 'hello', 'helo', 'alo', 'hey', 'lo', ...ADDRESS]);
+const THANKS_WORDS = new Set(['cam', 'on', 'thank', 'thanks', 'you', 'tks', 'ok', 'oke', 'okie', 'vang', 'da', 'duoc', 'vay', 'thoi', 'biet', ...ADDRESS]);
+const AFFIRMATIVE = /^(co|co a|co nhe|co nha|da co|vang|vang a|ok|oke|u|uh|uhm|dong y|yes|duoc|dc|gap|can|co can)( (a|nhe|nha|shop|em))*$/;
+
+function folded(text: string): string {
+  return foldDiacritics(normalizeVietnamese(text)).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** A message that only greets ("chào shop", "alo") or only thanks ("ok cảm ơn shop"). */
+export function smallTalk(text: string): 'greeting' | 'thanks' | undefined {
+  const words = folded(text).split(' ').filter(Boolean);
+  if (words.length === 0 || words.length > 8) return undefined;
+  const joined = ` ${words.join(' ')} `;
+  if (words.every((word) => GREETING_WORDS.has(word)) && /( chao | hi | hello | helo | alo | hey | a lo | oi )/.test(joined)) return 'greeting';
+  if (words.every((word) => THANKS_WORDS.has(word)) && /( cam on | thank| tks | ok | oke | okie )/.test(joined)) return 'thanks';
+  return undefined;
+}
+
+/** A short yes ("có", "ok", "vâng ạ"): after the bot offered a person, it accepts the offer. */
+export function isAffirmative(text: string): boolean {
+  return AFFIRMATIVE.test(folded(text));
+}
