@@ -88,6 +88,7 @@ export async function createRuntime(config: RuntimeConfig, options: CreateRuntim
       await jobs.stop().catch((error: unknown) => logger.error({ err: error }, 'jobs.stop failed'));
       await shared?.close().catch((error: unknown) => logger.error({ err: error }, 'redis close failed'));
       await db.close();
+      logger.flush();
     },
   };
 }

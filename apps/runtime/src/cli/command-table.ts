@@ -168,7 +168,7 @@ export const COMMANDS: readonly CommandDef[] = [
     name: 'secrets rotate',
     summaryVi: 'Mã hoá lại mọi bí mật bằng khoá hiện tại (khoá đầu tiên của CHATBOT_SECRET_KEYS)',
     summaryEn: 'Re-encrypt every secret under the current key (first of CHATBOT_SECRET_KEYS)',
-    usage: 'agent-chatbot secrets rotate [--json]',
+    usage: 'agent-chatbot secrets rotate [--json]   (khi serve đang chạy trên PGlite, dùng khoá của serve / with serve running on PGlite, the server\'s keyring is used)',
     options: {},
     async run(env) {
       const r = await rotateSecrets(env.db, env.secretBox);

@@ -38,6 +38,10 @@ export async function startServer(
     registerBuiltInJobs(runtime.jobs, runtime.db);
     await runtime.jobs.start({ work: options.worker ?? true });
     await scheduleBuiltInJobs(runtime.jobs);
+    if (options.worker === false && runtime.db.kind === 'pglite') {
+      // No other process can open PGlite, so nothing else will ever run these jobs.
+      runtime.logger.warn('Không chạy worker trên PGlite: job sẽ không được xử lý / --no-worker on PGlite: jobs will not run');
+    }
 
     if (runtime.db.kind === 'pglite') {
       const env: CommandEnv = { config, db: runtime.db, secretBox: runtime.secretBox, inServer: true };
@@ -78,8 +82,12 @@ export async function startServer(
         (stopping ??= (async () => {
           const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
           httpServer.closeIdleConnections();
+          // Requests in progress get a grace period; long-lived streams are then cut.
+          const grace = setTimeout(() => httpServer.closeAllConnections(), 10_000);
+          grace.unref();
           await control?.close();
           await closed;
+          clearTimeout(grace);
           await runtime.close();
         })()),
     };
