@@ -73,6 +73,14 @@ export function templateDatabase(): Promise<string> {
           await admin.query(`ALTER DATABASE ${datname} WITH IS_TEMPLATE false`).catch(() => {});
           await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
         }
+        // Test databases left behind by a crashed run (their name carries the creation time) go too.
+        const tests = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'agent\\_chatbot\\_test\\_%'`);
+        for (const { datname } of tests.rows) {
+          const created = Number.parseInt(datname.split('_')[3] ?? '', 36);
+          if (Number.isFinite(created) && Date.now() - created > 3_600_000) {
+            await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});
+          }
+        }
         const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
         if (rowCount) return;
         const building = `${name}_build_${randomBytes(3).toString('hex')}`;
