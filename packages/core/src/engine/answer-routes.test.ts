@@ -121,9 +121,9 @@ describe('answer routes', () => {
 
   it('records fallbacks and hands over to a person after two in a row', async () => {
     const { bot, store, named } = setup();
-    const first = await bot.answer({ ...conversation, text: 'Shop có bán điện thoại iPhone không?' });
+    const first = await bot.answer({ ...conversation, text: 'World Cup 2026 ai vô địch?' });
     expect(first).toMatchObject({ route: 'fallback', routeReason: 'nothing-relevant', handoff: false, quickReplies: ['Gặp nhân viên'] });
-    const second = await bot.answer({ ...conversation, text: 'Shop có nhận đặt bánh sinh nhật không?' });
+    const second = await bot.answer({ ...conversation, text: 'Ai là tổng thống Mỹ?' });
     expect(second).toMatchObject({ route: 'fallback', handoff: true, routeReason: 'nothing-relevant+handoff' });
     expect(second.text).toContain('chuyển cuộc trò chuyện');
     expect(named('fallback-triggered').map((event) => (event.payload as { consecutive: number }).consecutive)).toEqual([1, 2]);
@@ -134,9 +134,9 @@ describe('answer routes', () => {
 
   it('a relevant answer resets the fallback count', async () => {
     const { bot } = setup();
-    await bot.answer({ ...conversation, text: 'Shop có bán điện thoại iPhone không?' });
+    await bot.answer({ ...conversation, text: 'World Cup 2026 ai vô địch?' });
     await bot.answer({ ...conversation, text: 'shop mở cửa mấy giờ' });
-    const third = await bot.answer({ ...conversation, text: 'Shop có nhận đặt bánh sinh nhật không?' });
+    const third = await bot.answer({ ...conversation, text: 'Ai là tổng thống Mỹ?' });
     expect(third.handoff).toBe(false);
   });
 
@@ -177,5 +177,18 @@ describe('answer routes', () => {
 
   it('knows the fixture covers every chunk kind', () => {
     expect(new Set(SHOP_CHUNKS.map((chunk) => chunk.metadata?.kind ?? 'passage'))).toEqual(new Set(['faq', 'product', 'passage']));
+  });
+});
+
+describe('model fallback', () => {
+  it('records a fallback when both tiers say the knowledge does not cover the question', async () => {
+    const { bot, models, named } = setup({ answer: () => FALLBACK_MARKER });
+    const result = await bot.answer({ ...conversation, text: 'Shop có bán điện thoại iPhone không?' });
+    expect(result).toMatchObject({ route: 'fallback', routeReason: 'premium-fallback', quickReplies: ['Gặp nhân viên'] });
+    expect(result.text).not.toContain(FALLBACK_MARKER);
+    expect(models.cheap.doGenerateCalls).toHaveLength(1);
+    expect(models.premium.doGenerateCalls).toHaveLength(1);
+    expect(result.tokensIn).toBeGreaterThan(0);
+    expect(named('fallback-triggered')).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import { MockLanguageModelV1, mockStream, mockUsage } from '../test';
 import type { UsageRecordedEvent } from './bot-events';
 import { createShopRetriever, TEST_PRICES } from './__fixtures__/shop-knowledge';
 
-const question = (index: number) => ({ externalConversationId: `customer-${index}`, text: `Áo thun cotton màu nào hợp đi làm, câu số ${index}?`, skipCache: true });
+const question = (index: number) => ({ externalConversationId: `customer-${index}`, text: 'Áo thun cotton có màu gì?', skipCache: true });
 
 describe('budget reservation', () => {
   it('never lets 50 parallel answers overshoot the cap', async () => {

@@ -27,8 +27,13 @@ export const limitsSchema = z
     embeddingCacheThreshold: z.number().min(0.5).max(1).default(0.95),
     /** How closely a question must match one FAQ entry to answer it without a model. */
     faqConfidence: z.number().min(0).max(1).default(0.75),
-    /** Share of the question's topic words a chunk must contain to count as relevant. */
-    relevanceThreshold: z.number().min(0).max(1).default(0.34),
+    /**
+     * Share of the question's topic words a chunk must contain to count as relevant. Kept low: a
+     * missed answer hurts more than a model call that ends in the fallback marker.
+     */
+    relevanceThreshold: z.number().min(0).max(1).default(0.2),
+    /** The stricter bar for answering without a model (no second opinion then). */
+    noModelRelevance: z.number().min(0).max(1).default(0.5),
     /** Questions longer than this (characters) go to the premium model. */
     longQuestionChars: z.number().int().positive().default(240),
     /** Fallbacks in a row that hand the conversation to a person. */

@@ -30,7 +30,8 @@ export function fallbackDraft(turn: TurnContext, reason: string, extra: Partial<
  * The answer without a model (none configured, key rejected, budget spent, providers down): the
  * best relevant FAQ answer, else the best relevant product card, else the fallback.
  */
-export function noModelDraft(turn: TurnContext, relevant: ReadonlyArray<ScoredChunk>, reason: string): ReplyDraft {
+export function noModelDraft(turn: TurnContext, candidates: ReadonlyArray<ScoredChunk>, reason: string): ReplyDraft {
+  const relevant = candidates.filter((item) => item.relevance >= turn.limits.noModelRelevance);
   const faq = [...relevant].filter((item) => item.faq).sort((left, right) => right.faqMatch - left.faqMatch)[0];
   if (faq?.faq) return { text: faq.faq.answer, route: 'no-llm', routeReason: `${reason}:faq`, sources: toSources([faq]) };
   const product = relevant.find((item) => item.kind === 'product');
