@@ -81,6 +81,14 @@ describe.each(drivers)('job queue (pg-boss) on $name', (driver) => {
       expect(seenAfter).toEqual({ u: 'chatbot_app', n: 1 });
     });
 
+    it('returns to the runtime role when pg-boss rejects the options', async () => {
+      const role = await db.tenant(seed.a.tenantId, async (tx) => {
+        await expect(jobs.enqueue(tx, 'test.never', {}, { priority: 1.5 })).rejects.toThrow(/priority/);
+        return (await tx.query<{ u: string; n: number }>('SELECT current_user AS u, (SELECT count(*)::int FROM tenants) AS n')).rows[0];
+      });
+      expect(role).toEqual({ u: 'chatbot_app', n: 1 });
+    });
+
     it('refuses to enqueue a job for another tenant from a tenant transaction', async () => {
       await expect(
         db.tenant(seed.a.tenantId, (tx) => jobs.enqueue(tx, 'test.ok', { n: 9 }, { tenantId: seed.b.tenantId })),

@@ -130,12 +130,20 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
       // The queue tables are the platform's, not a tenant's: the runtime role has no grant on them.
       // Step out of chatbot_app for pg-boss's one INSERT, then back in, inside the same transaction.
       const stepOut = scope.role === 'chatbot_app';
-      if (stepOut) await tx.query('RESET ROLE');
+      if (!stepOut) return boss.send(name, envelope as object, sendOptions);
+      await tx.query('RESET ROLE');
+      let id: string | null;
       try {
-        return await boss.send(name, envelope as object, sendOptions);
-      } finally {
-        if (stepOut) await tx.query('SET LOCAL ROLE chatbot_app');
+        id = await boss.send(name, envelope as object, sendOptions);
+      } catch (error) {
+        // Back to chatbot_app even when pg-boss failed before any SQL (option validation), so a
+        // caller that catches the error cannot go on as the owner. In an aborted transaction the
+        // SET itself fails, and nothing can run there anyway.
+        await tx.query('SET LOCAL ROLE chatbot_app').catch(() => {});
+        throw error;
       }
+      await tx.query('SET LOCAL ROLE chatbot_app');
+      return id;
     },
     async schedule(name, cron, payload, scheduleOptions = {}) {
       if (!queues.has(name)) throw new Error(`Queue "${name}" was not declared before jobs.start()`);
