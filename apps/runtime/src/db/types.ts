@@ -7,6 +7,7 @@
  * tenant it acts for. `platform()` is the only way across tenants and is for migrations,
  * platform-admin endpoints and scheduled jobs.
  */
+/** Rows of one statement and how many rows it returned or changed (pg's `rowCount`). */
 export interface QueryResult<R> {
   rows: R[];
   rowCount: number;
@@ -22,6 +23,7 @@ export interface Tx {
 /** The scope a transaction runs in (what {@link Db} method opened it). */
 export type TxScope = { kind: 'tenant'; tenantId: string } | { kind: 'anonymous' } | { kind: 'platform' };
 
+/** The database: every use is one scoped transaction (see the file header). */
 export interface Db {
   readonly kind: 'postgres' | 'pglite';
   /** One transaction acting for `tenantId`: it sees and writes that tenant's rows only. */
