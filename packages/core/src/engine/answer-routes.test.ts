@@ -192,3 +192,11 @@ describe('model fallback', () => {
     expect(named('fallback-triggered')).toHaveLength(1);
   });
 });
+
+describe('no-LLM choice', () => {
+  it('offers a person rather than a loosely related card when a document passage fits better', async () => {
+    const { bot } = setup({ noModel: true });
+    const result = await bot.answer({ ...conversation, text: 'cách giặt áo thun' });
+    expect(result).toMatchObject({ route: 'fallback', routeReason: 'no-model:nothing-answerable' });
+  });
+});

@@ -32,9 +32,15 @@ export function fallbackDraft(turn: TurnContext, reason: string, extra: Partial<
  */
 export function noModelDraft(turn: TurnContext, candidates: ReadonlyArray<ScoredChunk>, reason: string): ReplyDraft {
   const relevant = candidates.filter((item) => item.relevance >= turn.limits.noModelRelevance);
-  const faq = [...relevant].filter((item) => item.faq).sort((left, right) => right.faqMatch - left.faqMatch)[0];
-  if (faq?.faq) return { text: faq.faq.answer, route: 'no-llm', routeReason: `${reason}:faq`, sources: toSources([faq]) };
-  const product = relevant.find((item) => item.kind === 'product');
+  const answerable = relevant.filter((item) => item.kind !== 'passage');
+  const bestPassage = Math.max(0, ...relevant.filter((item) => item.kind === 'passage').map((item) => item.relevance));
+  // A document passage fits better than any FAQ or product: without a model, offer a person instead.
+  if (answerable.every((item) => item.relevance < bestPassage)) return fallbackDraft(turn, `${reason}:nothing-answerable`);
+  const faq = [...answerable].filter((item) => item.faq).sort((left, right) => right.relevance - left.relevance || right.faqMatch - left.faqMatch)[0];
+  const product = answerable.filter((item) => item.kind === 'product').sort((left, right) => right.relevance - left.relevance)[0];
+  if (faq?.faq && (!product || faq.relevance >= product.relevance)) {
+    return { text: faq.faq.answer, route: 'no-llm', routeReason: `${reason}:faq`, sources: toSources([faq]) };
+  }
   if (product) return { text: productCard(product.chunk), route: 'no-llm', routeReason: `${reason}:product`, sources: toSources([product]) };
   return fallbackDraft(turn, `${reason}:nothing-answerable`);
 }
