@@ -73,7 +73,8 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
 
   async function runHandler(name: string, job: JobWithMetadata<JobEnvelope>): Promise<void> {
     const handler = handlers.get(name)!;
-    const envelope = job.data;
+    // A job sent without our envelope (by hand, or by an older version) still runs, as a platform job.
+    const envelope: JobEnvelope = job.data && typeof job.data === 'object' && 'payload' in job.data ? job.data : { tenantId: null, payload: job.data };
     const attempt = job.retryCount + 1;
     try {
       await handler({ payload: envelope.payload, tenantId: envelope.tenantId, attempt, jobId: job.id, name, signal: job.signal });
