@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import { createAnswerCache, type AnswerCache } from './answer-cache';
 import { answerInputSchema, type AnswerInput, type AnswerResult, type AnswerStreamPart, type EngineConfig } from './answer-types';
 import { enforceRateLimit, resolveConversation, resolveKnowledgeVersion } from './conversation-step';
@@ -120,9 +120,16 @@ async function runPipeline(config: EngineConfig, rawInput: AnswerInput, onDelta?
     usage: { tokensIn: 0, tokensOut: 0, costVnd: 0 },
   };
 
+  // One answer per customer message, even when a redelivery races the first attempt.
+  const claimed = config.cache
+    ? await config.cache.setIfNotExists(`answering:${encodeURIComponent(tenantId)}:${stored.message.id}`, 1, { ttlMs: 120_000 })
+    : true;
   if (!stored.created) {
     const reply = await store.findReply({ tenantId, conversationId: conversation.id, messageId: stored.message.id });
     if (reply) return storedResult(turn, reply);
+    if (!claimed) {
+      throw new ConflictError('This message is already being answered', 'Tin nhắn này đang được trả lời', { code: 'answer_in_progress' });
+    }
   } else {
     emitter?.emit('message-received', {
       tenantId, conversationId: conversation.id, contactId: contact.id, messageId: stored.message.id, channel, text,

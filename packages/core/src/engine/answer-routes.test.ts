@@ -169,6 +169,16 @@ describe('answer routes', () => {
     expect(named('message-received')).toHaveLength(1);
   });
 
+  it('answers a redelivery that races the first attempt once (409 while in progress)', async () => {
+    const { bot, models } = setup();
+    const input = { ...conversation, text: 'Áo thun cotton giá bao nhiêu?', externalMessageId: 'msg-race' };
+    const [first, second] = await Promise.allSettled([bot.answer(input), bot.answer(input)]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { status: 409, code: 'answer_in_progress' } });
+    expect(models.cheap.doGenerateCalls).toHaveLength(1);
+    expect(await bot.answer(input)).toMatchObject({ duplicate: true });
+  });
+
   it('rejects empty and malformed input with a 400', async () => {
     const { bot } = setup();
     await expect(bot.answer({ text: '   ' })).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
