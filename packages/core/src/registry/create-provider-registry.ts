@@ -5,8 +5,8 @@ import type { LanguageModelV1Middleware } from '../middleware/language-model-mid
 import { wrapLanguageModel } from '../middleware/wrap-language-model';
 import type { ProviderV1 } from '../provider/v1';
 
-/** A registry id: `'<provider>:<modelId>'`, e.g. `'openai:gpt-4o-mini'`. */
-export type RegistryModelId<TProviders extends Record<string, ProviderV1>> = `${Extract<keyof TProviders, string>}${string}`;
+/** A registry id: `'<provider>:<modelId>'`, e.g. `'openai:gpt-4o-mini'`; an unknown provider name is a type error. */
+export type RegistryModelId<TProviders extends Record<string, ProviderV1>> = `${Extract<keyof TProviders, string>}:${string}`;
 
 /** Resolves model id strings from tenant settings to models. */
 export interface ProviderRegistry<TProviders extends Record<string, ProviderV1> = Record<string, ProviderV1>> {
