@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // import.meta.url (finding dist/widget/) also works in the CJS build.
+  shims: true,
   target: 'node22',
 });
