@@ -29,7 +29,7 @@ export interface AnswerCacheOptions {
   /** With an embedding model, cosine similarity also gives semantic hits at this level. */
   readonly embeddingModel?: EmbeddingModelV1;
   readonly embeddingThreshold?: number;
-  /** Recent questions kept per tenant and knowledge version for semantic matching. */
+  /** Recent questions kept per tenant and knowledge version for semantic matching (200; 64 with embeddings). */
   readonly indexSize?: number;
 }
 
@@ -65,7 +65,8 @@ export function answerCachePrefix(tenantId: string): string {
  */
 export function createAnswerCache(options: AnswerCacheOptions): AnswerCache {
   const { cache } = options;
-  const indexSize = options.indexSize ?? 200;
+  // Embeddings make index entries large: keep fewer of them, rounded, so one read stays small.
+  const indexSize = options.indexSize ?? (options.embeddingModel ? 64 : 200);
   const base = (key: AnswerCacheKey) => `${answerCachePrefix(key.tenantId)}${encodeURIComponent(key.knowledgeVersion)}:`;
   const exactKey = (key: AnswerCacheKey) => `${base(key)}q:${hashText(key.canonical)}`;
   const tokenKey = (key: AnswerCacheKey) => `${base(key)}t:${hashText([...key.tokens].sort().join(' '))}`;
@@ -73,7 +74,10 @@ export function createAnswerCache(options: AnswerCacheOptions): AnswerCache {
 
   async function embed(key: AnswerCacheKey): Promise<number[] | undefined> {
     if (!options.embeddingModel) return undefined;
-    if (!key.embedding) key.embedding = (await options.embeddingModel.doEmbed({ values: [key.canonical] })).embeddings[0];
+    if (!key.embedding) {
+      const vector = (await options.embeddingModel.doEmbed({ values: [key.canonical] })).embeddings[0];
+      key.embedding = vector?.map((value) => Math.round(value * 10_000) / 10_000);
+    }
     return key.embedding;
   }
 

@@ -58,12 +58,14 @@ export function topicTokens(text: string): Set<string> {
   if (cached) return cached;
   const tokens = computeTopicTokens(text);
   // Knowledge chunks come back again and again: remember them (bounded; oldest entries go first).
+  if (text.length > 4000) return tokens;
   if (topicTokenCache.size >= TOPIC_CACHE_SIZE) topicTokenCache.delete(topicTokenCache.keys().next().value as string);
   topicTokenCache.set(text, tokens);
   return tokens;
 }
 
-const TOPIC_CACHE_SIZE = 20_000;
+/** Bounded so the memo stays a few MB: chunks are 200–500 tokens. */
+const TOPIC_CACHE_SIZE = 4_000;
 const topicTokenCache = new Map<string, Set<string>>();
 
 function computeTopicTokens(text: string): Set<string> {
