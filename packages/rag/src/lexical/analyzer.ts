@@ -44,6 +44,8 @@ export interface QueryTokens {
   readonly tokens: string[];
   /** True when the person typed no diacritics at all (restoration may help the accented field). */
   readonly unaccented: boolean;
+  /** Abbreviations of three letters or more as typed ("hcm", "cod"), searched besides their expansion. */
+  readonly originals: string[];
 }
 
 /** Normalises a query, expands chat abbreviations and says whether it was typed without accents. */
@@ -51,7 +53,10 @@ export function tokenizeQuery(query: string, options: QueryAnalysisOptions = {})
   const raw = tokenizeSyllables(normalizeVietnamese(query), { normalize: false });
   const unaccented = raw.every((token) => foldDiacritics(token) === token);
   const table = options.abbreviations ? { ...BUILTIN_ABBREVIATIONS, ...options.abbreviations } : BUILTIN_ABBREVIATIONS;
-  return { tokens: expandAbbreviations(raw, table), unaccented };
+  const tokens = expandAbbreviations(raw, table);
+  // Keep longer abbreviations too: documents write "TP.HCM" and "COD" as often as the full words.
+  const originals = raw.filter((token) => token.length >= 3 && Object.hasOwn(table, token) && table[token] !== token);
+  return { tokens, unaccented, originals };
 }
 
 /**
@@ -65,7 +70,7 @@ export function queryTerms(
   accentedTokens: readonly string[] = query.tokens,
 ): AnalyzedText {
   const { tokens } = query;
-  const extra = options.synonyms === false ? [] : expandSynonyms(tokens);
+  const extra = [...query.originals, ...(options.synonyms === false ? [] : expandSynonyms(tokens))];
   const keep = tokens.map((token) => !isStopword(token));
   const anyKept = keep.some(Boolean);
   const unigrams = (list: readonly string[]): string[] =>
