@@ -99,6 +99,13 @@ describe('answer routes', () => {
     expect(models.premium.doGenerateCalls).toHaveLength(2);
   });
 
+  it('uses premium for a tenant that chose it, and honours a per-request tier', async () => {
+    const models = createTierModels();
+    const bot = createBot({ tenantId: 'shop-a', models, retriever: createShopRetriever(), limits: { tier: 'premium' } });
+    expect(await bot.answer('Áo thun cotton có màu gì?')).toMatchObject({ route: 'premium', routeReason: 'tenant-premium', model: 'openai:gpt-4o' });
+    expect(await bot.answer({ text: 'Áo thun cotton có size nào?', tier: 'cheap' })).toMatchObject({ route: 'cheap', routeReason: 'request-cheap' });
+  });
+
   it('escalates to premium when the cheap answer is a fallback', async () => {
     const { bot, models } = setup({ answer: (tier) => (tier === 'cheap' ? FALLBACK_MARKER : 'Dạ, áo thun cotton có màu trắng, đen, be ạ.') });
     const result = await bot.answer({ ...conversation, text: 'Áo thun cotton có mấy màu?' });
