@@ -104,4 +104,4 @@ describe.skipIf(unavailable !== undefined)('ledger and invoices on Postgres', ()
   });
 });
 
-it.runIf(unavailable !== undefined)(`ledger tests skipped: ${unavailable ?? ''}`, () => {});
+if (unavailable !== undefined) it.skip(`ledger tests skipped: ${unavailable}`, () => {});
