@@ -16,3 +16,4 @@ export {
 export { MockEmbeddingModelV1, bagOfWordsEmbedding, type MockEmbeddingModelV1Settings } from './mock-embedding-model-v1';
 export { MockRetrieverV1, type MockRetrieverV1Settings, type MockChunk } from './mock-retriever-v1';
 export { MockChannelV1, type MockChannelV1Settings, type MockChannelSendCall } from './mock-channel-v1';
+export { checkConversationStoreV1 } from './check-conversation-store';
