@@ -173,9 +173,13 @@ async function decideAnswer(turn: TurnContext, onDelta?: (delta: string) => void
     }
   }
 
-  const history = (
-    await config.store.listMessages({ tenantId, conversationId: turn.conversation.id, limit: limits.historyMessages + 1 })
-  ).filter((message) => message.id !== turn.customerMessage.id && (message.role === 'customer' || message.role === 'bot' || message.role === 'agent'));
+  const history = turn.input.history
+    ? turn.input.history.slice(-limits.historyMessages).map((message, index): MessageRecord => ({
+        ...message, id: `history-${index}`, tenantId, conversationId: turn.conversation.id, createdAt: new Date(0),
+      }))
+    : (await config.store.listMessages({ tenantId, conversationId: turn.conversation.id, limit: limits.historyMessages + 1 })).filter(
+        (message) => message.id !== turn.customerMessage.id && (message.role === 'customer' || message.role === 'bot' || message.role === 'agent'),
+      );
   const previousQuestion = [...history].reverse().find((message) => message.role === 'customer')?.content;
   const query = contextual && previousQuestion ? `${previousQuestion} ${text}` : text;
   const retrieved = config.retriever

@@ -35,6 +35,14 @@ export const answerInputSchema = z
     maxOutputTokens: z.number().int().min(16).max(4096).optional(),
     /** Overrides the knowledge version the cache is keyed by. */
     knowledgeVersion: z.union([z.string().min(1), z.number()]).optional(),
+    /**
+     * Earlier turns supplied by the caller (an OpenAI-compatible request carries its own history):
+     * used instead of the stored recent messages.
+     */
+    history: z
+      .array(z.object({ role: z.enum(['customer', 'bot', 'agent']), content: z.string().max(8000) }).strict())
+      .max(200)
+      .optional(),
     /** `false`: store the reply but do not hand it to the channel / deliver hook. */
     deliver: z.boolean().optional(),
   })

@@ -31,6 +31,23 @@ describe('context limits', () => {
     expect(answerCall.prompt.at(-1)?.content).toContain('Khách hỏi về áo thun cotton, size và giao hàng.');
   });
 
+  it('uses caller-supplied history instead of the stored messages', async () => {
+    const model = new MockLanguageModelV1({ doGenerate: 'Dạ có ạ.' });
+    const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever() });
+    await bot.answer({
+      text: 'Áo thun cotton còn màu đen không?',
+      history: [
+        { role: 'customer', content: 'chào shop' },
+        { role: 'bot', content: 'Dạ chào anh/chị' },
+        { role: 'customer', content: 'Áo thun cotton giá bao nhiêu?' },
+        { role: 'bot', content: 'Dạ 150.000đ ạ.' },
+        { role: 'customer', content: 'Có size L không?' },
+      ],
+    });
+    const prompt = model.doGenerateCalls[0]!.prompt;
+    expect(prompt.slice(1, -1).map((message) => message.content)).toEqual(['Dạ chào anh/chị', 'Áo thun cotton giá bao nhiêu?', 'Dạ 150.000đ ạ.', 'Có size L không?']);
+  });
+
   it('caps the answer length: maxOutputTokens to the model, then trimming at a sentence', async () => {
     const long = `${'Dạ, áo thun cotton rất thoáng mát và dễ phối đồ. '.repeat(40)}Hết.`;
     const model = new MockLanguageModelV1({ doGenerate: long });
