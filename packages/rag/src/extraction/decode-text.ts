@@ -7,14 +7,24 @@ export interface DecodedText {
   readonly encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1258' | 'tcvn3';
 }
 
-const SYLLABLE = /^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnpqrstvx])?[aăâeêioôơuưy]+(ch|ng|nh|[cmnpt])?$/;
+/** Onset + one of Vietnamese's vowel nuclei + coda, tones removed. */
+const SYLLABLE = new RegExp(
+  '^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnpqrstvx])?' +
+    '(uyê|uyu|uya|uây|uôi|ươi|ươu|iêu|yêu|oai|oay|oeo|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê|[aăâeêioôơuưy])' +
+    '(ch|ng|nh|[cmnpt])?$',
+);
 
 /** Share of words that are well-formed Vietnamese syllables (tones ignored): picks legacy decodings. */
 function vietnameseScore(text: string): number {
-  const words = text.toLowerCase().normalize('NFD').replace(/[\u0300\u0301\u0303\u0309\u0323]/g, '').normalize('NFC').match(/\S+/g) ?? [];
+  const words = text.match(/\S+/g) ?? [];
   if (words.length === 0) return 0;
   let good = 0;
-  for (const word of words.slice(0, 5000)) if (SYLLABLE.test(word.replace(/[.,;:!?()"'“”]/g, ''))) good += 1;
+  for (const word of words.slice(0, 5000)) {
+    // Capitals inside a word ("hỔnh") are what a wrong code page produces.
+    if (/\p{Ll}\p{Lu}/u.test(word)) continue;
+    const bare = word.toLowerCase().normalize('NFD').replace(/[\u0300\u0301\u0303\u0309\u0323]/g, '').normalize('NFC');
+    if (SYLLABLE.test(bare.replace(/[.,;:!?()"'“”]/g, ''))) good += 1;
+  }
   return good / Math.min(words.length, 5000);
 }
 
