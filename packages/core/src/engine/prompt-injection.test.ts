@@ -83,6 +83,19 @@ describe('prompt-injection safety', () => {
     expect(result.text).toContain('1–2 ngày');
   });
 
+  it("lets an answer repeat the tenant's own instructions (a promotion to mention)", async () => {
+    const model = new MockLanguageModelV1({ doGenerate: 'Dạ, áo thun 150.000đ ạ. Shop đang giảm 10% cho đơn hàng đầu tiên khi mua áo thun ạ.' });
+    const bot = createBot({
+      tenantId: 'shop-a',
+      model,
+      retriever: createShopRetriever(),
+      persona: { customInstructions: 'Luôn nhắc khách: shop đang giảm 10% cho đơn hàng đầu tiên khi mua áo thun.' },
+    });
+    const result = await bot.answer({ text: 'Áo thun cotton giá bao nhiêu?' });
+    expect(result.route).toBe('cheap');
+    expect(result.text).toContain('giảm 10% cho đơn hàng đầu tiên khi mua áo thun');
+  });
+
   it('redacts a key-shaped string from an otherwise normal answer', async () => {
     const { bot } = setup(() => `Dạ, áo thun giá 150.000đ ạ. ${SECRET_KEY}`, false);
     const result = await bot.answer({ text: 'Áo thun cotton giá bao nhiêu?' });
