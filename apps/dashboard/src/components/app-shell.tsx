@@ -1,0 +1,102 @@
+/**
+ * The signed-in frame: a sidebar (a slide-in panel on phones, opened by a labelled button), the
+ * tenant name, the language switcher and the user menu around the current page.
+ */
+import { useState } from 'react';
+import { Link, Outlet } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { Bot, Building2, FileClock, Home, KeyRound, Menu, Users, Webhook, X } from 'lucide-react';
+import { useSession } from '../api/api-context';
+import { cn } from '../lib/utils';
+import { LanguageSwitcher } from './language-switcher';
+import { Button } from './ui/button';
+import { UserMenu } from './user-menu';
+
+interface NavItem {
+  to: '/app' | '/app/settings/bot' | '/app/settings/team' | '/app/settings/api-keys' | '/app/settings/llm-keys' | '/app/settings/audit-log' | '/app/admin/tenants';
+  label: string;
+  icon: typeof Home;
+  /** Who sees it. */
+  show: 'member' | 'admin' | 'platform';
+}
+
+const nav: readonly NavItem[] = [
+  { to: '/app', label: 'nav.overview', icon: Home, show: 'member' },
+  { to: '/app/settings/bot', label: 'nav.bot', icon: Bot, show: 'admin' },
+  { to: '/app/settings/team', label: 'nav.team', icon: Users, show: 'member' },
+  { to: '/app/settings/api-keys', label: 'nav.apiKeys', icon: Webhook, show: 'admin' },
+  { to: '/app/settings/llm-keys', label: 'nav.llmKeys', icon: KeyRound, show: 'admin' },
+  { to: '/app/settings/audit-log', label: 'nav.auditLog', icon: FileClock, show: 'admin' },
+  { to: '/app/admin/tenants', label: 'nav.adminTenants', icon: Building2, show: 'platform' },
+];
+
+/** The app shell around every `/app` page. */
+export function AppShell() {
+  const { t } = useTranslation();
+  const tenant = useSession((s) => s.tenant);
+  const platformAdmin = useSession((s) => s.user?.platform_admin ?? false);
+  const [open, setOpen] = useState(false);
+  const visible = nav.filter((item) =>
+    item.show === 'platform' ? platformAdmin : item.show === 'admin' ? tenant?.role === 'tenant-admin' : tenant !== null,
+  );
+  return (
+    <div className="min-h-screen md:grid md:grid-cols-[15rem_1fr]">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-background focus:p-2">
+        {t('shell.skipToContent')}
+      </a>
+      <aside
+        id="sidebar"
+        className={cn(
+          'fixed inset-y-0 left-0 z-40 w-60 -translate-x-full border-r bg-background transition-transform md:static md:translate-x-0',
+          open && 'translate-x-0',
+        )}
+      >
+        <div className="flex h-14 items-center justify-between border-b px-4">
+          <Link to="/" className="font-bold text-primary">
+            {t('common.brand')}
+          </Link>
+          <Button variant="ghost" size="icon" className="md:hidden" onClick={() => setOpen(false)} aria-label={t('shell.closeMenu')}>
+            <X className="h-5 w-5" aria-hidden="true" />
+          </Button>
+        </div>
+        <nav aria-label={t('shell.navLabel')} className="grid gap-1 p-2">
+          {visible.map(({ to, label, icon: Icon }) => (
+            <Link
+              key={to}
+              to={to}
+              activeOptions={{ exact: true }}
+              onClick={() => setOpen(false)}
+              className="flex items-center gap-3 rounded-md px-3 py-2 text-sm hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+              activeProps={{ className: 'bg-muted font-semibold text-primary', 'aria-current': 'page' }}
+            >
+              <Icon className="h-4 w-4" aria-hidden="true" />
+              {t(label)}
+            </Link>
+          ))}
+        </nav>
+      </aside>
+      {open ? <div className="fixed inset-0 z-30 bg-black/40 md:hidden" aria-hidden="true" onClick={() => setOpen(false)} /> : null}
+      <div className="flex min-w-0 flex-col">
+        <header className="flex h-14 items-center gap-3 border-b px-4">
+          <Button
+            variant="ghost"
+            size="icon"
+            className="md:hidden"
+            onClick={() => setOpen(true)}
+            aria-label={t('shell.openMenu')}
+            aria-expanded={open}
+            aria-controls="sidebar"
+          >
+            <Menu className="h-5 w-5" aria-hidden="true" />
+          </Button>
+          <p className="min-w-0 flex-1 truncate font-semibold">{tenant?.name ?? t('shell.platformConsole')}</p>
+          <LanguageSwitcher />
+          <UserMenu />
+        </header>
+        <main id="main" className="flex-1 p-4 sm:p-6">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

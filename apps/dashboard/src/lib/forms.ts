@@ -1,0 +1,31 @@
+/**
+ * Form validation with zod: schema messages are translation keys (`validation.email`), so the same
+ * schema speaks Vietnamese or English.
+ */
+import type { ZodType } from 'zod';
+
+/** Field name → translation key of its first problem. */
+export type FieldErrors = Partial<Record<string, string>>;
+
+/**
+ * Validates `values`; returns the parsed data or the errors per field.
+ *
+ * @example const result = validate(signupSchema, values); if (!result.ok) setErrors(result.errors);
+ */
+export function validate<T>(schema: ZodType<T>, values: unknown): { ok: true; data: T } | { ok: false; errors: FieldErrors } {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    errors[field] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+/** Reads a form's text fields into a plain object. */
+export function formValues(form: HTMLFormElement): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of new FormData(form)) if (typeof value === 'string') values[name] = value;
+  return values;
+}

@@ -1,0 +1,113 @@
+/**
+ * The route tree (TanStack Router, code-based). Public pages: `/`, `/signup`, `/login`,
+ * `/forgot-password`, `/reset-password?token=`, `/invitations/accept?token=` (the last two are the
+ * links the runtime e-mails). Everything under `/app` needs a session; `/app/admin/*` needs a
+ * platform-admin.
+ */
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect, type RouterHistory } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import type { ApiClient } from './api/client';
+import type { SessionStore } from './api/session-store';
+import { AppShell } from './components/app-shell';
+import { NotFoundPage } from './pages/not-found-page';
+import { LandingPage } from './pages/landing-page';
+import { SignupPage } from './pages/signup-page';
+import { LoginPage } from './pages/login-page';
+import { ForgotPasswordPage } from './pages/forgot-password-page';
+import { ResetPasswordPage } from './pages/reset-password-page';
+import { AcceptInvitationPage } from './pages/accept-invitation-page';
+import { OverviewPage } from './pages/overview-page';
+import { BotSettingsPage } from './pages/bot-settings-page';
+import { TeamPage } from './pages/team-page';
+import { ApiKeysPage } from './pages/api-keys-page';
+import { LlmKeysPage } from './pages/llm-keys-page';
+import { AuditLogPage } from './pages/audit-log-page';
+import { AdminTenantsPage } from './pages/admin-tenants-page';
+
+/** What every route's loader and guard can reach. */
+export interface RouterContext {
+  client: ApiClient;
+  session: SessionStore;
+  queryClient: QueryClient;
+}
+
+const tokenSearch = (search: Record<string, unknown>): { token: string } => ({
+  token: typeof search['token'] === 'string' ? search['token'] : '',
+});
+
+const redirectSearch = (search: Record<string, unknown>): { redirect?: string } =>
+  // Only same-site paths: an open redirect would let a link send a fresh session elsewhere.
+  typeof search['redirect'] === 'string' && search['redirect'].startsWith('/app') ? { redirect: search['redirect'] } : {};
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+const landingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: LandingPage });
+const signupRoute = createRoute({ getParentRoute: () => rootRoute, path: '/signup', component: SignupPage });
+const loginRoute = createRoute({ getParentRoute: () => rootRoute, path: '/login', validateSearch: redirectSearch, component: LoginPage });
+const forgotRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
+const resetRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reset-password', validateSearch: tokenSearch, component: ResetPasswordPage });
+const acceptRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invitations/accept',
+  validateSearch: tokenSearch,
+  component: AcceptInvitationPage,
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/app',
+  beforeLoad: async ({ context, location }) => {
+    if (!(await context.client.restore())) throw redirect({ to: '/login', search: { redirect: location.href } });
+  },
+  component: AppShell,
+});
+
+const requireTenantAdmin = ({ context }: { context: RouterContext }) => {
+  if (context.session.getState().tenant?.role !== 'tenant-admin') throw redirect({ to: '/app' });
+};
+
+const overviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: OverviewPage });
+const botRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/bot', beforeLoad: requireTenantAdmin, component: BotSettingsPage });
+const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/team', component: TeamPage });
+const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/api-keys', beforeLoad: requireTenantAdmin, component: ApiKeysPage });
+const llmKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/llm-keys', beforeLoad: requireTenantAdmin, component: LlmKeysPage });
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', beforeLoad: requireTenantAdmin, component: AuditLogPage });
+const adminTenantsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/admin/tenants',
+  beforeLoad: ({ context }) => {
+    if (!context.session.getState().user?.platform_admin) throw redirect({ to: '/app' });
+  },
+  component: AdminTenantsPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  landingRoute,
+  signupRoute,
+  loginRoute,
+  forgotRoute,
+  resetRoute,
+  acceptRoute,
+  appRoute.addChildren([overviewRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, adminTenantsRoute]),
+]);
+
+/**
+ * Creates the router.
+ *
+ * @example const router = createAppRouter({ client, session, queryClient });
+ */
+export function createAppRouter(context: RouterContext, history?: RouterHistory) {
+  return createRouter({ routeTree, context, defaultPreload: 'intent', ...(history ? { history } : {}) });
+}
+
+/** The router type, registered for type-safe links. */
+export type AppRouter = ReturnType<typeof createAppRouter>;
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: AppRouter;
+  }
+}
