@@ -72,9 +72,9 @@ export function computeUsageMeters(rows: Iterable<UsageRow>, range: { start: Dat
         if (storage === undefined || at >= storage.at) storage = { at, bytes: row.quantity };
         break;
       case 'embedding':
-        embeddingTokens += row.quantity || row.tokensIn;
-      // falls through: embeddings are also listed per model and key source
       case 'llm': {
+        // Embeddings count in their own meter and are also listed per model and key source.
+        if (row.kind === 'embedding') embeddingTokens += row.quantity || row.tokensIn;
         const keySource = row.keySource ?? 'platform';
         const key = `${row.provider ?? ''}\u0000${row.model ?? ''}\u0000${keySource}`;
         const entry = models.get(key) ?? { provider: row.provider ?? '', model: row.model ?? '', keySource, tokensIn: 0, tokensOut: 0, costVnd: 0 };

@@ -1,4 +1,4 @@
-import { ProviderError, SignatureError, ValidationError } from '@agent-chatbot/core';
+import { ProviderError, ValidationError } from '@agent-chatbot/core';
 import { z } from 'zod';
 import { hmacHex, verifyTimestampedSignature } from './signatures';
 
@@ -81,7 +81,7 @@ export type StripeEvent = z.infer<typeof stripeEventSchema>;
 /**
  * Verifies a `Stripe-Signature` header (`t=<unix>,v1=<hex>[,v1=…]`): HMAC-SHA256 of
  * `${t}.${rawBody}` with the endpoint secret must equal one `v1`, and `t` must be within
- * `toleranceSeconds` (default 300) of now. Returns the parsed event; throws {@link SignatureError}.
+ * `toleranceSeconds` (default 300) of now. Returns the parsed event; throws `SignatureError` (401).
  */
 export function verifyStripeWebhook(
   webhookSecret: string,

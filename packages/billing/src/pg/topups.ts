@@ -134,8 +134,9 @@ export async function handleVnpayIpn(db: BillingDb, config: VnpayConfig, query: 
     });
     if (outcome.outcome === 'credited' || outcome.outcome === 'failed') return VNPAY_RSP.success;
     if (outcome.outcome === 'duplicate' || outcome.outcome === 'already_confirmed') return VNPAY_RSP.alreadyConfirmed;
-    if (outcome.reason === 'order_not_found') return VNPAY_RSP.orderNotFound;
-    return VNPAY_RSP.invalidAmount;
+    if (outcome.outcome === 'rejected' && outcome.reason === 'order_not_found') return VNPAY_RSP.orderNotFound;
+    if (outcome.outcome === 'rejected') return VNPAY_RSP.invalidAmount; // amount or currency
+    return VNPAY_RSP.unknown;
   } catch {
     return VNPAY_RSP.unknown;
   }
