@@ -60,7 +60,7 @@ export interface ReplyGeneratedEvent {
 
 /** Payload of `error`: a background step failed (summary refresh, delivery, channel receive). */
 export interface BotErrorEvent {
-  readonly stage: 'summary' | 'delivery' | 'receive';
+  readonly stage: 'summary' | 'delivery' | 'receive' | 'listener';
   readonly error: unknown;
   readonly tenantId?: string;
   readonly conversationId?: string;
@@ -80,8 +80,27 @@ export interface BotEventMap {
 /** Event names of {@link BotEventMap}. */
 export type BotEventName = keyof BotEventMap;
 
-/** The per-instance, typed event emitter of a bot (never module-global: tenants share processes). */
-export class BotEventEmitter extends EventEmitter<BotEventMap> {}
+/**
+ * The per-instance, typed event emitter of a bot (never module-global: tenants share processes).
+ * A listener that throws never breaks an answer: the error is re-emitted as `error` (stage
+ * `listener`), and dropped if an `error` listener throws too.
+ */
+export class BotEventEmitter extends EventEmitter<BotEventMap> {
+  override emit<K extends EventEmitter.EventNames<BotEventMap>>(event: K, ...args: EventEmitter.EventArgs<BotEventMap, K>): boolean {
+    try {
+      return super.emit(event, ...args);
+    } catch (error) {
+      if (event !== 'error') {
+        try {
+          super.emit('error', { stage: 'listener', error });
+        } catch {
+          // An error listener that throws has nowhere left to report to.
+        }
+      }
+      return true;
+    }
+  }
+}
 
 /** Listeners given at creation: `{ 'reply-generated': (event) => … }`. */
 export type BotEventListeners = { readonly [K in BotEventName]?: BotEventMap[K] };

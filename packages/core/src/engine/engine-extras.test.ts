@@ -94,3 +94,21 @@ describe('small talk and accepting the offer of a person', () => {
     expect((await bot.answer({ externalConversationId: 'd', text: 'có ạ' })).route).not.toBe('handoff');
   });
 });
+
+describe('event listeners', () => {
+  it('a throwing listener never breaks an answer', async () => {
+    const errors: unknown[] = [];
+    const bot = createBot({
+      tenantId: 'shop-a',
+      retriever: createShopRetriever(),
+      events: {
+        'reply-generated': () => {
+          throw new Error('listener bug');
+        },
+        error: (event) => errors.push(event),
+      },
+    });
+    expect((await bot.answer('shop mở cửa mấy giờ')).route).toBe('faq');
+    expect(errors).toEqual([expect.objectContaining({ stage: 'listener' })]);
+  });
+});
