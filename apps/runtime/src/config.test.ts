@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     expect(config.secretKeys[0]!.id).toBe(key.id);
   });
 
+  it('parses TRUST_PROXY as false, true, a hop count or a list of addresses', () => {
+    const dir = cwd();
+    expect(loadConfig({}, dir).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }, dir).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }, dir).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }, dir).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
   it('rejects invalid values with one bilingual message naming each variable', () => {
     const bad = () => loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }, cwd());
     expect(bad).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*LOG_LEVEL/);

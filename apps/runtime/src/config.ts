@@ -32,6 +32,11 @@ export interface RuntimeConfig {
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Express `trust proxy` (`TRUST_PROXY`): `false` (default), `true`, a hop count, or addresses/
+   * subnets. Behind Traefik or an ingress, set it so `req.ip` (login rate limits) is the client's.
+   */
+  readonly trustProxy: boolean | number | string;
 }
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -102,6 +107,15 @@ const envSchema = z.object({
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   CHATBOT_MAIL_FROM: z.string().trim().min(3).default('agent-chatbot <no-reply@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value): boolean | number | string => {
+      if (value === undefined || value === '' || value === 'false') return false;
+      if (value === 'true') return true;
+      return /^\d+$/.test(value) ? Number(value) : value;
+    }),
 });
 
 const secretsFileSchema = z.object({ jwtSecret: z.string().min(32), secretKeys: z.string().min(1) });
@@ -167,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     smtpUrl: e.SMTP_URL,
     mailFrom: e.CHATBOT_MAIL_FROM,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
   };
 }
 

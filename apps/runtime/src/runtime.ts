@@ -97,9 +97,10 @@ function openRedis(url: string, logger: Logger) {
   // One connection for cache and limiter (pub/sub opens its own subscriber connection).
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   client.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis connection error'));
-  const cache = createRedisCache({ client }, { keyPrefix: 'acb:' });
-  const rateLimiter = createRedisRateLimiter({ client }, { keyPrefix: 'acb:' });
-  const pubsub = createRedisPubSub({ client }, { keyPrefix: 'acb:' });
+  // Separate prefixes: clearing the cache must never touch rate-limit buckets.
+  const cache = createRedisCache({ client }, { keyPrefix: 'acb:cache:' });
+  const rateLimiter = createRedisRateLimiter({ client }, { keyPrefix: 'acb:rl:' });
+  const pubsub = createRedisPubSub({ client }, { keyPrefix: 'acb:ps:' });
   return {
     cache,
     rateLimiter,

@@ -3,6 +3,7 @@ import { ConflictError } from '@agent-chatbot/core';
 import type { RuntimeConfig } from '../config';
 import { createApp } from '../http/app';
 import { registerBuiltInJobs, scheduleBuiltInJobs } from '../jobs/maintenance';
+import { closeFeatures, createFeatures, registerFeatureJobs, scheduleFeatureJobs, type RuntimeFeature } from '../features/index';
 import { createRuntime, type Runtime } from '../runtime';
 import type { CommandEnv } from './command-table';
 import { controlSocketPath, startControlServer } from './control-socket';
@@ -31,13 +32,17 @@ export async function startServer(
   const runtime = await createRuntime(config);
   let control: { close(): Promise<void> } | undefined;
   let server: Server | undefined;
+  let features: RuntimeFeature[] = [];
   try {
+    features = createFeatures(runtime);
     const logins = await bootstrapFirstStart(runtime.db);
     if (logins) print(firstStartBanner(logins, config.publicUrl));
 
     registerBuiltInJobs(runtime.jobs, runtime.db);
+    registerFeatureJobs(features);
     await runtime.jobs.start({ work: options.worker ?? true });
     await scheduleBuiltInJobs(runtime.jobs);
+    await scheduleFeatureJobs(features);
     if (options.worker === false && runtime.db.kind === 'pglite') {
       // No other process can open PGlite, so nothing else will ever run these jobs.
       runtime.logger.warn('Không chạy worker trên PGlite: job sẽ không được xử lý / --no-worker on PGlite: jobs will not run');
@@ -50,7 +55,7 @@ export async function startServer(
       );
     }
 
-    const app = createApp(runtime);
+    const app = createApp(runtime, { trustProxy: config.trustProxy }, features);
     const httpServer = createServer(app);
     server = httpServer;
     await new Promise<void>((resolve, reject) => {
@@ -88,12 +93,14 @@ export async function startServer(
           await control?.close();
           await closed;
           clearTimeout(grace);
+          await closeFeatures(features, (error) => runtime.logger.error({ err: error }, 'feature close failed'));
           await runtime.close();
         })()),
     };
   } catch (error) {
     server?.close();
     await control?.close().catch(() => {});
+    await closeFeatures(features, () => {});
     await runtime.close().catch(() => {});
     throw error;
   }
@@ -102,16 +109,26 @@ export async function startServer(
 /** `agent-chatbot worker`: job workers only, until a signal. */
 export async function startWorker(config: RuntimeConfig): Promise<{ runtime: Runtime; stop(): Promise<void> }> {
   const runtime = await createRuntime(config);
+  const features = createFeatures(runtime);
   try {
     registerBuiltInJobs(runtime.jobs, runtime.db);
+    registerFeatureJobs(features);
     await runtime.jobs.start({ work: true });
     await scheduleBuiltInJobs(runtime.jobs);
+    await scheduleFeatureJobs(features);
   } catch (error) {
+    await closeFeatures(features, () => {});
     await runtime.close().catch(() => {});
     throw error;
   }
   runtime.logger.info({ db: runtime.db.kind }, 'Worker đang chạy / Worker running');
-  return { runtime, stop: () => runtime.close() };
+  return {
+    runtime,
+    stop: async () => {
+      await closeFeatures(features, (error) => runtime.logger.error({ err: error }, 'feature close failed'));
+      await runtime.close();
+    },
+  };
 }
 
 /**

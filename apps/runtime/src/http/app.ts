@@ -16,6 +16,7 @@ import { mountRoutes } from './mount-routes';
 import { requestContext } from './request-context';
 import { apiRoutes } from './routes';
 import type { Route } from './route';
+import type { RuntimeFeature } from '../features/index';
 
 /** Overrides for {@link createApp} (tests shorten limits; production uses the defaults). */
 export type CreateAppOptions = Partial<AppOptions>;
@@ -28,9 +29,13 @@ const apiVersion = '0.1.0';
  *
  * @example
  * const runtime = await createRuntime(loadConfig());
- * createApp(runtime).listen(runtime.config.port);
+ * createApp(runtime, {}, createFeatures(runtime)).listen(runtime.config.port);
  */
-export function createApp(runtime: AppRuntime, overrides: CreateAppOptions = {}): Express {
+export function createApp(
+  runtime: AppRuntime,
+  overrides: CreateAppOptions = {},
+  features: readonly RuntimeFeature[] = [],
+): Express {
   const options: AppOptions = { ...defaultAppOptions, ...overrides };
   const context: AppContext = {
     runtime,
@@ -40,7 +45,7 @@ export function createApp(runtime: AppRuntime, overrides: CreateAppOptions = {})
       runtime.mailer ??
       createMailer({ smtpUrl: runtime.config.smtpUrl, from: runtime.config.mailFrom, logger: runtime.logger }),
   };
-  const routes: readonly Route[] = apiRoutes;
+  const routes: readonly Route[] = [...apiRoutes, ...features.flatMap((feature) => feature.routes ?? [])];
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
@@ -52,6 +57,8 @@ export function createApp(runtime: AppRuntime, overrides: CreateAppOptions = {})
     if (req.path.startsWith('/v1/')) res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Raw routers (webhooks, SSE, uploads, assets) see the request before JSON parsing.
+  for (const feature of features) if (feature.rawRouter) app.use(feature.rawRouter);
   app.use(express.json({ limit: options.bodyLimit, type: ['application/json', 'application/*+json'] }));
 
   let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
