@@ -67,12 +67,12 @@ export function fakeAnswerer(getChannel: () => WebChannel, delayMs = 15) {
 /** A Node server on 127.0.0.1 serving the widget handlers plus extra test pages. */
 export async function startTestServer(
   handlers: WidgetHandlers,
-  pages: Record<string, string> = {},
+  pages: (path: string) => string | undefined = () => undefined,
   host = '127.0.0.1',
 ): Promise<{ url: string; port: number; server: Server; close: () => Promise<void> }> {
   const widget = toWidgetNodeHandler(handlers);
   const server = createServer((request, response) => {
-    const page = pages[(request.url ?? '/').split('?')[0] ?? '/'];
+    const page = pages((request.url ?? '/').split('?')[0] ?? '/');
     if (page !== undefined) {
       response.setHeader('content-type', 'text/html; charset=utf-8');
       response.end(page);

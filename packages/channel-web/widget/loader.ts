@@ -29,7 +29,9 @@ function start(tag: HTMLScriptElement): void {
   // Opaque origins (file:, sandboxed frames) can never be on an allow-list.
   if (!key || location.origin === 'null') return;
 
-  fetch(`${api}/config?key=${encodeURIComponent(key)}&lang=${lang}`, { credentials: 'omit' })
+  // Cross-origin pages are judged by the browser's Origin header (the server ignores `origin=` then);
+  // a page on the widget's own origin sends no Origin header on GET, hence the parameter.
+  fetch(`${api}/config?key=${encodeURIComponent(key)}&lang=${lang}&origin=${encodeURIComponent(location.origin)}`, { credentials: 'omit' })
     .then((response) => (response.ok ? (response.json() as Promise<PublicWidgetConfig>) : Promise.reject(response.status)))
     .then((config) => mount(config), (status) => console.warn(`[chat widget] ${t.refused} (${status})`));
 

@@ -32,7 +32,10 @@ export function renderShell(root: HTMLElement, config: PublicWidgetConfig, t: St
   const suggestions = h('div', { class: 'suggestions', role: 'group', 'aria-label': t.suggested });
   const input = h('textarea', { id: 'acb-input', rows: '1', placeholder: t.placeholder, maxlength: '4000', autocomplete: 'off' });
   const file = h('input', { id: 'acb-file', type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp', class: 'sr' });
-  const attach = h('label', { for: 'acb-file', class: 'icon attach', title: t.attach }, h('span', { class: 'sr' }, t.attach), h('span', { 'aria-hidden': 'true' }, '📎'));
+  const clip = h('span', { 'aria-hidden': 'true' });
+  // Static markup (no user data): an emoji would depend on the visitor's fonts.
+  clip.innerHTML = '<svg viewBox="0 0 24 24" width="22" height="22"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"/></svg>';
+  const attach = h('label', { for: 'acb-file', class: 'icon attach', title: t.attach }, h('span', { class: 'sr' }, t.attach), clip);
   const send = h('button', { type: 'submit', class: 'send' }, t.send);
   const form = h('form', { class: 'composer' }, h('label', { for: 'acb-input', class: 'sr' }, t.inputLabel), file, attach, input, send);
   const status = h('div', { class: 'status', role: 'alert' });
