@@ -113,7 +113,8 @@ describe('provider registry and middleware', () => {
     const registry = createProviderRegistry({ openai: provider('openai'), ollama: provider('ollama') });
     expect(registry.languageModel('openai:gpt-4o-mini').modelId).toBe('gpt-4o-mini');
     expect(registry.languageModel('ollama:qwen2.5:7b').modelId).toBe('qwen2.5:7b');
-    expect(() => registry.languageModel('mistral:large' as never)).toThrow(NoSuchModelError);
+    // @ts-expect-error: 'mistral' is not a registered provider, a compile error as well.
+    expect(() => registry.languageModel('mistral:large')).toThrow(NoSuchModelError);
     expect(() => registry.embeddingModel('openai:text-embedding-3-small')).toThrow(NoSuchModelError);
     const bot = createBot({ tenantId: 'shop-a', registry, models: { cheap: 'openai:gpt-4o-mini', premium: 'openai:gpt-4o' }, retriever: createShopRetriever() });
     expect((await bot.answer('Áo thun cotton có màu gì?')).text).toBe('openai/gpt-4o-mini');
@@ -139,6 +140,15 @@ describe('provider registry and middleware', () => {
     expect(() => createBot({ limits: { maxOutputTokens: -1 } })).toThrow(expect.objectContaining({ status: 400, messageVi: 'Cấu hình bot không hợp lệ' }));
     expect(() => createBot({ persona: { tone: 'hài hước' } })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
     expect(() => createBot({ model: 'openai:gpt-4o-mini' })).toThrow(expect.objectContaining({ status: 400 }));
+  });
+});
+
+describe('typing', () => {
+  it('types webhooks by channel name', () => {
+    const bot = createBot({ channels: { zalo: new MockChannelV1({ platform: 'zalo' }) } });
+    expect(typeof bot.webhooks.zalo).toBe('function');
+    // @ts-expect-error: no channel named telegram was configured.
+    expect(bot.webhooks.telegram).toBeUndefined();
   });
 });
 
