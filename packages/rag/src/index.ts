@@ -36,3 +36,7 @@ export { rowsToProducts, productCard, productMetadata, detectProductColumns, typ
 export { parseProductQuery, priceWithin, type ProductQueryConstraints } from './products/product-query';
 export { Bm25Index, DEFAULT_BM25_PARAMS, type Bm25Params, type Bm25Hit } from './lexical/bm25-index';
 export { analyzeQuery, tokenizeQuery, queryTerms, analyzeDocumentTokens, type AnalyzedText } from './lexical/analyzer';
+export {
+  createOpenAICompatibleEmbeddingModel,
+  type OpenAICompatibleEmbeddingOptions,
+} from './embedding/openai-compatible-embedding';

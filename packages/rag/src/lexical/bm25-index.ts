@@ -185,21 +185,23 @@ export class Bm25Index {
   }
 
   /**
-   * The score a document would get if it matched every query term at saturation: the yardstick
-   * that turns a BM25 score into a 0–1 relevance. Terms this collection never saw count at the
-   * highest IDF, so a question about something absent scores low.
+   * The score a document of average length would get by containing every query term once: the
+   * yardstick that turns a BM25 score into a relevance (about 0–1; repeated terms can exceed 1).
+   * Terms the collection never saw still weigh, so a question about something absent scores low.
    */
   scoreBound(query: { readonly accented: readonly string[]; readonly folded: readonly string[] }): number {
-    const { k1, bigramWeight, queryTfExponent } = this.params;
-    const maxIdf = Math.log(1 + (this.size + 0.5) / 0.5);
+    const { bigramWeight, queryTfExponent } = this.params;
+    // Unseen terms count as if one document had them.
+    const unseenIdf = Math.log(1 + (this.size - 0.5) / 1.5);
     let bound = 0;
     for (const [field, terms, weight] of [
       ['accented', query.accented, this.params.accentedWeight],
       ['folded', query.folded, this.params.foldedWeight],
     ] as const) {
       for (const [term, count] of countTerms(terms, queryTfExponent)) {
-        const idf = this.documentFrequency(field, term) === 0 ? maxIdf : this.idf(field, term);
-        bound += weight * count * idf * (k1 + 1) * (term.includes('_') ? bigramWeight : 1);
+        const idf = this.documentFrequency(field, term) === 0 ? unseenIdf : this.idf(field, term);
+        // A term met once in a document of average length scores exactly its weighted IDF.
+        bound += weight * count * idf * (term.includes('_') ? bigramWeight : 1);
       }
     }
     return bound;

@@ -30,7 +30,7 @@ export interface RagRetrieverOptions extends LexicalCacheOptions {
   readonly topK?: number;
   /**
    * Lexical relevance (0–1: the share of the question's IDF mass a chunk matches, saturated) a
-   * chunk needs to count as relevant (default 0.12).
+   * chunk needs to count as relevant (default 0.18, calibrated with bench/relevance-calibration.mts).
    */
   readonly minRelevance?: number;
   /** Cosine similarity a dense hit needs to count as relevant (default 0.35). */
@@ -131,7 +131,7 @@ export class RagRetriever implements RetrieverV1 {
     }
     if (mode === 'hybrid' && !this.options.embeddingModel) mode = 'bm25';
     const constraints = parseProductQuery(options.query);
-    const minRelevance = options.minRelevance ?? this.options.minRelevance ?? 0.12;
+    const minRelevance = options.minRelevance ?? this.options.minRelevance ?? 0.18;
     const pool = Math.max(topK * 4, 50);
     const candidates = new Map<string, Candidate>();
     const lexicalRanking: string[] = [];

@@ -1,0 +1,170 @@
+import type { EmbeddingModelV1 } from '@agent-chatbot/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAICompatibleEmbeddingModel, KnowledgeBase, LanceKnowledgeStore, type DocumentRow, type IngestProgress } from '../src/index';
+import { startFakeEmbeddingServer, type FakeEmbeddingServer } from './helpers/fake-embedding-server';
+import { makeDocx, makePdf, makeXlsx, makeZipBomb } from './helpers/fixtures';
+import { tempDir } from './helpers/temp-dir';
+
+const dir = tempDir();
+let server: FakeEmbeddingServer;
+let kb: KnowledgeBase;
+let counter = 0;
+const ns = () => `shop-${++counter}`;
+
+beforeAll(async () => {
+  server = await startFakeEmbeddingServer();
+  kb = new KnowledgeBase({ storage: { uri: `${dir.path}/kb` } });
+});
+afterAll(async () => {
+  await kb.close();
+  await server.close();
+  dir.remove();
+});
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('ingestion', () => {
+  it('ingests every format in one upload; a broken file fails alone with a bilingual error', async () => {
+    const namespace = ns();
+    const progress: IngestProgress[] = [];
+    const results = await kb.ingestDocuments({
+      namespace,
+      onProgress: (event) => progress.push(event),
+      documents: [
+        { sourceId: 'gioi-thieu.txt', name: 'gioi-thieu.txt', content: text('Shop Hoa Mai bán áo dài may sẵn tại Huế.') },
+        { sourceId: 'chinh-sach.md', name: 'chinh-sach.md', content: text('# Đổi trả\n\nĐổi trả miễn phí trong 7 ngày.') },
+        { sourceId: 'bang-gia.pdf', name: 'bang-gia.pdf', content: makePdf(['Bang gia ao dai lua 850000 dong']) },
+        { sourceId: 'huong-dan.docx', name: 'huong-dan.docx', content: makeDocx([{ text: 'Hướng dẫn giặt áo lụa', style: 'Heading1' }, { text: 'Giặt tay bằng nước lạnh.' }]) },
+        { sourceId: 'faq.csv', name: 'faq.csv', content: text('Câu Hỏi,Trả Lời\nShop có ship COD không?,"Có, ship COD toàn quốc."\n') },
+        { sourceId: 'san-pham.xlsx', name: 'san-pham.xlsx', content: makeXlsx([['Mã SP', 'Tên sản phẩm', 'Giá bán', 'Tồn kho'], ['AD01', 'Áo dài lụa tơ tằm', '850k', 3]]) },
+        { sourceId: 'bom.docx', name: 'bom.docx', content: makeZipBomb('docx', 20 * 1024 * 1024) },
+      ],
+    });
+    expect(results.map((r) => [r.sourceId, r.status, r.kind])).toEqual([
+      ['gioi-thieu.txt', 'ready', 'text'],
+      ['chinh-sach.md', 'ready', 'text'],
+      ['bang-gia.pdf', 'ready', 'text'],
+      ['huong-dan.docx', 'ready', 'text'],
+      ['faq.csv', 'ready', 'faq'],
+      ['san-pham.xlsx', 'ready', 'products'],
+      ['bom.docx', 'failed', undefined],
+    ]);
+    expect(results[4]!.faq).toEqual([{ question: 'Shop có ship COD không?', answer: 'Có, ship COD toàn quốc.' }]);
+    expect(results[5]!.products![0]).toMatchObject({ id: 'AD01', name: 'Áo dài lụa tơ tằm', price: 850_000, stock: 3, inStock: true });
+    expect(results[6]!.error).toMatchObject({ status: 422, code: 'decompression_limit' });
+    const listed = await kb.listDocuments({ namespace });
+    expect(listed.find((d) => d.sourceId === 'bom.docx')).toMatchObject({ status: 'failed' });
+    expect(listed.find((d) => d.sourceId === 'bom.docx')!.error).toContain('zip bomb');
+    expect(listed.filter((d) => d.status === 'ready')).toHaveLength(6);
+    // Progress: every document reaches a final stage, percentages never go back.
+    for (const result of results) {
+      const mine = progress.filter((p) => p.sourceId === result.sourceId);
+      expect(mine.at(-1)!.stage).toBe(result.status === 'failed' ? 'failed' : 'done');
+      expect(mine.map((p) => p.percent)).toEqual([...mine.map((p) => p.percent)].sort((a, b) => a - b));
+    }
+    const { hits } = await kb.search({ namespace, query: 'giat ao lua the nao' });
+    expect(hits[0]!.sourceId).toBe('huong-dan.docx');
+    expect(hits[0]!.metadata).toMatchObject({ documentName: 'huong-dan.docx', heading: 'Hướng dẫn giặt áo lụa' });
+  });
+
+  it('re-ingesting identical content writes nothing; ingestDocument throws the typed error', async () => {
+    const namespace = ns();
+    const doc = { sourceId: 'a', name: 'a.txt', content: 'Giờ mở cửa 8h - 22h.' };
+    expect((await kb.ingestDocument({ namespace, document: doc })).status).toBe('ready');
+    const version = await kb.knowledgeVersion(namespace);
+    expect((await kb.ingestDocument({ namespace, document: doc })).status).toBe('unchanged');
+    expect(await kb.knowledgeVersion(namespace)).toBe(version);
+    await expect(kb.ingestDocument({ namespace, document: { sourceId: 'e', name: 'e.txt', content: '   ' } })).rejects.toMatchObject({ code: 'empty_file', status: 422 });
+    await expect(kb.ingestDocuments({ namespace: '', documents: [] })).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+/** A store whose "switch to the new version" waits for a gate, so a test can look in between. */
+class GatedStore extends LanceKnowledgeStore {
+  gate: Promise<void> | undefined;
+  reached: (() => void) | undefined;
+  override async putDocuments(namespace: string, documents: readonly DocumentRow[]): Promise<void> {
+    if (this.gate && documents.some((d) => d.status === 'ready')) {
+      this.reached?.();
+      await this.gate;
+    }
+    return super.putDocuments(namespace, documents);
+  }
+}
+
+describe('re-index and delete', () => {
+  const gated = new GatedStore({ uri: `${dir.path}/gated` });
+  let embedder: EmbeddingModelV1;
+  let gkb: KnowledgeBase;
+  const events: Array<{ change: string; version: number }> = [];
+  beforeAll(() => {
+    embedder = createOpenAICompatibleEmbeddingModel({ baseURL: server.baseURL, apiKey: 'test-key', model: 'fake-embed' });
+    gkb = new KnowledgeBase({ storage: gated, embeddingModel: embedder, chunking: { minTokens: 5, maxTokens: 20 }, onKnowledgeChange: (e) => void events.push(e) });
+  });
+  afterEach(() => {
+    gated.gate = undefined;
+  });
+
+  it('keeps the previous version searchable until the new one is complete, then leaves no orphans', async () => {
+    const namespace = ns();
+    const v1 = 'Bảo hành điện thoại 12 tháng tại cửa hàng.\n\nĐổi máy mới trong 7 ngày nếu lỗi nhà sản xuất.';
+    const v2 = 'Bảo hành điện thoại 24 tháng chính hãng.\n\nĐổi máy mới trong 30 ngày. Hỗ trợ kỹ thuật trọn đời.\n\nBảo hành pin 6 tháng.';
+    const first = await gkb.ingestDocument({ namespace, document: { sourceId: 'bao-hanh', name: 'bao-hanh.txt', content: v1 } });
+    await gkb.ingestDocument({ namespace, document: { sourceId: 'khac', name: 'khac.txt', content: 'Giờ mở cửa từ 8 giờ đến 22 giờ.' } });
+    let open!: () => void;
+    gated.gate = new Promise((resolve) => (open = resolve));
+    const reached = new Promise<void>((resolve) => (gated.reached = resolve));
+    const reindex = gkb.ingestDocument({ namespace, document: { sourceId: 'bao-hanh', name: 'bao-hanh.txt', content: v2 } });
+    await reached;
+    // New chunks are written but not live: search still serves version 1, in both arms.
+    for (const mode of ['bm25', 'dense'] as const) {
+      const during = await gkb.search({ namespace, query: 'bảo hành điện thoại bao lâu', mode, topK: 10 });
+      expect(during.hits.length).toBeGreaterThan(0);
+      expect(during.hits.every((h) => !h.text.includes('24 tháng')), mode).toBe(true);
+      expect(during.hits.some((h) => h.text.includes('12 tháng')), mode).toBe(true);
+    }
+    expect(await gated.countChunks(namespace, 'bao-hanh')).toBeGreaterThan(first.chunkCount);
+    open();
+    const second = await reindex;
+    const after = await gkb.search({ namespace, query: 'bảo hành điện thoại bao lâu', topK: 10 });
+    expect(after.hits.some((h) => h.text.includes('24 tháng'))).toBe(true);
+    expect(after.hits.every((h) => !h.text.includes('12 tháng'))).toBe(true);
+    expect(await gated.countChunks(namespace, 'bao-hanh')).toBe(second.chunkCount);
+    expect(second.version).not.toBe(first.version);
+  });
+
+  it('a failed re-index keeps the old version and removes the half-written one', async () => {
+    const namespace = ns();
+    await gkb.ingestDocument({ namespace, document: { sourceId: 'ship', name: 'ship.txt', content: 'Giao hàng nội thành trong 2 giờ.' } });
+    const broken = new KnowledgeBase({
+      storage: gated,
+      embeddingModel: createOpenAICompatibleEmbeddingModel({ baseURL: server.baseURL, apiKey: 'wrong-key', model: 'fake-embed' }),
+    });
+    await expect(broken.ingestDocument({ namespace, document: { sourceId: 'ship', name: 'ship.txt', content: 'Giao hàng toàn quốc 3 ngày.' } })).rejects.toMatchObject({ status: 401 });
+    const { hits } = await gkb.search({ namespace, query: 'giao hàng mất bao lâu', mode: 'bm25' });
+    expect(hits.map((h) => h.text)).toEqual(['Giao hàng nội thành trong 2 giờ.']);
+    expect(await gated.countChunks(namespace, 'ship')).toBe(1);
+    expect((await gkb.listDocuments({ namespace }))[0]).toMatchObject({ status: 'ready', chunkCount: 1 });
+  });
+
+  it('delete removes every chunk of a document and nothing else; each change bumps the version', async () => {
+    const namespace = ns();
+    events.length = 0;
+    await gkb.ingestDocument({ namespace, document: { sourceId: 'doi-tra', name: 'doi-tra.txt', content: 'Đổi trả trong 7 ngày. '.repeat(30) } });
+    await gkb.ingestDocument({ namespace, document: { sourceId: 'thanh-toan', name: 'thanh-toan.txt', content: 'Thanh toán COD hoặc chuyển khoản.' } });
+    const before = await gated.countChunks(namespace);
+    const removed = await gkb.deleteDocument({ namespace, sourceId: 'doi-tra' });
+    expect(removed).toBeGreaterThan(1);
+    expect(await gated.countChunks(namespace, 'doi-tra')).toBe(0);
+    expect(await gated.countChunks(namespace)).toBe(before - removed);
+    expect((await gkb.listDocuments({ namespace })).map((d) => d.sourceId)).toEqual(['thanh-toan']);
+    for (const mode of ['bm25', 'dense'] as const) {
+      const { hits } = await gkb.search({ namespace, query: 'đổi trả mấy ngày', mode, topK: 10, minRelevance: 0 });
+      expect(hits.every((h) => h.sourceId !== 'doi-tra')).toBe(true);
+    }
+    expect(events.map((e) => e.change)).toEqual(['ingested', 'ingested', 'deleted']);
+    const versions = events.map((e) => e.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(3);
+  });
+});
