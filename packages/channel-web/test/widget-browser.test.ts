@@ -84,7 +84,7 @@ describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headles
     const frame = await openChat(page, `${widgetServer.url}/`);
     await expect.poll(() => frame.getByText('Chào bạn! Shop Test có thể giúp gì ạ?').isVisible()).toBe(true);
     const input = frame.getByLabel('Tin nhắn của bạn');
-    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => frame.locator('#acb-input:focus').count()).toBe(1);
     await frame.getByRole('button', { name: 'Áo thun còn size M không?' }).click();
     // A streaming bubble appears (aria-busy) before the final message replaces it.
     await frame.locator('.msg.bot[aria-busy="true"]').waitFor({ timeout: 10_000 });
@@ -116,7 +116,7 @@ describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headles
     await reloaded.locator('.msg.agent', { hasText: 'mình là Lan' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'widget-reload-agent.png') });
     await reloaded.getByRole('button', { name: 'Đóng khung chat' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Mở khung chat' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => page.locator('button[aria-label="Mở khung chat"]:focus').count()).toBe(1);
     await page.close();
   }, 60_000);
 
