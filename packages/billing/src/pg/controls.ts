@@ -56,10 +56,11 @@ export async function liftFaqOnly(db: BillingDb, input: { tenantId: string; admi
       [input.tenantId],
     );
     if (rowCount > 0) {
-      await tx.query("INSERT INTO audit_log (tenant_id, actor_user_id, actor_kind, action, target_type, target_id) VALUES ($1, $2, $3, 'billing.faq_only.lift', 'tenant', $1)", [
+      await tx.query("INSERT INTO audit_log (tenant_id, actor_user_id, actor_kind, action, target_type, target_id) VALUES ($1, $2, $3, 'billing.faq_only.lift', 'tenant', $4)", [
         input.tenantId,
         input.adminUserId ?? null,
         input.adminUserId ? 'user' : 'system',
+        input.tenantId,
       ]);
     }
     return { lifted: rowCount > 0 };
