@@ -123,6 +123,19 @@ describe('replay source', () => {
     expect(texts(sse.events)).toEqual(['Từ cơ sở dữ liệu']);
   });
 
+  it('subscribeAll sees live events of every conversation from every replica (the inbox feed)', async () => {
+    const shared = createMemoryPubSubHub();
+    const a = await replica(createMemoryPubSub({ hub: shared }));
+    const b = await replica(createMemoryPubSub({ hub: shared }));
+    const seen: string[] = [];
+    const stop = await b.hub.subscribeAll((event) => seen.push(`${event.conversationId}/${event.type}`));
+    await a.channel.doSend({ conversationId, message: { text: 'x' } });
+    await a.hub.publish({ type: 'message', conversationId: 'zalo:123', role: 'visitor', text: 'sp nay con ko', createdAt: new Date().toISOString() });
+    await waitFor(() => seen.length === 2, 3000, 'inbox events');
+    expect(seen).toEqual([`${conversationId}/message`, 'zalo:123/message']);
+    stop();
+  });
+
   it('keeps only the last bufferSize messages per conversation', async () => {
     const hub = createRealtimeHub({ pubsub: createMemoryPubSub(), bufferSize: 3 });
     cleanups.push(() => hub.close());

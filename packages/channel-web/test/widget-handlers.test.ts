@@ -58,7 +58,7 @@ describe('allowed origins', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://m.shop.vn');
     const config = (await response.json()) as PublicWidgetConfig;
-    expect(config).toMatchObject({ botName: 'Shop Hoa', color: '#aa3377', position: 'right', suggestedQuestions: ['Giá bao nhiêu?'], identity: { enabled: true, required: false } });
+    expect(config).toMatchObject({ origin: 'https://m.shop.vn', botName: 'Shop Hoa', color: '#aa3377', position: 'right', suggestedQuestions: ['Giá bao nhiêu?'], identity: { enabled: true, required: false } });
     expect(JSON.stringify(config)).not.toContain(IDENTITY_SECRET);
     const en = (await (await call('/widget-api/config?key=pk_shop&lang=en', { headers: { origin: 'https://shop.vn' } })).json()) as PublicWidgetConfig;
     expect(en.suggestedQuestions).toEqual(['How much?']);

@@ -33,7 +33,12 @@ function start(tag: HTMLScriptElement): void {
   // a page on the widget's own origin sends no Origin header on GET, hence the parameter.
   fetch(`${api}/config?key=${encodeURIComponent(key)}&lang=${lang}&origin=${encodeURIComponent(location.origin)}`, { credentials: 'omit' })
     .then((response) => (response.ok ? (response.json() as Promise<PublicWidgetConfig>) : Promise.reject(response.status)))
-    .then((config) => mount(config), (status) => console.warn(`[chat widget] ${t.refused} (${status})`));
+    .then((config) => {
+      // Belt and braces: the approval must be for this very page's origin.
+      if (config.origin !== location.origin) return Promise.reject(403);
+      mount(config);
+    })
+    .catch((status) => console.warn(`[chat widget] ${t.refused} (${status})`));
 
   function mount(config: PublicWidgetConfig): void {
     const side = config.position === 'left' ? 'left' : 'right';

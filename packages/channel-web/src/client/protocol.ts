@@ -44,6 +44,8 @@ export type RealtimeEvent = RealtimeMessageEvent | RealtimeDeltaEvent | Realtime
 /** The branding and options `GET /widget-api/config` returns for an allowed origin. */
 export interface PublicWidgetConfig {
   readonly publicKey: string;
+  /** The embedding origin the server approved; the loader and the app check it is theirs. */
+  readonly origin: string;
   readonly botName: string;
   readonly color: string;
   readonly logoUrl?: string;

@@ -41,6 +41,11 @@ export interface RealtimeHub {
    * Resolves once the subscription is active; the returned function unsubscribes.
    */
   subscribe(conversationId: string, afterId: string | undefined, listener: RealtimeListener): Promise<() => void>;
+  /**
+   * Live events of every conversation (no replay): the dashboard inbox filters by tenant. Any
+   * channel's conversation ids may flow through the hub, not only `web:` ones.
+   */
+  subscribeAll(listener: RealtimeListener): Promise<() => void>;
   /** Recent messages of a conversation: `history` when configured, else this replica's buffer. */
   recent(conversationId: string, limit?: number): Promise<ReadonlyArray<RealtimeMessageEvent>>;
   /** Stops listening to the pub/sub (does not disconnect it: the caller owns it). */
@@ -70,6 +75,7 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
   const maxConversations = options.maxConversations ?? 2000;
   const buffers = new Map<string, RealtimeMessageEvent[]>();
   const listeners = new Map<string, Set<RealtimeListener>>();
+  const everything = new Set<RealtimeListener>();
   let sequence = 0;
   const instance = randomId(4);
   let started: Promise<() => Promise<void>> | undefined;
@@ -94,7 +100,13 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
     if (!parsed.success) return;
     const event = parsed.data as unknown as RealtimeEvent;
     if (event.type === 'message') remember(event);
-    for (const listener of [...(listeners.get(event.conversationId) ?? [])]) listener(event);
+    for (const listener of [...(listeners.get(event.conversationId) ?? []), ...everything]) {
+      try {
+        listener(event);
+      } catch {
+        // One broken stream must not starve the others.
+      }
+    }
   }
 
   const start = () => (started ??= options.pubsub.subscribe(channel, onPubSub));
@@ -144,6 +156,12 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
         set.delete(local);
         if (set.size === 0 && listeners.get(conversationId) === set) listeners.delete(conversationId);
       };
+    },
+
+    async subscribeAll(listener) {
+      await start();
+      everything.add(listener);
+      return () => everything.delete(listener);
     },
 
     async recent(conversationId, limit = 50) {

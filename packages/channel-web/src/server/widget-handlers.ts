@@ -91,6 +91,7 @@ export function createWidgetHandlers(options: WidgetHandlersOptions): WidgetHand
     const en = url.searchParams.get('lang') === 'en';
     const body: PublicWidgetConfig = {
       publicKey: found.publicKey,
+      origin: origin as string,
       botName: found.botName,
       color: found.color,
       ...(found.logoUrl ? { logoUrl: found.logoUrl } : {}),

@@ -53,6 +53,7 @@ async function boot(): Promise<void> {
     root.replaceChildren(h('p', { class: 'refused', role: 'alert' }, t.startFailed));
     return;
   }
+  if (config.origin !== origin) return refuse();
   document.documentElement.style.setProperty('--acb-color', config.color);
   const view = renderShell(root, config, t);
   const user = identity();
