@@ -59,3 +59,4 @@ export {
 } from './payments/momo';
 export { createStripeCheckoutSession, verifyStripeWebhook, signStripeStyle, stripeEventSchema, type StripeConfig, type StripeEvent } from './payments/stripe';
 export { hmacHex, safeEqualHex, verifyTimestampedSignature } from './payments/signatures';
+export { createPlanRateGuard, rateLimitErrorOf, type PlanRateGuard, type PlanRateGuardOptions, type RateGuardDecision } from './rate-limits';

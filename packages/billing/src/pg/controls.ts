@@ -4,15 +4,13 @@ import { cycleIdOf } from '../cycle';
 import type { UsageMeters } from '../meters';
 import { planById, planGate, type BillingConfig, type Plan, type PlanGate } from '../plans';
 import { type BillingAlert, insertAlert } from './alerts';
-import { type BillingDb, type BillingTx, toInt } from './db';
+import { type BillingDb, type BillingTx, requireUuid, toInt } from './db';
 import { walletBalance } from './ledger';
 import { capOf } from './meter';
 import { loadUsageMeters } from './usage';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function requireTenantId(tenantId: string): void {
-  if (!UUID.test(tenantId)) throw new ValidationError('tenantId must be a UUID', 'tenantId phải là UUID', { details: { tenantId } });
+  requireUuid(tenantId, 'tenantId');
 }
 
 async function ensureAccount(tx: BillingTx, tenantId: string): Promise<void> {
@@ -159,4 +157,35 @@ export async function getBillingStatus(db: BillingDb, input: { tenantId: string;
       faqOnly,
     };
   });
+}
+
+/**
+ * The platform job (every few minutes): releases reservations left open longer than
+ * `olderThanMinutes` (default 30) — a reply whose process died between `authorize` and
+ * `record` must not hold the tenant's budget forever. Returns how many were released.
+ */
+export async function releaseStaleReservations(db: BillingDb, input: { olderThanMinutes?: number; now?: Date } = {}): Promise<number> {
+  const cutoff = new Date((input.now ?? new Date()).getTime() - (input.olderThanMinutes ?? 30) * 60_000);
+  const stale = await db.platform((tx) =>
+    tx.query<{ id: string; tenant_id: string }>("SELECT id, tenant_id FROM billing_reservations WHERE status = 'open' AND created_at < $1 LIMIT 1000", [cutoff]),
+  );
+  let released = 0;
+  for (const row of stale.rows) {
+    // Same path as MeterV1.release (cycle row lock first), so it cannot race a concurrent record.
+    const done = await db.tenant(row.tenant_id, async (tx) => {
+      const found = await tx.query<{ cycle: string }>("SELECT cycle FROM billing_reservations WHERE id = $1 AND status = 'open'", [row.id]);
+      const cycle = found.rows[0]?.cycle;
+      if (cycle === undefined) return false;
+      await tx.query('SELECT 1 FROM billing_cycle_usage WHERE tenant_id = $1 AND cycle = $2 FOR UPDATE', [row.tenant_id, cycle]);
+      const updated = await tx.query<{ reserved_vnd: unknown }>(
+        "UPDATE billing_reservations SET status = 'released', closed_at = now() WHERE id = $1 AND status = 'open' RETURNING reserved_vnd",
+        [row.id],
+      );
+      const held = toInt(updated.rows[0]?.reserved_vnd);
+      if (held > 0) await tx.query('UPDATE billing_cycle_usage SET reserved_vnd = reserved_vnd - $3 WHERE tenant_id = $1 AND cycle = $2', [row.tenant_id, cycle, held]);
+      return updated.rowCount > 0;
+    });
+    if (done) released += 1;
+  }
+  return released;
 }

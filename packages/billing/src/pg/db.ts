@@ -1,3 +1,5 @@
+import { ValidationError } from '@agent-chatbot/core';
+
 /**
  * The database surface billing needs. The runtime's `Db` (apps/runtime/src/db/types.ts) satisfies
  * it as is: `tenant()` runs one transaction as `chatbot_app` with `app.tenant_id` set (row-level
@@ -19,4 +21,14 @@ export function toInt(value: unknown): number {
   const number = typeof value === 'bigint' ? Number(value) : Number(value);
   if (!Number.isSafeInteger(number)) throw new Error(`Not a safe integer from the database: ${String(value)}`);
   return number;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Throws a 400 `ValidationError` unless `value` is a UUID (ids reach Postgres uuid columns). */
+export function requireUuid(value: string, field: string): string {
+  if (!UUID_PATTERN.test(value)) {
+    throw new ValidationError(`${field} must be a UUID`, `${field} phải là UUID`, { details: { field, value } });
+  }
+  return value;
 }

@@ -3,7 +3,7 @@
  * migration, then pass the runtime's `Db` (it satisfies {@link BillingDb}) to these functions.
  */
 export { BILLING_SCHEMA_SQL } from './schema';
-export { toInt, type BillingDb, type BillingTx } from './db';
+export { toInt, requireUuid, type BillingDb, type BillingTx } from './db';
 export { createPgMeter, capOf, type PgMeter, type PgMeterOptions, type PgMeterSummary } from './meter';
 export { budgetAlert, insertAlert, insertBudgetAlerts, reachedThresholds, type BillingAlert } from './alerts';
 export {
@@ -40,4 +40,12 @@ export {
   createStripeTopUp,
   handleStripeWebhook,
 } from './topups';
-export { updateBillingAccount, setFaqOnly, liftFaqOnly, checkCostSpikes, getBillingStatus, type BillingStatus } from './controls';
+export {
+  updateBillingAccount,
+  setFaqOnly,
+  liftFaqOnly,
+  checkCostSpikes,
+  getBillingStatus,
+  releaseStaleReservations,
+  type BillingStatus,
+} from './controls';

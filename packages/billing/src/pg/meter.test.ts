@@ -2,6 +2,7 @@ import { meterContract } from '@agent-chatbot/testkit';
 import { AgentChatbotError } from '@agent-chatbot/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDb, postgresUnavailable, type ScratchDb } from '../test/scratch-db';
+import { releaseStaleReservations } from './controls';
 import { createPgMeter } from './meter';
 import type { BillingAlert } from './alerts';
 
@@ -35,6 +36,18 @@ if (unavailable) {
   });
 
   describe('createPgMeter under concurrency', () => {
+    it('releaseStaleReservations frees holds left by a crashed reply', async () => {
+      const tenantId = await db.createTenant({ capVnd: 100 });
+      const meter = createPgMeter({ db, prices });
+      await meter.authorize({ tenantId, keySource: 'platform', idempotencyKey: 'a', estimate });
+      await meter.authorize({ tenantId, keySource: 'platform', idempotencyKey: 'b', estimate });
+      await expect(meter.authorize({ tenantId, keySource: 'platform', idempotencyKey: 'c', estimate })).rejects.toMatchObject({ status: 402 });
+      expect(await releaseStaleReservations(db, { olderThanMinutes: 30 })).toBe(0); // still fresh
+      expect(await releaseStaleReservations(db, { olderThanMinutes: 30, now: new Date(Date.now() + 31 * 60_000) })).toBeGreaterThanOrEqual(2);
+      expect((await meter.summary(tenantId)).reservedVnd).toBe(0);
+      await meter.authorize({ tenantId, keySource: 'platform', idempotencyKey: 'c', estimate });
+    });
+
     it('200 concurrent reservations against a small cap never overspend', async () => {
       const tenantId = await db.createTenant({ capVnd: 1_000 }); // room for exactly 20 reservations of 50 VND
       const meter = createPgMeter({ db, prices });

@@ -1,6 +1,5 @@
 import {
   BudgetExceededError,
-  ValidationError,
   type MeterAuthorizationV1,
   type MeterV1,
   type ModelPriceTableVnd,
@@ -9,7 +8,7 @@ import {
 import { estimateCostVnd, eventCostVnd, meterAuthorizeRequestSchema, parseMeterInput, priceOf, usageEventSchema } from '@agent-chatbot/core';
 import { cycleIdOf } from '../cycle';
 import { type BillingAlert, insertBudgetAlerts } from './alerts';
-import { type BillingDb, type BillingTx, toInt } from './db';
+import { type BillingDb, type BillingTx, requireUuid, toInt } from './db';
 
 /** Options for {@link createPgMeter}. */
 export interface PgMeterOptions {
@@ -41,13 +40,6 @@ export interface PgMeter extends MeterV1 {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function requireUuid(value: string, field: string): string {
-  if (!UUID.test(value)) {
-    throw new ValidationError(`${field} must be a UUID`, `${field} phải là UUID`, { details: { field, value } });
-  }
-  return value;
-}
 
 /** Authorization ids carry their tenant (`<reservation>@<tenant>`) so release needs no lookup across tenants. */
 function parseAuthorizationId(id: string | undefined): { reservationId: string; tenantId: string } | undefined {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, ValidationError } from '@agent-chatbot/core';
 import { z } from 'zod';
-import { type BillingDb, toInt } from './db';
+import { type BillingDb, requireUuid, toInt } from './db';
 import { appendLedgerEntry } from './ledger';
 
 /** Payment gateways. */
@@ -15,6 +15,7 @@ export async function createPaymentOrder(
   db: BillingDb,
   input: { tenantId: string; method: PaymentMethod; amountVnd: number; orderRef?: string },
 ): Promise<{ paymentId: string; orderRef: string; amountVnd: number }> {
+  requireUuid(input.tenantId, 'tenantId');
   const amount = topUpAmountSchema.safeParse(input.amountVnd);
   if (!amount.success) {
     throw new ValidationError('Top-up amount must be a whole VND amount from 10,000 to 500,000,000', 'Số tiền nạp phải là số nguyên từ 10.000 đến 500.000.000 đồng', {
@@ -124,8 +125,10 @@ export async function applyPaymentNotification(db: BillingDb, notification: Paym
   });
 }
 
-/** A payment order's current state (for the return page and the dashboard). */
+/** A payment order's current state (for the return page and the dashboard). Reads one payment order of a tenant (404 when absent). */
 export async function getPayment(db: BillingDb, tenantId: string, paymentId: string) {
+  requireUuid(tenantId, 'tenantId');
+  requireUuid(paymentId, 'paymentId');
   const { rows } = await db.tenant(tenantId, (tx) =>
     tx.query<{ id: string; method: PaymentMethod; order_ref: string; amount_vnd: unknown; status: string; paid_at: Date | null }>(
       'SELECT id, method, order_ref, amount_vnd, status, paid_at FROM billing_payments WHERE id = $1',

@@ -1,7 +1,7 @@
 import type { KeySourceV1 } from '@agent-chatbot/core';
 import { billingCycle } from '../cycle';
 import type { UsageMeters } from '../meters';
-import { type BillingDb, type BillingTx, toInt } from './db';
+import { type BillingDb, type BillingTx, requireUuid, toInt } from './db';
 
 /**
  * The meters of one tenant and cycle from `usage_events` (aggregated in SQL; same rules as the
@@ -55,6 +55,9 @@ export async function recordBotReply(
   db: BillingDb,
   input: { tenantId: string; conversationId: string; messageId: string; occurredAt?: Date },
 ): Promise<void> {
+  requireUuid(input.tenantId, 'tenantId');
+  requireUuid(input.conversationId, 'conversationId');
+  requireUuid(input.messageId, 'messageId');
   await db.tenant(input.tenantId, (tx) =>
     tx.query(
       `INSERT INTO usage_events (id, tenant_id, kind, conversation_id, message_id, quantity, occurred_at)
@@ -66,6 +69,7 @@ export async function recordBotReply(
 
 /** Records the tenant's current storage in bytes (the latest report in a cycle is its meter). */
 export async function recordStorageBytes(db: BillingDb, input: { tenantId: string; bytes: number; occurredAt?: Date }): Promise<void> {
+  requireUuid(input.tenantId, 'tenantId');
   const occurredAt = input.occurredAt ?? new Date();
   await db.tenant(input.tenantId, (tx) =>
     tx.query(
