@@ -169,6 +169,7 @@ export function createBot<TChannels extends Record<string, ChannelV1> = Record<s
     emitter,
     deliver: options.deliver ?? (Object.keys(channels).length > 0 ? deliverThroughChannel : undefined),
     secrets: options.secrets,
+    waitUntil: (task) => track(task),
   };
 
   const toInput = (input: AnswerInput | string): AnswerInput => (typeof input === 'string' ? { text: input } : input);

@@ -127,4 +127,9 @@ export interface EngineConfig {
   readonly deliver?: (delivery: Delivery) => Promise<DeliveryOutcome>;
   /** Strings that must never reach a customer (keys, tokens); redacted from every answer. */
   readonly secrets?: ReadonlyArray<string>;
+  /**
+   * Receives work that may finish after the answer (the running-summary refresh), so replies and
+   * streams are not held up by it; without it that work is awaited before the answer returns.
+   */
+  readonly waitUntil?: (task: Promise<unknown>) => void;
 }

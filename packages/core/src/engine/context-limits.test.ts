@@ -18,6 +18,7 @@ describe('context limits', () => {
     const turn = (index: number) => bot.answer({ externalConversationId: 'c1', text: `Áo thun cotton size M màu ${['đen', 'trắng', 'be', 'xám', 'xanh', 'đỏ'][index]} còn không, câu ${index}?` });
     let last;
     for (let index = 0; index < 6; index++) last = await turn(index);
+    await bot.idle();
     const summaryCalls = model.doGenerateCalls.filter((call) => call.prompt[0]?.content.startsWith('Tóm tắt'));
     expect(summaryCalls.length).toBeGreaterThanOrEqual(1);
     const conversation = await store.getConversation({ tenantId: 'shop-a', conversationId: last!.conversationId });
@@ -25,6 +26,7 @@ describe('context limits', () => {
     expect(conversation?.summaryMessageCount).toBeGreaterThan(0);
 
     await turn(5);
+    await bot.idle();
     const answerCall = model.doGenerateCalls.filter((call) => !call.prompt[0]?.content.startsWith('Tóm tắt')).at(-1)!;
     const history = answerCall.prompt.filter((message, index) => index > 0 && index < answerCall.prompt.length - 1);
     expect(history).toHaveLength(4);

@@ -68,11 +68,11 @@ export async function finishTurn(turn: TurnContext, draft: ReplyDraft): Promise<
   }
   if (deliver) await deliverReply(turn, result);
   emitter?.emit('reply-generated', { tenantId, conversationId: turn.conversation.id, route: result.route, result });
-  try {
-    await refreshSummary(turn);
-  } catch (error) {
+  const summary = refreshSummary(turn).catch((error: unknown) => {
     emitter?.emit('error', { stage: 'summary', error, tenantId, conversationId: turn.conversation.id });
-  }
+  });
+  if (config.waitUntil) config.waitUntil(summary);
+  else await summary;
   return result;
 }
 

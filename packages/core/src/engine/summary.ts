@@ -15,6 +15,22 @@ export async function refreshSummary(turn: TurnContext): Promise<void> {
   const windowStart = conversation.messageCount - limits.historyMessages;
   const pending = windowStart - conversation.summaryMessageCount;
   if (pending < limits.summaryEvery) return;
+  // Refreshes run in the background: one per conversation at a time in this process.
+  const key = `${tenantId}\u0000${conversation.id}`;
+  if (refreshing.has(key)) return;
+  refreshing.add(key);
+  try {
+    await summarise(turn, windowStart, pending);
+  } finally {
+    refreshing.delete(key);
+  }
+}
+
+const refreshing = new Set<string>();
+
+async function summarise(turn: TurnContext, windowStart: number, pending: number): Promise<void> {
+  const { config, tenantId } = turn;
+  const conversation = turn.conversation;
   const messages = (
     await config.store.listMessages({ tenantId, conversationId: conversation.id, offset: conversation.summaryMessageCount })
   ).slice(0, pending);

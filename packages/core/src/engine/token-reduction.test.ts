@@ -43,6 +43,7 @@ describe('tokens per answered message', () => {
       const evidence = answerCall ? answerCall.prompt.map((message) => message.content).join('\n') : result.text;
       expect(evidence, entry.text).toContain(entry.fact);
     }
+    await bot.idle();
 
     // The naive pipeline on the same log and the same model.
     const naiveModel = new MockLanguageModelV1({ doGenerate: answerFromKnowledge });
