@@ -18,8 +18,11 @@ if (script && !globals[flag]) {
 
 function start(tag: HTMLScriptElement): void {
   const data = tag.dataset;
-  const widgetOrigin = new URL(tag.src, location.href).origin;
-  const api = widgetOrigin + (data.base ?? DEFAULT_WIDGET_BASE_PATH);
+  // The API (and the iframe) live next to the script, or at `data-base` (a path or a full URL) when
+  // widget.js itself is served from a CDN. postMessage is pinned to that origin.
+  const apiUrl = new URL(data.base ?? DEFAULT_WIDGET_BASE_PATH, new URL(tag.src, location.href));
+  const widgetOrigin = apiUrl.origin;
+  const api = apiUrl.href.replace(/\/+$/, '');
   const lang = data.lang === 'en' || (!data.lang && /^en\b/i.test(document.documentElement.lang)) ? 'en' : 'vi';
   const t =
     lang === 'en'
