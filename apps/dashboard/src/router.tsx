@@ -2,9 +2,17 @@
  * The route tree (TanStack Router, code-based). Public pages: `/`, `/signup`, `/login`,
  * `/forgot-password`, `/reset-password?token=`, `/invitations/accept?token=` (the last two are the
  * links the runtime e-mails). Everything under `/app` needs a session; `/app/admin/*` needs a
- * platform-admin.
+ * platform-admin. The signed-in pages load on demand, so the landing and sign-up pages stay light.
  */
-import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect, type RouterHistory } from '@tanstack/react-router';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+  type RouterHistory,
+} from '@tanstack/react-router';
 import type { QueryClient } from '@tanstack/react-query';
 import type { ApiClient } from './api/client';
 import type { SessionStore } from './api/session-store';
@@ -16,13 +24,6 @@ import { LoginPage } from './pages/login-page';
 import { ForgotPasswordPage } from './pages/forgot-password-page';
 import { ResetPasswordPage } from './pages/reset-password-page';
 import { AcceptInvitationPage } from './pages/accept-invitation-page';
-import { OverviewPage } from './pages/overview-page';
-import { BotSettingsPage } from './pages/bot-settings-page';
-import { TeamPage } from './pages/team-page';
-import { ApiKeysPage } from './pages/api-keys-page';
-import { LlmKeysPage } from './pages/llm-keys-page';
-import { AuditLogPage } from './pages/audit-log-page';
-import { AdminTenantsPage } from './pages/admin-tenants-page';
 
 /** What every route's loader and guard can reach. */
 export interface RouterContext {
@@ -69,19 +70,19 @@ const requireTenantAdmin = ({ context }: { context: RouterContext }) => {
   if (context.session.getState().tenant?.role !== 'tenant-admin') throw redirect({ to: '/app' });
 };
 
-const overviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: OverviewPage });
-const botRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/bot', beforeLoad: requireTenantAdmin, component: BotSettingsPage });
-const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/team', component: TeamPage });
-const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/api-keys', beforeLoad: requireTenantAdmin, component: ApiKeysPage });
-const llmKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/llm-keys', beforeLoad: requireTenantAdmin, component: LlmKeysPage });
-const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', beforeLoad: requireTenantAdmin, component: AuditLogPage });
+const overviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: lazyRouteComponent(() => import('./pages/overview-page'), 'OverviewPage') });
+const botRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/bot', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/bot-settings-page'), 'BotSettingsPage') });
+const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/team', component: lazyRouteComponent(() => import('./pages/team-page'), 'TeamPage') });
+const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/api-keys', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/api-keys-page'), 'ApiKeysPage') });
+const llmKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/llm-keys', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/llm-keys-page'), 'LlmKeysPage') });
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/audit-log-page'), 'AuditLogPage') });
 const adminTenantsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/admin/tenants',
   beforeLoad: ({ context }) => {
     if (!context.session.getState().user?.platform_admin) throw redirect({ to: '/app' });
   },
-  component: AdminTenantsPage,
+  component: lazyRouteComponent(() => import('./pages/admin-tenants-page'), 'AdminTenantsPage'),
 });
 
 const routeTree = rootRoute.addChildren([

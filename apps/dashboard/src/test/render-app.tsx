@@ -24,14 +24,17 @@ export interface RenderAppOptions {
   path: string;
   handlers: Record<string, FakeHandler>;
   session?: SessionResponse;
+  /** A refresh token left by an earlier visit (no access token: the app must restore). */
+  storedRefreshToken?: string;
   language?: Language;
 }
 
 /** Renders the dashboard; returns the fake API's calls, the session store and the history. */
-export async function renderApp({ path, handlers, session: initial, language = 'vi' }: RenderAppOptions) {
+export async function renderApp({ path, handlers, session: initial, storedRefreshToken, language = 'vi' }: RenderAppOptions) {
   const fake = createFakeApi(handlers);
   const session = createSessionStore(null);
   if (initial) session.getState().setSession(initial);
+  if (storedRefreshToken) session.setState({ refreshToken: storedRefreshToken });
   const client = createApiClient({ baseUrl: 'http://dashboard.test', session, fetch: fake.fetch });
   const i18n = await createI18n(language);
   const history = createMemoryHistory({ initialEntries: [path] });
