@@ -15,9 +15,11 @@ afterEach(async () => {
 
 /** One api replica: its own hub, channel, answerer and HTTP server; only the pub/sub is shared. */
 async function apiReplica(pubsub: PubSubV1) {
-  let channel: WebChannel;
-  const answer = fakeAnswerer(() => channel, 5);
-  channel = createWebChannel({ hub: createRealtimeHub({ pubsub }), tokenSecret: TOKEN_SECRET, onMessage: answer });
+  // The answerer needs the channel it is passed to: resolve it lazily.
+  const holder: { channel?: WebChannel } = {};
+  const answer = fakeAnswerer(() => holder.channel as WebChannel, 5);
+  const channel = createWebChannel({ hub: createRealtimeHub({ pubsub }), tokenSecret: TOKEN_SECRET, onMessage: answer });
+  holder.channel = channel;
   await channel.initialize(createRecordingHost());
   const handlers = createWidgetHandlers({
     channel,
