@@ -1,11 +1,11 @@
 import {
   expandAbbreviations,
-  expandSynonyms,
   foldDiacritics,
   normalizeVietnamese,
   syllableBigrams,
   tokenizeSyllables,
   VIETNAMESE_ABBREVIATIONS as BUILTIN_ABBREVIATIONS,
+  VIETNAMESE_SYNONYM_GROUPS,
 } from '@agent-chatbot/core';
 import { isStopword } from './stopwords';
 
@@ -70,20 +70,39 @@ export function queryTerms(
   accentedTokens: readonly string[] = query.tokens,
 ): AnalyzedText {
   const { tokens } = query;
-  const extra = [...query.originals, ...(options.synonyms === false ? [] : expandSynonyms(tokens))];
+  const synonyms = options.synonyms === false ? { accented: [], folded: [] } : synonymTerms(tokens);
   const keep = tokens.map((token) => !isStopword(token));
   const anyKept = keep.some(Boolean);
   const unigrams = (list: readonly string[]): string[] =>
     anyKept ? list.filter((_, i) => keep[i] !== false) : [...list];
   const folded = tokens.map((token) => foldDiacritics(token));
   return {
-    accented: [...unigrams(accentedTokens), ...syllableBigrams(accentedTokens), ...extra],
+    accented: [...unigrams(accentedTokens), ...syllableBigrams(accentedTokens), ...query.originals, ...synonyms.accented],
     folded: [
       ...unigrams(folded),
       ...syllableBigrams(folded),
-      ...extra.map((token) => foldDiacritics(token)),
+      ...query.originals.map((token) => foldDiacritics(token)),
+      ...synonyms.folded,
     ],
   };
+}
+
+/**
+ * Synonym-group members for a query. A phrase matches as written (accented) or, when it has two
+ * syllables or more, also without accents ("ban si" finds "bán sỉ"/"bán buôn"); one folded
+ * syllable is too ambiguous ("co" is có, cô or cỡ). Accented members feed the accented field.
+ */
+function synonymTerms(tokens: readonly string[]): { accented: string[]; folded: string[] } {
+  const accentedText = ` ${tokens.join(' ')} `;
+  const foldedText = ` ${tokens.map((token) => foldDiacritics(token)).join(' ')} `;
+  const accented: string[] = [];
+  for (const group of VIETNAMESE_SYNONYM_GROUPS) {
+    const hit = group.findIndex(
+      (phrase) => accentedText.includes(` ${phrase} `) || (phrase.includes(' ') && foldedText.includes(` ${foldDiacritics(phrase)} `)),
+    );
+    if (hit >= 0) group.forEach((phrase, i) => i !== hit && accented.push(...phrase.split(' ')));
+  }
+  return { accented, folded: accented.map((token) => foldDiacritics(token)) };
 }
 
 /** {@link tokenizeQuery} then {@link queryTerms}, without diacritic restoration. */

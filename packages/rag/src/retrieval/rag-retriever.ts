@@ -7,7 +7,7 @@ import type {
   RetrieverV1RetrieveOptions,
   WarningV1,
 } from '@agent-chatbot/core';
-import { ValidationError } from '@agent-chatbot/core';
+import { expandAbbreviations, ValidationError, VIETNAMESE_ABBREVIATIONS } from '@agent-chatbot/core';
 import { z } from 'zod';
 import { queryTerms, tokenizeQuery } from '../lexical/analyzer';
 import { parseProductQuery, priceWithin, type ProductQueryConstraints } from '../products/product-query';
@@ -132,10 +132,13 @@ export class RagRetriever implements RetrieverV1 {
     if (mode === 'hybrid' && !this.options.embeddingModel) mode = 'bm25';
     const constraints = parseProductQuery(options.query);
     const minRelevance = options.minRelevance ?? this.options.minRelevance ?? 0.18;
+    const abbreviationTable = { ...VIETNAMESE_ABBREVIATIONS, ...this.options.abbreviations };
     const pool = Math.max(topK * 4, 50);
     const candidates = new Map<string, Candidate>();
     const lexicalRanking: string[] = [];
     const denseRanking: string[] = [];
+    const hasPrice = constraints.minPrice !== undefined || constraints.maxPrice !== undefined;
+    let catalog = false;
 
     if (mode !== 'dense') {
       const { index, chunks } = await this.lexical.get(options.namespace);
@@ -144,33 +147,40 @@ export class RagRetriever implements RetrieverV1 {
       const terms = queryTerms(query, {}, accented);
       // Synonyms widen recall; they are not part of what the question must match.
       const bound = index.scoreBound(queryTerms(query, { synonyms: false }, accented));
-      const hasPrice = constraints.minPrice !== undefined || constraints.maxPrice !== undefined;
       const isProduct = (doc: number): boolean => chunks[doc]!.metadata.kind === 'product';
-      const catalog = hasPrice && chunks.some((_, doc) => isProduct(doc));
+      catalog = hasPrice && chunks.some((_, doc) => isProduct(doc));
       const accept = (doc: number): boolean => {
         const chunk = chunks[doc]!;
         if (options.filter && !matchesFilter(chunk.metadata, options.filter)) return false;
         return !catalog || (isProduct(doc) && priceWithin(chunk.metadata.price, constraints));
       };
-      for (const hit of index.search(terms, pool, accept)) {
-        const chunk = chunks[hit.doc]!;
-        lexicalRanking.push(chunk.id);
-        candidates.set(chunk.id, { ...chunk, relevance: bound > 0 ? hit.score / bound : 0, constrained: catalog });
-      }
+      const lexicalHits = index.search(terms, pool, accept).map((hit) => ({
+        chunk: chunks[hit.doc]!,
+        relevance: bound > 0 ? hit.score / bound : 0,
+      }));
       if (catalog) {
-        // "dưới 200k có gì": every product in range answers, cheapest first after word matches.
-        const inRange = chunks.filter((_, doc) => accept(doc) && !candidates.has(chunks[doc]!.id));
-        inRange.sort((a, b) => Number(a.metadata.price) - Number(b.metadata.price));
-        for (const chunk of inRange.slice(0, pool)) {
-          lexicalRanking.push(chunk.id);
-          candidates.set(chunk.id, { ...chunk, relevance: 0, constrained: true });
-        }
+        // "dưới 200k có gì": products that match words well come first, then every other
+        // product in range, cheapest first.
+        const strong = lexicalHits.filter((hit) => hit.relevance >= minRelevance);
+        const seen = new Set(strong.map((hit) => hit.chunk.id));
+        const weak = new Map(lexicalHits.map((hit) => [hit.chunk.id, hit.relevance]));
+        const rest = chunks
+          .filter((chunk, doc) => !seen.has(chunk.id) && accept(doc))
+          .sort((a, b) => Number(a.metadata.price) - Number(b.metadata.price))
+          .slice(0, pool)
+          .map((chunk) => ({ chunk, relevance: weak.get(chunk.id) ?? 0 }));
+        lexicalHits.splice(0, lexicalHits.length, ...strong, ...rest);
+      }
+      for (const { chunk, relevance } of lexicalHits) {
+        lexicalRanking.push(chunk.id);
+        candidates.set(chunk.id, { ...chunk, relevance, constrained: catalog });
       }
     }
 
     if (mode !== 'bm25' && this.options.embeddingModel && options.query.trim() !== '') {
+      // Expanded abbreviations read better to an embedding model ("tt qua ck" → "thanh toán qua chuyển khoản").
       const result = await this.options.embeddingModel.doEmbed({
-        values: [options.query],
+        values: [expandAbbreviations(options.query, abbreviationTable)],
         ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
       });
       warnings.push(...result.warnings);
@@ -183,6 +193,8 @@ export class RagRetriever implements RetrieverV1 {
           ...(options.filter ? { filter: options.filter } : {}),
         });
         for (const hit of hits) {
+          // A price question restricts the dense arm to products in range, like the lexical arm.
+          if (catalog && !(hit.metadata.kind === 'product' && priceWithin(hit.metadata.price, constraints))) continue;
           denseRanking.push(hit.id);
           const existing = candidates.get(hit.id);
           candidates.set(hit.id, { ...(existing ?? hit), similarity: hit.score });
