@@ -22,6 +22,8 @@ describe('VNPay signing', () => {
     const params: Record<string, string> = { vnp_Amount: '1000000', vnp_TmnCode: 'TMN01', vnp_TxnRef: 'T1', vnp_ResponseCode: '00', vnp_TransactionStatus: '00', vnp_TransactionNo: '1' };
     const query = new URLSearchParams({ ...params, vnp_SecureHash: vnpaySign('SECRET', params), vnp_SecureHashType: 'HmacSHA512' });
     expect(verifyVnpayQuery(config, query)).toMatchObject({ txnRef: 'T1', amountVnd: 10_000, succeeded: true });
+    const withEmpty = { ...params, vnp_BankTranNo: '' }; // VNPay signs empty fields too
+    expect(verifyVnpayQuery(config, { ...withEmpty, vnp_SecureHash: vnpaySign('SECRET', withEmpty) }).txnRef).toBe('T1');
     query.set('vnp_Amount', '2000000');
     expect(() => verifyVnpayQuery(config, query)).toThrow(expect.objectContaining({ status: 401 }));
     const other = { ...params, vnp_TmnCode: 'OTHER' };

@@ -13,7 +13,7 @@ export interface StripeConfig {
 
 const sessionSchema = z.object({
   orderRef: z.string().min(1).max(200),
-  amountVnd: z.number().int().min(12_000).max(99_999_999),
+  amountVnd: z.number().int().min(10_000).max(99_999_999),
   productName: z.string().min(1).max(200),
   successUrl: z.string().url(),
   cancelUrl: z.string().url(),

@@ -25,11 +25,12 @@ export type VnpayIpnResponse = (typeof VNPAY_RSP)[keyof typeof VNPAY_RSP];
 /**
  * VNPay's documented encoding (its Node sample's `sortObject`): keys sorted, keys and values
  * `encodeURIComponent`-ed with `%20` turned into `+`, joined as `k=v&…` without further encoding.
- * The same string is signed and used as the query string.
+ * The same string is signed and used as the query string. Empty values are kept (VNPay signs every
+ * `vnp_*` field it sends back); the creator simply does not add empty optional fields.
  */
 export function vnpaySignData(params: Readonly<Record<string, string>>): string {
   return Object.keys(params)
-    .filter((key) => params[key] !== undefined && params[key] !== '')
+    .filter((key) => params[key] !== undefined)
     .map((key) => [encodeURIComponent(key), encodeURIComponent(params[key]!).replace(/%20/g, '+')] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, value]) => `${key}=${value}`)
