@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BILLING_CONFIG, parseBillingConfig } from '../plans';
 import { createScratchDb, postgresUnavailable, type ScratchDb } from '../test/scratch-db';
+import { PDFParse } from 'pdf-parse';
+import { renderInvoicePdf } from '../invoice-pdf';
 import { appendLedgerEntry, walletBalance } from './ledger';
 import { issueMonthlyInvoice, issueMonthlyInvoices, listInvoices } from './invoices';
 import { createPgMeter } from './meter';
@@ -101,6 +103,14 @@ describe.skipIf(unavailable !== undefined)('ledger and invoices on Postgres', ()
     const balance = await db.tenant(tenantId, (tx) => walletBalance(tx, tenantId));
     expect(balance).toEqual({ balanceVnd: -199_500, ledgerSumVnd: -199_500 });
     await expect(issueMonthlyInvoice(db, { tenantId, cycle: '2026-11', config, now })).rejects.toMatchObject({ status: 400 });
+    // The stored invoice renders as is.
+    const pdf = await renderInvoicePdf(again.invoice, { seller: { name: 'Nền tảng' }, buyer: { name: 'Cửa hàng' } });
+    const parser = new PDFParse({ data: new Uint8Array(pdf), verbosity: 0 });
+    const text = (await parser.getText()).text.normalize('NFC');
+    await parser.destroy();
+    expect(text).toContain(again.invoice.number);
+    expect(text).toContain('Phí thuê bao gói Khởi đầu');
+    expect(text).toContain('199.500 ₫');
   });
 });
 

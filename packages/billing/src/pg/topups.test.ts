@@ -213,6 +213,14 @@ describe.skipIf(unavailable !== undefined)('top-ups through fake gateways', () =
     expect(await (await send(good, signStripeStyle(STRIPE.webhookSecret, good))).json()).toMatchObject({ outcome: 'duplicate' });
     expect(await (await send(event('evt_3'), signStripeStyle(STRIPE.webhookSecret, event('evt_3')))).json()).toMatchObject({ outcome: 'already_confirmed' });
     expect(await balance(tenantId)).toEqual({ balanceVnd: 500_000, ledgerSumVnd: 500_000 });
+    // 20 concurrent deliveries of a new order's event credit it exactly once.
+    const second = await createStripeTopUp(db, config, { tenantId, amountVnd: 100_000, successUrl: 'https://a.vn/ok', cancelUrl: 'https://a.vn/c' });
+    const burst = JSON.stringify({ id: 'evt_burst', type: 'checkout.session.completed', data: { object: { id: second.sessionId, client_reference_id: second.orderRef, amount_total: 100_000, currency: 'vnd', payment_status: 'paid' } } });
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => handleStripeWebhook(db, config, { rawBody: burst, signatureHeader: signStripeStyle(STRIPE.webhookSecret, burst) })),
+    );
+    expect(outcomes.filter((outcome) => outcome.outcome === 'credited')).toHaveLength(1);
+    expect(await balance(tenantId)).toEqual({ balanceVnd: 600_000, ledgerSumVnd: 600_000 });
     await expect(createStripeTopUp(db, { ...config, secretKey: 'sk_bad' }, { tenantId, amountVnd: 500_000, successUrl: 'https://a.vn/ok', cancelUrl: 'https://a.vn/c' })).rejects.toMatchObject({ status: 502 });
   });
 });
