@@ -3,10 +3,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryPubSub } from '@agent-chatbot/core';
-import { createRecordingHost } from '@agent-chatbot/testkit/fake-channels';
+import { createRecordingHost, type RecordingHost } from '@agent-chatbot/testkit/fake-channels';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWidgetAssets } from '../src/assets/build-widget';
+import { computeIdentityHash } from '../src/server/identity';
 import { createRealtimeHub } from '../src/server/realtime-hub';
 import { createWebChannel, type WebChannel } from '../src/server/web-channel';
 import { createWidgetHandlers } from '../src/server/widget-handlers';
@@ -16,6 +17,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install -y chromium); skipping the browser test`;
 if (skip) console.warn(skip);
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const IDENTITY_SECRET = 'browser-identity-secret-123';
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
 
 describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headless)', () => {
@@ -24,6 +26,7 @@ describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headles
   let context: BrowserContext;
   let userDataDir: string;
   let channel: WebChannel;
+  let host: RecordingHost;
   const conversations: string[] = [];
 
   beforeAll(async () => {
@@ -37,7 +40,8 @@ describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headles
         await answer(event);
       },
     });
-    await channel.initialize(createRecordingHost());
+    host = createRecordingHost();
+    await channel.initialize(host);
     let allowedOrigin = '';
     const handlers = createWidgetHandlers({
       channel,
@@ -45,12 +49,18 @@ describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headles
       assets,
       resolveWidget: async (key) =>
         key === 'pk_test'
-          ? { publicKey: 'pk_test', allowedOrigins: [allowedOrigin], botName: 'Shop Test', color: '#c2185b', greeting: { vi: 'Chào bạn! Shop Test có thể giúp gì ạ?', en: 'Hi! How can Shop Test help?' }, suggestedQuestions: { vi: ['Áo thun còn size M không?'], en: ['Do you have size M?'] } }
+          ? { publicKey: 'pk_test', allowedOrigins: [allowedOrigin], botName: 'Shop Test', color: '#c2185b', greeting: { vi: 'Chào bạn! Shop Test có thể giúp gì ạ?', en: 'Hi! How can Shop Test help?' }, suggestedQuestions: { vi: ['Áo thun còn size M không?'], en: ['Do you have size M?'] }, identitySecret: IDENTITY_SECRET }
           : null,
     });
     const page = (attrs: string) =>
       `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trang thử</title></head><body><h1>Cửa hàng thử nghiệm</h1><script src="${widgetServer.url}/widget.js" data-key="pk_test" ${attrs} async></script></body></html>`;
-    widgetServer = await startTestServer(handlers, (path) => (path === '/' ? page('') : path === '/en' ? page('data-lang="en"') : undefined));
+    const pages: Record<string, string> = {
+      '/': '',
+      '/en': 'data-lang="en"',
+      '/signed-in': `data-user-id="42" data-user-hash="${computeIdentityHash('42', IDENTITY_SECRET)}" data-user-name="Chị Lan"`,
+      '/forged': `data-user-id="43" data-user-hash="${computeIdentityHash('42', IDENTITY_SECRET)}"`,
+    };
+    widgetServer = await startTestServer(handlers, (path) => (pages[path] !== undefined ? page(pages[path]) : undefined));
     allowedOrigin = widgetServer.url;
     // Another origin (another port): embeds the same script, and also frames the chat page directly, lying about its origin.
     otherSite = await startTestServer(handlers, (path) =>
@@ -128,6 +138,19 @@ describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headles
     await frame.getByText('Hi! How can Shop Test help?').waitFor();
     expect(await page.locator('#acb-panel').boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
     await page.screenshot({ path: join(ARTIFACTS, 'widget-mobile-en.png') });
+    await page.close();
+  }, 30_000);
+
+  it('verifies the signed-in user (HMAC of the user id) and rejects a forged hash', async () => {
+    const page = await context.newPage();
+    const frame = await openChat(page, `${widgetServer.url}/signed-in`);
+    const input = frame.getByLabel('Tin nhắn của bạn');
+    await input.fill('Đơn hàng của tôi tới đâu rồi?');
+    await input.press('Enter');
+    await expect.poll(() => host.events.at(-1)?.message?.text).toBe('Đơn hàng của tôi tới đâu rồi?');
+    expect(host.events.at(-1)?.sender.id).toBe('user:42');
+    const forged = await openChat(page, `${widgetServer.url}/forged`);
+    await forged.getByText('Không xác minh được danh tính người dùng').waitFor({ timeout: 10_000 });
     await page.close();
   }, 30_000);
 

@@ -64,6 +64,8 @@ function start(tag: HTMLScriptElement): void {
 
     const panel = document.createElement('div');
     panel.id = 'acb-panel';
+    panel.setAttribute('role', 'region');
+    panel.setAttribute('aria-label', config.botName);
     style(panel, { position: 'fixed', zIndex: '2147483001', display: 'none', boxShadow: '0 8px 30px rgba(0,0,0,.25)', borderRadius: '14px', overflow: 'hidden', background: '#fff' });
     const layout = () =>
       style(panel, mobile.matches

@@ -15,6 +15,7 @@ import { decodeWebConversationId, encodeWebConversationId, type WebConversationR
 import { errorResponse, httpError, json } from './http-responses';
 import type { RealtimeHub } from './realtime-hub';
 import { streamReply, type WebReplyStream } from './reply-stream';
+import { readBodyLimited } from './uploads';
 import { bearerToken, verifyVisitorToken, type VisitorClaims } from './visitor-token';
 
 /** Options of {@link createWebChannel}. */
@@ -155,11 +156,13 @@ export function createWebChannel(options: WebChannelOptions): WebChannel {
       if (!claims) return errorResponse(new SignatureError('Missing or invalid visitor token', 'Thiếu hoặc sai mã phiên của khách'));
       let body: z.infer<typeof messageBodySchema>;
       try {
-        body = messageBodySchema.parse(JSON.parse(await request.text()));
-      } catch {
-        return errorResponse(new ValidationError('The body must be JSON { id, text }', 'Nội dung phải là JSON { id, text }'));
-      }
-      try {
+        // Text messages are small; a bounded read keeps a hostile body from filling memory.
+        const bytes = await readBodyLimited(request, 64 * 1024);
+        try {
+          body = messageBodySchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+        } catch {
+          return errorResponse(new ValidationError('The body must be JSON { id, text }', 'Nội dung phải là JSON { id, text }'));
+        }
         const event = await acceptVisitorMessage(claims, body, body);
         return json({ ok: true, eventId: event.eventId });
       } catch (error) {

@@ -1,8 +1,8 @@
-import { AuthenticationError, ForbiddenError, SignatureError, ValidationError } from '@agent-chatbot/core';
+import { AuthenticationError, SignatureError, ValidationError } from '@agent-chatbot/core';
 import { z } from 'zod';
 import type { WidgetSession } from '../client/protocol';
 import { encodeWebConversationId } from './conversation-id';
-import { json } from './http-responses';
+import { httpError, json } from './http-responses';
 import { verifyIdentityHash } from './identity';
 import { openEventStream } from './sse';
 import { notAnImage, readBodyLimited, sniffImageType, tooLarge } from './uploads';
@@ -30,18 +30,20 @@ const sessionSchema = z.object({
   user: z.object({ id: z.string().min(1).max(200), hash: z.string().max(200), name: z.string().max(100).optional() }).optional(),
 });
 
-const notAllowed = () => new ForbiddenError('This website is not allowed to use this chat widget', 'Trang web này không được phép dùng khung chat này');
+/** The bilingual 403 for a page whose origin is not on the widget's allow-list. */
+export const originNotAllowed = () => httpError(403, 'origin_not_allowed', 'This website is not allowed to use this chat widget', 'Trang web này không được phép dùng khung chat này');
 
 /** `POST <base>/session`: starts or resumes a conversation and issues a signed visitor token. */
 export async function startSession(request: Request, context: RouteContext): Promise<Response> {
+  const raw = new TextDecoder().decode(await readBodyLimited(request, 16 * 1024));
   let body: z.infer<typeof sessionSchema>;
   try {
-    body = sessionSchema.parse(JSON.parse(await request.text()));
+    body = sessionSchema.parse(JSON.parse(raw));
   } catch {
     throw new ValidationError('The body must be JSON { key, origin, token?, user? }', 'Nội dung phải là JSON { key, origin, token?, user? }');
   }
   const settings = await context.settings(body.key);
-  if (!settings || !isOriginAllowed(body.origin, settings.allowedOrigins)) throw notAllowed();
+  if (!settings || !isOriginAllowed(body.origin, settings.allowedOrigins)) throw originNotAllowed();
   let userId: string | undefined;
   if (body.user) {
     if (!settings.identitySecret || !verifyIdentityHash(body.user.id, body.user.hash, settings.identitySecret)) {

@@ -1,11 +1,11 @@
-import { ForbiddenError, NotFoundError } from '@agent-chatbot/core';
+import { NotFoundError } from '@agent-chatbot/core';
 import type { PublicWidgetConfig } from '../client/protocol';
 import { DEFAULT_WIDGET_BASE_PATH } from '../client/protocol';
 import type { WidgetAsset, WidgetAssets } from '../assets/build-widget';
 import { widgetAssets } from '../assets/widget-assets';
 import { errorResponse, json, toErrorResponse } from './http-responses';
 import { renderFramePage, renderRefusalPage } from './frame-page';
-import { dataUrlUpload, postMessage, startSession, streamEvents, type RouteContext, type StoreUpload } from './widget-api-routes';
+import { dataUrlUpload, originNotAllowed, postMessage, startSession, streamEvents, type RouteContext, type StoreUpload } from './widget-api-routes';
 import type { WebChannel } from './web-channel';
 import { isOriginAllowed, normaliseOrigin, widgetSettingsSchema, type WidgetSettings, type WidgetSettingsInput } from './widget-settings';
 
@@ -86,7 +86,7 @@ export function createWidgetHandlers(options: WidgetHandlersOptions): WidgetHand
     const found = await settings(url.searchParams.get('key') ?? '');
     if (!found) return errorResponse(new NotFoundError('Unknown widget key', 'Không tìm thấy khung chat với mã này'), cors);
     if (!isOriginAllowed(origin, found.allowedOrigins)) {
-      return errorResponse(new ForbiddenError('This website is not allowed to use this chat widget', 'Trang web này không được phép dùng khung chat này', { details: { code: 'origin_not_allowed' } }), cors);
+      return errorResponse(originNotAllowed(), cors);
     }
     const en = url.searchParams.get('lang') === 'en';
     const body: PublicWidgetConfig = {

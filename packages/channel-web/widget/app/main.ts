@@ -2,7 +2,7 @@
  * The chat app inside the widget iframe: starts or resumes the session (visitor token in
  * localStorage), shows history, streams answers over SSE and sends text and images.
  */
-import { WIDGET_MESSAGE, type PublicWidgetConfig, type RealtimeEvent, type RealtimeMessageEvent } from '../../src/client/protocol';
+import { WIDGET_MESSAGE, type PublicWidgetConfig, type RealtimeEvent, type RealtimeMessageEvent, type WidgetSession } from '../../src/client/protocol';
 import { ApiError, createApi, randomId } from './api';
 import { STRINGS } from './i18n';
 import { h, messageBubble, renderShell, type ChatView } from './view';
@@ -59,15 +59,23 @@ async function boot(): Promise<void> {
   const user = identity();
   const store = storage();
   try {
-    const session = await api.session({ key, origin, token: store?.getItem(storageKey) ?? undefined, ...(user ? { user } : {}) });
+    // The same identity goes with every (re)start, or a verified conversation would not resume.
+    const start = (token: string | undefined) => api.session({ key, origin, ...(token ? { token } : {}), ...(user ? { user } : {}) });
+    const session = await start(store?.getItem(storageKey) ?? undefined);
     store?.setItem(storageKey, session.token);
-    run(view, config, session.token, session.messages);
+    run(view, config, session.token, session.messages, start);
   } catch (error) {
     view.status.textContent = error instanceof ApiError ? error.message : t.startFailed;
   }
 }
 
-function run(view: ChatView, config: PublicWidgetConfig, token: string, history: ReadonlyArray<RealtimeMessageEvent>): void {
+function run(
+  view: ChatView,
+  config: PublicWidgetConfig,
+  token: string,
+  history: ReadonlyArray<RealtimeMessageEvent>,
+  restart: (token: string) => Promise<WidgetSession>,
+): void {
   const seen = new Set<string>();
   const pending = new Map<string, HTMLElement>();
   const streams = new Map<string, HTMLElement>();
@@ -75,8 +83,12 @@ function run(view: ChatView, config: PublicWidgetConfig, token: string, history:
   let focused = document.hasFocus();
 
   const scroll = () => (view.log.scrollTop = view.log.scrollHeight);
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
   const setTyping = (on: boolean) => {
     view.typing.hidden = !on;
+    clearTimeout(typingTimer);
+    // No answer may come (a person took over, the bot is off): the dots must not spin forever.
+    if (on) typingTimer = setTimeout(() => (view.typing.hidden = true), 30_000);
     if (on) scroll();
   };
   view.log.append(messageBubble({ role: 'bot', text: config.greeting }, t, config.botName));
@@ -150,14 +162,31 @@ function run(view: ChatView, config: PublicWidgetConfig, token: string, history:
   if (history.length === 0) showQuickReplies(config.suggestedQuestions);
 
   // EventSource reconnects by itself and sends Last-Event-ID; `after` covers the first connection.
-  const source = api.events(token, lastId);
-  source.onmessage = (event: MessageEvent<string>) => {
-    try {
-      onEvent(JSON.parse(event.data) as RealtimeEvent);
-    } catch {
-      // A malformed frame must not break the stream.
-    }
+  // When the server refused (token expired, deploy), it gives up: start over from the last id.
+  const listen = () => {
+    const source = api.events(token, lastId);
+    source.onmessage = (event: MessageEvent<string>) => {
+      try {
+        onEvent(JSON.parse(event.data) as RealtimeEvent);
+      } catch {
+        // A malformed frame must not break the stream.
+      }
+    };
+    source.onerror = () => {
+      if (source.readyState !== EventSource.CLOSED) return;
+      setTimeout(() => {
+        restart(token)
+          .then((session) => {
+            token = session.token;
+            storage()?.setItem(storageKey, token);
+            session.messages.forEach(onMessage);
+            listen();
+          })
+          .catch(() => setTimeout(listen, 10_000));
+      }, 3000);
+    };
   };
+  listen();
 
   view.form.addEventListener('submit', (event) => {
     event.preventDefault();
