@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @agent-chatbot/dashboard run gen:api [-- --url http://127.0.0.1:3000]`:
+ * `pnpm --filter @agent-chatbot/dashboard run gen:api [-- --url http://127.0.0.1:8000]`:
  * regenerates `src/api/generated/openapi.ts` from the runtime's routes (in-process by default, or
  * from a running server's `/openapi.json` with `--url`).
  */

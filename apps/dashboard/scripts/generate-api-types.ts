@@ -67,7 +67,7 @@ export async function buildRuntimeDocument(): Promise<OpenAPI3> {
   }) as OpenAPI3;
 }
 
-/** Fetches `/openapi.json` from a running runtime (`http://127.0.0.1:3000`). */
+/** Fetches `/openapi.json` from a running runtime (`http://127.0.0.1:8000`). */
 export async function fetchRuntimeDocument(baseUrl: string): Promise<OpenAPI3> {
   const response = await fetch(new URL('/openapi.json', baseUrl));
   if (!response.ok) throw new Error(`GET ${baseUrl}/openapi.json answered ${response.status}`);
