@@ -135,7 +135,7 @@ export async function getBillingStatus(db: BillingDb, input: { tenantId: string;
     if (row === undefined) {
       throw new NotFoundError('Tenant not found', 'Không tìm thấy doanh nghiệp');
     }
-    const plan = input.config.plans.find((candidate) => candidate.id === row.plan_id) ?? planById(input.config, input.config.plans[0]!.id);
+    const plan = planById(input.config, row.plan_id); // an unknown plan id is a configuration error (400), never a silent downgrade
     const usage = await loadUsageMeters(tx, input.tenantId, cycle);
     const budget = await tx.query<{ spent_vnd: unknown; reserved_vnd: unknown }>(
       'SELECT spent_vnd, reserved_vnd FROM billing_cycle_usage WHERE tenant_id = $1 AND cycle = $2',

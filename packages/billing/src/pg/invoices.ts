@@ -161,23 +161,29 @@ export async function issueMonthlyInvoice(
 
 /**
  * The scheduled job (run daily or on the 1st, Vietnam time): issues last cycle's invoice for every
- * active tenant. Safe to run any number of times.
+ * active tenant. Safe to run any number of times; one tenant's failure (say, an unknown plan id)
+ * is reported in `failed` and does not stop the others.
  */
 export async function issueMonthlyInvoices(
   db: BillingDb,
   input: { config: BillingConfig; cycle?: string; now?: Date },
-): Promise<{ created: Invoice[]; existing: number }> {
+): Promise<{ created: Invoice[]; existing: number; failed: Array<{ tenantId: string; error: unknown }> }> {
   const now = input.now ?? new Date();
   const cycleId = input.cycle ?? cycleIdOf(new Date(billingCycle(cycleIdOf(now)).start.getTime() - 1));
   const tenants = await db.platform((tx) => tx.query<{ id: string }>("SELECT id FROM tenants WHERE status = 'active' ORDER BY id"));
   const created: Invoice[] = [];
+  const failed: Array<{ tenantId: string; error: unknown }> = [];
   let existing = 0;
   for (const { id } of tenants.rows) {
-    const result = await issueMonthlyInvoice(db, { tenantId: id, cycle: cycleId, config: input.config, now });
-    if (result.created) created.push(result.invoice);
-    else existing += 1;
+    try {
+      const result = await issueMonthlyInvoice(db, { tenantId: id, cycle: cycleId, config: input.config, now });
+      if (result.created) created.push(result.invoice);
+      else existing += 1;
+    } catch (error) {
+      failed.push({ tenantId: id, error });
+    }
   }
-  return { created, existing };
+  return { created, existing, failed };
 }
 
 /** A tenant's invoices, newest first (dashboard list / download). */

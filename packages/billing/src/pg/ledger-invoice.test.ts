@@ -98,7 +98,14 @@ describe.skipIf(unavailable !== undefined)('ledger and invoices on Postgres', ()
     expect(again.invoice.number).toBe(runs[0]!.invoice.number);
     // Starter: 199 000 fee + (3 − 2) × 500 overage.
     expect(again.invoice.totalVnd).toBe(199_500);
-    await issueMonthlyInvoices(db, { config, cycle: '2026-10', now });
+    const job = await issueMonthlyInvoices(db, { config, cycle: '2026-10', now });
+    expect(job.failed).toEqual([]);
+    expect(job.created.map((invoice) => invoice.tenantId)).not.toContain(tenantId);
+    // A tenant on tenants.plan with no plan override is billed on that plan.
+    const viaTenantsPlan = await db.createTenant();
+    await db.platform((tx) => tx.query("UPDATE tenants SET plan = 'business' WHERE id = $1", [viaTenantsPlan]));
+    const business = await issueMonthlyInvoice(db, { tenantId: viaTenantsPlan, cycle: '2026-10', config, now });
+    expect(business.invoice).toMatchObject({ planId: 'business', totalVnd: 799_000 });
     expect(await listInvoices(db, tenantId)).toHaveLength(1);
     const balance = await db.tenant(tenantId, (tx) => walletBalance(tx, tenantId));
     expect(balance).toEqual({ balanceVnd: -199_500, ledgerSumVnd: -199_500 });

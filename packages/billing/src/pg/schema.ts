@@ -10,7 +10,8 @@ export const BILLING_SCHEMA_SQL: string = String.raw`-- @agent-chatbot/billing t
 -- Per-tenant billing settings; also the row the meter locks (via billing_cycle_usage) per cycle.
 CREATE TABLE IF NOT EXISTS billing_accounts (
   tenant_id uuid PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
-  plan_id text NOT NULL DEFAULT 'free',
+  -- Plan override; NULL = follow tenants.plan (the runtime's column).
+  plan_id text,
   -- Monthly hard cap on platform-key spend; NULL = the platform default.
   monthly_cap_vnd bigint CHECK (monthly_cap_vnd IS NULL OR monthly_cap_vnd >= 0),
   -- When set, the bot answers FAQ-only (cost spike or admin) until an admin lifts it.

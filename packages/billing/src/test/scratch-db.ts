@@ -87,7 +87,7 @@ export async function createScratchDb(label: string): Promise<ScratchDb> {
         const id = rows[0]!.id;
         await tx.query('INSERT INTO billing_accounts (tenant_id, plan_id, monthly_cap_vnd) VALUES ($1, $2, $3)', [
           id,
-          options.planId ?? 'free',
+          options.planId ?? null,
           options.capVnd ?? null,
         ]);
         return id;
