@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { ValidationError } from '@agent-chatbot/core';
 import { z } from 'zod';
+import { otlpTracesUrl, parseOtlpHeaders } from './ops/otel-env';
 
 /** One AES-256 key of the secrets keyring. */
 export interface SecretKey {
@@ -37,6 +38,14 @@ export interface RuntimeConfig {
    * subnets. Behind Traefik or an ingress, set it so `req.ip` (login rate limits) is the client's.
    */
   readonly trustProxy: boolean | number | string;
+  /** Bearer token `/metrics` requires (`CHATBOT_METRICS_TOKEN`); undefined = open (keep it off the ingress). */
+  readonly metricsToken: string | undefined;
+  /** OTLP/HTTP traces URL from `OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT`; undefined = tracing off. */
+  readonly otlpTracesUrl: string | undefined;
+  /** `OTEL_EXPORTER_OTLP_HEADERS` parsed (`k=v,k2=v2`). */
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  /** Passphrase for `backup --encrypt` and encrypted `restore` (`CHATBOT_BACKUP_PASSPHRASE`). */
+  readonly backupPassphrase: string | undefined;
 }
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -116,6 +125,11 @@ const envSchema = z.object({
       if (value === 'true') return true;
       return /^\d+$/.test(value) ? Number(value) : value;
     }),
+  CHATBOT_METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl(['http:', 'https:']),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().trim().optional(),
+  CHATBOT_BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
 });
 
 const secretsFileSchema = z.object({ jwtSecret: z.string().min(32), secretKeys: z.string().min(1) });
@@ -182,6 +196,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     mailFrom: e.CHATBOT_MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.CHATBOT_METRICS_TOKEN,
+    otlpTracesUrl: otlpTracesUrl({
+      OTEL_EXPORTER_OTLP_ENDPOINT: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    }),
+    otlpHeaders: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
+    backupPassphrase: e.CHATBOT_BACKUP_PASSPHRASE,
   };
 }
 

@@ -5,6 +5,7 @@ import { createApp } from '../http/app';
 import { registerBuiltInJobs, scheduleBuiltInJobs } from '../jobs/maintenance';
 import { closeFeatures, createFeatures, registerFeatureJobs, scheduleFeatureJobs, type RuntimeFeature } from '../features/index';
 import { createRuntime, type Runtime } from '../runtime';
+import { startProcessOps, type ProcessOps } from '../ops/process-ops';
 import type { CommandEnv } from './command-table';
 import { controlSocketPath, startControlServer } from './control-socket';
 import { bootstrapFirstStart, firstStartBanner } from './first-start';
@@ -33,7 +34,9 @@ export async function startServer(
   let control: { close(): Promise<void> } | undefined;
   let server: Server | undefined;
   let features: RuntimeFeature[] = [];
+  let ops: ProcessOps | undefined;
   try {
+    ops = await startProcessOps(runtime, 'api');
     features = createFeatures(runtime);
     const logins = await bootstrapFirstStart(runtime.db);
     if (logins) print(firstStartBanner(logins, config.publicUrl));
@@ -95,6 +98,7 @@ export async function startServer(
           clearTimeout(grace);
           await closeFeatures(features, (error) => runtime.logger.error({ err: error }, 'feature close failed'));
           await runtime.close();
+          await ops?.stop();
         })()),
     };
   } catch (error) {
@@ -102,15 +106,18 @@ export async function startServer(
     await control?.close().catch(() => {});
     await closeFeatures(features, () => {});
     await runtime.close().catch(() => {});
+    await ops?.stop().catch(() => {});
     throw error;
   }
 }
 
 /** `agent-chatbot worker`: job workers only, until a signal. */
-export async function startWorker(config: RuntimeConfig): Promise<{ runtime: Runtime; stop(): Promise<void> }> {
+export async function startWorker(config: RuntimeConfig): Promise<{ runtime: Runtime; opsUrl: string | undefined; stop(): Promise<void> }> {
   const runtime = await createRuntime(config);
   const features = createFeatures(runtime);
+  let ops: ProcessOps | undefined;
   try {
+    ops = await startProcessOps(runtime, 'worker');
     registerBuiltInJobs(runtime.jobs, runtime.db);
     registerFeatureJobs(features);
     await runtime.jobs.start({ work: true });
@@ -119,14 +126,17 @@ export async function startWorker(config: RuntimeConfig): Promise<{ runtime: Run
   } catch (error) {
     await closeFeatures(features, () => {});
     await runtime.close().catch(() => {});
+    await ops?.stop().catch(() => {});
     throw error;
   }
   runtime.logger.info({ db: runtime.db.kind }, 'Worker đang chạy / Worker running');
   return {
     runtime,
+    opsUrl: ops.url,
     stop: async () => {
       await closeFeatures(features, (error) => runtime.logger.error({ err: error }, 'feature close failed'));
       await runtime.close();
+      await ops?.stop();
     },
   };
 }

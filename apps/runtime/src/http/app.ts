@@ -17,6 +17,8 @@ import { requestContext } from './request-context';
 import { apiRoutes } from './routes';
 import type { Route } from './route';
 import type { RuntimeFeature } from '../features/index';
+import { httpObservability, metricsHandler, metricsTokenOf } from '../ops/http-observability';
+import { sameOriginApi, securityHeaders } from '../ops/security';
 
 /** Overrides for {@link createApp} (tests shorten limits; production uses the defaults). */
 export type CreateAppOptions = Partial<AppOptions>;
@@ -50,6 +52,9 @@ export function createApp(
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   app.use(requestContext(runtime.logger));
+  // Metrics, trace span and request-id scope; security headers; same-origin /v1 (src/ops).
+  app.use(httpObservability(), securityHeaders(), sameOriginApi(runtime.config.publicUrl));
+  app.get('/metrics', metricsHandler(metricsTokenOf(runtime.config)));
   app.use((req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RuntimeDb } from '../db/index';
 import { assertTenantId } from '../db/tenant-id';
 import type { Tx } from '../db/types';
+import { captureJobTrace, runInstrumentedJob } from '../ops/job-instrumentation';
 import type { DeadLetter, EnqueueOptions, JobEnvelope, JobHandler, QueueOptions } from './types';
 
 /** The runtime's job queue: pg-boss on Postgres and on PGlite. */
@@ -77,7 +78,11 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
     const envelope: JobEnvelope = job.data && typeof job.data === 'object' && 'payload' in job.data ? job.data : { tenantId: null, payload: job.data };
     const attempt = job.retryCount + 1;
     try {
-      await handler({ payload: envelope.payload, tenantId: envelope.tenantId, attempt, jobId: job.id, name, signal: job.signal });
+      // Metrics, the span and a logger bound to the enqueuing request's id (src/ops).
+      await runInstrumentedJob(
+        { name, jobId: job.id, tenantId: envelope.tenantId, attempt, retryLimit: job.retryLimit, trace: envelope.trace, logger: options.logger },
+        (log) => handler({ payload: envelope.payload, tenantId: envelope.tenantId, attempt, jobId: job.id, name, signal: job.signal, log }),
+      );
     } catch (error) {
       const last = attempt > job.retryLimit;
       options.logger?.warn({ err: error, job: name, jobId: job.id, attempt, dead: last }, last ? 'job dead' : 'job failed, will retry');
@@ -112,7 +117,8 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
         }
         tenantId = wanted;
       }
-      const envelope: JobEnvelope<P> = { tenantId, payload };
+      const trace = captureJobTrace();
+      const envelope: JobEnvelope<P> = trace ? { tenantId, payload, trace } : { tenantId, payload };
       const txDb: BossDb = {
         executeSql: async (text: string, values?: unknown[]) => tx.query(text, values ?? []),
       };

@@ -1,3 +1,6 @@
+import type { Logger } from 'pino';
+import type { TraceCarrier } from '../ops/tracing';
+
 /** What a job handler receives. */
 export interface JobContext<P> {
   readonly payload: P;
@@ -9,6 +12,8 @@ export interface JobContext<P> {
   readonly name: string;
   /** Aborted when the job expires or the queue stops without waiting. */
   readonly signal: AbortSignal;
+  /** Logger bound to the job and to the request id / trace id that enqueued it (set by the queue). */
+  readonly log?: Logger;
 }
 
 /** A job handler; throwing makes the job retry (with backoff) and, when retries run out, dead. */
@@ -63,4 +68,6 @@ export interface DeadLetter {
 export interface JobEnvelope<P = unknown> {
   tenantId: string | null;
   payload: P;
+  /** Request id and W3C trace context of the enqueuing request (absent outside requests). */
+  trace?: TraceCarrier;
 }
