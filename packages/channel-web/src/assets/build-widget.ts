@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** One static widget file. */
 export interface WidgetAsset {
@@ -25,14 +26,22 @@ export interface WidgetAssets {
 /** The file names under `dist/widget/`. */
 export const WIDGET_FILES = { loader: 'widget.js', appScript: 'chat.js', appStyle: 'chat.css' } as const;
 
-/** The package root (works from `src/assets/` and from the bundled `dist/`). */
+/**
+ * The channel-web package folder. Resolved by package name first, so it is right even when this
+ * code is bundled into another app (the runtime); then by walking up from this file.
+ */
 export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
+  try {
+    return dirname(createRequire(import.meta.url).resolve('@agent-chatbot/channel-web/package.json'));
+  } catch {
+    let dir = dirname(fileURLToPath(import.meta.url));
+    for (let i = 0; i < 4; i++) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest) && readFileSync(manifest, 'utf8').includes('"@agent-chatbot/channel-web"')) return dir;
+      dir = dirname(dir);
+    }
+    throw new Error('The @agent-chatbot/channel-web package folder was not found');
   }
-  throw new Error('channel-web package root not found');
 }
 
 /** Wraps file contents as an asset. */
@@ -49,10 +58,10 @@ interface EsbuildLike {
  * {@link widgetAssets} inside the monorepo, where `dist/` may not exist yet).
  */
 export async function buildWidgetAssets(options: { outDir?: string } = {}): Promise<WidgetAssets> {
-  // A variable specifier keeps bundlers from pulling esbuild into the runtime bundle.
-  const specifier = 'esbuild';
-  const esbuild = (await import(/* @vite-ignore */ specifier)) as EsbuildLike;
   const root = packageRoot();
+  // Resolved from this package (its devDependency), at run time, so bundlers never pull esbuild in.
+  const esbuildEntry = createRequire(join(root, 'package.json')).resolve('esbuild');
+  const esbuild = (await import(/* @vite-ignore */ pathToFileURL(esbuildEntry).href)) as EsbuildLike;
   const bundle = async (entry: string) => {
     const result = await esbuild.build({
       entryPoints: [join(root, 'widget', entry)],
