@@ -1,4 +1,4 @@
-import type { BillingTx } from './db';
+import { type BillingDb, type BillingTx, requireUuid } from './db';
 
 /** An alert for the runtime to email and show in the dashboard (fires once per dedupe key). */
 export interface BillingAlert {
@@ -51,6 +51,46 @@ export async function insertAlert(tx: BillingTx, alert: BillingAlert): Promise<b
     `INSERT INTO billing_alerts (tenant_id, kind, dedupe_key, details) VALUES ($1, $2, $3, $4)
      ON CONFLICT (tenant_id, dedupe_key) DO NOTHING`,
     [alert.tenantId, alert.kind, alert.dedupeKey, JSON.stringify({ ...alert.details, message: alert.message, messageVi: alert.messageVi })],
+  );
+  return rowCount > 0;
+}
+
+/** A stored alert, for the dashboard. */
+export interface StoredBillingAlert {
+  readonly id: string;
+  readonly kind: 'budget' | 'cost_spike';
+  readonly dedupeKey: string;
+  readonly details: Record<string, unknown>;
+  readonly createdAt: Date;
+  readonly acknowledgedAt: Date | null;
+}
+
+/** A tenant's alerts, newest first (default 50; unacknowledged only with `unacknowledged`). */
+export async function listAlerts(db: BillingDb, tenantId: string, options: { limit?: number; unacknowledged?: boolean } = {}): Promise<StoredBillingAlert[]> {
+  requireUuid(tenantId, 'tenantId');
+  const { rows } = await db.tenant(tenantId, (tx) =>
+    tx.query<{ id: string; kind: 'budget' | 'cost_spike'; dedupe_key: string; details: Record<string, unknown>; created_at: Date; acknowledged_at: Date | null }>(
+      `SELECT id, kind, dedupe_key, details, created_at, acknowledged_at FROM billing_alerts
+       WHERE tenant_id = $1 AND ($2::boolean IS NOT TRUE OR acknowledged_at IS NULL) ORDER BY created_at DESC LIMIT $3`,
+      [tenantId, options.unacknowledged === true, Math.min(Math.max(1, Math.trunc(options.limit ?? 50)), 500)],
+    ),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    dedupeKey: row.dedupe_key,
+    details: row.details,
+    createdAt: row.created_at,
+    acknowledgedAt: row.acknowledged_at,
+  }));
+}
+
+/** Marks an alert as seen in the dashboard; `false` when it does not exist or was already seen. */
+export async function acknowledgeAlert(db: BillingDb, tenantId: string, alertId: string): Promise<boolean> {
+  requireUuid(tenantId, 'tenantId');
+  requireUuid(alertId, 'alertId');
+  const { rowCount } = await db.tenant(tenantId, (tx) =>
+    tx.query('UPDATE billing_alerts SET acknowledged_at = now() WHERE id = $1 AND acknowledged_at IS NULL', [alertId]),
   );
   return rowCount > 0;
 }

@@ -5,7 +5,16 @@
 export { BILLING_SCHEMA_SQL } from './schema';
 export { toInt, requireUuid, type BillingDb, type BillingTx } from './db';
 export { createPgMeter, capOf, type PgMeter, type PgMeterOptions, type PgMeterSummary } from './meter';
-export { budgetAlert, insertAlert, insertBudgetAlerts, reachedThresholds, type BillingAlert } from './alerts';
+export {
+  budgetAlert,
+  insertAlert,
+  insertBudgetAlerts,
+  reachedThresholds,
+  listAlerts,
+  acknowledgeAlert,
+  type BillingAlert,
+  type StoredBillingAlert,
+} from './alerts';
 export {
   appendLedgerEntry,
   walletBalance,

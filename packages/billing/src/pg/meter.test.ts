@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDb, postgresUnavailable, type ScratchDb } from '../test/scratch-db';
 import { releaseStaleReservations } from './controls';
 import { createPgMeter } from './meter';
-import type { BillingAlert } from './alerts';
+import { acknowledgeAlert, listAlerts, type BillingAlert } from './alerts';
 
 const unavailable = await postgresUnavailable();
 if (unavailable) console.warn(unavailable);
@@ -109,6 +109,11 @@ if (unavailable) {
       await spend(`d-${tenantId}`, 10); // 102 VND
       expect(alerts.map((alert) => alert.details.percent)).toEqual([80, 100]);
       expect(alerts[1]!.messageVi).toContain('hạn mức');
+      const stored = await listAlerts(db, tenantId, { unacknowledged: true });
+      expect(stored.map((alert) => alert.details.percent)).toEqual([100, 80]);
+      expect(await acknowledgeAlert(db, tenantId, stored[0]!.id)).toBe(true);
+      expect(await acknowledgeAlert(db, tenantId, stored[0]!.id)).toBe(false);
+      expect(await listAlerts(db, tenantId, { unacknowledged: true })).toHaveLength(1);
     });
 
     it('enforceCredits refuses reservations the wallet cannot cover', async () => {
