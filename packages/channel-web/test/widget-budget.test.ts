@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildWidgetAssets } from '../src/assets/build-widget';
+import { widgetAssets, widgetAssetsDir } from '../src/assets/widget-assets';
 
 describe('widget bundle budgets', () => {
   it('loader ≤ 5 KB gzip, chat app (script + style) ≤ 60 KB gzip, and no postMessage to "*"', async () => {
@@ -17,5 +18,15 @@ describe('widget bundle budgets', () => {
       // Every receiver checks where a message came from.
       expect(code).toMatch(/\.origin\s*!==/);
     }
+  });
+
+  it('widgetAssets() serves the built files (dist/widget, or an in-memory build before one) with ETags', async () => {
+    expect(widgetAssetsDir()).toMatch(/channel-web[\\/]dist[\\/]widget$/);
+    const assets = await widgetAssets();
+    expect(assets.loader.body).toContain('acb:opened');
+    expect(assets.appScript.body).toContain('acb:close');
+    expect(assets.appStyle.contentType).toContain('text/css');
+    expect(assets.loader.etag).toMatch(/^"[\w-]{16}"$/);
+    expect(await widgetAssets()).toBe(assets);
   });
 });
