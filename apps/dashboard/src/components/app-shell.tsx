@@ -2,7 +2,7 @@
  * The signed-in frame: a sidebar (a slide-in panel on phones, opened by a labelled button), the
  * tenant name, the language switcher and the user menu around the current page.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { Bot, Building2, FileClock, Home, KeyRound, Menu, Users, Webhook, X } from 'lucide-react';
@@ -36,6 +36,15 @@ export function AppShell() {
   const tenant = useSession((s) => s.tenant);
   const platformAdmin = useSession((s) => s.user?.platform_admin ?? false);
   const [open, setOpen] = useState(false);
+  const openButton = useRef<HTMLButtonElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // Phone menu: focus moves into it when it opens and back to the menu button when it closes.
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (open) closeButton.current?.focus();
+    else if (wasOpen.current) openButton.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
   const visible = nav.filter((item) =>
     item.show === 'platform' ? platformAdmin : item.show === 'admin' ? tenant?.role === 'tenant-admin' : tenant !== null,
   );
@@ -46,16 +55,20 @@ export function AppShell() {
       </a>
       <aside
         id="sidebar"
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && open) setOpen(false);
+        }}
         className={cn(
-          'fixed inset-y-0 left-0 z-40 w-60 -translate-x-full border-r bg-background transition-transform md:static md:translate-x-0',
-          open && 'translate-x-0',
+          'fixed inset-y-0 left-0 z-40 w-60 border-r bg-background transition-transform md:static md:visible md:translate-x-0',
+          // Closed on a phone: off-screen and invisible, so keyboard focus cannot wander into it.
+          open ? 'visible translate-x-0' : 'invisible -translate-x-full',
         )}
       >
         <div className="flex h-14 items-center justify-between border-b px-4">
           <Link to="/" className="font-bold text-primary">
             {t('common.brand')}
           </Link>
-          <Button variant="ghost" size="icon" className="md:hidden" onClick={() => setOpen(false)} aria-label={t('shell.closeMenu')}>
+          <Button ref={closeButton} variant="ghost" size="icon" className="md:hidden" onClick={() => setOpen(false)} aria-label={t('shell.closeMenu')}>
             <X className="h-5 w-5" aria-hidden="true" />
           </Button>
         </div>
@@ -79,6 +92,7 @@ export function AppShell() {
       <div className="flex min-w-0 flex-col">
         <header className="flex h-14 items-center gap-3 border-b px-4">
           <Button
+            ref={openButton}
             variant="ghost"
             size="icon"
             className="md:hidden"

@@ -19,7 +19,7 @@ export function Alert({ className, variant, ...props }: HTMLAttributes<HTMLDivEl
   return <div role={variant === 'destructive' ? 'alert' : 'status'} className={cn(alertVariants({ variant }), className)} {...props} />;
 }
 
-const badgeVariants = cva('inline-flex items-center rounded-full border px-2.5 py-0.5 text-xs font-semibold', {
+const badgeVariants = cva('inline-flex items-center whitespace-nowrap rounded-full border px-2.5 py-0.5 text-xs font-semibold', {
   variants: {
     variant: {
       default: 'border-transparent bg-primary text-primary-foreground',
