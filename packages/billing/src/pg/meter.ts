@@ -1,11 +1,16 @@
 import {
   BudgetExceededError,
+  estimateCostVnd,
+  eventCostVnd,
+  meterAuthorizeRequestSchema,
+  parseMeterInput,
+  priceOf,
+  usageEventSchema,
   type MeterAuthorizationV1,
   type MeterV1,
   type ModelPriceTableVnd,
   type UsageEventV1,
 } from '@agent-chatbot/core';
-import { estimateCostVnd, eventCostVnd, meterAuthorizeRequestSchema, parseMeterInput, priceOf, usageEventSchema } from '@agent-chatbot/core';
 import { cycleIdOf } from '../cycle';
 import { type BillingAlert, insertBudgetAlerts } from './alerts';
 import { type BillingDb, type BillingTx, requireUuid, toInt } from './db';
