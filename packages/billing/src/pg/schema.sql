@@ -108,7 +108,7 @@ CREATE TABLE IF NOT EXISTS billing_invoices (
 SELECT app.enable_tenant_rls('billing_invoices'::regclass);
 
 -- Payment orders (top-ups) across gateways; order_ref is what the gateway echoes back (VietQR
--- memo, vnp_TxnRef, MoMo orderId, Stripe session id).
+-- memo, vnp_TxnRef, MoMo orderId, Stripe client_reference_id).
 CREATE TABLE IF NOT EXISTS billing_payments (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
