@@ -23,19 +23,32 @@ export interface QueryAnalysisOptions {
   readonly synonyms?: boolean;
 }
 
-function fieldTerms(tokens: readonly string[]): string[] {
-  return [...tokens, ...syllableBigrams(tokens)];
-}
-
 /** Accented syllable tokens of a document, normalised (NFC, one tone placement, lower case). */
 export function documentTokens(text: string): string[] {
   return tokenizeSyllables(text);
 }
 
-/** Terms of a document for both fields. Bigrams contain `_`, which tokens never do. */
-export function analyzeDocumentTokens(tokens: readonly string[]): AnalyzedText {
-  const folded = tokens.map((token) => foldDiacritics(token));
-  return { accented: fieldTerms(tokens), folded: fieldTerms(folded) };
+/** Folded forms of syllables seen so far: the vocabulary is small, folding is not free. */
+const foldCache = new Map<string, string>();
+
+/** {@link foldDiacritics} for one token, memoised (bounded). */
+export function foldToken(token: string): string {
+  let folded = foldCache.get(token);
+  if (folded === undefined) {
+    // eslint-disable-next-line no-control-regex
+    folded = /^[\x00-\x7F]*$/.test(token) ? token : foldDiacritics(token);
+    if (foldCache.size > 200_000) foldCache.clear();
+    foldCache.set(token, folded);
+  }
+  return folded;
+}
+
+/**
+ * A document's syllables for both BM25 fields (the index derives unigrams and bigrams itself).
+ * Tokens never contain `_`, which marks a bigram in query terms.
+ */
+export function analyzeDocumentTokens(tokens: readonly string[]): { accented: readonly string[]; folded: string[] } {
+  return { accented: tokens, folded: tokens.map(foldToken) };
 }
 
 /** A query split into syllables, before it becomes BM25 terms. */
