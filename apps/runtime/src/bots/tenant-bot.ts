@@ -1,0 +1,149 @@
+/**
+ * The tenant bot factory: builds the engine configuration of one tenant from its settings
+ * (persona, limits, LLM settings and key mode) and keys, cached per tenant and `config_version`
+ * (every settings change bumps it). Each turn gets the cached configuration with the turn's own
+ * conversation store (bound to the channel connection), delivery mode and knowledge version.
+ */
+import { BotEventEmitter, NotFoundError, type EngineConfig, type MeterV1 } from '@agent-chatbot/core';
+import { DEFAULT_BILLING_CONFIG, platformPriceTable } from '@agent-chatbot/billing';
+import { createPgConversationStore } from '../conversations/pg-conversation-store';
+import { LLM_KEY_SECRET, llmSettingsOf } from '../llm/llm-settings';
+import type { PlatformLlmConfig } from '../llm/platform-llm';
+import type { Runtime } from '../runtime';
+import { buildModelChains } from './model-chains';
+import { limitsOf, personaOf } from './tenant-profile';
+import { recordUsageEvent } from './usage-recorder';
+import type { InboundTurn } from './answer-for-tenant';
+import type { TenantBotHooks } from './hooks';
+
+/** Channels whose replies a delivery job sends (the reply is stored `pending`). */
+const DELIVERING_CHANNELS = new Set(['zalo', 'messenger', 'telegram', 'line', 'web']);
+const MAX_CACHED_TENANTS = 2_000;
+
+interface TenantRow {
+  name: string;
+  settings: Record<string, unknown>;
+  config_version: number;
+  knowledge_version: number;
+}
+
+interface CachedEngine {
+  readonly configVersion: number;
+  readonly config: EngineConfig;
+}
+
+interface Registry {
+  hooks: TenantBotHooks;
+  readonly engines: Map<string, CachedEngine>;
+  readonly pending: Set<Promise<unknown>>;
+}
+
+const registries = new WeakMap<object, Registry>();
+
+function registryOf(runtime: Pick<Runtime, 'db'>): Registry {
+  let registry = registries.get(runtime);
+  if (!registry) {
+    registry = { hooks: {}, engines: new Map(), pending: new Set() };
+    registries.set(runtime, registry);
+  }
+  return registry;
+}
+
+/**
+ * Plugs hooks into the runtime's tenant bots (merged with earlier calls): the knowledge feature
+ * provides `retrieverForTenant`, billing `meterForTenant` and `prices`. Call it from a feature
+ * factory, before the first message. Clears cached engines so the hooks apply at once.
+ *
+ * @example configureTenantBots(runtime, { retrieverForTenant: (tenantId) => knowledge.retriever(tenantId) });
+ */
+export function configureTenantBots(runtime: Runtime, hooks: TenantBotHooks): void {
+  const registry = registryOf(runtime);
+  registry.hooks = { ...registry.hooks, ...hooks };
+  registry.engines.clear();
+}
+
+/** Drops a tenant's cached engine (the next message rebuilds it). */
+export function forgetTenantBot(runtime: Runtime, tenantId: string): void {
+  registryOf(runtime).engines.delete(tenantId);
+}
+
+/** Resolves when work started after answers (usage rows, summary refreshes) has finished. */
+export async function tenantBotsIdle(runtime: Runtime): Promise<void> {
+  const registry = registryOf(runtime);
+  while (registry.pending.size > 0) await Promise.allSettled([...registry.pending]);
+}
+
+/** The platform LLM account: the hook's (tests) or the configuration's. */
+function platformLlmOf(runtime: Runtime, hooks: TenantBotHooks): PlatformLlmConfig | undefined {
+  if (hooks.platformLlm !== undefined) return hooks.platformLlm ?? undefined;
+  return runtime.config.platformLlm;
+}
+
+/**
+ * The engine configuration for one inbound turn. One short tenant transaction reads the tenant's
+ * versions (and, when the cached engine is stale, its settings and key); no transaction is open
+ * when this returns.
+ */
+export async function engineForTurn(runtime: Runtime, turn: Pick<InboundTurn, 'tenantId' | 'channel' | 'connectionId'>): Promise<EngineConfig> {
+  const registry = registryOf(runtime);
+  const { tenantId } = turn;
+  const cached = registry.engines.get(tenantId);
+  const { row, ownKey } = await runtime.db.tenant(tenantId, async (tx) => {
+    const { rows } = await tx.query<TenantRow>('SELECT name, settings, config_version, knowledge_version FROM tenants WHERE id = $1', [tenantId]);
+    const found = rows[0];
+    if (!found) throw new NotFoundError('Tenant not found', 'Không tìm thấy cửa hàng');
+    if (cached?.configVersion === found.config_version) return { row: found, ownKey: undefined };
+    const mode = llmSettingsOf(found.settings).key_mode;
+    return { row: found, ownKey: mode === 'platform' ? undefined : await runtime.secrets.reveal(tx, tenantId, LLM_KEY_SECRET) };
+  });
+  let base = cached?.configVersion === row.config_version ? cached.config : undefined;
+  if (!base) {
+    base = await buildEngine(runtime, registry, tenantId, row, ownKey);
+    if (registry.engines.size >= MAX_CACHED_TENANTS) registry.engines.delete(registry.engines.keys().next().value ?? '');
+    registry.engines.set(tenantId, { configVersion: row.config_version, config: base });
+  }
+  return {
+    ...base,
+    store: createPgConversationStore(runtime.db, turn.connectionId ? { connectionId: turn.connectionId } : {}),
+    knowledgeVersion: row.knowledge_version,
+    // Channels deliver through a queued job: the reply stays `pending` until that job reports.
+    deliver: DELIVERING_CHANNELS.has(turn.channel) ? async () => undefined : undefined,
+  } satisfies EngineConfig;
+}
+
+async function buildEngine(runtime: Runtime, registry: Registry, tenantId: string, row: TenantRow, ownKey: string | undefined): Promise<EngineConfig> {
+  const { hooks } = registry;
+  const llm = llmSettingsOf(row.settings);
+  const platform = platformLlmOf(runtime, hooks);
+  const { models, secrets } = buildModelChains(llm, ownKey, platform);
+  const meter: MeterV1 | undefined = hooks.meterForTenant?.(tenantId);
+  const retriever = (await hooks.retrieverForTenant?.(tenantId)) ?? undefined;
+  const emitter = new BotEventEmitter();
+  const track = (task: Promise<unknown>) => {
+    registry.pending.add(task);
+    void task.finally(() => registry.pending.delete(task));
+  };
+  emitter.on('usage-recorded', (event) => {
+    // A billing meter records usage_events itself (same ids); writing first would hide them from it.
+    if (meter) return;
+    track(recordUsageEvent(runtime.db, event.usage, event.costVnd).catch((error: unknown) => runtime.logger.error({ err: error, tenantId }, 'usage_events write failed')));
+  });
+  emitter.on('error', ({ stage, error }) => runtime.logger.warn({ err: error, tenantId, stage }, 'Lỗi khi trả lời / answering error'));
+  if (hooks.onEmitter) hooks.onEmitter(tenantId, emitter);
+  return {
+    tenantId,
+    models,
+    ...(retriever ? { retriever } : {}),
+    store: createPgConversationStore(runtime.db),
+    cache: runtime.cache,
+    ...(meter ? { meter } : {}),
+    prices: hooks.prices ?? defaultPrices,
+    persona: personaOf(row.settings, row.name),
+    limits: limitsOf(row.settings),
+    emitter,
+    secrets,
+    waitUntil: track,
+  };
+}
+
+const defaultPrices = platformPriceTable(DEFAULT_BILLING_CONFIG);

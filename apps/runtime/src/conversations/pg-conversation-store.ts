@@ -1,0 +1,245 @@
+/**
+ * The engine's {@link ConversationStoreV1} over Postgres/PGlite: contacts, contact_identities,
+ * conversations and messages. Every call is one short `db.tenant(…)` transaction (row-level
+ * security confines it to the tenant); none is ever held across a model or provider call.
+ */
+import {
+  NotFoundError,
+  type AnswerSource,
+  type ContactRecord,
+  type ConversationPatch,
+  type ConversationRecord,
+  type ConversationStoreV1,
+  type MessageRecord,
+  type NewMessage,
+} from '@agent-chatbot/core';
+import type { Db, Tx } from '../db/types';
+import { conversationRecord, isUuid, messageRecord, type ConversationRow, type MessageRow } from './rows';
+
+/** Options of {@link createPgConversationStore}. */
+export interface PgConversationStoreOptions {
+  /**
+   * The channel connection the customers of this store come through (`channel_connections.id`).
+   * Without one (public API, test chat, CLI) contacts and conversations are keyed by channel.
+   */
+  connectionId?: string;
+}
+
+const conversationColumns = `id, tenant_id, contact_id, channel, external_conversation_id, mode, needs_human,
+  consecutive_fallbacks, summary, summary_message_count, message_count`;
+const messageColumns = `id, tenant_id, conversation_id, role, content, external_id, in_reply_to, model, route, route_reason,
+  key_source, tokens_in, tokens_out, cost_vnd, sources, delivery_status, delivery_error, created_at`;
+
+const notFound = () => new NotFoundError('Conversation not found', 'Không tìm thấy cuộc trò chuyện');
+
+/**
+ * Creates the Postgres conversation store; cheap (no I/O), so one per connection per turn is fine.
+ *
+ * @example const store = createPgConversationStore(runtime.db, { connectionId }); await answerMessage({ ...config, store }, input);
+ */
+export function createPgConversationStore(db: Db, options: PgConversationStoreOptions = {}): ConversationStoreV1 {
+  const connectionId = options.connectionId ?? null;
+  if (connectionId !== null && !isUuid(connectionId)) throw new NotFoundError('Channel connection not found', 'Không tìm thấy kết nối kênh');
+
+  const loadConversation = async (tx: Tx, conversationId: string, lock = false): Promise<ConversationRow | undefined> => {
+    if (!isUuid(conversationId)) return undefined;
+    const { rows } = await tx.query<ConversationRow>(
+      `SELECT ${conversationColumns} FROM conversations WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [conversationId],
+    );
+    return rows[0];
+  };
+
+  return {
+    specificationVersion: 'v1',
+
+    async upsertContact({ tenantId, channel, externalUserId, name }) {
+      return db.tenant(tenantId, async (tx): Promise<ContactRecord> => {
+        const record = (contactId: string, contactName: string | null): ContactRecord => ({
+          id: contactId, tenantId, channel, externalUserId, ...(contactName ? { name: contactName } : {}),
+        });
+        const find = async () =>
+          (
+            await tx.query<{ contact_id: string; name: string | null }>(
+              `SELECT i.contact_id, c.name FROM contact_identities i JOIN contacts c ON c.id = i.contact_id
+               WHERE i.connection_id IS NOT DISTINCT FROM $1 AND i.channel = $2 AND i.external_user_id = $3`,
+              [connectionId, channel, externalUserId],
+            )
+          ).rows[0];
+        const existing = await find();
+        if (existing) {
+          await tx.query(
+            `UPDATE contact_identities SET last_inbound_at = now(), display_name = coalesce($4, display_name)
+             WHERE connection_id IS NOT DISTINCT FROM $1 AND channel = $2 AND external_user_id = $3`,
+            [connectionId, channel, externalUserId, name ?? null],
+          );
+          if (name && name !== existing.name) {
+            await tx.query('UPDATE contacts SET name = $2, updated_at = now() WHERE id = $1', [existing.contact_id, name]);
+            return record(existing.contact_id, name);
+          }
+          return record(existing.contact_id, existing.name);
+        }
+        const { rows } = await tx.query<{ id: string }>('INSERT INTO contacts (tenant_id, name) VALUES ($1, $2) RETURNING id', [tenantId, name ?? null]);
+        const contactId = rows[0]!.id;
+        // A concurrent first message from the same customer may have won: keep its contact.
+        const inserted = await tx.query(
+          `INSERT INTO contact_identities (tenant_id, contact_id, connection_id, channel, external_user_id, display_name, last_inbound_at)
+           VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING RETURNING id`,
+          [tenantId, contactId, connectionId, channel, externalUserId, name ?? null],
+        );
+        if (inserted.rowCount > 0) return record(contactId, name ?? null);
+        await tx.query('DELETE FROM contacts WHERE id = $1', [contactId]);
+        const winner = await find();
+        if (!winner) throw new Error('contact identity vanished during upsert');
+        return record(winner.contact_id, winner.name);
+      });
+    },
+
+    async upsertConversation({ tenantId, channel, externalConversationId, contactId }) {
+      return db.tenant(tenantId, async (tx) => {
+        const conflict = connectionId
+          ? '(tenant_id, connection_id, external_conversation_id) WHERE external_conversation_id IS NOT NULL'
+          : '(tenant_id, channel, external_conversation_id) WHERE connection_id IS NULL AND external_conversation_id IS NOT NULL';
+        // DO UPDATE (a no-op write) so RETURNING yields the existing row too.
+        const { rows } = await tx.query<ConversationRow>(
+          `INSERT INTO conversations (tenant_id, contact_id, connection_id, channel, external_conversation_id)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT ${conflict} DO UPDATE SET contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id)
+           RETURNING ${conversationColumns}`,
+          [tenantId, isUuid(contactId) ? contactId : null, connectionId, channel, externalConversationId],
+        );
+        return conversationRecord(rows[0]!);
+      });
+    },
+
+    async getConversation({ tenantId, conversationId }) {
+      const row = await db.tenant(tenantId, (tx) => loadConversation(tx, conversationId));
+      return row ? conversationRecord(row) : undefined;
+    },
+
+    async updateConversation({ tenantId, conversationId, patch }) {
+      return db.tenant(tenantId, async (tx): Promise<ConversationRecord> => {
+        if (!isUuid(conversationId)) throw notFound();
+        const { sets, params } = patchSql(patch);
+        const { rows } = await tx.query<ConversationRow>(
+          `UPDATE conversations SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${conversationColumns}`,
+          [conversationId, ...params],
+        );
+        if (!rows[0]) throw notFound();
+        return conversationRecord(rows[0]);
+      });
+    },
+
+    async appendMessage({ tenantId, conversationId, message }) {
+      return db.tenant(tenantId, async (tx) => {
+        // Row lock: appends to one conversation are serialised, so message_count stays exact.
+        // It also proves the conversation is this tenant's (a foreign key check ignores RLS).
+        if (!(await loadConversation(tx, conversationId, true))) throw notFound();
+        const inserted = await tx.query<MessageRow>(
+          `INSERT INTO messages (tenant_id, conversation_id, role, content, external_id, in_reply_to, model, route, route_reason,
+             key_source, tokens_in, tokens_out, cost_vnd, sources, delivery_status, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, clock_timestamp())
+           ON CONFLICT (tenant_id, conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
+           RETURNING ${messageColumns}`,
+          messageParams(tenantId, conversationId, message),
+        );
+        if (inserted.rows[0]) {
+          await tx.query(
+            `UPDATE conversations SET message_count = message_count + 1, last_message_at = now(), updated_at = now(),
+               last_customer_message_at = CASE WHEN $2 = 'customer' THEN now() ELSE last_customer_message_at END,
+               unread_count = CASE WHEN $2 = 'customer' THEN unread_count + 1 ELSE unread_count END
+             WHERE id = $1`,
+            [conversationId, message.role],
+          );
+          return { message: messageRecord(inserted.rows[0]), created: true };
+        }
+        const { rows } = await tx.query<MessageRow>(
+          `SELECT ${messageColumns} FROM messages WHERE conversation_id = $1 AND external_id = $2`,
+          [conversationId, message.externalId],
+        );
+        if (!rows[0]) throw new Error('duplicate message vanished');
+        return { message: messageRecord(rows[0]), created: false };
+      });
+    },
+
+    async listMessages({ tenantId, conversationId, limit, offset }) {
+      return db.tenant(tenantId, async (tx): Promise<MessageRecord[]> => {
+        if (!(await loadConversation(tx, conversationId))) throw notFound();
+        // The last `limit` after skipping `offset` from the start, returned oldest first.
+        const { rows } = await tx.query<MessageRow>(
+          `SELECT * FROM (
+             SELECT ${messageColumns} FROM messages WHERE conversation_id = $1
+             ORDER BY created_at, id OFFSET $2
+           ) page ORDER BY created_at DESC, id DESC LIMIT $3`,
+          [conversationId, offset ?? 0, limit ?? null],
+        );
+        return rows.reverse().map(messageRecord);
+      });
+    },
+
+    async findReply({ tenantId, conversationId, messageId }) {
+      if (!isUuid(conversationId) || !isUuid(messageId)) return undefined;
+      const { rows } = await db.tenant(tenantId, (tx) =>
+        tx.query<MessageRow>(
+          `SELECT ${messageColumns} FROM messages WHERE conversation_id = $1 AND in_reply_to = $2 AND role = 'bot'
+           ORDER BY created_at LIMIT 1`,
+          [conversationId, messageId],
+        ),
+      );
+      return rows[0] ? messageRecord(rows[0]) : undefined;
+    },
+
+    async updateDelivery({ tenantId, messageId, status, externalId, error }) {
+      const missing = () => new NotFoundError('Message not found', 'Không tìm thấy tin nhắn');
+      if (!isUuid(messageId)) throw missing();
+      const { rowCount } = await db.tenant(tenantId, (tx) =>
+        tx.query(
+          `UPDATE messages SET delivery_status = $2, external_id = coalesce($3, external_id), delivery_error = $4,
+             delivery_attempts = delivery_attempts + 1
+           WHERE id = $1`,
+          [messageId, status, externalId ?? null, error ?? null],
+        ),
+      );
+      if (rowCount === 0) throw missing();
+    },
+  };
+}
+
+function patchSql(patch: ConversationPatch): { sets: string[]; params: unknown[] } {
+  const sets: string[] = [];
+  const params: unknown[] = [];
+  const set = (column: string, value: unknown) => {
+    params.push(value);
+    sets.push(`${column} = $${params.length + 1}`);
+  };
+  if (patch.mode !== undefined) {
+    set('mode', patch.mode);
+    sets.push(`human_since = CASE WHEN $${params.length + 1} = 'human' THEN coalesce(human_since, now()) ELSE NULL END`);
+  }
+  if (patch.needsHuman !== undefined) set('needs_human', patch.needsHuman);
+  if (patch.consecutiveFallbacks !== undefined) set('consecutive_fallbacks', patch.consecutiveFallbacks);
+  if (patch.summary !== undefined) set('summary', patch.summary);
+  if (patch.summaryMessageCount !== undefined) set('summary_message_count', patch.summaryMessageCount);
+  return { sets, params };
+}
+
+function messageParams(tenantId: string, conversationId: string, message: NewMessage): unknown[] {
+  const sources: ReadonlyArray<AnswerSource> = message.sources ?? [];
+  return [
+    tenantId,
+    conversationId,
+    message.role,
+    message.content,
+    message.externalId ?? null,
+    message.inReplyTo && isUuid(message.inReplyTo) ? message.inReplyTo : null,
+    message.model ?? null,
+    message.route ?? null,
+    message.routeReason ?? null,
+    message.keySource ?? null,
+    message.tokensIn ?? null,
+    message.tokensOut ?? null,
+    message.costVnd ?? null,
+    JSON.stringify(sources),
+    message.deliveryStatus ?? null,
+  ];
+}
