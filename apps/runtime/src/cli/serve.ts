@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { ConflictError } from '@agent-chatbot/core';
 import type { RuntimeConfig } from '../config';
 import { createApp } from '../http/app';
+import { findDashboardDist } from '../http/dashboard';
 import { registerBuiltInJobs, scheduleBuiltInJobs } from '../jobs/maintenance';
 import { closeFeatures, createFeatures, registerFeatureJobs, scheduleFeatureJobs, type RuntimeFeature } from '../features/index';
 import { createRuntime, type Runtime } from '../runtime';
@@ -58,7 +59,7 @@ export async function startServer(
       );
     }
 
-    const app = createApp(runtime, { trustProxy: config.trustProxy }, features);
+    const app = createApp(runtime, { trustProxy: config.trustProxy, dashboardDist: findDashboardDist() }, features);
     const httpServer = createServer(app);
     server = httpServer;
     await new Promise<void>((resolve, reject) => {

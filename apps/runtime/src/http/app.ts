@@ -12,6 +12,7 @@ import { createMailer } from '../mail/mailer';
 import { createTokenService } from '../auth/tokens';
 import { defaultAppOptions, type AppContext, type AppOptions, type AppRuntime } from './context';
 import { errorHandler, notFoundHandler } from './errors';
+import { dashboardRouter } from './dashboard';
 import { mountRoutes } from './mount-routes';
 import { requestContext } from './request-context';
 import { apiRoutes } from './routes';
@@ -80,12 +81,12 @@ export function createApp(
   app.get('/docs', (_req, res) => {
     res.type('html').send(renderDocsPage(document()));
   });
-  // The dashboard shell and the pages the e-mailed links open (reset, invitation).
-  for (const [paths, file] of [
+  // Without a dashboard build: the minimal shell and the pages the e-mailed links open.
+  for (const [paths, file] of options.dashboardDist ? [] : ([
     [['/', '/index.html'], 'index.html'],
     [['/reset-password'], 'reset-password.html'],
     [['/invitations/accept'], 'accept-invitation.html'],
-  ] as const) {
+  ] as const)) {
     const page = loadPublicPage(file);
     app.get([...paths], (_req, res) => {
       res.setHeader('X-Frame-Options', 'DENY');
@@ -94,6 +95,7 @@ export function createApp(
   }
 
   app.use(mountRoutes(context, routes));
+  if (options.dashboardDist) app.use(dashboardRouter(options.dashboardDist));
   app.use(notFoundHandler);
   app.use(errorHandler(runtime.logger));
   return app;

@@ -34,6 +34,11 @@ export interface AppOptions {
   loginLimits: { perEmail: TokenBucketV1; perIp: TokenBucketV1 };
   /** Express `trust proxy` (set when behind a reverse proxy so `req.ip` is the client's). */
   trustProxy: boolean | number | string;
+  /**
+   * Folder of the built dashboard (`apps/dashboard/dist`) to serve at `/`, `/signup`, `/app/…`;
+   * absent → the minimal pages in `public/` (the shell and the pages e-mailed links open).
+   */
+  dashboardDist?: string;
 }
 
 /** Production defaults for {@link AppOptions}. */
