@@ -22,6 +22,11 @@ export interface KnowledgeBaseOptions extends Omit<RagRetrieverOptions, 'store'>
   readonly batchSize?: number;
   /** Called after every change; the runtime bumps the tenant's knowledge version here. */
   readonly onKnowledgeChange?: KnowledgeChangeHook;
+  /**
+   * Rebuild the namespace's BM25 index in the background right after a change, so the next
+   * question does not wait for it (default true; turn off in processes that only ingest).
+   */
+  readonly prewarm?: boolean;
 }
 
 const namespaceSchema = z.string().min(1).max(200);
@@ -159,6 +164,7 @@ export class KnowledgeBase {
   }
 
   private async notify(namespace: string, sourceIds: readonly string[], change: 'ingested' | 'deleted' | 'dropped'): Promise<void> {
+    if (change !== 'dropped' && this.options.prewarm !== false) void this.retriever.lexical.get(namespace).catch(() => undefined);
     if (!this.options.onKnowledgeChange) return;
     await this.options.onKnowledgeChange({ namespace, sourceIds, change, version: await this.store.tableVersion(namespace) });
   }

@@ -168,3 +168,22 @@ describe('re-index and delete', () => {
     expect(new Set(versions).size).toBe(3);
   });
 });
+
+describe('several processes on one store', () => {
+  it("a reader notices another process's writes through the table version", async () => {
+    const uri = `${dir.path}/shared`;
+    const writer = new KnowledgeBase({ storage: { uri } });
+    const reader = new KnowledgeBase({ storage: { uri, readConsistencyIntervalSeconds: 0 }, refreshMs: 0 });
+    try {
+      await writer.ingestDocument({ namespace: 'tenant', document: { sourceId: 'a', name: 'a.txt', content: 'Cửa hàng mở cửa lúc 8 giờ sáng.' } });
+      expect((await reader.search({ namespace: 'tenant', query: 'mấy giờ mở cửa' })).hits.map((h) => h.sourceId)).toEqual(['a']);
+      await writer.ingestDocument({ namespace: 'tenant', document: { sourceId: 'b', name: 'b.txt', content: 'Phí giao hàng nội thành 20.000đ.' } });
+      expect((await reader.search({ namespace: 'tenant', query: 'phí giao hàng' })).hits[0]?.sourceId).toBe('b');
+      await writer.deleteDocument({ namespace: 'tenant', sourceId: 'a' });
+      expect((await reader.search({ namespace: 'tenant', query: 'mấy giờ mở cửa' })).hits).toEqual([]);
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
+});

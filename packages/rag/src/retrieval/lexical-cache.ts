@@ -45,12 +45,13 @@ export class LexicalCache {
     const now = Date.now();
     const revision = this.store.revision(namespace);
     let entry = this.entries.get(namespace);
-    if (entry && entry.revision === revision && now - entry.checkedAt > (this.options.refreshMs ?? 1000)) {
+    // A build in progress (tableVersion -1) is not checked: it already reads the latest data.
+    if (entry && entry.tableVersion >= 0 && entry.revision === revision && now - entry.checkedAt > (this.options.refreshMs ?? 1000)) {
       const version = await this.store.tableVersion(namespace);
       entry.checkedAt = now;
       if (version !== entry.tableVersion) entry = undefined;
     }
-    if (!entry || entry.revision !== revision) entry = await this.rebuild(namespace, revision);
+    if (!entry || entry.revision !== revision) entry = this.rebuild(namespace, revision);
     entry.usedAt = now;
     return entry.snapshot;
   }
@@ -60,18 +61,21 @@ export class LexicalCache {
     this.entries.delete(namespace);
   }
 
-  private async rebuild(namespace: string, revision: number): Promise<Entry> {
-    const tableVersion = await this.store.tableVersion(namespace);
-    const snapshot = this.build(namespace);
-    const entry: Entry = { snapshot, revision, tableVersion, checkedAt: Date.now(), size: 0, usedAt: Date.now() };
+  /** Starts a rebuild and registers it at once, so concurrent callers share it. */
+  private rebuild(namespace: string, revision: number): Entry {
+    const now = Date.now();
+    const entry: Entry = { snapshot: Promise.resolve({} as LexicalSnapshot), revision, tableVersion: -1, checkedAt: now, size: 0, usedAt: now };
+    entry.snapshot = (async () => {
+      entry.tableVersion = await this.store.tableVersion(namespace);
+      const snapshot = await this.build(namespace);
+      entry.size = snapshot.chunks.length;
+      this.evict(namespace);
+      return snapshot;
+    })();
+    entry.snapshot.catch(() => {
+      if (this.entries.get(namespace) === entry) this.entries.delete(namespace);
+    });
     this.entries.set(namespace, entry);
-    try {
-      entry.size = (await snapshot).chunks.length;
-    } catch (error) {
-      this.entries.delete(namespace);
-      throw error;
-    }
-    this.evict(namespace);
     return entry;
   }
 
