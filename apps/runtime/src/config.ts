@@ -3,7 +3,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { ValidationError } from '@agent-chatbot/core';
 import { z } from 'zod';
+import type { ChannelProviderSettings } from './channels/channel-settings';
 import { otlpTracesUrl, parseOtlpHeaders } from './ops/otel-env';
+import { readPlatformLlmConfig, type PlatformLlmConfig } from './llm/platform-llm';
+import { readBillingSettings, type BillingSettings } from './billing/billing-settings';
 
 /** One AES-256 key of the secrets keyring. */
 export interface SecretKey {
@@ -46,6 +49,21 @@ export interface RuntimeConfig {
   readonly otlpHeaders: Readonly<Record<string, string>>;
   /** Passphrase for `backup --encrypt` and encrypted `restore` (`CHATBOT_BACKUP_PASSPHRASE`). */
   readonly backupPassphrase: string | undefined;
+  /**
+   * The platform's LLM account (`CHATBOT_PLATFORM_LLM_PROVIDER`, `CHATBOT_PLATFORM_LLM_API_KEY`,
+   * `CHATBOT_PLATFORM_LLM_BASE_URL`, `CHATBOT_PLATFORM_CHEAP_MODEL`, `CHATBOT_PLATFORM_PREMIUM_MODEL`);
+   * undefined when no platform key is set.
+   */
+  readonly platformLlm?: PlatformLlmConfig;
+  /**
+   * Channel provider API bases and HTTP proxies (`CHATBOT_ZALO_API_BASE`, `CHATBOT_ZALO_OAUTH_BASE`,
+   * `CHATBOT_GRAPH_API_BASE`, `CHATBOT_TELEGRAM_API_BASE`, `CHATBOT_LINE_API_BASE`,
+   * `CHATBOT_LINE_DATA_API_BASE`, `CHATBOT_ZALO_PROXY`, `CHATBOT_MESSENGER_PROXY`,
+   * `CHATBOT_TELEGRAM_PROXY`, `CHATBOT_LINE_PROXY`); unset entries use the providers' own hosts.
+   */
+  readonly channelProviders?: ChannelProviderSettings;
+  /** Billing: VietQR account, payment gateways, plans file, default cap (see `src/billing/billing-settings.ts`). */
+  readonly billing?: BillingSettings;
 }
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -130,6 +148,16 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl(['http:', 'https:']),
   OTEL_EXPORTER_OTLP_HEADERS: z.string().trim().optional(),
   CHATBOT_BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
+  CHATBOT_ZALO_API_BASE: optionalUrl(['http:', 'https:']),
+  CHATBOT_ZALO_OAUTH_BASE: optionalUrl(['http:', 'https:']),
+  CHATBOT_GRAPH_API_BASE: optionalUrl(['http:', 'https:']),
+  CHATBOT_TELEGRAM_API_BASE: optionalUrl(['http:', 'https:']),
+  CHATBOT_LINE_API_BASE: optionalUrl(['http:', 'https:']),
+  CHATBOT_LINE_DATA_API_BASE: optionalUrl(['http:', 'https:']),
+  CHATBOT_ZALO_PROXY: optionalUrl(['http:', 'https:']),
+  CHATBOT_MESSENGER_PROXY: optionalUrl(['http:', 'https:']),
+  CHATBOT_TELEGRAM_PROXY: optionalUrl(['http:', 'https:']),
+  CHATBOT_LINE_PROXY: optionalUrl(['http:', 'https:']),
 });
 
 const secretsFileSchema = z.object({ jwtSecret: z.string().min(32), secretKeys: z.string().min(1) });
@@ -203,6 +231,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     }),
     otlpHeaders: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
     backupPassphrase: e.CHATBOT_BACKUP_PASSPHRASE,
+    platformLlm: readPlatformLlmConfig(env),
+    billing: readBillingSettings(env),
+    channelProviders: Object.fromEntries(
+      Object.entries({
+        zaloApiBase: e.CHATBOT_ZALO_API_BASE,
+        zaloOauthBase: e.CHATBOT_ZALO_OAUTH_BASE,
+        graphApiBase: e.CHATBOT_GRAPH_API_BASE,
+        telegramApiBase: e.CHATBOT_TELEGRAM_API_BASE,
+        lineApiBase: e.CHATBOT_LINE_API_BASE,
+        lineDataApiBase: e.CHATBOT_LINE_DATA_API_BASE,
+        zaloProxy: e.CHATBOT_ZALO_PROXY,
+        messengerProxy: e.CHATBOT_MESSENGER_PROXY,
+        telegramProxy: e.CHATBOT_TELEGRAM_PROXY,
+        lineProxy: e.CHATBOT_LINE_PROXY,
+      }).filter(([, v]) => v !== undefined),
+    ),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { RuntimeConfig } from '../config';
+import { channelCommands } from '../channels/channel-commands';
 import { migrate } from '../db/migrate';
 import type { Db } from '../db/types';
 import { rotateSecrets } from '../secrets/rotate';
@@ -178,6 +179,7 @@ export const COMMANDS: readonly CommandDef[] = [
       };
     },
   },
+  ...channelCommands,
 ];
 
 /** Finds the command the first one or two words name; the rest are its arguments. */

@@ -5,6 +5,7 @@
  * routers and registers their jobs; `worker` registers their jobs only.
  */
 import type { Router } from 'express';
+import { createChannelsFeature } from '../channels/index';
 import type { Route } from '../http/route';
 import type { Runtime } from '../runtime';
 
@@ -30,7 +31,9 @@ export interface RuntimeFeature {
 export type FeatureFactory = (runtime: Runtime) => RuntimeFeature;
 
 /** Every feature of the product, in mount order. Add a line here to plug a new area in. */
-export const featureFactories: readonly FeatureFactory[] = [];
+export const featureFactories: readonly FeatureFactory[] = [
+  (runtime) => createChannelsFeature(runtime),
+];
 
 /** Builds every feature for one runtime. */
 export function createFeatures(runtime: Runtime, factories: readonly FeatureFactory[] = featureFactories): RuntimeFeature[] {
