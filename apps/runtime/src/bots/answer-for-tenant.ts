@@ -4,8 +4,7 @@
  */
 import type { AnswerResult, AnswerStreamPart, AttachmentV1 } from '@agent-chatbot/core';
 import { answerMessage } from '@agent-chatbot/core';
-import type { Runtime } from '../runtime';
-import { engineForTurn } from './tenant-bot';
+import { engineForTurn, type BotRuntime } from './tenant-bot';
 
 /** One inbound customer message, as a channel job or an API route hands it over. */
 export interface InboundTurn {
@@ -46,10 +45,10 @@ export interface AnswerForTenantOptions {
  *
  * @example const result = await answerForTenant(runtime, { tenantId, channel: 'zalo', connectionId, externalConversationId, externalUserId, text });
  */
-export function answerForTenant(runtime: Runtime, turn: InboundTurn, options: AnswerForTenantOptions & { stream: true }): Promise<AsyncIterable<AnswerStreamPart>>;
-export function answerForTenant(runtime: Runtime, turn: InboundTurn, options?: AnswerForTenantOptions & { stream?: false }): Promise<AnswerResult>;
+export function answerForTenant(runtime: BotRuntime, turn: InboundTurn, options: AnswerForTenantOptions & { stream: true }): Promise<AsyncIterable<AnswerStreamPart>>;
+export function answerForTenant(runtime: BotRuntime, turn: InboundTurn, options?: AnswerForTenantOptions & { stream?: false }): Promise<AnswerResult>;
 export async function answerForTenant(
-  runtime: Runtime,
+  runtime: BotRuntime,
   turn: InboundTurn,
   options: AnswerForTenantOptions = {},
 ): Promise<AnswerResult | AsyncIterable<AnswerStreamPart>> {

@@ -9,6 +9,8 @@ import { DEFAULT_BILLING_CONFIG, platformPriceTable } from '@agent-chatbot/billi
 import { createPgConversationStore } from '../conversations/pg-conversation-store';
 import { LLM_KEY_SECRET, llmSettingsOf } from '../llm/llm-settings';
 import type { PlatformLlmConfig } from '../llm/platform-llm';
+import type { RuntimeConfig } from '../config';
+import type { Db } from '../db/types';
 import type { Runtime } from '../runtime';
 import { buildModelChains } from './model-chains';
 import { limitsOf, personaOf } from './tenant-profile';
@@ -38,9 +40,15 @@ interface Registry {
   readonly pending: Set<Promise<unknown>>;
 }
 
+/** The parts of the runtime the bots use (the CLI builds one without jobs or pub/sub). */
+export interface BotRuntime extends Pick<Runtime, 'secrets' | 'cache' | 'logger'> {
+  readonly config: Pick<RuntimeConfig, 'platformLlm'>;
+  readonly db: Db;
+}
+
 const registries = new WeakMap<object, Registry>();
 
-function registryOf(runtime: Pick<Runtime, 'db'>): Registry {
+function registryOf(runtime: BotRuntime): Registry {
   let registry = registries.get(runtime);
   if (!registry) {
     registry = { hooks: {}, engines: new Map(), pending: new Set() };
@@ -56,25 +64,25 @@ function registryOf(runtime: Pick<Runtime, 'db'>): Registry {
  *
  * @example configureTenantBots(runtime, { retrieverForTenant: (tenantId) => knowledge.retriever(tenantId) });
  */
-export function configureTenantBots(runtime: Runtime, hooks: TenantBotHooks): void {
+export function configureTenantBots(runtime: BotRuntime, hooks: TenantBotHooks): void {
   const registry = registryOf(runtime);
   registry.hooks = { ...registry.hooks, ...hooks };
   registry.engines.clear();
 }
 
 /** Drops a tenant's cached engine (the next message rebuilds it). */
-export function forgetTenantBot(runtime: Runtime, tenantId: string): void {
+export function forgetTenantBot(runtime: BotRuntime, tenantId: string): void {
   registryOf(runtime).engines.delete(tenantId);
 }
 
 /** Resolves when work started after answers (usage rows, summary refreshes) has finished. */
-export async function tenantBotsIdle(runtime: Runtime): Promise<void> {
+export async function tenantBotsIdle(runtime: BotRuntime): Promise<void> {
   const registry = registryOf(runtime);
   while (registry.pending.size > 0) await Promise.allSettled([...registry.pending]);
 }
 
 /** The platform LLM account: the hook's (tests) or the configuration's. */
-function platformLlmOf(runtime: Runtime, hooks: TenantBotHooks): PlatformLlmConfig | undefined {
+function platformLlmOf(runtime: BotRuntime, hooks: TenantBotHooks): PlatformLlmConfig | undefined {
   if (hooks.platformLlm !== undefined) return hooks.platformLlm ?? undefined;
   return runtime.config.platformLlm;
 }
@@ -84,7 +92,7 @@ function platformLlmOf(runtime: Runtime, hooks: TenantBotHooks): PlatformLlmConf
  * versions (and, when the cached engine is stale, its settings and key); no transaction is open
  * when this returns.
  */
-export async function engineForTurn(runtime: Runtime, turn: Pick<InboundTurn, 'tenantId' | 'channel' | 'connectionId'>): Promise<EngineConfig> {
+export async function engineForTurn(runtime: BotRuntime, turn: Pick<InboundTurn, 'tenantId' | 'channel' | 'connectionId'>): Promise<EngineConfig> {
   const registry = registryOf(runtime);
   const { tenantId } = turn;
   const cached = registry.engines.get(tenantId);
@@ -111,7 +119,7 @@ export async function engineForTurn(runtime: Runtime, turn: Pick<InboundTurn, 't
   } satisfies EngineConfig;
 }
 
-async function buildEngine(runtime: Runtime, registry: Registry, tenantId: string, row: TenantRow, ownKey: string | undefined): Promise<EngineConfig> {
+async function buildEngine(runtime: BotRuntime, registry: Registry, tenantId: string, row: TenantRow, ownKey: string | undefined): Promise<EngineConfig> {
   const { hooks } = registry;
   const llm = llmSettingsOf(row.settings);
   const platform = platformLlmOf(runtime, hooks);

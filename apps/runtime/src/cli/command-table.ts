@@ -1,5 +1,7 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { RuntimeConfig } from '../config';
+import { chatCommand } from '../bots/chat-command';
+import { setLlmCommand } from '../llm/set-llm-command';
 import { channelCommands } from '../channels/channel-commands';
 import { migrate } from '../db/migrate';
 import type { Db } from '../db/types';
@@ -134,6 +136,8 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   statusCommand('suspended'),
   statusCommand('active'),
+  setLlmCommand,
+  chatCommand,
   {
     name: 'user create',
     summaryVi: 'Tạo người dùng (ví dụ quản trị nền tảng)',

@@ -5,6 +5,7 @@
  * routers and registers their jobs; `worker` registers their jobs only.
  */
 import type { Router } from 'express';
+import { botFeature } from '../bots/bot-feature';
 import { createChannelsFeature } from '../channels/index';
 import type { Route } from '../http/route';
 import type { Runtime } from '../runtime';
@@ -32,6 +33,7 @@ export type FeatureFactory = (runtime: Runtime) => RuntimeFeature;
 
 /** Every feature of the product, in mount order. Add a line here to plug a new area in. */
 export const featureFactories: readonly FeatureFactory[] = [
+  botFeature,
   (runtime) => createChannelsFeature(runtime),
 ];
 

@@ -1,0 +1,64 @@
+import { checkConversationStoreV1 } from '@agent-chatbot/core/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgConversationStore } from '../../src/conversations/pg-conversation-store';
+import type { Db } from '../../src/db/types';
+import { testDrivers } from '../helpers/drivers';
+import { seedTwoTenants, type TwoTenants } from '../helpers/seed';
+
+const drivers = await testDrivers();
+
+for (const driver of drivers) {
+  if (driver.skip) console.warn(`[pg-conversation-store] ${driver.name} skipped: ${driver.skip}`);
+  describe.skipIf(driver.skip)(`Postgres conversation store (${driver.name})`, () => {
+    let db: Db;
+    let close: () => Promise<void>;
+    let tenants: TwoTenants;
+
+    beforeAll(async () => {
+      ({ db, close } = await driver.open());
+      tenants = await seedTwoTenants(db);
+    });
+    afterAll(() => close?.());
+
+    it('passes checkConversationStoreV1 (no connection: keyed by channel)', async () => {
+      await checkConversationStoreV1(createPgConversationStore(db), { tenants: [tenants.a.tenantId, tenants.b.tenantId] });
+    });
+
+    it('passes checkConversationStoreV1 bound to a channel connection', async () => {
+      const store = createPgConversationStore(db, { connectionId: tenants.a.connectionId });
+      await checkConversationStoreV1(store, { tenants: [tenants.a.tenantId, tenants.b.tenantId] });
+    });
+
+    it('keeps identities per connection apart and updates the contact name', async () => {
+      const viaWidget = createPgConversationStore(db, { connectionId: tenants.a.connectionId });
+      const viaApi = createPgConversationStore(db);
+      const one = await viaWidget.upsertContact({ tenantId: tenants.a.tenantId, channel: 'web', externalUserId: 'visitor-x' });
+      const two = await viaApi.upsertContact({ tenantId: tenants.a.tenantId, channel: 'web', externalUserId: 'visitor-x', name: 'Lan' });
+      expect(two.id).not.toBe(one.id);
+      const again = await viaApi.upsertContact({ tenantId: tenants.a.tenantId, channel: 'web', externalUserId: 'visitor-x' });
+      expect(again).toMatchObject({ id: two.id, name: 'Lan' });
+      const { rows } = await db.tenant(tenants.a.tenantId, (tx) => tx.query<{ name: string }>('SELECT name FROM contacts WHERE id = $1', [two.id]));
+      expect(rows[0]?.name).toBe('Lan');
+    });
+
+    it('rejects a conversation of another tenant and bad ids without a database error', async () => {
+      const store = createPgConversationStore(db);
+      await expect(
+        store.appendMessage({ tenantId: tenants.b.tenantId, conversationId: tenants.a.conversationId, message: { role: 'customer', content: 'x' } }),
+      ).rejects.toMatchObject({ status: 404 });
+      await expect(store.getConversation({ tenantId: tenants.a.tenantId, conversationId: 'not-a-uuid' })).resolves.toBeUndefined();
+      await expect(store.updateDelivery({ tenantId: tenants.b.tenantId, messageId: tenants.a.messageId, status: 'sent' })).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('answers concurrent first messages of one customer with one contact and one conversation', async () => {
+      const store = createPgConversationStore(db);
+      const tenantId = tenants.b.tenantId;
+      const contacts = await Promise.all([1, 2, 3].map(() => store.upsertContact({ tenantId, channel: 'api', externalUserId: 'same-user' })));
+      expect(new Set(contacts.map((contact) => contact.id)).size).toBe(1);
+      const conversations = await Promise.all(
+        [1, 2, 3].map(() => store.upsertConversation({ tenantId, channel: 'api', externalConversationId: 'same-conv', contactId: contacts[0]!.id })),
+      );
+      expect(new Set(conversations.map((conversation) => conversation.id)).size).toBe(1);
+    });
+  });
+}
