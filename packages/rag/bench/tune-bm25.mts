@@ -1,6 +1,6 @@
 /**
  * Tuning aid: scores BM25 parameter settings directly on the in-memory index (no storage), on
- * `../shared/eval` sets. Usage: `pnpm exec tsx packages/rag/bench/tune-bm25.ts vicovqa queries-train.jsonl`.
+ * `../shared/eval` sets. Usage: `pnpm exec tsx packages/rag/bench/tune-bm25.mts vicovqa queries-train.jsonl`.
  * Prints JSON lines. Not part of the test run.
  */
 import { readFileSync } from 'node:fs';
