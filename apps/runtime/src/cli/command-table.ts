@@ -11,6 +11,8 @@ import { createApiKey } from '../tenants/api-key-service';
 import { createTenantWithAdmin, getTenant, listTenants, setTenantStatus, type TenantSummary } from '../tenants/tenant-service';
 import { createUser } from '../users/user-service';
 import { table, usageError } from './output';
+import type { JobQueue } from '../jobs/index';
+import { opsCommands } from '../ops/commands';
 
 /** What a data command runs against: the server's runtime (over the socket) or one opened for it. */
 export interface CommandEnv {
@@ -19,6 +21,8 @@ export interface CommandEnv {
   readonly secretBox: SecretBox;
   /** True when running inside `serve` on behalf of a CLI process. */
   readonly inServer: boolean;
+  /** The server's job queue (inside `serve` only); other commands open a queue when they need one. */
+  readonly jobs?: JobQueue;
 }
 
 type Values = Record<string, string | boolean | undefined>;
@@ -184,6 +188,7 @@ export const COMMANDS: readonly CommandDef[] = [
     },
   },
   ...channelCommands,
+  ...opsCommands,
 ];
 
 /** Finds the command the first one or two words name; the rest are its arguments. */

@@ -23,7 +23,8 @@ async function openLocal(config: RuntimeConfig, command: string): Promise<{ env:
       const jobs = createJobQueue(db, { schedule: false });
       await jobs.start();
       await jobs.stop();
-    } else {
+    } else if (command !== 'doctor') {
+      // doctor reports pending migrations instead of applying them (and must run when the DB is down).
       await migrate(db);
     }
   } catch (error) {

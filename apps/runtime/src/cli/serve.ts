@@ -53,7 +53,7 @@ export async function startServer(
     }
 
     if (runtime.db.kind === 'pglite') {
-      const env: CommandEnv = { config, db: runtime.db, secretBox: runtime.secretBox, inServer: true };
+      const env: CommandEnv = { config, db: runtime.db, secretBox: runtime.secretBox, inServer: true, jobs: runtime.jobs };
       control = await startControlServer(controlSocketPath(config.dataDir), (argv) =>
         runCommand(argv, async () => ({ env, close: async () => {} })),
       );

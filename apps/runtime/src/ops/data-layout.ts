@@ -1,0 +1,65 @@
+/**
+ * Where a runtime keeps data outside the database, as backups, tenant export/delete and doctor
+ * see it: everything under the data folder except the entries below is data worth keeping.
+ *
+ * - `<dataDir>/lancedb/`  LanceDB (one chunk table `kb_<hash>` and one manifest table
+ *   `kb_<hash>_docs` per tenant, named as `@agent-chatbot/rag` names them; see
+ *   `packages/rag/src/store/keys.ts`).
+ * - `<dataDir>/files/<tenantId>/…`  stored uploads on the local storage driver.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Data-folder entries never archived: the live PGlite files (dumped logically instead), the
+ * secrets file (keys belong in a vault, not next to the data they protect), sockets, backups. */
+export const NOT_ARCHIVED = ['pglite', 'secrets.json', 'control.sock', 'backups'];
+
+/** The LanceDB folder of a data folder. */
+export function lancedbDir(dataDir: string): string {
+  return join(dataDir, 'lancedb');
+}
+
+/** The local stored-files folder of a data folder. */
+export function filesDir(dataDir: string): string {
+  return join(dataDir, 'files');
+}
+
+/** The LanceDB table names of a tenant (chunks and document manifest), as the rag package names them. */
+export function tenantLanceTables(tenantId: string): string[] {
+  const chunks = `kb_${createHash('sha256').update(tenantId, 'utf8').digest('hex').slice(0, 40)}`;
+  return [chunks, `${chunks}_docs`];
+}
+
+/** The folder of a tenant's stored files on the local storage driver. */
+export function tenantFilesDir(dataDir: string, tenantId: string): string {
+  return join(filesDir(dataDir), tenantId);
+}
+
+/** The data-folder entries a backup archives (top-level names). */
+export function archivedEntries(dataDir: string): string[] {
+  if (!existsSync(dataDir)) return [];
+  return readdirSync(dataDir)
+    .filter((name) => !NOT_ARCHIVED.includes(name) && !name.endsWith('.sock') && !name.startsWith('.'))
+    .filter((name) => {
+      const stat = lstatSync(join(dataDir, name));
+      return stat.isDirectory() || stat.isFile();
+    })
+    .sort();
+}
+
+/** Number of files and bytes under a path (0 when it does not exist). */
+export function folderSize(path: string): { files: number; bytes: number } {
+  if (!existsSync(path)) return { files: 0, bytes: 0 };
+  const stat = lstatSync(path);
+  if (stat.isFile()) return { files: 1, bytes: stat.size };
+  if (!stat.isDirectory()) return { files: 0, bytes: 0 };
+  let files = 0;
+  let bytes = 0;
+  for (const name of readdirSync(path)) {
+    const inner = folderSize(join(path, name));
+    files += inner.files;
+    bytes += inner.bytes;
+  }
+  return { files, bytes };
+}
