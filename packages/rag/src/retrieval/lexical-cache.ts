@@ -80,7 +80,7 @@ export class LexicalCache {
   }
 
   private async build(namespace: string): Promise<LexicalSnapshot> {
-    const [rows, live] = await Promise.all([this.store.readChunks(namespace), this.store.liveVersions(namespace)]);
+    const [rows, live] = await Promise.all([this.store.readChunks(namespace), this.store.liveVersions(namespace, { fresh: true })]);
     const chunks = rows.filter((row) => isLive(live, row.sourceId, row.version));
     // Stable order (by id) keeps tie-breaking deterministic across rebuilds.
     chunks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

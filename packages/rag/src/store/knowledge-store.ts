@@ -183,11 +183,22 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
     this.bump(options.namespace);
   }
 
-  /** Source id → live version, for every document with a manifest row. */
-  async liveVersions(namespace: string): Promise<Map<string, string>> {
+  /**
+   * Source id → live version, for every document with a manifest row. Unless `fresh`, a copy up
+   * to one second old may be returned (dropped on any local write): dense queries need it on
+   * every call, and another process's switch becomes visible within that second.
+   */
+  async liveVersions(namespace: string, options: { fresh?: boolean } = {}): Promise<Map<string, string>> {
+    const cached = this.liveCache.get(namespace);
+    if (!options.fresh && cached && cached.revision === this.revision(namespace) && Date.now() - cached.at < 1000) return cached.map;
+    const revision = this.revision(namespace);
     const documents = await this.listDocuments(namespace);
-    return new Map(documents.map((doc) => [doc.sourceId, doc.liveVersion]));
+    const map = new Map(documents.map((doc) => [doc.sourceId, doc.liveVersion]));
+    this.liveCache.set(namespace, { revision, at: Date.now(), map });
+    return map;
   }
+
+  private readonly liveCache = new Map<string, { revision: number; at: number; map: Map<string, string> }>();
 
   /** Writes (inserts or replaces) a document's manifest row. */
   async putDocument(namespace: string, document: DocumentRow): Promise<void> {
