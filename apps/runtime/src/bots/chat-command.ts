@@ -2,26 +2,16 @@
  * `agent-chatbot chat --tenant ID [--conversation ID] "câu hỏi"`: asks the tenant's bot from the
  * command line, exactly as a customer would be answered (channel `api`, nothing delivered).
  */
-import { createMemoryCache, type CacheV1 } from '@agent-chatbot/core';
-import { createRedisCache } from '@agent-chatbot/cache-redis';
-import { Redis } from 'ioredis';
 import pino from 'pino';
-import type { CommandDef, CommandEnv } from '../cli/command-table';
+import type { CommandDef } from '../cli/command-table';
 import { usageError } from '../cli/output';
+import type { RuntimeDb } from '../db/index';
+import { createRuntime } from '../runtime';
 import { createLogger } from '../secrets/logger';
-import { createTenantSecretStore } from '../secrets/tenant-secret-store';
 import { getTenant } from '../tenants/tenant-service';
 import { answerForTenant } from './answer-for-tenant';
 import { answerJson } from './answer-json';
-import { tenantBotsIdle, type BotRuntime } from './tenant-bot';
-
-/** Opens the cache the server uses (Redis when configured, so cache hits are shared), else memory. */
-function openCache(env: CommandEnv): { cache: CacheV1; close(): void } {
-  if (!env.config.redisUrl) return { cache: createMemoryCache(), close: () => undefined };
-  const client = new Redis(env.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined);
-  return { cache: createRedisCache({ client }, { keyPrefix: 'acb:cache:' }), close: () => client.disconnect() };
-}
+import { tenantBotsIdle } from './tenant-bot';
 
 /** The `chat` command. */
 export const chatCommand: CommandDef = {
@@ -37,15 +27,18 @@ export const chatCommand: CommandDef = {
     const question = positionals.join(' ').trim();
     if (!question) throw usageError('Missing the question', 'Thiếu câu hỏi');
     const tenant = await getTenant(env.db, tenantRef);
-    const opened = openCache(env);
+    // A runtime over the command's database (never closed here: the CLI or the server owns it),
+    // with the configured cache (Redis: answers cached by the server count) and every feature,
+    // so the knowledge retriever and billing plug into the bot as they do in `serve`.
     // Log lines go to stderr so `--json` output stays one clean object.
-    const runtime: BotRuntime = {
-      config: env.config,
-      db: env.db,
-      secrets: createTenantSecretStore(env.secretBox),
-      cache: opened.cache,
+    const runtime = await createRuntime(env.config, {
+      db: { ...(env.db as RuntimeDb), close: async () => undefined },
+      migrate: false,
       logger: createLogger({ level: 'warn', destination: pino.destination(2) }),
-    };
+    });
+    // Loaded here: the feature list imports this command's module graph.
+    const { closeFeatures, createFeatures } = await import('../features/index');
+    const features = createFeatures(runtime);
     try {
       const conversation = typeof values['conversation'] === 'string' ? values['conversation'] : undefined;
       const result = await answerForTenant(
@@ -66,7 +59,8 @@ export const chatCommand: CommandDef = {
       ].join('\n');
       return { json, text };
     } finally {
-      opened.close();
+      await closeFeatures(features, () => undefined);
+      await runtime.close();
     }
   },
 };

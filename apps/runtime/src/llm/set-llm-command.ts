@@ -47,7 +47,7 @@ export const setLlmCommand: CommandDef = {
     const tenant = await getTenant(env.db, tenantRef);
     const view = await saveLlmSettings({ db: env.db, secrets: createTenantSecretStore(env.secretBox) }, tenant.id, parsed.data, async (tx, details) => {
       await tx.query(
-        `INSERT INTO audit_log (tenant_id, actor_kind, action, target_type, target_id, details) VALUES ($1, 'cli', 'llm.update', 'tenant', $1, $2::jsonb)`,
+        `INSERT INTO audit_log (tenant_id, actor_kind, action, target_type, target_id, details) VALUES ($1::uuid, 'cli', 'llm.update', 'tenant', $1::text, $2::jsonb)`,
         [tenant.id, JSON.stringify(details)],
       );
     });
