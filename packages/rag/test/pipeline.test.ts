@@ -1,6 +1,6 @@
 import type { EmbeddingModelV1 } from '@agent-chatbot/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleEmbeddingModel, KnowledgeBase, LanceKnowledgeStore, type DocumentRow, type IngestProgress } from '../src/index';
+import { createOpenAICompatibleEmbeddingModel, evaluateRetrieval, KnowledgeBase, LanceKnowledgeStore, type DocumentRow, type IngestProgress } from '../src/index';
 import { startFakeEmbeddingServer, type FakeEmbeddingServer } from './helpers/fake-embedding-server';
 import { makeDocx, makePdf, makeXlsx, makeZipBomb } from './helpers/fixtures';
 import { tempDir } from './helpers/temp-dir';
@@ -185,5 +185,47 @@ describe('several processes on one store', () => {
       await writer.close();
       await reader.close();
     }
+  });
+});
+
+describe('FAQ entries and evaluation', () => {
+  it('creates, edits and deletes FAQ entries by id', async () => {
+    const namespace = ns();
+    await kb.upsertFaq({ namespace, entries: [{ id: 'gio', question: 'Shop mở cửa mấy giờ?', answer: 'Từ 8h đến 21h.' }] });
+    let { hits } = await kb.search({ namespace, query: 'mấy giờ mở cửa' });
+    expect(hits[0]!.metadata).toMatchObject({ kind: 'faq', faqId: 'gio', answer: 'Từ 8h đến 21h.' });
+    await kb.upsertFaq({ namespace, entries: [{ id: 'gio', question: 'Shop mở cửa mấy giờ?', answer: 'Từ 7h đến 22h, cả chủ nhật.' }] });
+    ({ hits } = await kb.search({ namespace, query: 'mấy giờ mở cửa', topK: 10 }));
+    expect(hits.map((h) => h.metadata.answer)).toEqual(['Từ 7h đến 22h, cả chủ nhật.']);
+    await kb.deleteDocument({ namespace, sourceId: 'faq:gio' });
+    expect((await kb.search({ namespace, query: 'mấy giờ mở cửa' })).hits).toEqual([]);
+    await expect(kb.upsertFaq({ namespace, entries: [{ question: '', answer: 'x' }] })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('evaluateRetrieval runs hybrid through the pipeline and writes the ranking file', async () => {
+    const { writeFile, readFile } = await import('node:fs/promises');
+    const corpus = `${dir.path}/corpus.jsonl`;
+    const queries = `${dir.path}/queries.jsonl`;
+    const output = `${dir.path}/run.jsonl`;
+    await writeFile(corpus, [
+      { id: 'd1', text: 'Cửa hàng bán máy tính xách tay chính hãng.' },
+      { id: 'd2', text: 'Giao hàng toàn quốc trong 3 ngày.' },
+      { id: 'd3', text: 'Bảo hành 12 tháng cho mọi sản phẩm.' },
+    ].map((line) => JSON.stringify(line)).join('\n'));
+    await writeFile(queries, [
+      { id: 'q1', text: 'laptop', relevant: ['d1'] },
+      { id: 'q2', text: 'ship mat may ngay', relevant: ['d2'] },
+      { id: 'q3', text: 'bh bao lâu', relevant: ['d3'] },
+    ].map((line) => JSON.stringify(line)).join('\n'));
+    const embeddingModel = createOpenAICompatibleEmbeddingModel({ baseURL: server.baseURL, apiKey: 'test-key', model: 'fake-embed' });
+    const result = await evaluateRetrieval({ corpusPath: corpus, queriesPath: queries, mode: 'hybrid', k: 2, embeddingModel, outputPath: output });
+    expect(result).toMatchObject({ mode: 'hybrid', queries: 3, documents: 3, mrrAt10: 1, recallAt1: 1 });
+    expect(result.latencyMs.p95).toBeGreaterThanOrEqual(result.latencyMs.p50);
+    const lines = (await readFile(output, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { id: string; ranked: string[] });
+    expect(lines.map((line) => line.id)).toEqual(['q1', 'q2', 'q3']);
+    for (const line of lines) expect(line.ranked.length).toBeLessThanOrEqual(2);
+    expect(lines[0]!.ranked[0]).toBe('d1');
+    const bm25 = await evaluateRetrieval({ corpusPath: corpus, queriesPath: queries, mode: 'bm25', k: 10 });
+    expect(bm25.ranked[0]!.ranked).toEqual([]); // "laptop" shares no word with the corpus
   });
 });
