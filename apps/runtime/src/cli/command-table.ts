@@ -13,6 +13,7 @@ import { createUser } from '../users/user-service';
 import { table, usageError } from './output';
 import type { JobQueue } from '../jobs/index';
 import { opsCommands } from '../ops/commands';
+import { billingCommands } from '../billing/billing-commands';
 
 /** What a data command runs against: the server's runtime (over the socket) or one opened for it. */
 export interface CommandEnv {
@@ -189,6 +190,7 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   ...channelCommands,
   ...opsCommands,
+  ...billingCommands,
 ];
 
 /** Finds the command the first one or two words name; the rest are its arguments. */

@@ -7,6 +7,7 @@
 import type { Router } from 'express';
 import { botFeature } from '../bots/bot-feature';
 import { createChannelsFeature } from '../channels/index';
+import { createBillingFeature } from '../billing/billing-feature';
 import type { Route } from '../http/route';
 import type { Runtime } from '../runtime';
 
@@ -35,6 +36,7 @@ export type FeatureFactory = (runtime: Runtime) => RuntimeFeature;
 export const featureFactories: readonly FeatureFactory[] = [
   botFeature,
   (runtime) => createChannelsFeature(runtime),
+  createBillingFeature,
 ];
 
 /** Builds every feature for one runtime. */

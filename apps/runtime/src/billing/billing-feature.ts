@@ -1,0 +1,45 @@
+/**
+ * The `billing` runtime feature: tenant and platform-admin billing routes, payment webhooks and
+ * the invoice PDF (raw router), the per-tenant API rate limit, the billing jobs, and the hooks
+ * into the tenant bots — the Postgres meter (hard monthly cap, prepaid credits for platform-key
+ * usage), the platform price table, and the chat/message meter on every stored bot reply.
+ */
+import { platformPriceTable } from '@agent-chatbot/billing';
+import { configureTenantBots } from '../bots/tenant-bot';
+import type { FeatureFactory, RuntimeFeature } from '../features/index';
+import type { Runtime } from '../runtime';
+import { adminBillingRoutes } from './admin-billing-routes';
+import { registerBillingJobs, scheduleBillingJobs } from './billing-jobs';
+import { billingRawRouter } from './billing-raw-router';
+import { billingRoutes } from './billing-routes';
+import { billingOf, meterForTenant, recordBotReplyFor, track } from './billing-service';
+
+/** Plugs billing into the tenant bots: meter, prices, and the bot-reply meter. */
+export function connectBillingToBots(runtime: Runtime): void {
+  const state = billingOf(runtime);
+  configureTenantBots(runtime, {
+    meterForTenant: (tenantId) => meterForTenant(runtime, tenantId),
+    prices: platformPriceTable(state.config),
+    // Every stored bot reply counts toward the chat/message meters (the Free plan's 100 chats).
+    onEmitter: (tenantId, emitter) => {
+      emitter.on('reply-generated', (event) => {
+        const messageId = event.result.replyMessageId;
+        if (!messageId || event.result.duplicate) return;
+        track(state, recordBotReplyFor(runtime, { tenantId, conversationId: event.conversationId, messageId }), runtime.logger);
+      });
+    },
+  });
+}
+
+/** Builds the billing feature of one runtime. */
+export const createBillingFeature: FeatureFactory = (runtime: Runtime): RuntimeFeature => {
+  connectBillingToBots(runtime);
+  return {
+    name: 'billing',
+    routes: [...billingRoutes(runtime), ...adminBillingRoutes(runtime)],
+    rawRouter: billingRawRouter(runtime),
+    registerJobs: () => registerBillingJobs(runtime, runtime.jobs),
+    scheduleJobs: () => scheduleBillingJobs(runtime.jobs),
+    close: async () => billingOf(runtime).mailer.close(),
+  };
+};
