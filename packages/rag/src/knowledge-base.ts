@@ -31,6 +31,7 @@ export interface KnowledgeBaseOptions extends Omit<RagRetrieverOptions, 'store'>
 
 const namespaceSchema = z.string().min(1).max(200);
 const sourceIdSchema = z.string().min(1).max(500);
+const nameSchema = z.string().min(1).max(500);
 const faqSchema = z.object({ id: z.string().min(1).max(200).optional(), question: z.string().min(1).max(4000), answer: z.string().min(1).max(20_000) });
 
 function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -84,6 +85,7 @@ export class KnowledgeBase {
   }): Promise<IngestResult[]> {
     const namespace = check(namespaceSchema, options.namespace, 'namespace');
     const ids = options.documents.map((document) => check(sourceIdSchema, document.sourceId, 'sourceId'));
+    for (const document of options.documents) check(nameSchema, document.name, 'name');
     if (new Set(ids).size !== ids.length) {
       throw new ValidationError('Duplicate sourceId in one upload', 'Trùng mã tài liệu trong cùng một lần tải lên');
     }
@@ -139,6 +141,11 @@ export class KnowledgeBase {
   async listDocuments(options: { namespace: string }): Promise<DocumentRow[]> {
     const documents = await this.store.listDocuments(check(namespaceSchema, options.namespace, 'namespace'));
     return documents.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  }
+
+  /** One document's status, live version, chunk count and last error, or `undefined`. */
+  getDocument(options: { namespace: string; sourceId: string }): Promise<DocumentRow | undefined> {
+    return this.store.getDocument(check(namespaceSchema, options.namespace, 'namespace'), check(sourceIdSchema, options.sourceId, 'sourceId'));
   }
 
   /** Ranked chunks for a question (see {@link RagRetriever.search}). */

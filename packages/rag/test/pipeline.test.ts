@@ -73,6 +73,8 @@ describe('ingestion', () => {
     expect((await kb.ingestDocument({ namespace, document: doc })).status).toBe('ready');
     const version = await kb.knowledgeVersion(namespace);
     expect((await kb.ingestDocument({ namespace, document: doc })).status).toBe('unchanged');
+    expect(await kb.getDocument({ namespace, sourceId: 'a' })).toMatchObject({ status: 'ready', chunkCount: 1, name: 'a.txt' });
+    expect(await kb.getDocument({ namespace, sourceId: 'missing' })).toBeUndefined();
     expect(await kb.knowledgeVersion(namespace)).toBe(version);
     await expect(kb.ingestDocument({ namespace, document: { sourceId: 'e', name: 'e.txt', content: '   ' } })).rejects.toMatchObject({ code: 'empty_file', status: 422 });
     await expect(kb.ingestDocuments({ namespace: '', documents: [] })).rejects.toMatchObject({ status: 400 });
