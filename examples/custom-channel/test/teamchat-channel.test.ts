@@ -1,4 +1,4 @@
-import { createBot } from '@agent-chatbot/core';
+import { createBot, type ChannelV1 } from '@agent-chatbot/core';
 import { MockLanguageModelV1, MockRetrieverV1 } from '@agent-chatbot/core/test';
 import { channelContract } from '@agent-chatbot/testkit';
 import { createRecordingHost } from '@agent-chatbot/testkit/fake-channels';
@@ -96,7 +96,9 @@ describe('TeamChat specifics', () => {
     const teamchat = channel();
     const model = new MockLanguageModelV1({ doGenerate: 'Dạ, phí ship đi Đà Nẵng là 30.000đ ạ.' });
     const retriever = new MockRetrieverV1({ chunks: { default: [{ id: 'ship', text: 'Phí ship đi Đà Nẵng là 30.000đ, giao trong 2–3 ngày.' }] } });
-    const bot = createBot({ model, retriever, channels: { teamchat } });
+    // createBot types its channels as ChannelV1<string>; a channel with an object conversation ref
+    // (like Zalo's and Messenger's) needs this cast until core widens it to ChannelV1<unknown>.
+    const bot = createBot({ model, retriever, channels: { teamchat: teamchat as unknown as ChannelV1 } });
     const before = fake.sent.length;
     const response = await bot.webhooks.teamchat(signedRequest(threadBody));
     expect(response.status).toBe(200);

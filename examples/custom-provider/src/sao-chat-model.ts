@@ -102,13 +102,14 @@ export class SaoChatModel implements LanguageModelV1 {
             buffer = buffer.slice(newline + 1);
             if (!line) continue;
             const parsed = saoStreamLineSchema.safeParse(JSON.parse(line));
-            if (!parsed.success) continue; // unknown line kinds from a newer API are skipped
+            if (!parsed.success) continue;
             const part = parsed.data;
-            if ('piece' in part) {
+            if (part.piece !== undefined) {
               controller.enqueue({ type: 'text-delta', delta: part.piece });
               return;
             }
-            if ('failure' in part) return fail(streamFailure(part.failure.message));
+            if (part.failure) return fail(streamFailure(part.failure.message));
+            if (!part.end) continue; // unknown line kinds from a newer API are skipped
             finished = true;
             deadline.dispose();
             controller.enqueue({ type: 'finish', finishReason: FINISH[part.end.stop], usage: usage(part.end.meter) });

@@ -12,12 +12,22 @@ export interface SaoHttpSettings {
   readonly fetch: FetchFunction;
 }
 
+/** See {@link createIdleDeadline}. */
+export interface IdleDeadline {
+  readonly signal: AbortSignal;
+  /** Restarts the idle timer (call on every chunk received). */
+  touch(): void;
+  /** Whether the timer fired (as opposed to the caller aborting). */
+  readonly timedOut: boolean;
+  dispose(): void;
+}
+
 /**
  * An idle deadline: aborts when `timeoutMs` pass without `touch()`, and follows the caller's
  * signal. `timedOut` tells the two causes apart, so a timeout becomes a {@link TimeoutError} while
  * the caller's own abort keeps its AbortError.
  */
-export function createIdleDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
+export function createIdleDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): IdleDeadline {
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -78,7 +88,12 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * and an idle timeout per attempt. Resolves with an OK response and its still-armed deadline (a
  * stream keeps touching it); throws typed errors, or the caller's AbortError when they cancel.
  */
-export async function postWithRetries(settings: SaoHttpSettings, path: string, body: unknown, callerSignal: AbortSignal | undefined) {
+export async function postWithRetries(
+  settings: SaoHttpSettings,
+  path: string,
+  body: unknown,
+  callerSignal: AbortSignal | undefined,
+): Promise<{ response: Response; deadline: IdleDeadline }> {
   for (let attempt = 0; ; attempt += 1) {
     const deadline = createIdleDeadline(settings.timeoutMs, callerSignal);
     let response: Response;

@@ -30,12 +30,12 @@ export const saoGenerateResponseSchema = z.looseObject({
   meter: saoMeterSchema,
 });
 
-/** One NDJSON line of a streamed answer. */
-export const saoStreamLineSchema = z.union([
-  z.looseObject({ piece: z.string() }),
-  z.looseObject({ end: z.looseObject({ stop: saoStopSchema, meter: saoMeterSchema }) }),
-  z.looseObject({ failure: z.looseObject({ message: z.string() }) }),
-]);
+/** One NDJSON line of a streamed answer: exactly one of `piece`, `end` or `failure` is set. */
+export const saoStreamLineSchema = z.looseObject({
+  piece: z.string().optional(),
+  end: z.looseObject({ stop: saoStopSchema, meter: saoMeterSchema }).optional(),
+  failure: z.looseObject({ message: z.string() }).optional(),
+});
 
 /** Sao's error body: `{ "failure": { "kind": "quota", "message": "…" } }`. */
 export const saoErrorSchema = z.looseObject({ failure: z.looseObject({ kind: z.string().optional(), message: z.string().optional() }) });
