@@ -6,6 +6,7 @@ import type { RuntimeConfig } from '../config';
 import type { Db } from '../db/types';
 import type { Runtime } from '../runtime';
 import type { SecretBox } from '../secrets/secret-box';
+import { createAttachmentStore } from './attachment-store';
 import { buildChannel, createChannelCache, type ChannelCache, type ProviderChannel } from './channel-factory';
 import { defaultDeliveryPolicy, type ChannelProviderSettings, type DeliveryPolicy } from './channel-settings';
 import { loadConnection, type LoadedConnection } from './connection-store';
@@ -53,6 +54,8 @@ export interface ChannelContext extends ChannelSetup {
   readonly delivery: DeliveryPolicy;
   readonly pollingIntervalSeconds: number;
   readonly cache: ChannelCache;
+  /** Copies customers' media into tenant storage. */
+  readonly attachments: ReturnType<typeof createAttachmentStore>;
   /** The initialised channel of a loaded connection (cached per connection + `updated_at`). */
   channelFor(connection: LoadedConnection): Promise<ProviderChannel>;
   /** Loads the connection (its own transaction) and returns it with its channel. */
@@ -72,6 +75,7 @@ export function createChannelContext(runtime: Runtime, options: ChannelFeatureOp
     delivery: { ...defaultDeliveryPolicy, ...options.delivery },
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
     cache,
+    attachments: createAttachmentStore(runtime),
     fetch: options.fetch,
     channelFor(connection) {
       return cache.get({ connectionId: connection.id, updatedAt: connection.updatedAt }, async () => ({

@@ -89,9 +89,9 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
 
   if (!text) {
     const canned = cannedReplyFor(attachments);
-    await db.tenant(tenantId, async (tx) => {
+    const customerId = await db.tenant(tenantId, async (tx) => {
       const conversationId = await ensureConversation(tx, party, event.conversationId);
-      const { replyId, pending } = await recordCannedExchange(tx, {
+      const { replyId, customerId, pending } = await recordCannedExchange(tx, {
         tenantId,
         conversationId,
         externalMessageId: event.eventId,
@@ -102,7 +102,9 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
       });
       if (pending) await enqueueDelivery(tx, runtime.jobs, { messageId: replyId, ...(replyToken ? { replyToken } : {}) });
       await tx.query('UPDATE external_events SET processed_at = now() WHERE id = $1', [row.id]);
+      return customerId;
     });
+    await copyAttachments(context, tenantId, row.connection_id, customerId, attachments);
     return;
   }
 
@@ -138,4 +140,16 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
     }
     await tx.query('UPDATE external_events SET processed_at = now(), error = NULL WHERE id = $1', [row.id]);
   });
+  await copyAttachments(context, tenantId, row.connection_id, result.customerMessageId, attachments);
+}
+
+/** Copies media after the reply is queued: a slow or failed download never delays the answer. */
+async function copyAttachments(context: ChannelContext, tenantId: string, connectionId: string, messageId: string, attachments: readonly Attachment[]): Promise<void> {
+  if (attachments.length === 0) return;
+  try {
+    const { channel } = await context.openChannel(tenantId, connectionId);
+    await context.attachments.store(channel, tenantId, messageId, attachments);
+  } catch (error) {
+    context.runtime.logger.warn({ tenantId, messageId, err: error instanceof Error ? error.message : String(error) }, 'attachments not copied');
+  }
 }

@@ -70,7 +70,7 @@ export interface CannedExchange {
  * Stores the customer's message and a fixed reply (no model call), once per provider message id.
  * Returns the reply's id and whether it is still waiting for delivery.
  */
-export async function recordCannedExchange(tx: Tx, x: CannedExchange): Promise<{ replyId: string; pending: boolean }> {
+export async function recordCannedExchange(tx: Tx, x: CannedExchange): Promise<{ replyId: string; customerId: string; pending: boolean }> {
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO messages (tenant_id, conversation_id, role, content, attachments, external_id)
      VALUES ($1, $2, 'customer', $3, $4, $5)
@@ -85,7 +85,7 @@ export async function recordCannedExchange(tx: Tx, x: CannedExchange): Promise<{
       `SELECT id, delivery_status FROM messages WHERE in_reply_to = $1 AND role = 'bot' ORDER BY created_at LIMIT 1`,
       [customerId],
     );
-    if (reply.rows[0]) return { replyId: reply.rows[0].id, pending: reply.rows[0].delivery_status === 'pending' };
+    if (reply.rows[0]) return { replyId: reply.rows[0].id, customerId, pending: reply.rows[0].delivery_status === 'pending' };
   }
   const reply = await tx.query<{ id: string }>(
     `INSERT INTO messages (tenant_id, conversation_id, role, content, route, route_reason, in_reply_to, delivery_status)
@@ -96,5 +96,5 @@ export async function recordCannedExchange(tx: Tx, x: CannedExchange): Promise<{
     `UPDATE conversations SET last_message_at = now(), last_customer_message_at = now(), updated_at = now() WHERE id = $1`,
     [x.conversationId],
   );
-  return { replyId: reply.rows[0]!.id, pending: true };
+  return { replyId: reply.rows[0]!.id, customerId, pending: true };
 }

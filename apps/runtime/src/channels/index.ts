@@ -47,6 +47,9 @@ export function createChannelsFeature(runtime: Runtime, options: ChannelFeatureO
     async scheduleJobs() {
       await runtime.jobs.schedule(ZALO_TOKEN_REFRESH_JOB, '7 * * * *');
     },
-    close: () => context.cache.close(),
+    async close() {
+      await context.cache.close();
+      await context.attachments.close();
+    },
   };
 }
