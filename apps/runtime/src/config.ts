@@ -6,6 +6,9 @@ import { z } from 'zod';
 import type { ChannelProviderSettings } from './channels/channel-settings';
 import { otlpTracesUrl, parseOtlpHeaders } from './ops/otel-env';
 import { readPlatformLlmConfig, type PlatformLlmConfig } from './llm/platform-llm';
+import { readStorageSettings } from './storage/settings';
+import type { StorageSettings } from './storage/types';
+import { readKnowledgeSettings, type KnowledgeSettings } from './knowledge/settings';
 import { readBillingSettings, type BillingSettings } from './billing/billing-settings';
 
 /** One AES-256 key of the secrets keyring. */
@@ -62,6 +65,10 @@ export interface RuntimeConfig {
    * `CHATBOT_TELEGRAM_PROXY`, `CHATBOT_LINE_PROXY`); unset entries use the providers' own hosts.
    */
   readonly channelProviders?: ChannelProviderSettings;
+  /** Tenant file storage: S3-compatible when `CHATBOT_S3_*` is set, else `<dataDir>/files`. */
+  readonly storage?: StorageSettings;
+  /** Knowledge: LanceDB location (`CHATBOT_LANCEDB_URI`) and upload limit (`CHATBOT_UPLOAD_MAX_BYTES`). */
+  readonly knowledge?: KnowledgeSettings;
   /** Billing: VietQR account, payment gateways, plans file, default cap (see `src/billing/billing-settings.ts`). */
   readonly billing?: BillingSettings;
 }
@@ -232,6 +239,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     otlpHeaders: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
     backupPassphrase: e.CHATBOT_BACKUP_PASSPHRASE,
     platformLlm: readPlatformLlmConfig(env),
+    storage: readStorageSettings(env),
+    knowledge: readKnowledgeSettings(env),
     billing: readBillingSettings(env),
     channelProviders: Object.fromEntries(
       Object.entries({

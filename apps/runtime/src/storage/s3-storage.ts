@@ -1,0 +1,75 @@
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { NotFoundError } from '@agent-chatbot/core';
+import { tenantObjectKey as objectKey, tenantPrefix as prefixOf } from './keys';
+
+const tenantObjectKey = (tenantId: string, key: string): string => `tenants/${objectKey(tenantId, key)}`;
+const tenantPrefix = (tenantId: string, prefix: string): string => `tenants/${prefixOf(tenantId, prefix)}`;
+import type { ObjectStorage, S3Settings } from './types';
+
+function isMissing(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
+/**
+ * Files in an S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, Viettel/FPT object storage…).
+ * Objects live under `tenants/<tenantId>/`. Uses only PutObject, GetObject, DeleteObject, ListObjectsV2 and DeleteObjects.
+ */
+export function createS3Storage(settings: S3Settings): ObjectStorage {
+  const client = new S3Client({
+    endpoint: settings.endpoint,
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+  });
+  const Bucket = settings.bucket;
+  return {
+    kind: 's3',
+    async put(tenantId, key, body, options = {}) {
+      await client.send(
+        new PutObjectCommand({ Bucket, Key: tenantObjectKey(tenantId, key), Body: body, ContentLength: body.byteLength, ContentType: options.contentType ?? 'application/octet-stream' }),
+      );
+    },
+    async get(tenantId, key) {
+      try {
+        const result = await client.send(new GetObjectCommand({ Bucket, Key: tenantObjectKey(tenantId, key) }));
+        const body = result.Body;
+        if (body instanceof Readable) return body;
+        if (!body) throw new NotFoundError(`Stored file ${key} not found`, `Không tìm thấy tệp đã lưu ${key}`);
+        return Readable.from(await body.transformToByteArray());
+      } catch (error) {
+        if (isMissing(error)) throw new NotFoundError(`Stored file ${key} not found`, `Không tìm thấy tệp đã lưu ${key}`);
+        throw error;
+      }
+    },
+    async delete(tenantId, key) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: tenantObjectKey(tenantId, key) }));
+    },
+    async deletePrefix(tenantId, prefix) {
+      const Prefix = tenantPrefix(tenantId, prefix);
+      let removed = 0;
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+        const keys = (page.Contents ?? []).map((object) => object.Key).filter((key): key is string => typeof key === 'string');
+        if (keys.length > 0) {
+          await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+          removed += keys.length;
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+      return removed;
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}
