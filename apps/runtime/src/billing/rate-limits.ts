@@ -83,9 +83,9 @@ export function tenantApiRateLimit(runtime: BillingRuntime & { readonly config: 
       return;
     }
     void (async () => {
-      let tenantId: string | null = null;
-      if (token.startsWith(API_KEY_PREFIX)) tenantId = await tenantOfApiKey(runtime, token);
-      else tenantId = await tokens.verify(token).then((claims) => claims.tid, () => null);
+      const tenantId = token.startsWith(API_KEY_PREFIX)
+        ? await tenantOfApiKey(runtime, token)
+        : await tokens.verify(token).then((claims) => claims.tid, () => null);
       if (tenantId === null) return undefined;
       const decision = await checkTenantApiRate(runtime, tenantId);
       return decision.allowed ? undefined : rateLimitErrorOf(decision);
