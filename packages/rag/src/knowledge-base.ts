@@ -23,8 +23,10 @@ export interface KnowledgeBaseOptions extends Omit<RagRetrieverOptions, 'store'>
   /** Called after every change; the runtime bumps the tenant's knowledge version here. */
   readonly onKnowledgeChange?: KnowledgeChangeHook;
   /**
-   * Rebuild the namespace's BM25 index in the background right after a change, so the next
-   * question does not wait for it (default true; turn off in processes that only ingest).
+   * Rebuild the namespace's BM25 index right after a change, before the ingest/delete call
+   * returns, so the change is searchable at once in this process (default true; turn off in
+   * processes that only ingest — other processes pick changes up within `refreshMs`, serving the
+   * previous index, filtered to live chunks, while they rebuild).
    */
   readonly prewarm?: boolean;
 }
@@ -171,7 +173,8 @@ export class KnowledgeBase {
   }
 
   private async notify(namespace: string, sourceIds: readonly string[], change: 'ingested' | 'deleted' | 'dropped'): Promise<void> {
-    if (change !== 'dropped' && this.options.prewarm !== false) void this.retriever.lexical.get(namespace).catch(() => undefined);
+    // Rebuild now, so the change is searchable when the call returns and no question waits for it.
+    if (change !== 'dropped' && this.options.prewarm !== false) await this.retriever.lexical.refresh(namespace);
     if (!this.options.onKnowledgeChange) return;
     await this.options.onKnowledgeChange({ namespace, sourceIds, change, version: await this.store.tableVersion(namespace) });
   }

@@ -171,18 +171,32 @@ describe('re-index and delete', () => {
   });
 });
 
+/** Polls `check` until it passes or `timeoutMs` elapses (then throws its last error). */
+async function eventually(check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 describe('several processes on one store', () => {
-  it("a reader notices another process's writes through the table version", async () => {
+  it("a reader picks up another process's writes and deletions without blocking on a rebuild", async () => {
     const uri = `${dir.path}/shared`;
     const writer = new KnowledgeBase({ storage: { uri } });
     const reader = new KnowledgeBase({ storage: { uri, readConsistencyIntervalSeconds: 0 }, refreshMs: 0 });
+    const sources = async (query: string) => (await reader.search({ namespace: 'tenant', query })).hits.map((h) => h.sourceId);
     try {
       await writer.ingestDocument({ namespace: 'tenant', document: { sourceId: 'a', name: 'a.txt', content: 'Cửa hàng mở cửa lúc 8 giờ sáng.' } });
-      expect((await reader.search({ namespace: 'tenant', query: 'mấy giờ mở cửa' })).hits.map((h) => h.sourceId)).toEqual(['a']);
+      expect(await sources('mấy giờ mở cửa')).toEqual(['a']);
       await writer.ingestDocument({ namespace: 'tenant', document: { sourceId: 'b', name: 'b.txt', content: 'Phí giao hàng nội thành 20.000đ.' } });
-      expect((await reader.search({ namespace: 'tenant', query: 'phí giao hàng' })).hits[0]?.sourceId).toBe('b');
+      await eventually(async () => expect((await sources('phí giao hàng'))[0]).toBe('b'));
       await writer.deleteDocument({ namespace: 'tenant', sourceId: 'a' });
-      expect((await reader.search({ namespace: 'tenant', query: 'mấy giờ mở cửa' })).hits).toEqual([]);
+      await eventually(async () => expect(await sources('mấy giờ mở cửa')).toEqual([]));
     } finally {
       await writer.close();
       await reader.close();
@@ -229,5 +243,48 @@ describe('FAQ entries and evaluation', () => {
     expect(lines[0]!.ranked[0]).toBe('d1');
     const bm25 = await evaluateRetrieval({ corpusPath: corpus, queriesPath: queries, mode: 'bm25', k: 10 });
     expect(bm25.ranked[0]!.ranked).toEqual([]); // "laptop" shares no word with the corpus
+  });
+});
+
+/** A store whose chunk scan (index rebuild) can be held, to look at queries during a rebuild. */
+class SlowScanStore extends LanceKnowledgeStore {
+  hold: Promise<void> | undefined;
+  override async readChunks(namespace: string) {
+    if (this.hold) await this.hold;
+    return super.readChunks(namespace);
+  }
+}
+
+describe('queries during an index rebuild', () => {
+  it('serve the previous index without waiting, minus deleted documents', async () => {
+    const store = new SlowScanStore({ uri: `${dir.path}/slow` });
+    const writer = new KnowledgeBase({ storage: store, prewarm: false });
+    const reader = new KnowledgeBase({ storage: store });
+    const namespace = 'tenant';
+    try {
+      await writer.ingestDocuments({
+        namespace,
+        documents: [
+          { sourceId: 'x', name: 'x.txt', content: 'Chính sách đổi trả trong 7 ngày.' },
+          { sourceId: 'y', name: 'y.txt', content: 'Chính sách bảo hành 12 tháng.' },
+        ],
+      });
+      expect((await reader.search({ namespace, query: 'chính sách', topK: 5 })).hits.map((h) => h.sourceId).sort()).toEqual(['x', 'y']);
+      let release!: () => void;
+      store.hold = new Promise((resolve) => (release = resolve));
+      await writer.deleteDocument({ namespace, sourceId: 'x' });
+      await writer.ingestDocument({ namespace, document: { sourceId: 'z', name: 'z.txt', content: 'Chính sách giao hàng miễn phí.' } });
+      const during = await Promise.race([
+        reader.search({ namespace, query: 'chính sách', topK: 5 }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('query waited for the rebuild')), 3_000)),
+      ]);
+      expect(during.hits.map((h) => h.sourceId)).toEqual(['y']);
+      release();
+      store.hold = undefined;
+      await reader.retriever.lexical.refresh(namespace);
+      expect((await reader.search({ namespace, query: 'chính sách', topK: 5 })).hits.map((h) => h.sourceId).sort()).toEqual(['y', 'z']);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -5,16 +5,28 @@ import { isLive, type LanceKnowledgeStore, type StoredChunk } from '../store/kno
 /** A namespace's live chunks and their BM25 index. */
 export interface LexicalSnapshot {
   readonly index: Bm25Index;
-  /** Live chunks; position = BM25 document number. */
+  /** Chunks live when the snapshot was built; position = BM25 document number. */
   readonly chunks: readonly StoredChunk[];
 }
 
+/** What {@link LexicalCache.get} returns. */
+export interface LexicalView {
+  readonly snapshot: LexicalSnapshot;
+  /**
+   * The knowledge changed since the snapshot was built and a rebuild is running: callers must
+   * drop chunks that are no longer live (deleted or replaced documents). New documents appear
+   * when the rebuild finishes.
+   */
+  readonly stale: boolean;
+}
+
 interface Entry {
-  snapshot: Promise<LexicalSnapshot>;
+  current: LexicalSnapshot | undefined;
+  pending: Promise<LexicalSnapshot> | undefined;
+  /** Local write counter and LanceDB table version `current` reflects. */
   revision: number;
   tableVersion: number;
   checkedAt: number;
-  size: number;
   usedAt: number;
 }
 
@@ -29,8 +41,10 @@ export interface LexicalCacheOptions {
 
 /**
  * Keeps each namespace's BM25 index in memory, built from the chunk table's stored tokens. The
- * table is the source of truth: a write in this process invalidates at once, a write elsewhere
- * is noticed through LanceDB's table version within `refreshMs`.
+ * table is the source of truth. After a change (a write in this process at once, another
+ * process's write through LanceDB's table version within `refreshMs`) the index is rebuilt in
+ * the background while queries keep using the previous one, filtered to live chunks, so a large
+ * tenant never waits seconds for a rebuild (stale-while-revalidate).
  */
 export class LexicalCache {
   private readonly entries = new Map<string, Entry>();
@@ -40,20 +54,34 @@ export class LexicalCache {
     private readonly options: LexicalCacheOptions = {},
   ) {}
 
-  /** The current snapshot of a namespace, rebuilt when stale. */
-  async get(namespace: string): Promise<LexicalSnapshot> {
+  /** The namespace's snapshot; the first call for a namespace waits for the build. */
+  async get(namespace: string): Promise<LexicalView> {
     const now = Date.now();
-    const revision = this.store.revision(namespace);
     let entry = this.entries.get(namespace);
-    // A build in progress (tableVersion -1) is not checked: it already reads the latest data.
-    if (entry && entry.tableVersion >= 0 && entry.revision === revision && now - entry.checkedAt > (this.options.refreshMs ?? 1000)) {
-      const version = await this.store.tableVersion(namespace);
-      entry.checkedAt = now;
-      if (version !== entry.tableVersion) entry = undefined;
+    if (!entry) {
+      entry = { current: undefined, pending: undefined, revision: -1, tableVersion: -1, checkedAt: now, usedAt: now };
+      this.entries.set(namespace, entry);
     }
-    if (!entry || entry.revision !== revision) entry = this.rebuild(namespace, revision);
     entry.usedAt = now;
-    return entry.snapshot;
+    let changed = entry.revision !== this.store.revision(namespace);
+    if (!changed && !entry.pending && now - entry.checkedAt > (this.options.refreshMs ?? 1000)) {
+      entry.checkedAt = now;
+      changed = (await this.store.tableVersion(namespace)) !== entry.tableVersion;
+    }
+    if (changed && !entry.pending) this.rebuild(namespace, entry);
+    if (entry.current) return { snapshot: entry.current, stale: entry.pending !== undefined };
+    return { snapshot: await entry.pending!, stale: false };
+  }
+
+  /** Waits until the namespace's index reflects every write made so far in this process. */
+  async refresh(namespace: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const entry = this.entries.get(namespace);
+      if (entry?.pending) await entry.pending.catch(() => undefined);
+      const view = await this.get(namespace);
+      const settled = this.entries.get(namespace);
+      if (!view.stale && settled?.revision === this.store.revision(namespace) && !settled.pending) return;
+    }
   }
 
   /** Forgets a namespace (after dropping it, or to free memory). */
@@ -61,22 +89,31 @@ export class LexicalCache {
     this.entries.delete(namespace);
   }
 
-  /** Starts a rebuild and registers it at once, so concurrent callers share it. */
-  private rebuild(namespace: string, revision: number): Entry {
-    const now = Date.now();
-    const entry: Entry = { snapshot: Promise.resolve({} as LexicalSnapshot), revision, tableVersion: -1, checkedAt: now, size: 0, usedAt: now };
-    entry.snapshot = (async () => {
-      entry.tableVersion = await this.store.tableVersion(namespace);
+  /** Starts one background rebuild for the entry; it replaces `current` when done. */
+  private rebuild(namespace: string, entry: Entry): void {
+    const revision = this.store.revision(namespace);
+    const pending = (async () => {
+      const tableVersion = await this.store.tableVersion(namespace);
       const snapshot = await this.build(namespace);
-      entry.size = snapshot.chunks.length;
-      this.evict(namespace);
+      if (this.entries.get(namespace) === entry) {
+        entry.current = snapshot;
+        entry.revision = revision;
+        entry.tableVersion = tableVersion;
+        entry.checkedAt = Date.now();
+        this.evict(namespace);
+      }
       return snapshot;
     })();
-    entry.snapshot.catch(() => {
-      if (this.entries.get(namespace) === entry) this.entries.delete(namespace);
-    });
-    this.entries.set(namespace, entry);
-    return entry;
+    entry.pending = pending;
+    pending.then(
+      () => {
+        if (entry.pending === pending) entry.pending = undefined;
+      },
+      () => {
+        if (entry.pending === pending) entry.pending = undefined;
+        if (!entry.current && this.entries.get(namespace) === entry) this.entries.delete(namespace);
+      },
+    );
   }
 
   private async build(namespace: string): Promise<LexicalSnapshot> {
@@ -90,13 +127,14 @@ export class LexicalCache {
 
   private evict(keep: string): void {
     const limit = this.options.maxCachedChunks ?? 2_000_000;
-    let total = [...this.entries.values()].reduce((sum, entry) => sum + entry.size, 0);
+    const size = (entry: Entry): number => entry.current?.chunks.length ?? 0;
+    let total = [...this.entries.values()].reduce((sum, entry) => sum + size(entry), 0);
     const byAge = [...this.entries].sort((a, b) => a[1].usedAt - b[1].usedAt);
     for (const [namespace, entry] of byAge) {
       if (total <= limit) break;
-      if (namespace === keep) continue;
+      if (namespace === keep || entry.pending) continue;
       this.entries.delete(namespace);
-      total -= entry.size;
+      total -= size(entry);
     }
   }
 }

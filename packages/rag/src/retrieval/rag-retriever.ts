@@ -11,7 +11,7 @@ import { expandAbbreviations, ValidationError, VIETNAMESE_ABBREVIATIONS } from '
 import { z } from 'zod';
 import { queryTerms, tokenizeQuery } from '../lexical/analyzer';
 import { parseProductQuery, priceWithin, type ProductQueryConstraints } from '../products/product-query';
-import type { LanceKnowledgeStore } from '../store/knowledge-store';
+import { isLive, type LanceKnowledgeStore } from '../store/knowledge-store';
 import { matchesFilter } from '../store/metadata-filter';
 import { LexicalCache, type LexicalCacheOptions } from './lexical-cache';
 import { reciprocalRankFusion } from './rrf';
@@ -141,7 +141,10 @@ export class RagRetriever implements RetrieverV1 {
     let catalog = false;
 
     if (mode !== 'dense') {
-      const { index, chunks } = await this.lexical.get(options.namespace);
+      const { snapshot, stale } = await this.lexical.get(options.namespace);
+      const { index, chunks } = snapshot;
+      // While a rebuild runs, the previous index may hold deleted or replaced chunks: skip them.
+      const live = stale ? await this.options.store.liveVersions(options.namespace) : undefined;
       const query = tokenizeQuery(options.query, { abbreviations: this.options.abbreviations });
       const accented = query.unaccented && index.size > 0 ? index.restoreDiacritics(query.tokens) : query.tokens;
       const terms = queryTerms(query, {}, accented);
@@ -151,6 +154,7 @@ export class RagRetriever implements RetrieverV1 {
       catalog = hasPrice && chunks.some((_, doc) => isProduct(doc));
       const accept = (doc: number): boolean => {
         const chunk = chunks[doc]!;
+        if (live && !isLive(live, chunk.sourceId, chunk.version)) return false;
         if (options.filter && !matchesFilter(chunk.metadata, options.filter)) return false;
         return !catalog || (isProduct(doc) && priceWithin(chunk.metadata.price, constraints));
       };
