@@ -13,11 +13,19 @@ import { join } from 'node:path';
 
 /** Data-folder entries never archived: the live PGlite files (dumped logically instead), the
  * secrets file (keys belong in a vault, not next to the data they protect), sockets, backups. */
-export const NOT_ARCHIVED = ['pglite', 'secrets.json', 'control.sock', 'backups'];
+export const NOT_ARCHIVED = ['pglite', 'pglite.lock', 'secrets.json', 'control.sock', 'backups'];
 
-/** The LanceDB folder of a data folder. */
-export function lancedbDir(dataDir: string): string {
-  return join(dataDir, 'lancedb');
+/**
+ * The LanceDB location: `CHATBOT_LANCEDB_URI` when set (the knowledge settings), else
+ * `<dataDir>/lancedb`. An object-store URI (`s3://…`) is returned as is.
+ */
+export function lancedbDir(config: { readonly dataDir: string; readonly knowledge?: { readonly lancedbUri?: string } }): string {
+  return config.knowledge?.lancedbUri ?? join(config.dataDir, 'lancedb');
+}
+
+/** True when a LanceDB location is a local folder (not `s3://`, `gs://`, `az://`, …). */
+export function isLocalPath(uri: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
 }
 
 /** The local stored-files folder of a data folder. */
@@ -40,7 +48,7 @@ export function tenantFilesDir(dataDir: string, tenantId: string): string {
 export function archivedEntries(dataDir: string): string[] {
   if (!existsSync(dataDir)) return [];
   return readdirSync(dataDir)
-    .filter((name) => !NOT_ARCHIVED.includes(name) && !name.endsWith('.sock') && !name.startsWith('.'))
+    .filter((name) => !NOT_ARCHIVED.includes(name) && !name.endsWith('.sock') && !name.endsWith('.lock') && !name.startsWith('.'))
     .filter((name) => {
       const stat = lstatSync(join(dataDir, name));
       return stat.isDirectory() || stat.isFile();

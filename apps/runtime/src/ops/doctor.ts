@@ -153,7 +153,7 @@ export async function runDoctor(config: RuntimeConfig, db: Db, secretBox: Secret
   });
 
   await check('lancedb', true, async () => {
-    const uri = lancedbDir(config.dataDir);
+    const uri = lancedbDir(config);
     const connection = await withTimeout(connect(uri), 10_000, 'LanceDB');
     try {
       const tables = await connection.tableNames();

@@ -19,7 +19,7 @@ import type { RuntimeDb } from '../db/index';
 import type { Db } from '../db/types';
 import { createJobQueue, type JobQueue } from '../jobs/index';
 import { getTenant, type TenantSummary } from '../tenants/tenant-service';
-import { lancedbDir, tenantFilesDir, tenantLanceTables } from './data-layout';
+import { isLocalPath, lancedbDir, tenantFilesDir, tenantLanceTables } from './data-layout';
 import { applicationTables, dumpTables, withSnapshot, type DumpedTable } from './db-dump';
 
 /** The job the knowledge feature registers to rebuild a tenant's LanceDB table. */
@@ -59,7 +59,7 @@ export async function exportTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
     });
     const lanceTables: string[] = [];
     for (const name of tenantLanceTables(tenant.id)) {
-      const dir = join(lancedbDir(config.dataDir), `${name}.lance`);
+      const dir = join(lancedbDir(config), `${name}.lance`);
       if (existsSync(dir)) {
         cpSync(dir, join(staging, 'lancedb', `${name}.lance`), { recursive: true });
         lanceTables.push(name);
@@ -107,8 +107,8 @@ export async function deleteTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
     );
   });
   const lanceTablesDropped: string[] = [];
-  const lanceDir = lancedbDir(config.dataDir);
-  if (existsSync(lanceDir)) {
+  const lanceDir = lancedbDir(config);
+  if (!isLocalPath(lanceDir) || existsSync(lanceDir)) {
     const connection = await connect(lanceDir);
     try {
       const names = await connection.tableNames();
