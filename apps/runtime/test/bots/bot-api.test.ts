@@ -8,6 +8,7 @@ import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types';
+import { expectAllCrossTenantDenied } from '../http/cross-tenant';
 import type { TestResponse } from '../http/harness';
 import { testDrivers } from '../helpers/drivers';
 import { startBotApp, type BotApp } from './bot-harness';
@@ -60,7 +61,7 @@ for (const driver of drivers) {
         CHATBOT_PLATFORM_CHEAP_MODEL: 'gpt-4o-mini',
         CHATBOT_PLATFORM_PREMIUM_MODEL: 'gpt-4o',
       });
-    });
+    }, 60_000);
     afterAll(async () => {
       await app?.close();
       await own?.close();
@@ -209,12 +210,17 @@ for (const driver of drivers) {
       const conversationId = search.body.items[0].id as string;
 
       const other = await app.otherTenant();
-      const foreign = await call('GET', `/v1/tenant/conversations/${conversationId}/messages`, { token: other.token });
-      expect(foreign.status).toBe(404);
+      await expectAllCrossTenantDenied(
+        app,
+        other.token,
+        [
+          { method: 'GET', path: `/v1/tenant/conversations/${conversationId}/messages` },
+          { method: 'POST', path: '/v1/tenant/test-chat', body: { message: 'xin chào', conversation_id: conversationId } },
+        ],
+        ['trực thăng', conversationId],
+      );
       const foreignList = await call('GET', '/v1/tenant/conversations', { token: other.token });
       expect(foreignList.body.items).toHaveLength(0);
-      const hijack = await call('POST', '/v1/tenant/test-chat', { token: other.token, body: { message: 'xin chào', conversation_id: conversationId } });
-      expect(hijack.status).toBe(404);
       const notUuid = await call('GET', '/v1/tenant/conversations/abc/messages');
       expect(notUuid.status).toBe(400);
     });

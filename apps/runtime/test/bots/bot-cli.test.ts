@@ -28,7 +28,7 @@ describe('chat and tenant set-llm commands (PGlite)', () => {
     env = { config, db, secretBox: createSecretBox(config.secretKeys), inServer: false };
     const created = await run('tenant', 'create', '--name', 'Tiệm Bánh Mì', '--admin-email', 'banhmi@example.vn', '--admin-password', 'banh-mi-ngon-lam-1', '--json');
     tenantId = (JSON.parse(created.stdout) as { id: string }).id;
-  });
+  }, 60_000);
   afterAll(async () => {
     await fake?.close();
     await db?.close();

@@ -17,7 +17,7 @@ for (const driver of drivers) {
     beforeAll(async () => {
       ({ db, close } = await driver.open());
       tenants = await seedTwoTenants(db);
-    });
+    }, 60_000);
     afterAll(() => close?.());
 
     it('passes checkConversationStoreV1 (no connection: keyed by channel)', async () => {
