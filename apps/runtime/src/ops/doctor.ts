@@ -176,6 +176,15 @@ export async function runDoctor(config: RuntimeConfig, db: Db, secretBox: Secret
     }
   });
 
+  await check('providers', false, async () => {
+    const llm = config.platformLlm;
+    if (!llm) {
+      return warn('Chưa có khoá mô hình của nền tảng: cửa hàng phải tự nhập khoá (BYOK) mới trả lời được', 'No platform model key: tenants must bring their own key (BYOK) to get answers',
+        'Đặt khoá nhà cung cấp của nền tảng (xem README, phần mô hình)', "Set the platform provider's key (see the README's model section)");
+    }
+    return ok(`Mô hình nền tảng: ${llm.provider} (${llm.cheapModel} / ${llm.premiumModel})`, `Platform model: ${llm.provider} (${llm.cheapModel} / ${llm.premiumModel})`);
+  });
+
   await check('secrets', true, async () => {
     const probe = secretBox.encrypt('doctor-probe');
     if (secretBox.decrypt(probe) !== 'doctor-probe') throw new Error('keyring round trip failed');

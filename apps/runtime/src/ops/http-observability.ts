@@ -8,8 +8,11 @@ import { AuthenticationError } from '@agent-chatbot/core';
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { metrics, secondsSince } from './metrics';
+import { metrics, recordWebhookAck, secondsSince } from './metrics';
 import { runWithRequestId, SpanKind, SpanStatusCode, tracer } from './tracing';
+
+/** The channels' webhook route (src/channels/webhook-router.ts): its latency is the acknowledgement time. */
+export const WEBHOOK_ROUTE = '/webhooks/:channel/:connectionId';
 
 /**
  * The route label of a finished request: the matched Express route pattern (`/v1/tenants/:id`),
@@ -46,7 +49,11 @@ export function httpObservability(): RequestHandler {
       const route = routeLabel(req, res);
       const m = metrics();
       m.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
-      m.httpDuration.observe({ route, method: req.method }, secondsSince(started));
+      const seconds = secondsSince(started);
+      m.httpDuration.observe({ route, method: req.method }, seconds);
+      // Webhook acknowledgements, by channel: only answered (2xx) ones, so the channel label can
+      // only take the values the webhook router accepts.
+      if (route === WEBHOOK_ROUTE && res.statusCode < 300) recordWebhookAck(req.path.split('/')[2] ?? 'unknown', seconds);
       span.updateName(`${req.method} ${route}`);
       span.setAttribute('http.route', route);
       span.setAttribute('http.response.status_code', res.statusCode);

@@ -96,12 +96,15 @@ describe('metrics, logs and traces', { timeout: 60_000 }, () => {
       await runtime.db.platform((tx) => runtime.jobs.enqueue(tx, 'ops.test', { n: Number(req.params['n']) }));
       res.status(202).json({ queued: true });
     });
+    rawRouter.post('/webhooks/:channel/:connectionId', (req, res) => {
+      res.status(req.params['channel'] === 'zalo' ? 200 : 404).end();
+    });
     const app = createApp(runtime, {}, [{ name: 'ops-test', rawRouter }]);
     server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
+  }, 60_000);
 
   afterAll(async () => {
     server?.closeAllConnections();
@@ -109,7 +112,7 @@ describe('metrics, logs and traces', { timeout: 60_000 }, () => {
     await runtime?.close();
     await tracing?.shutdown();
     await collector?.close();
-  });
+  }, 60_000);
 
   it('traces api → job → model call in one trace, and logs the request id in the job', async () => {
     const res = await fetch(`${baseUrl}/v1/ops-test/7`, { method: 'POST', headers: { 'x-request-id': 'req-ops-7' } });
@@ -138,6 +141,8 @@ describe('metrics, logs and traces', { timeout: 60_000 }, () => {
     await fetch(`${baseUrl}/v1/ops-test/8`, { method: 'POST' });
     await until(() => jobRuns.includes('8'));
     await fetch(`${baseUrl}/no/such/path/123`);
+    await fetch(`${baseUrl}/webhooks/zalo/c1`, { method: 'POST' });
+    await fetch(`${baseUrl}/webhooks/made-up/c1`, { method: 'POST' });
     expect((await fetch(`${baseUrl}/metrics`)).status).toBe(401);
     expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     recordTenantSpend('tenant-x', 1500);
@@ -153,6 +158,8 @@ describe('metrics, logs and traces', { timeout: 60_000 }, () => {
     expect(text).toMatch(/llm_tokens_total\{provider="fake",model="m1",direction="input",key_source="platform"\} 24/);
     expect(text).toMatch(/jobs_queue_depth\{queue="ops.test"\} \d+/);
     expect(text).toMatch(/tenant_spend_vnd_total\{tenant="tenant-x"\} 1500/);
+    expect(text).toMatch(/webhook_ack_duration_seconds_count\{channel="zalo"\} 1/);
+    expect(text).not.toMatch(/channel="made-up"/);
   });
 
   it('bounds tenant spend series to the top N plus "other"', async () => {

@@ -46,14 +46,14 @@ describe('security headers and CORS', { timeout: 60_000 }, () => {
       const s = widget.listen(0, '127.0.0.1', () => resolve(s));
     });
     widgetUrl = `http://127.0.0.1:${(widgetServer.address() as AddressInfo).port}`;
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.close();
     widgetServer?.closeAllConnections();
     await new Promise((r) => widgetServer?.close(r));
     await db?.close();
-  });
+  }, 60_000);
 
   it('sends helmet headers with a CSP the docs page and dashboard work under', async () => {
     const docs = await app.call('GET', '/docs');

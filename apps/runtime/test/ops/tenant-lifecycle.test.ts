@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@lancedb/lancedb';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandEnv } from '../../src/cli/command-table';
 import { runCommand } from '../../src/cli/run-command';
@@ -131,6 +132,17 @@ for (const driver of drivers) {
         }));
         expect(badRedis.exitCode).toBe(1);
         expect(JSON.parse(badRedis.stderr).error.details.report.checks.find((c: { name: string }) => c.name === 'redis').status).toBe('fail');
+        const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+        const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        probe.on('error', () => {});
+        const redisUp = await probe.connect().then(() => probe.ping()).then(() => true, () => false);
+        probe.disconnect();
+        if (!redisUp) console.warn(`[skip] Redis at ${redisUrl} does not answer; skipping doctor's Redis ok case`);
+        else {
+          const goodRedis = await runCommand(['doctor', '--json'], async () => ({ env: { ...env, config: { ...config, redisUrl } }, close: async () => {} }));
+          expect(goodRedis.exitCode, goodRedis.stderr).toBe(0);
+          expect((JSON.parse(goodRedis.stdout) as { checks: { name: string; status: string }[] }).checks.find((c) => c.name === 'redis')?.status).toBe('ok');
+        }
       } finally {
         await close();
       }
