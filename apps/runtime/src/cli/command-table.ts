@@ -14,6 +14,7 @@ import { table, usageError } from './output';
 import type { JobQueue } from '../jobs/index';
 import { opsCommands } from '../ops/commands';
 import { billingCommands } from '../billing/billing-commands';
+import { knowledgeCommands } from '../knowledge/cli-commands';
 
 /** What a data command runs against: the server's runtime (over the socket) or one opened for it. */
 export interface CommandEnv {
@@ -39,6 +40,12 @@ export interface CommandDef {
   readonly positionals?: readonly string[];
   /** Long-running process commands (`serve`, `worker`) never go over the control socket. */
   readonly process?: boolean;
+  /** The last positional takes one or more values (`kb add --tenant T FILE...`). */
+  readonly variadic?: boolean;
+  /** Rewrites argv before it goes to a running server (e.g. file paths made absolute). */
+  forServer?(argv: readonly string[], cwd: string): string[];
+  /** How long the CLI waits for the server's answer (default 120 s; ingestion takes longer). */
+  readonly serverTimeoutMs?: number;
   run?(env: CommandEnv, values: Values, positionals: string[]): Promise<{ json: unknown; text: string }>;
 }
 
@@ -191,6 +198,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...channelCommands,
   ...opsCommands,
   ...billingCommands,
+  ...knowledgeCommands,
 ];
 
 /** Finds the command the first one or two words name; the rest are its arguments. */

@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return await stopOnSignal(worker.stop);
     }
     if (!config.databaseUrl) {
-      const remote = await sendToServer(socket, argv);
+      const remote = await sendToServer(socket, parsed.def.forServer?.(argv, process.cwd()) ?? argv, parsed.def.serverTimeoutMs);
       if (remote) return print(remote);
     }
     const name = parsed.def.name;

@@ -45,7 +45,8 @@ export function parseCommand(argv: readonly string[]): ParsedCommand | undefined
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const help = values.help === true;
   const expected = def.positionals ?? [];
-  if (!help && parsed.positionals.length !== expected.length) {
+  const count = parsed.positionals.length;
+  if (!help && (count < expected.length || (count > expected.length && !def.variadic))) {
     throw usageError(
       parsed.positionals.length < expected.length ? `Missing ${expected.join(' ')} — usage: ${def.usage}` : `Unexpected argument "${parsed.positionals[expected.length]}" — usage: ${def.usage}`,
       parsed.positionals.length < expected.length ? `Thiếu ${expected.join(' ')} — cách dùng: ${def.usage}` : `Tham số thừa "${parsed.positionals[expected.length]}" — cách dùng: ${def.usage}`,

@@ -8,6 +8,7 @@ import type { Router } from 'express';
 import { botFeature } from '../bots/bot-feature';
 import { createChannelsFeature } from '../channels/index';
 import { createBillingFeature } from '../billing/billing-feature';
+import { knowledgeFeature } from '../knowledge/feature';
 import type { Route } from '../http/route';
 import type { Runtime } from '../runtime';
 
@@ -37,6 +38,7 @@ export const featureFactories: readonly FeatureFactory[] = [
   botFeature,
   (runtime) => createChannelsFeature(runtime),
   createBillingFeature,
+  knowledgeFeature,
 ];
 
 /** Builds every feature for one runtime. */
