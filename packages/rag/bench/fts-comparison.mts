@@ -3,6 +3,7 @@
  * pre-tokenised field) versus this package's in-memory two-field index, on a `../shared/eval`
  * set. Prints JSON lines. Usage: `pnpm exec tsx packages/rag/bench/fts-comparison.mts vicovqa queries-dev`.
  */
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,11 @@ import { analyzeDocumentTokens, documentTokens, queryTerms, tokenizeQuery } from
 import { Bm25Index } from '../src/lexical/bm25-index';
 import { syllableBigrams } from '@agent-chatbot/core';
 
+/** `../shared/eval` beside the repository (the layout CI uses). */
+const EVAL_ROOT = fileURLToPath(new URL('../../../../shared/eval', import.meta.url));
+
 const [set = 'vicovqa', queriesName = 'queries-dev'] = process.argv.slice(2);
-const root = join(process.cwd(), '..', 'shared', 'eval', set);
+const root = join(EVAL_ROOT, set);
 const read = <T>(file: string): T[] => readFileSync(join(root, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
 const corpus = read<{ id: string; text: string }>('corpus.jsonl');
 const queries = read<{ id: string; text: string; relevant: string[] }>(`${queriesName}.jsonl`);

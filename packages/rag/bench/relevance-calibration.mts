@@ -2,12 +2,16 @@
  * Calibration aid for the relevance threshold: top-hit relevance of matching questions versus
  * questions from another domain, on `../shared/eval` corpora. Prints percentiles as JSON.
  */
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDocumentTokens, documentTokens, queryTerms, tokenizeQuery } from '../src/lexical/analyzer';
 import { Bm25Index } from '../src/lexical/bm25-index';
 
-const root = join(process.cwd(), '..', 'shared', 'eval');
+/** `../shared/eval` beside the repository (the layout CI uses). */
+const EVAL_ROOT = fileURLToPath(new URL('../../../../shared/eval', import.meta.url));
+
+const root = EVAL_ROOT;
 const read = (path: string): Array<{ text: string }> => readFileSync(join(root, path), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string });
 const pct = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.floor((p / 100) * (values.length - 1))]!;
 for (const [corpus, own, foreign] of [

@@ -3,6 +3,7 @@
  * `../shared/eval` sets. Usage: `pnpm exec tsx packages/rag/bench/tune-bm25.mts vicovqa queries-train.jsonl`.
  * Prints JSON lines. Not part of the test run.
  */
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDocumentTokens, documentTokens, queryTerms, tokenizeQuery } from '../src/lexical/analyzer';
@@ -10,8 +11,11 @@ import { chunkText } from '../src/chunking/chunk-text';
 import { normaliseDocumentText } from '../src/ingestion/pipeline';
 import { Bm25Index, type Bm25Params } from '../src/lexical/bm25-index';
 
+/** `../shared/eval` beside the repository (the layout CI uses). */
+const EVAL_ROOT = fileURLToPath(new URL('../../../../shared/eval', import.meta.url));
+
 const [set = 'vicovqa', queriesFile = 'queries-train.jsonl', grid = '{}'] = process.argv.slice(2);
-const root = join(process.cwd(), '..', 'shared', 'eval', set);
+const root = join(EVAL_ROOT, set);
 const readJsonl = <T>(path: string): T[] =>
   readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
 const corpus = readJsonl<{ id: string; text: string }>(join(root, 'corpus.jsonl'));
