@@ -1,0 +1,134 @@
+/**
+ * End-to-end reply latency through the runtime's HTTP API (`POST /v1/tenant/test-chat`, messages
+ * stored), against the bare `/healthz` of the same server at the same concurrency:
+ * - a 30-entry FAQ tenant (answers without a model), p50/p95 at concurrency 1, answers/s at 10;
+ * - the model path with a fake OpenAI at 0 ms and 800 ms (uncached: `skip_cache`);
+ * - the cache-hit path (same question, cache allowed);
+ * - RSS idle and under load; start → first answered request (embedded default);
+ * - 50 simultaneous conversations against a 1 s model, with event-loop lag.
+ *
+ *   pnpm --filter @agent-chatbot/bench exec tsx src/reply-latency.ts [--requests 300] [--slow-requests 20]
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startFakeOpenAI } from '@agent-chatbot/testkit/fake-llm';
+import { parseFlags } from './lib/args';
+import { closedLoop, type LoadResult } from './lib/load';
+import { writeResult } from './lib/output';
+import { startBenchServer } from './lib/server';
+import { faqEntries } from './lib/shop';
+import { ratio, round, summarize } from './lib/stats';
+
+const flags = parseFlags();
+const REQUESTS = flags.number('requests', flags.bool('quick') ? 100 : 300);
+const SLOW_REQUESTS = flags.number('slow-requests', flags.bool('quick') ? 10 : 20);
+const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+const KEY = 'sk-bench-own-key-0123456789abcdef';
+
+const fake = await startFakeOpenAI({ apiKey: KEY, responder: () => 'Dạ, sản phẩm này còn hàng ạ, anh/chị cần size nào ạ?' });
+const rssBeforeStart = rssMb();
+const server = await startBenchServer();
+try {
+  const tenant = await server.signup('bench');
+  const chat = (message: string, extra: Record<string, unknown> = {}) => (i: number) =>
+    fetch(`${server.url}/v1/tenant/test-chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: message.replace('{i}', String(i)), ...extra }),
+    });
+  const healthz = () => fetch(`${server.url}/healthz`);
+
+  // Start → first answered request: one FAQ entry, then one test chat answered from it.
+  const faq = faqEntries();
+  await server.json('POST', '/v1/tenant/faq', { token: tenant.token, body: faq[0] });
+  const first = performance.now();
+  const firstAnswer = await (await chat(faq[0]!.question)(0)).json() as { route: string };
+  const startToFirstAnswerMs = server.startMs + (performance.now() - first);
+  for (const entry of faq.slice(1)) await server.json('POST', '/v1/tenant/faq', { token: tenant.token, body: entry });
+  await server.json('PUT', '/v1/tenant/llm', { token: tenant.token, body: { provider: 'openai', base_url: fake.baseURL, api_key: KEY, key_mode: 'own', cheap_model: 'gpt-4o-mini' } });
+
+  // Warm up both paths, then let the heap settle for the idle figure.
+  await closedLoop(healthz, { concurrency: 2, total: 50 });
+  await closedLoop((i) => chat(faq[i % faq.length]!.question, { skip_cache: true })(i), { concurrency: 2, total: 30 });
+  global.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const rssIdleMb = rssMb();
+
+  const run = async (label: string, concurrency: number, total: number, send: (i: number) => Promise<Response>) => {
+    const base = await closedLoop(healthz, { concurrency, total });
+    const load = await closedLoop(send, { concurrency, total });
+    // One more request, read: which route answered (faq / cache / cheap model …).
+    const probe = (await (await send(total)).json()) as { route?: string; cache_hit?: boolean };
+    return { ...describe(label, load, base), route: probe.route, cacheHit: probe.cache_hit };
+  };
+  let rssPeakMb = rssIdleMb;
+  const peak = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb())), 100);
+
+  const faqSerial = await run('faq, concurrency 1', 1, REQUESTS, (i) => chat(faq[i % faq.length]!.question, { skip_cache: true })(i));
+  const faqParallel = await run('faq, concurrency 10', 10, REQUESTS * 2, (i) => chat(faq[i % faq.length]!.question, { skip_cache: true })(i));
+  const cacheHit = await run('cache hit, concurrency 1', 1, REQUESTS, chat('Áo khoác gió có chống nước không?'));
+  fake.setLatency(0);
+  const model0 = await run('model 0 ms, concurrency 1', 1, Math.ceil(REQUESTS / 2), chat('Áo khoác gió số {i} có chống nước không?', { skip_cache: true }));
+  fake.setLatency(800);
+  const model800 = await run('model 800 ms, concurrency 10', 10, SLOW_REQUESTS * 2, chat('Áo khoác gió số {i} còn màu xanh không?', { skip_cache: true }));
+
+  // 50 simultaneous conversations against a 1 s model; the event loop must stay responsive.
+  fake.setLatency(1000);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const fifty = await closedLoop(chat('Khách số {i} hỏi: váy đầm có size XL không?', { skip_cache: true }), { concurrency: 50, total: 50 });
+  lag.disable();
+  clearInterval(peak);
+  fake.setLatency(0);
+
+  writeResult('reply-latency', {
+    db: server.db,
+    firstAnswerRoute: firstAnswer.route,
+    startToListenMs: round(server.startMs),
+    startToFirstAnswerMs: round(startToFirstAnswerMs),
+    rssMb: { beforeStart: rssBeforeStart, idle: rssIdleMb, peakUnderLoad: rssPeakMb, note: 'in-process: includes the load generator and fake model' },
+    faqSerial,
+    faqParallel,
+    cacheHit,
+    model0,
+    model800,
+    fiftyConversationsSlowModel: {
+      ...summarize(fifty.samples.map((s) => s.ms)),
+      errors: fifty.errors,
+      eventLoopLagMs: { p50: round(lag.percentile(50) / 1e6), p99: round(lag.percentile(99) / 1e6), max: round(lag.max / 1e6) },
+    },
+    targets: {
+      'faq p50 ≤ 10 ms': faqSerial.errors === 0 && faqSerial.latency.p50 <= 10,
+      'faq p95 ≤ 25 ms': faqSerial.latency.p95 <= 25,
+      '≥ 250 answers/s at concurrency 10': faqParallel.errors === 0 && faqParallel.ratePerSecond >= 250,
+      'rss idle ≤ 200 MiB': rssIdleMb <= 200,
+      'rss under load ≤ 400 MiB': rssPeakMb <= 400,
+      'start to first answer ≤ 2 s': startToFirstAnswerMs <= 2000,
+      'cache hit p50 ≤ 5 ms': cacheHit.errors === 0 && cacheHit.latency.p50 <= 5,
+      '50 conversations, no errors, lag < 50 ms': fifty.errors === 0 && lag.percentile(99) / 1e6 < 50,
+    },
+  });
+} finally {
+  await server.stop();
+  await fake.close();
+}
+
+function describe(label: string, load: LoadResult, base: LoadResult) {
+  const latency = summarize(load.samples.map((s) => s.ms));
+  const baseline = summarize(base.samples.map((s) => s.ms));
+  return {
+    label,
+    latency,
+    errors: load.errors,
+    statuses: countStatuses(load),
+    ratePerSecond: round(load.rate),
+    baselineHealthz: { ...baseline, ratePerSecond: round(base.rate) },
+    p50VsBaseline: ratio(latency.p50, baseline.p50),
+    rateVsBaseline: ratio(load.rate, base.rate),
+  };
+}
+
+function countStatuses(load: LoadResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const sample of load.samples) counts[sample.status] = (counts[sample.status] ?? 0) + 1;
+  return counts;
+}

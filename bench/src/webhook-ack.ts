@@ -1,0 +1,91 @@
+/**
+ * Webhook acknowledgement latency: signed Telegram updates posted to the runtime's real webhook
+ * URL at a fixed arrival rate (open loop, as a provider sends them), against the bare `/healthz`
+ * of the same server at the same rate. Then the highest sustainable rate: rising steps until p99
+ * passes 50 ms or a request fails. The worker runs in the same process and answers every message
+ * through a fake Telegram server (no-LLM mode), so the figure includes that background work.
+ *
+ *   pnpm --filter @agent-chatbot/bench exec tsx src/webhook-ack.ts [--rate 200] [--seconds 10] [--step-seconds 3]
+ *   (issue 5 target: --rate 200 --seconds 60, p99 ≤ 50 ms)
+ */
+import { createFakeTelegram } from '@agent-chatbot/testkit/fake-channels';
+import { parseFlags } from './lib/args';
+import { openLoop, type LoadResult } from './lib/load';
+import { writeResult } from './lib/output';
+import { startBenchServer } from './lib/server';
+import { faqEntries } from './lib/shop';
+import { ratio, round, summarize } from './lib/stats';
+
+const flags = parseFlags();
+const quick = flags.bool('quick');
+const RATE = flags.number('rate', 200);
+const SECONDS = flags.number('seconds', quick ? 5 : 10);
+const STEP_SECONDS = flags.number('step-seconds', quick ? 2 : 3);
+const STEPS = [50, 100, 200, 400, 800, 1600];
+const BOT_TOKEN = '7011223344:AAH-bench-telegram-bot-token';
+const SECRET = 'bench-telegram-secret-token-0123';
+
+const telegram = await createFakeTelegram({ botToken: BOT_TOKEN });
+const server = await startBenchServer({ CHATBOT_TELEGRAM_API_BASE: telegram.url });
+try {
+  const tenant = await server.signup('webhook');
+  for (const entry of faqEntries()) await server.json('POST', '/v1/tenant/faq', { token: tenant.token, body: entry });
+  const { body } = await server.json<{ id: string }>('POST', '/v1/tenant/channels', {
+    token: tenant.token,
+    body: { type: 'telegram', config: { bot_token: BOT_TOKEN, secret_token: SECRET } },
+  });
+  const hook = `${server.url}/webhooks/telegram/${body.id}`;
+  let updateId = 500_000_000;
+  const questions = faqEntries().map((entry) => entry.question);
+  const post = () => {
+    const id = (updateId += 1);
+    const chatId = 10_000 + (id % 500);
+    const update = { update_id: id, message: { message_id: id % 100_000, from: { id: chatId, is_bot: false, first_name: 'An' }, chat: { id: chatId, type: 'private' }, date: Math.floor(Date.now() / 1000), text: questions[id % questions.length] } };
+    return fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
+  };
+  const healthz = () => fetch(`${server.url}/healthz`);
+
+  await openLoop(post, { rate: 20, seconds: 1 }); // warm-up
+  const baseline = await openLoop(healthz, { rate: RATE, seconds: SECONDS });
+  const sentBefore = telegram.sent.length;
+  const target = await openLoop(post, { rate: RATE, seconds: SECONDS });
+
+  const steps: Array<{ rate: number; achieved: number; p99: number; errors: number; pass: boolean }> = [];
+  for (const rate of STEPS) {
+    const run = await openLoop(post, { rate, seconds: STEP_SECONDS });
+    const p99 = summarize(run.samples.map((s) => s.ms)).p99;
+    const pass = run.errors === 0 && p99 <= 50 && run.rate >= rate * 0.9;
+    steps.push({ rate, achieved: round(run.rate), p99, errors: run.errors, pass });
+    if (!pass) break;
+  }
+  const sustainable = steps.filter((step) => step.pass).at(-1)?.rate ?? 0;
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+
+  const ack = summarize(target.samples.map((s) => s.ms));
+  const base = summarize(baseline.samples.map((s) => s.ms));
+  writeResult('webhook-ack', {
+    db: server.db,
+    rate: RATE,
+    seconds: SECONDS,
+    ackMs: ack,
+    errors: target.errors,
+    statuses: statuses(target),
+    achievedRate: round(target.rate),
+    baselineHealthzMs: base,
+    p50VsBaseline: ratio(ack.p50, base.p50),
+    p99VsBaseline: ratio(ack.p99, base.p99),
+    sustainableRatePerSecond: sustainable,
+    steps,
+    repliesSentWithin2sAfter: (telegram.sent.length) - sentBefore,
+    targets: { [`p99 ≤ 50 ms at ${RATE}/s for ${SECONDS} s`]: target.errors === 0 && ack.p99 <= 50, '60 s run (issue 5)': SECONDS >= 60 },
+  });
+} finally {
+  await server.stop();
+  await telegram.close();
+}
+
+function statuses(load: LoadResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const sample of load.samples) counts[sample.status] = (counts[sample.status] ?? 0) + 1;
+  return counts;
+}
