@@ -41,10 +41,10 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
   const connectionId = options.connectionId ?? null;
   if (connectionId !== null && !isUuid(connectionId)) throw new NotFoundError('Channel connection not found', 'Không tìm thấy kết nối kênh');
 
-  const loadConversation = async (tx: Tx, conversationId: string, lock = false): Promise<ConversationRow | undefined> => {
+  const loadConversation = async (tx: Tx, conversationId: string): Promise<ConversationRow | undefined> => {
     if (!isUuid(conversationId)) return undefined;
     const { rows } = await tx.query<ConversationRow>(
-      `SELECT ${conversationColumns} FROM conversations WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT ${conversationColumns} FROM conversations WHERE id = $1`,
       [conversationId],
     );
     return rows[0];
@@ -132,33 +132,35 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
 
     async appendMessage({ tenantId, conversationId, message }) {
       return db.tenant(tenantId, async (tx) => {
-        // Row lock: appends to one conversation are serialised, so message_count stays exact.
-        // It also proves the conversation is this tenant's (a foreign key check ignores RLS).
-        if (!(await loadConversation(tx, conversationId, true))) throw notFound();
+        if (!isUuid(conversationId)) throw notFound();
+        // One statement on the hot path: insert only into a conversation this tenant can see (a
+        // foreign key check ignores RLS), and count the message on the conversation.
         const inserted = await tx.query<MessageRow>(
-          `INSERT INTO messages (tenant_id, conversation_id, role, content, external_id, in_reply_to, model, route, route_reason,
-             key_source, tokens_in, tokens_out, cost_vnd, sources, delivery_status, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, clock_timestamp())
-           ON CONFLICT (tenant_id, conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
-           RETURNING ${messageColumns}`,
+          `WITH conversation AS (SELECT id FROM conversations WHERE id = $2),
+           added AS (
+             INSERT INTO messages (tenant_id, conversation_id, role, content, external_id, in_reply_to, model, route, route_reason,
+               key_source, tokens_in, tokens_out, cost_vnd, sources, delivery_status, created_at)
+             SELECT $1::uuid, conversation.id, $3::text, $4::text, $5::text, $6::uuid, $7::text, $8::text, $9::text, $10::text,
+               $11::integer, $12::integer, $13::bigint, $14::jsonb, $15::text, clock_timestamp() FROM conversation
+             ON CONFLICT (tenant_id, conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
+             RETURNING ${messageColumns}
+           ),
+           counted AS (
+             UPDATE conversations SET message_count = message_count + 1, last_message_at = now(), updated_at = now(),
+               last_customer_message_at = CASE WHEN $3 = 'customer' THEN now() ELSE last_customer_message_at END,
+               unread_count = CASE WHEN $3 = 'customer' THEN unread_count + 1 ELSE unread_count END
+             WHERE id IN (SELECT conversation_id FROM added)
+           )
+           SELECT * FROM added`,
           messageParams(tenantId, conversationId, message),
         );
-        if (inserted.rows[0]) {
-          await tx.query(
-            `UPDATE conversations SET message_count = message_count + 1, last_message_at = now(), updated_at = now(),
-               last_customer_message_at = CASE WHEN $2 = 'customer' THEN now() ELSE last_customer_message_at END,
-               unread_count = CASE WHEN $2 = 'customer' THEN unread_count + 1 ELSE unread_count END
-             WHERE id = $1`,
-            [conversationId, message.role],
-          );
-          return { message: messageRecord(inserted.rows[0]), created: true };
-        }
+        if (inserted.rows[0]) return { message: messageRecord(inserted.rows[0]), created: true };
         const { rows } = await tx.query<MessageRow>(
           `SELECT ${messageColumns} FROM messages WHERE conversation_id = $1 AND external_id = $2`,
-          [conversationId, message.externalId],
+          [conversationId, message.externalId ?? null],
         );
-        if (!rows[0]) throw new Error('duplicate message vanished');
-        return { message: messageRecord(rows[0]), created: false };
+        if (rows[0]) return { message: messageRecord(rows[0]), created: false };
+        throw notFound();
       });
     },
 
