@@ -40,7 +40,7 @@ async function kbAdd(env: CommandEnv, values: Values, files: string[]) {
       }
     }
     const docs = await createDocuments(service, tenant.id, ready);
-    const progress = progressPrinter(env);
+    const progress = progressPrinter(env, { json: values.json === true });
     for (const doc of docs) {
       const outcome = await ingestStoredDocument(service, tenant.id, doc.id, { onProgress: ({ stage, percent }) => progress.update(doc.name, stage, percent) });
       progress.done();

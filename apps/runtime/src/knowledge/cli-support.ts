@@ -19,10 +19,12 @@ export async function withService<T>(env: CommandEnv, fn: (service: KnowledgeSer
 
 /**
  * Progress for `kb add`: a redrawn bar on a terminal, one plain line per stage otherwise, nothing
- * inside the server (the CLI process prints the final summary it gets back).
+ * inside the server (the CLI process prints the final summary it gets back) or with `--json`.
  */
-export function progressPrinter(env: CommandEnv, stream: NodeJS.WriteStream = process.stderr) {
-  if (env.inServer) return { update: () => undefined, done: () => undefined };
+export function progressPrinter(env: CommandEnv, options: { json?: boolean; stream?: NodeJS.WriteStream } = {}) {
+  const stream = options.stream ?? process.stderr;
+  // With --json, stderr carries only the error JSON (scripts parse it).
+  if (env.inServer || options.json) return { update: () => undefined, done: () => undefined };
   const tty = stream.isTTY === true;
   let lastLine = '';
   return {
