@@ -24,9 +24,10 @@ export async function recordUsageEvent(db: Db, event: UsageEventV1, costVnd: num
         event.modelId,
         event.keySource,
         event.billable,
-        tokensIn,
-        tokensOut,
-        tokensIn + tokensOut,
+        Math.round(tokensIn),
+        Math.round(tokensOut),
+        // Same meaning as the billing meter's rows: quantity counts embedding tokens only.
+        event.kind === 'embedding' ? Math.round(tokensIn) : 0,
         event.billable ? costVnd : 0,
         event.conversationId && isUuid(event.conversationId) ? event.conversationId : null,
         event.messageId && isUuid(event.messageId) ? event.messageId : null,
