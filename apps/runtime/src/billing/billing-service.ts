@@ -4,7 +4,7 @@
  * seconds (they run on every message), and the mailer alerts go out through. One per runtime,
  * created on first use; tests may pass their own mailer or configuration with {@link configureBilling}.
  */
-import type { EngineConfig } from '@agent-chatbot/core';
+import { BudgetExceededError, type EngineConfig } from '@agent-chatbot/core';
 import { planById, platformPriceTable, type BillingConfig, type Plan, type PlanGate } from '@agent-chatbot/billing';
 import { createPgMeter, getBillingStatus, recordBotReply, type BillingAlert, type PgMeter } from '@agent-chatbot/billing/pg';
 import type { Logger } from 'pino';
@@ -110,9 +110,28 @@ export async function billingIdle(runtime: BillingRuntime): Promise<void> {
  * platform price table (cost + margin), the tenant's hard monthly cap (its own or the default)
  * and prepaid credits enforced for platform-key usage. Own-key calls reserve 0 and are recorded
  * non-billable. Plug into the tenant bots with `configureTenantBots(runtime, { meterForTenant })`.
+ *
+ * It also enforces the plan gate: while the tenant is FAQ-only (Free plan past its chats, cost
+ * spike, admin) every model reservation is refused with a 402 whose details say `faq_only`, so the
+ * engine answers without a model — a direct FAQ/product match, else the fallback that offers a
+ * person — exactly the FAQ-only behaviour, through the hook the bots already have.
  */
-export function meterForTenant(runtime: BillingRuntime, _tenantId: string): PgMeter {
-  return billingOf(runtime).meter;
+export function meterForTenant(runtime: BillingRuntime, tenantId: string): PgMeter {
+  const { meter } = billingOf(runtime);
+  return {
+    ...meter,
+    async authorize(input) {
+      const gate = await planGateForTenant(runtime, input.tenantId || tenantId);
+      if (gate.mode === 'faq-only') {
+        throw new BudgetExceededError(
+          'The tenant is in FAQ-only mode: no model calls',
+          'Cửa hàng đang ở chế độ chỉ trả lời câu hỏi thường gặp: không gọi mô hình',
+          { details: { reason: 'faq_only', gate: gate.reason ?? null, offerHuman: gate.offerHuman } },
+        );
+      }
+      return meter.authorize(input);
+    },
+  };
 }
 
 function remember<T>(map: Map<string, { at: number } & T>, key: string, value: { at: number } & T): void {

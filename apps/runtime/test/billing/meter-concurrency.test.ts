@@ -55,7 +55,7 @@ describe.skipIf(unavailable !== undefined)('hard monthly cap through the tenant 
   });
 
   it('200 concurrent replies against a small cap never spend past it', async () => {
-    const shop = await app.tenant('capped');
+    const shop = await app.tenant('capped', 'starter'); // a subscription: the Free chat limit must not be what stops the model
     await updateBillingAccount(database.db, { tenantId: shop.tenantId, config: TEST_BILLING_CONFIG, monthlyCapVnd: CAP_VND });
     await database.db.tenant(shop.tenantId, (tx) =>
       tx.query("INSERT INTO ledger_entries (tenant_id, kind, amount_vnd, idempotency_key) VALUES ($1, 'topup', 1000000, 'seed')", [shop.tenantId]),
@@ -84,6 +84,32 @@ describe.skipIf(unavailable !== undefined)('hard monthly cap through the tenant 
     expect(status.body.usage).toMatchObject({ chats: 200, messages: 200 });
     expect(status.body.budget.spent_vnd).toBe(n.spent);
   }, 120_000);
+
+  it('Free plan past its included chats: the bot answers without a model and offers a person', async () => {
+    const free = await app.tenant('tiny-shop', 'tiny'); // 2 included chats
+    await database.db.tenant(free.tenantId, (tx) =>
+      tx.query("INSERT INTO ledger_entries (tenant_id, kind, amount_vnd, idempotency_key) VALUES ($1, 'topup', 100000, 'seed')", [free.tenantId]),
+    );
+    const ask = async (customer: string, text = 'Giao hàng đến Đà Nẵng mất mấy ngày?') => {
+      const result = await answerForTenant(app.runtime, { tenantId: free.tenantId, channel: 'api', externalUserId: customer, text }, { skipCache: true });
+      await tenantBotsIdle(app.runtime);
+      await billingIdle(app.runtime);
+      return result;
+    };
+    const before = llm.requests.length;
+    expect((await ask('k1')).model).toBe('openai:gpt-4o-mini');
+    expect((await ask('k2')).model).toBe('openai:gpt-4o-mini');
+    expect(llm.requests.length).toBe(before + 2);
+    const gated = await ask('k3');
+    expect(llm.requests.length).toBe(before + 2);
+    expect(gated.model).toBeUndefined();
+    expect(gated.route).toBe('fallback');
+    expect(gated.quickReplies?.length ?? 0).toBeGreaterThan(0); // the offer of a person
+    // FAQ answers still work in FAQ-only mode.
+    const faq = await ask('k4', 'Shop mở cửa mấy giờ?');
+    expect(faq.text).toContain('8h đến 21h');
+    expect(llm.requests.length).toBe(before + 2);
+  });
 
   it('a tenant without prepaid credit never reaches the model on the platform key', async () => {
     const broke = await app.tenant('broke');

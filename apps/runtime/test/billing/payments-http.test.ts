@@ -211,6 +211,14 @@ describe.skipIf(unavailable !== undefined)('billing payments over HTTP (Postgres
     expect(status.body).toMatchObject({ tenant_id: other.tenantId, balance_vnd: 25_000, plan: { id: 'free' }, mode: 'full' });
   });
 
+  it('documents the billing routes in /openapi.json', async () => {
+    const doc = await app.call('GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    for (const path of ['/v1/tenant/billing', '/v1/tenant/billing/topups', '/v1/tenant/billing/invoices', '/v1/admin/billing/transfers/confirm']) {
+      expect(Object.keys(doc.body.paths)).toContain(path);
+    }
+  });
+
   it('refuses bad input with bilingual 400s, never 500', async () => {
     const small = await topUp('vietqr', 500);
     expect(small.status).toBe(400);
