@@ -40,9 +40,9 @@ export function summarize(samples: readonly number[]): LatencySummary {
   };
 }
 
-/** `value / baseline`, rounded; NaN-safe for a zero baseline. */
+/** `value / baseline` to three significant digits; NaN for a zero baseline. */
 export function ratio(value: number, baseline: number): number {
-  return baseline > 0 ? round(value / baseline) : Number.NaN;
+  return baseline > 0 ? Number((value / baseline).toPrecision(3)) : Number.NaN;
 }
 
 /**

@@ -1,0 +1,83 @@
+/**
+ * A tenant with many chunks through the runtime's HTTP API: documents uploaded as multipart `.txt`
+ * files (ingestion throughput = chunks made searchable per second, upload to `ready`), then test
+ * chat latency on questions answered from those documents by a fake model at 0 ms (uncached) and
+ * the cache-hit path, each against the bare `/healthz` of the same server.
+ *
+ *   pnpm --filter @agent-chatbot/bench exec tsx src/big-tenant.ts [--chunks 10000] [--requests 100]
+ *   (issue 4 target: 10,000 chunks, p50 ≤ 40 ms, p95 ≤ 120 ms; cache hit p50 ≤ 5 ms)
+ */
+import { startFakeOpenAI } from '@agent-chatbot/testkit/fake-llm';
+import { parseFlags } from './lib/args';
+import { closedLoop } from './lib/load';
+import { writeResult } from './lib/output';
+import { startBenchServer } from './lib/server';
+import { paragraph } from './lib/shop';
+import { ratio, round, summarize } from './lib/stats';
+
+const flags = parseFlags();
+const quick = flags.bool('quick');
+const CHUNKS = flags.number('chunks', quick ? 2_000 : 10_000);
+const REQUESTS = flags.number('requests', quick ? 40 : 100);
+const PER_FILE = 800;
+const KEY = 'sk-bench-own-key-0123456789abcdef';
+
+const fake = await startFakeOpenAI({ apiKey: KEY, responder: () => 'Dạ, theo tài liệu của shop thì sản phẩm này còn hàng ạ.' });
+const server = await startBenchServer();
+try {
+  const tenant = await server.signup('big');
+  await server.json('PUT', '/v1/tenant/llm', { token: tenant.token, body: { provider: 'openai', base_url: fake.baseURL, api_key: KEY, key_mode: 'own', cheap_model: 'gpt-4o-mini' } });
+
+  // ~120-word paragraphs separated by blank lines; the chunker packs about four into one chunk
+  // (measured: 400 paragraphs → 100 chunks), so CHUNKS × 4 paragraphs give about CHUNKS chunks.
+  const paragraphs = CHUNKS * 4;
+  const ids: string[] = [];
+  const started = performance.now();
+  for (let file = 0; file * PER_FILE < paragraphs; file += 1) {
+    const text = Array.from({ length: Math.min(PER_FILE, paragraphs - file * PER_FILE) }, (_, i) => paragraph(file * PER_FILE + i)).join('\n\n');
+    const form = new FormData();
+    form.append('file', new Blob([text], { type: 'text/plain' }), `tai-lieu-${file}.txt`);
+    const res = await fetch(`${server.url}/v1/tenant/documents`, { method: 'POST', headers: { authorization: `Bearer ${tenant.token}` }, body: form });
+    const body = (await res.json()) as { items: Array<{ status: number; document?: { id: string } }> };
+    if (res.status !== 201) throw new Error(`upload → ${res.status} ${JSON.stringify(body)}`);
+    for (const item of body.items) if (item.document) ids.push(item.document.id);
+  }
+  let chunks = 0;
+  for (const id of ids) {
+    for (;;) {
+      const { body } = await server.json<{ status: string; chunk_count: number }>('GET', `/v1/tenant/documents/${id}`, { token: tenant.token });
+      if (body.status === 'ready' || body.status === 'failed') {
+        chunks += body.chunk_count;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  const ingestSeconds = (performance.now() - started) / 1000;
+
+  const questions = ['giao hàng đà nẵng cotton còn hàng không', 'bảo hành đổi trả túi xách da', 'khuyến mãi giảm giá áo thun màu đỏ', 'chính hãng đồng hồ kính sài gòn'];
+  const chat = (body: Record<string, unknown>) => () =>
+    fetch(`${server.url}/v1/tenant/test-chat`, { method: 'POST', headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const healthz = () => fetch(`${server.url}/healthz`);
+  await closedLoop((i) => chat({ message: questions[i % 4], skip_cache: true })(), { concurrency: 1, total: 8 });
+  const base = await closedLoop(healthz, { concurrency: 1, total: REQUESTS });
+  const uncached = await closedLoop((i) => chat({ message: `${questions[i % 4]} ${i}`, skip_cache: true })(), { concurrency: 1, total: REQUESTS });
+  const probe = (await (await chat({ message: questions[0], skip_cache: true })()).json()) as { route: string; sources: unknown[] };
+  const cached = await closedLoop(chat({ message: questions[1] }), { concurrency: 1, total: REQUESTS });
+  const latency = summarize(uncached.samples.map((s) => s.ms));
+  const hit = summarize(cached.samples.map((s) => s.ms));
+  const baseline = summarize(base.samples.map((s) => s.ms));
+  writeResult('big-tenant', {
+    db: server.db,
+    chunks,
+    documents: ids.length,
+    ingestion: { seconds: round(ingestSeconds), chunksPerSecond: round(chunks / ingestSeconds), path: 'HTTP multipart upload → ingestion job → ready' },
+    uncached: { ...latency, errors: uncached.errors, route: probe.route, sources: probe.sources.length, p50VsBaseline: ratio(latency.p50, baseline.p50) },
+    cacheHit: { ...hit, errors: cached.errors, p50VsBaseline: ratio(hit.p50, baseline.p50) },
+    baselineHealthzMs: baseline,
+    targets: { 'p50 ≤ 40 ms': latency.p50 <= 40, 'p95 ≤ 120 ms': latency.p95 <= 120, 'cache hit p50 ≤ 5 ms': hit.p50 <= 5, '10,000 chunks': chunks >= 9_500 },
+  });
+} finally {
+  await server.stop();
+  await fake.close();
+}
