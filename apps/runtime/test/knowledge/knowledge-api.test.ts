@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWindows1258, makeDocx, makePdf, makeXlsx } from '../../../../packages/rag/test/helpers/fixtures';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
 import { expectAllCrossTenantDenied } from '../http/cross-tenant';
+import { createFixtureUser, loginAs } from '../http/fixtures';
 import type { TestApp } from '../http/harness';
+import { retrieverForTenant } from '../../src/knowledge/search';
 import { startKnowledgeApp, type KnowledgeApp } from './harness';
 
 const skip = await postgresUnavailable();
@@ -198,6 +200,15 @@ describe.skipIf(skip)('knowledge API (Postgres)', () => {
     expect(asB.body.hits).toEqual([]);
     expect(asB.text).not.toContain('banhmicoba2024');
 
+    // The bots' retriever is pinned to its tenant, whatever namespace a caller passes.
+    const retrieverA = retrieverForTenant(app.service, a.tenantId);
+    expect(retrieverForTenant(app.service, a.tenantId)).toBe(retrieverA);
+    const forA = await retrieverA.doRetrieve({ namespace: b.tenantId, query: 'mật khẩu wifi', topK: 3 });
+    expect(forA.chunks.map((c) => c.text).join(' ')).toContain('banhmicoba2024');
+    expect(forA.chunks.some((c) => c.metadata.kind === 'faq' && c.metadata.answer === 'banhmicoba2024')).toBe(true);
+    const forB = await retrieverForTenant(app.service, b.tenantId).doRetrieve({ namespace: a.tenantId, query: 'mật khẩu wifi', topK: 3 });
+    expect(forB.chunks).toEqual([]);
+
     const shim = { call: (method: string, path: string, o: { token?: string; body?: unknown } = {}) => app.call(method, path, o) } as unknown as TestApp;
     await expectAllCrossTenantDenied(
       shim,
@@ -220,6 +231,35 @@ describe.skipIf(skip)('knowledge API (Postgres)', () => {
     expect((await app.call('GET', `/v1/tenant/faq/${faq.body.id}`, { token: a.token })).body.answer).toBe('banhmicoba2024');
     expect((await app.call('GET', '/v1/tenant/documents', { token: b.token })).body.total).toBe(0);
   }, 60_000);
+
+  it('a re-index that fails keeps the previous version searchable', async () => {
+    const up = await app.upload('/v1/tenant/documents', a.token, [{ name: 'gio-mo-cua.txt', content: 'Quán cà phê Sáng mở cửa lúc 6 giờ sáng mỗi ngày.' }]);
+    const id = up.body.items[0].document.id as string;
+    await app.settled(a.token, id);
+    const chunks = await app.service.countChunks(a.tenantId, `doc:${id}`);
+    const { rows } = await app.runtime.db.tenant(a.tenantId, (tx) => tx.query<{ storage_key: string }>('SELECT storage_key FROM documents WHERE id = $1', [id]));
+    // The stored file goes bad (emptied): the new version cannot be built.
+    await app.service.storage.put(a.tenantId, rows[0]!.storage_key, new Uint8Array());
+    expect((await app.call('POST', `/v1/tenant/documents/${id}/reindex`, { token: a.token })).status).toBe(202);
+    const failed = await app.settled(a.token, id);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'empty_file' } });
+    expect(await app.service.countChunks(a.tenantId, `doc:${id}`)).toBe(chunks);
+    const search = await app.call('GET', `/v1/tenant/knowledge/search?q=${encodeURIComponent('quán mở cửa mấy giờ')}`, { token: a.token });
+    expect(search.body.hits[0].text).toContain('6 giờ sáng');
+  }, 60_000);
+
+  it('agents read knowledge but cannot change it', async () => {
+    const agent = await createFixtureUser(app.runtime.db, { tenantId: a.tenantId, role: 'tenant-agent' });
+    const shim = { call: (method: string, path: string, o: { token?: string; body?: unknown } = {}) => app.call(method, path, o) } as unknown as TestApp;
+    const { access } = await loginAs(shim, agent.email);
+    expect((await app.call('GET', '/v1/tenant/documents', { token: access })).status).toBe(200);
+    expect((await app.call('GET', `/v1/tenant/knowledge/search?q=${encodeURIComponent('giờ mở cửa')}`, { token: access })).status).toBe(200);
+    expect((await app.call('GET', '/v1/tenant/faq', { token: access })).status).toBe(200);
+    const denied = await app.call('POST', '/v1/tenant/faq', { token: access, body: { question: 'x?', answer: 'y' } });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message_vi).toBeTruthy();
+    expect((await app.upload('/v1/tenant/documents', access, [{ name: 'a.txt', content: 'xin chào' }])).status).toBe(403);
+  }, 30_000);
 
   it('answers bad input with bilingual 4xx errors', async () => {
     const notMultipart = await app.call('POST', '/v1/tenant/documents', { token: a.token, body: { x: 1 } });
