@@ -165,6 +165,26 @@ for (const driver of drivers) {
       expect((await setLlm({ provider: 'openai', key_mode: 'own' })).status).toBe(200);
     });
 
+    it('applies a persona change (PATCH /v1/tenant) on the next message, and length caps per tenant', async () => {
+      const greeting = 'Chào anh/chị, Mai của shop đây ạ!';
+      const patched = await call('PATCH', '/v1/tenant', { body: { settings: { persona: { name: 'Mai', greeting }, limits: { maxOutputTokens: 80 } } } });
+      expect(patched.status).toBe(200);
+      const res = await chat('Xin chào', { skip_cache: true });
+      expect(res.body).toMatchObject({ route: 'no-llm', route_reason: 'greeting', answer: greeting });
+      await chat('Giao hàng đến Đà Nẵng mất mấy ngày?', { skip_cache: true });
+      expect(own.requests.filter((r) => r.kind === 'chat').at(-1)!.body).toMatchObject({ max_tokens: 80 });
+    });
+
+    it('asks for the new provider key when the provider changes, and removes a key on request', async () => {
+      const change = await setLlm({ provider: 'anthropic' });
+      expect(change.status).toBe(422);
+      expect(change.body.error.code).toBe('llm_key_required');
+      const removed = await setLlm({ provider: 'openai', api_key: null });
+      expect(removed.body).toMatchObject({ api_key_set: false, api_key_hint: null });
+      const restored = await setLlm({ provider: 'openai', api_key: OWN_KEY });
+      expect(restored.body.api_key_set).toBe(true);
+    });
+
     it('answers the OpenAI-compatible API through the official openai client (plain, streaming, no-cache)', async () => {
       const client = new OpenAI({ apiKey: app.apiKey, baseURL: `${app.baseUrl}/v1`, maxRetries: 0 });
       const models = await client.models.list();
