@@ -56,6 +56,12 @@ function readDirectory(bytes: Uint8Array, name: string): ZipEntry[] {
 export class SafeZip {
   private readonly entries: ZipEntry[];
   private inflated = 0;
+  private attempted = 0;
+
+  /** Bytes produced by inflation so far, including an entry aborted at a limit (for tests and logs). */
+  get producedBytes(): number {
+    return this.attempted;
+  }
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -91,6 +97,7 @@ export class SafeZip {
     if (entry.method === 0) {
       if (data.length > entryLimit) throw extractionErrors.zipBomb(this.fileName, total);
       this.inflated += data.length;
+      this.attempted += data.length;
       return data;
     }
     if (entry.method !== 8) throw extractionErrors.corrupt(this.fileName);
@@ -98,6 +105,7 @@ export class SafeZip {
     let size = 0;
     const inflater = new Inflate((chunk) => {
       size += chunk.length;
+      this.attempted += chunk.length;
       if (size > entryLimit) throw new DecompressionLimit();
       parts.push(chunk);
     });
