@@ -248,6 +248,24 @@ describe.skipIf(skip)('knowledge API (Postgres)', () => {
     expect(search.body.hits[0].text).toContain('6 giờ sáng');
   }, 60_000);
 
+  it('knowledge.reindex { tenantId } (as `tenant reindex` enqueues it) re-ingests every document of the tenant', async () => {
+    const version = async () => (await app.runtime.db.tenant(a.tenantId, (tx) => tx.query<{ v: number }>('SELECT knowledge_version AS v FROM tenants WHERE id = $1', [a.tenantId]))).rows[0]!.v;
+    const before = await version();
+    const total = await app.service.countChunks(a.tenantId);
+    await app.runtime.db.platform((tx) => app.runtime.jobs.enqueue(tx, 'knowledge.reindex', { tenantId: a.tenantId }, { tenantId: a.tenantId }));
+    const until = Date.now() + 30_000;
+    let docs: Array<{ status: string; updated_at: string }> = [];
+    for (;;) {
+      docs = (await app.call('GET', '/v1/tenant/documents?limit=200', { token: a.token })).body.items;
+      const settled = docs.every((d) => d.status === 'ready' || d.status === 'failed');
+      if ((await version()) > before && settled && docs.some((d) => new Date(d.updated_at).getTime() > Date.now() - 30_000)) break;
+      if (Date.now() > until) throw new Error('reindex did not finish');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await app.service.countChunks(a.tenantId)).toBe(total);
+    expect((await app.call('GET', '/v1/tenant/documents?limit=200', { token: b.token })).body.total).toBe(0);
+  }, 60_000);
+
   it('agents read knowledge but cannot change it', async () => {
     const agent = await createFixtureUser(app.runtime.db, { tenantId: a.tenantId, role: 'tenant-agent' });
     const shim = { call: (method: string, path: string, o: { token?: string; body?: unknown } = {}) => app.call(method, path, o) } as unknown as TestApp;
