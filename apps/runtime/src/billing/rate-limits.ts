@@ -68,9 +68,10 @@ async function tenantOfApiKey(runtime: BillingRuntime, key: string): Promise<str
 /**
  * Express middleware for `/v1/` requests made for a tenant (an API key, or a dashboard token
  * carrying a tenant): consumes one token of the tenant's bucket and answers 429 with
- * `Retry-After` when it is empty. Credentials it cannot verify pass through untouched — the one
- * door (`resolveCaller`) rejects them; only a verified token can spend a tenant's bucket, so a
- * forged `tid` cannot exhaust another tenant's limit.
+ * `Retry-After` when it is empty (a failing limiter lets the request through, logged).
+ * Credentials it cannot verify pass through untouched — the one door (`resolveCaller`) rejects
+ * them; only a verified token can spend a tenant's bucket, so a forged `tid` cannot exhaust
+ * another tenant's limit.
  */
 export function tenantApiRateLimit(runtime: BillingRuntime & { readonly config: { readonly jwtSecret: string } }): RequestHandler {
   const tokens = createTokenService({ secret: runtime.config.jwtSecret, accessTtlSeconds: 900 });
@@ -89,6 +90,13 @@ export function tenantApiRateLimit(runtime: BillingRuntime & { readonly config: 
       if (tenantId === null) return undefined;
       const decision = await checkTenantApiRate(runtime, tenantId);
       return decision.allowed ? undefined : rateLimitErrorOf(decision);
-    })().then((error) => next(error), (error: unknown) => next(error));
+    })().then(
+      (error) => next(error),
+      (error: unknown) => {
+        // Fail open: a Redis or database hiccup in the limiter must not take the whole API down.
+        runtime.logger.warn({ err: error }, 'Không kiểm tra được giới hạn tốc độ / rate limit check failed; request allowed');
+        next();
+      },
+    );
   };
 }
