@@ -11,6 +11,7 @@ import { buildChannel, createChannelCache, type ChannelCache, type ProviderChann
 import { defaultDeliveryPolicy, type ChannelProviderSettings, type DeliveryPolicy } from './channel-settings';
 import { loadConnection, type LoadedConnection } from './connection-store';
 import { createConnectionHost } from './inbound-events';
+import { createWebhookRoutes, type WebhookRoutes } from './webhook-routes-cache';
 import { createConnectionZaloTokenStore } from './zalo-token-store';
 
 /** Options of the channel feature (tests shorten the delivery policy and polling). */
@@ -22,6 +23,8 @@ export interface ChannelFeatureOptions {
   pollingIntervalSeconds?: number;
   /** Test hook: the fetch every provider call uses. */
   fetch?: typeof fetch;
+  /** How long a resolved webhook route is reused (default 5 s). */
+  routeTtlMs?: number;
 }
 
 /** What channel setup (API and CLI) needs: no job queue, no cached channels. */
@@ -54,6 +57,8 @@ export interface ChannelContext extends ChannelSetup {
   readonly delivery: DeliveryPolicy;
   readonly pollingIntervalSeconds: number;
   readonly cache: ChannelCache;
+  /** Webhook routing (connection → tenant), cached for a few seconds. */
+  readonly routes: WebhookRoutes;
   /** Copies customers' media into tenant storage. */
   readonly attachments: ReturnType<typeof createAttachmentStore>;
   /** The initialised channel of a loaded connection (cached per connection + `updated_at`). */
@@ -66,11 +71,16 @@ export interface ChannelContext extends ChannelSetup {
 export function createChannelContext(runtime: Runtime, options: ChannelFeatureOptions = {}): ChannelContext {
   const providers = options.providers ?? runtime.config.channelProviders ?? {};
   const cache = createChannelCache();
+  const routes = createWebhookRoutes(runtime.db, runtime.secretBox, options.routeTtlMs);
   const context: ChannelContext = {
     runtime,
     db: runtime.db,
     secretBox: runtime.secretBox,
-    evict: (connectionId) => cache.evict(connectionId),
+    evict: (connectionId) => {
+      cache.evict(connectionId);
+      routes.evict(connectionId);
+    },
+    routes,
     providers,
     delivery: { ...defaultDeliveryPolicy, ...options.delivery },
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,

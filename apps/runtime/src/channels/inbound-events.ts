@@ -97,7 +97,12 @@ export async function recordInboundEvents(
       created += 1;
       await jobs.enqueue<ConversationHandlePayload>(tx, CONVERSATION_HANDLE_JOB, { eventId: row.id });
     }
-    await tx.query('UPDATE channel_connections SET last_event_at = now() WHERE id = $1', [connection.id]);
+    // Health only needs "recently": touching the row on every webhook would serialise concurrent
+    // webhooks of one connection on its row lock.
+    await tx.query(
+      `UPDATE channel_connections SET last_event_at = now() WHERE id = $1 AND (last_event_at IS NULL OR last_event_at < now() - interval '10 seconds')`,
+      [connection.id],
+    );
     return created;
   });
 }

@@ -7,7 +7,6 @@ import { Router, raw, type Request as ExpressRequest, type Response as ExpressRe
 import { uuidSchema } from '../auth/schemas';
 import type { ChannelContext } from './channel-context';
 import { isChannelType } from './channel-settings';
-import { loadConnection } from './connection-store';
 
 const jsonError = (res: ExpressResponse, status: number, code: string, message: string, messageVi: string) =>
   res.status(status).json({ error: { code, message, message_vi: messageVi } });
@@ -37,16 +36,12 @@ export function createWebhookRouter(context: ChannelContext): Router {
     if (!isChannelType(type) || !id.success) {
       return jsonError(res, 404, 'not_found', 'Unknown webhook', 'Không tìm thấy webhook');
     }
-    // The one door: the connection names its tenant (SECURITY DEFINER lookup, no tenant data read).
-    const found = await runtime.db.anonymous((tx) =>
-      tx.query<{ tenant_id: string; tenant_status: string }>('SELECT tenant_id, tenant_status FROM app.tenant_for_connection($1, $2)', [id.data, type]),
-    );
-    const owner = found.rows[0];
-    if (!owner) return jsonError(res, 404, 'not_found', 'Unknown webhook', 'Không tìm thấy webhook');
-    if (owner.tenant_status !== 'active') {
+    const route = await context.routes.resolve(type, id.data);
+    if (!route) return jsonError(res, 404, 'not_found', 'Unknown webhook', 'Không tìm thấy webhook');
+    if (route.tenantStatus !== 'active') {
       return jsonError(res, 403, 'tenant_suspended', 'This shop is suspended', 'Cửa hàng đang bị tạm khoá');
     }
-    const connection = await runtime.db.tenant(owner.tenant_id, (tx) => loadConnection(tx, runtime.secretBox, id.data));
+    const { connection } = route;
     let channel;
     try {
       channel = await context.channelFor(connection);

@@ -176,4 +176,19 @@ describe('provider channels on PGlite', { timeout: 30_000 }, () => {
     const badJson = await run('channel', 'add', '--tenant', tenant.tenantId, '--type', 'line', '--config', '{oops');
     expect(badJson.stderr).toMatch(/JSON/);
   });
+
+  it('stops a disabled or removed channel at once (404), and takes it back when re-enabled', async () => {
+    const [tg] = kits;
+    const url = `${rig.baseUrl}/webhooks/telegram/${ids.telegram}`;
+    const driver = tg.driver(url, await configOf(ids.telegram!));
+    expect(await driver.post(driver.textEvent('trước khi tắt'))).toBe(200);
+    const off = await rig.call('PATCH', `/v1/tenant/channels/${ids.telegram}`, { token: tenant.token, body: { status: 'disabled' } });
+    expect(off.body.status).toBe('disabled');
+    expect(await driver.post(driver.textEvent('khi đang tắt'))).toBe(404);
+    await rig.call('PATCH', `/v1/tenant/channels/${ids.telegram}`, { token: tenant.token, body: { status: 'active' } });
+    expect(await driver.post(driver.textEvent('bật lại'))).toBe(200);
+    expect((await rig.call('DELETE', `/v1/tenant/channels/${ids.telegram}`, { token: tenant.token })).status).toBe(204);
+    expect(await driver.post(driver.textEvent('đã gỡ'))).toBe(404);
+    expect((await rig.call('GET', `/v1/tenant/channels/${ids.telegram}`, { token: tenant.token })).status).toBe(404);
+  });
 });
