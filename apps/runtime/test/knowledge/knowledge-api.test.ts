@@ -254,9 +254,8 @@ describe.skipIf(skip)('knowledge API (Postgres)', () => {
     const total = await app.service.countChunks(a.tenantId);
     await app.runtime.db.platform((tx) => app.runtime.jobs.enqueue(tx, 'knowledge.reindex', { tenantId: a.tenantId }, { tenantId: a.tenantId }));
     const until = Date.now() + 30_000;
-    let docs: Array<{ status: string; updated_at: string }> = [];
     for (;;) {
-      docs = (await app.call('GET', '/v1/tenant/documents?limit=200', { token: a.token })).body.items;
+      const docs: Array<{ status: string; updated_at: string }> = (await app.call('GET', '/v1/tenant/documents?limit=200', { token: a.token })).body.items;
       const settled = docs.every((d) => d.status === 'ready' || d.status === 'failed');
       if ((await version()) > before && settled && docs.some((d) => new Date(d.updated_at).getTime() > Date.now() - 30_000)) break;
       if (Date.now() > until) throw new Error('reindex did not finish');
