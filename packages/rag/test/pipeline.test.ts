@@ -24,7 +24,7 @@ afterAll(async () => {
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('ingestion', () => {
-  it('ingests every format in one upload; a broken file fails alone with a bilingual error', async () => {
+  it('ingests every format in one upload; a broken file fails alone with a bilingual error', { timeout: 30_000 }, async () => {
     const namespace = ns();
     const progress: IngestProgress[] = [];
     const results = await kb.ingestDocuments({
