@@ -39,6 +39,8 @@ const notFound = () => new NotFoundError('Conversation not found', 'Không tìm 
  */
 export function createPgConversationStore(db: Db, options: PgConversationStoreOptions = {}): ConversationStoreV1 {
   const connectionId = options.connectionId ?? null;
+  /** Conversation rows as the last append left them, for the engine's read right after (one use). */
+  const justWritten = new Map<string, ConversationRow>();
   if (connectionId !== null && !isUuid(connectionId)) throw new NotFoundError('Channel connection not found', 'Không tìm thấy kết nối kênh');
 
   const loadConversation = async (tx: Tx, conversationId: string): Promise<ConversationRow | undefined> => {
@@ -113,11 +115,17 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
     },
 
     async getConversation({ tenantId, conversationId }) {
+      // The engine re-reads the conversation right after storing the customer's message: the row
+      // that statement returned is that read (used once, then the database answers again).
+      const written = justWritten.get(conversationId);
+      justWritten.delete(conversationId);
+      if (written && written.tenant_id === tenantId) return conversationRecord(written);
       const row = await db.tenant(tenantId, (tx) => loadConversation(tx, conversationId));
       return row ? conversationRecord(row) : undefined;
     },
 
     async updateConversation({ tenantId, conversationId, patch }) {
+      justWritten.delete(conversationId);
       return db.tenant(tenantId, async (tx): Promise<ConversationRecord> => {
         if (!isUuid(conversationId)) throw notFound();
         const { sets, params } = patchSql(patch);
@@ -135,7 +143,7 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
         if (!isUuid(conversationId)) throw notFound();
         // One statement on the hot path: insert only into a conversation this tenant can see (a
         // foreign key check ignores RLS), and count the message on the conversation.
-        const inserted = await tx.query<MessageRow>(
+        const inserted = await tx.query<MessageRow & { conversation_after: ConversationRow | string | null }>(
           `WITH conversation AS (SELECT id FROM conversations WHERE id = $2),
            added AS (
              INSERT INTO messages (tenant_id, conversation_id, role, content, external_id, in_reply_to, model, route, route_reason,
@@ -150,11 +158,19 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
                last_customer_message_at = CASE WHEN $3 = 'customer' THEN now() ELSE last_customer_message_at END,
                unread_count = CASE WHEN $3 = 'customer' THEN unread_count + 1 ELSE unread_count END
              WHERE id IN (SELECT conversation_id FROM added)
+             RETURNING ${conversationColumns}
            )
-           SELECT * FROM added`,
+           SELECT added.*, (SELECT row_to_json(counted) FROM counted) AS conversation_after FROM added`,
           messageParams(tenantId, conversationId, message),
         );
-        if (inserted.rows[0]) return { message: messageRecord(inserted.rows[0]), created: true };
+        const added = inserted.rows[0];
+        if (added) {
+          const after = typeof added.conversation_after === 'string' ? (JSON.parse(added.conversation_after) as ConversationRow) : added.conversation_after;
+          // Only the latest append is kept: a long-lived store never accumulates rows.
+          justWritten.clear();
+          if (after) justWritten.set(conversationId, after);
+          return { message: messageRecord(added), created: true };
+        }
         const { rows } = await tx.query<MessageRow>(
           `SELECT ${messageColumns} FROM messages WHERE conversation_id = $1 AND external_id = $2`,
           [conversationId, message.externalId ?? null],
@@ -166,7 +182,7 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
 
     async listMessages({ tenantId, conversationId, limit, offset }) {
       return db.tenant(tenantId, async (tx): Promise<MessageRecord[]> => {
-        if (!(await loadConversation(tx, conversationId))) throw notFound();
+        if (!isUuid(conversationId)) throw notFound();
         // The last `limit` after skipping `offset` from the start, returned oldest first.
         const { rows } = await tx.query<MessageRow>(
           `SELECT * FROM (
@@ -175,6 +191,8 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
            ) page ORDER BY created_at DESC, id DESC LIMIT $3`,
           [conversationId, offset ?? 0, limit ?? null],
         );
+        // No rows: an empty page, or a conversation this tenant cannot see (checked only then).
+        if (rows.length === 0 && !(await loadConversation(tx, conversationId))) throw notFound();
         return rows.reverse().map(messageRecord);
       });
     },
