@@ -170,6 +170,51 @@ describe.skipIf(skip)('provider channels end to end (Postgres)', { timeout: 30_0
     expect(kit.sentTexts().at(-1)).toContain('sticker');
   });
 
+  it("waits at least the provider's retry-after before sending again (Telegram 429)", async () => {
+    const { kit, url, config, id } = connected.get('telegram')!;
+    const tg = (kit as Awaited<ReturnType<typeof telegramKit>>).fake;
+    tg.setRetryAfter(3);
+    tg.failNext('rate_limit', 1);
+    const before = kit.sentTexts().length;
+    const driver = kit.driver(url, config);
+    expect(await driver.post(driver.textEvent('Shop ơi còn hàng không?'))).toBe(200);
+    const latestReply = () =>
+      rig.runtime.db.tenant(a.tenantId, async (tx) =>
+        (
+          await tx.query<{ delivery_status: string; delivery_error: string | null; delivery_attempts: number }>(
+            `SELECT m.delivery_status, m.delivery_error, m.delivery_attempts FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE c.connection_id = $1 AND m.role = 'bot' ORDER BY m.created_at DESC LIMIT 1`,
+            [id],
+          )
+        ).rows[0],
+      );
+    await waitFor(async () => (await latestReply())?.delivery_status === 'failed', 15_000, 'rate-limited attempt');
+    const refusedAt = Date.now();
+    expect((await latestReply())!.delivery_error).toMatch(/rate_limited/);
+    await waitFor(() => kit.sentTexts().length > before, 15_000, 'reply after 429');
+    // Our own backoff would retry within ~0.5 s; Telegram asked for 3 s.
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(2500);
+    expect(await latestReply()).toMatchObject({ delivery_status: 'sent', delivery_attempts: 2 });
+  });
+
+  it('refuses webhooks of a suspended shop (403) and stores nothing', async () => {
+    const c = await rig.signup('c');
+    const res = await rig.call('POST', '/v1/tenant/channels', { token: c.token, body: { type: 'line', config: { channel_secret: 'line-secret-c-UUUU1111', channel_access_token: 'line-token-c-VVVV2222' } } });
+    expect(res.status).toBe(201);
+    await rig.runtime.db.platform((tx) => tx.query(`UPDATE tenants SET status = 'suspended' WHERE id = $1`, [c.tenantId]));
+    const kit = connected.get('line')!.kit;
+    const driver = kit.driver(`${rig.baseUrl}/webhooks/line/${res.body.id}`, { channel_secret: 'line-secret-c-UUUU1111' });
+    expect(await driver.post(driver.textEvent('xin chào'))).toBe(403);
+    expect(await eventsOf(c.tenantId, res.body.id)).toBe(0);
+  });
+
+  it('documents the channel and delivery routes in OpenAPI', async () => {
+    const doc = (await rig.call('GET', '/openapi.json')).body as { paths: Record<string, unknown> };
+    for (const path of ['/v1/tenant/channels', '/v1/tenant/channels/{id}', '/v1/tenant/channels/{id}/test', '/v1/tenant/messages/{id}/delivery', '/v1/tenant/messages/{id}/retry', '/v1/tenant/dead-letters']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+  });
+
   it('answers Messenger hub.challenge and LINE console verification', async () => {
     const m = connected.get('messenger')!;
     const list = await rig.call('GET', '/v1/tenant/channels', { token: a.token });
