@@ -44,12 +44,19 @@ export function documentRoutes(service: KnowledgeService, jobs: JobQueue): Route
       handler: async ({ caller, req }) => {
         const tenantId = caller.tenantId;
         const stored: Awaited<ReturnType<typeof storeFile>>[] = [];
-        const { accepted, refused } = await receiveFiles(req, service.maxUploadBytes, async (file) => {
-          stored.push(await storeFile(service, tenantId, file));
-        });
-        const docs = stored.length
-          ? await createDocuments(service, tenantId, stored, { jobs, ...(caller.kind === 'user' ? { createdBy: caller.userId } : {}) })
-          : [];
+        let received: Awaited<ReturnType<typeof receiveFiles>>;
+        let docs: Awaited<ReturnType<typeof createDocuments>> = [];
+        try {
+          received = await receiveFiles(req, service.maxUploadBytes, async (file) => {
+            stored.push(await storeFile(service, tenantId, file));
+          });
+          if (stored.length) docs = await createDocuments(service, tenantId, stored, { jobs, ...(caller.kind === 'user' ? { createdBy: caller.userId } : {}) });
+        } catch (error) {
+          // No row points at these files: remove them rather than leave orphans in storage.
+          await Promise.all(stored.map((file) => service.storage.deletePrefix(tenantId, `documents/${file.id}`).catch(() => 0)));
+          throw error;
+        }
+        const { accepted, refused } = received;
         const byId = new Map(docs.map((doc) => [doc.id, doc]));
         const items = [
           ...accepted.map((file) => ({ name: file.name, status: 201, document: documentJson(byId.get(file.id)!) })),
