@@ -187,37 +187,67 @@ export async function getChannel(context: ChannelSetup, tenantId: string, id: st
   return channelJson(context, c, c.config);
 }
 
-/** Edits name, status or config keys (merged; null removes). The new config is validated first. */
+/**
+ * Edits name, status or config keys (merged; null removes). The new config is validated first;
+ * a Telegram bot always keeps a secret token, and a changed token or secret is registered again
+ * with setWebhook (a refusal is recorded in the channel's health and returned as the error).
+ */
 export async function updateChannel(context: ChannelSetup, tenantId: string, id: string, input: z.input<typeof updateChannelSchema>): Promise<ChannelJson> {
   const body = updateChannelSchema.parse(input);
   const runtime = context;
-  const result = await runtime.db.tenant(tenantId, async (tx) => {
-    const current = await loadConnection(tx, runtime.secretBox, id, { forUpdate: true });
-    let config = current.config;
-    if (body.config) {
-      config = { ...current.config };
-      for (const [k, v] of Object.entries(body.config)) {
-        if (v === null) delete config[k];
-        else config[k] = v;
+  let reregister: ProviderChannel | undefined;
+  let result: ChannelJson;
+  try {
+    result = await runtime.db.tenant(tenantId, async (tx) => {
+      const current = await loadConnection(tx, runtime.secretBox, id, { forUpdate: true });
+      let config = current.config;
+      if (body.config) {
+        config = { ...current.config };
+        for (const [k, v] of Object.entries(body.config)) {
+          if (v === null) delete config[k];
+          else config[k] = v;
+        }
+        // Without a secret token anyone could post updates to a Telegram webhook.
+        if (current.type === 'telegram' && !config.secret_token) config.secret_token = generateTelegramSecretToken();
+        const channel = validated(context, current.type, config);
+        if (current.type === 'telegram' && (config.bot_token !== current.config.bot_token || config.secret_token !== current.config.secret_token)) reregister = channel;
+        else await channel.disconnect?.().catch(() => {});
       }
-      validated(context, current.type, config).disconnect?.().catch(() => {});
-    }
-    const row = await updateConnection(tx, runtime.secretBox, tenantId, id, {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.status ? { status: body.status } : {}),
-      ...(body.config
-        ? {
-            config,
-            externalAccountId: accountIdOf(current.type, config),
-            ...(current.type === 'messenger' ? { verifyToken: String(config.verify_token) } : {}),
-            ...(current.type === 'zalo' ? { tokenExpiresAt: tokenExpiry(config) } : {}),
-            clearError: true,
-          }
-        : {}),
+      const row = await updateConnection(tx, runtime.secretBox, tenantId, id, {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.status ? { status: body.status } : {}),
+        ...(body.config
+          ? {
+              config,
+              externalAccountId: accountIdOf(current.type, config),
+              ...(current.type === 'messenger' ? { verifyToken: String(config.verify_token) } : {}),
+              ...(current.type === 'zalo' ? { tokenExpiresAt: tokenExpiry(config) } : {}),
+              clearError: true,
+            }
+          : {}),
+      });
+      return channelJson(context, row, config);
     });
-    return channelJson(context, row, config);
-  });
+  } catch (error) {
+    await reregister?.disconnect?.().catch(() => {});
+    if (isUniqueViolation(error)) {
+      throw new ConflictError('This account is already connected', 'Tài khoản này đã được kết nối ở một kênh khác', { code: 'channel_account_taken' });
+    }
+    throw error;
+  }
   context.evict(id);
+  if (reregister) {
+    const telegram = reregister as ProviderChannel & { setWebhook(url: string): Promise<{ secretToken: string }> };
+    try {
+      await telegram.setWebhook(context.webhookUrl('telegram', id));
+    } catch (error) {
+      const failure = providerFailure('telegram', 'setWebhook', error);
+      await runtime.db.tenant(tenantId, (tx) => recordConnectionError(tx, id, `setWebhook: ${failure.message}`, false));
+      throw failure;
+    } finally {
+      await telegram.disconnect?.().catch(() => {});
+    }
+  }
   return result;
 }
 

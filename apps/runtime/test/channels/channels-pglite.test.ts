@@ -177,6 +177,21 @@ describe('provider channels on PGlite', { timeout: 30_000 }, () => {
     expect(badJson.stderr).toMatch(/JSON/);
   });
 
+  it('rotates the Telegram secret token on request and registers it again with setWebhook', async () => {
+    const [tg] = kits;
+    const old = (await configOf(ids.telegram!)).secret_token;
+    const res = await rig.call('PATCH', `/v1/tenant/channels/${ids.telegram}`, { token: tenant.token, body: { config: { secret_token: null } } });
+    expect(res.status, res.text).toBe(200);
+    const fresh = (await configOf(ids.telegram!)).secret_token;
+    expect(typeof fresh).toBe('string');
+    expect(fresh).not.toBe(old);
+    expect(tg.fake.webhook()).toEqual({ url: `https://bot.example.vn/webhooks/telegram/${ids.telegram}`, secretToken: fresh });
+    expect(res.text).not.toContain(String(fresh));
+    const url = `${rig.baseUrl}/webhooks/telegram/${ids.telegram}`;
+    const stale = tg.driver(url, { secret_token: old });
+    expect(await stale.post(stale.textEvent('khoá cũ'))).toBe(401);
+  });
+
   it('stops a disabled or removed channel at once (404), and takes it back when re-enabled', async () => {
     const [tg] = kits;
     const url = `${rig.baseUrl}/webhooks/telegram/${ids.telegram}`;
