@@ -15,10 +15,23 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Db } from '../db/types';
 
-/** helmet with the runtime's CSP (see the file header for what is left to routes). */
+/** Paths of the web widget (`/widget`, `/widget/…`, `/widget.js`): framed by tenant sites, own CSP. */
+const WIDGET_PATH = /^\/widget(\/|\.js$|$)/;
+
+/**
+ * helmet with the runtime's CSP (see the file header for what is left to routes). Widget paths
+ * get every header but the CSP: the widget sends its own, with the tenant's `frame-ancestors`,
+ * and a second policy from here would be enforced too and forbid the framing.
+ */
 export function securityHeaders(): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: {
+  const withCsp = helmet(helmetOptions(true));
+  const withoutCsp = helmet(helmetOptions(false));
+  return (req, res, next) => (WIDGET_PATH.test(req.path) ? withoutCsp : withCsp)(req, res, next);
+}
+
+function helmetOptions(csp: boolean): Parameters<typeof helmet>[0] {
+  return {
+    contentSecurityPolicy: !csp ? false : {
       useDefaults: false,
       directives: {
         'default-src': ["'self'"],
@@ -37,7 +50,7 @@ export function securityHeaders(): RequestHandler {
     xFrameOptions: false,
     // The runtime may run behind plain HTTP on a LAN/dev box; HSTS is for the TLS proxy to send.
     strictTransportSecurity: false,
-  });
+  };
 }
 
 /** The origin (`scheme://host[:port]`) of a URL or Origin header, or undefined when malformed. */

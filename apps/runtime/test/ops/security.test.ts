@@ -64,6 +64,9 @@ describe('security headers and CORS', { timeout: 60_000 }, () => {
     expect(csp).toContain("frame-ancestors 'self'");
     expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
     expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    const widget = await app.call('GET', '/widget/frame');
+    expect(widget.headers.get('content-security-policy')).toBeNull();
+    expect(widget.headers.get('x-content-type-options')).toBe('nosniff');
     const home = await app.call('GET', '/');
     expect(home.headers.get('x-frame-options')).toBe('DENY');
     expect(home.headers.get('content-security-policy')).toBeTruthy();
