@@ -14,11 +14,19 @@ import { validateProviderKey } from './providers';
 
 const modelId = z.string().trim().min(1).max(200);
 
+/** Cloud metadata endpoints a tenant must never make the server call (keys would be sent there). */
+const METADATA_HOSTS = /^(169\.254\.\d{1,3}\.\d{1,3}|\[?fd00:ec2::254\]?|metadata\.google\.internal|metadata)$/i;
+
+const baseUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .refine((value) => !METADATA_HOSTS.test(new URL(value).hostname), { message: 'this address is not allowed (địa chỉ này không được phép)' });
+
 /** What a caller may change; omitted fields keep their value, `null` clears an optional one. */
 export const llmSettingsInputSchema = z
   .object({
     provider: z.enum(llmProviders),
-    base_url: z.url({ protocol: /^https?$/ }).max(500).nullable().optional(),
+    base_url: baseUrl.nullable().optional(),
     cheap_model: modelId.nullable().optional(),
     premium_model: modelId.nullable().optional(),
     key_mode: z.enum(keyModes).optional(),
@@ -63,6 +71,9 @@ export async function saveLlmSettings(
   // The network call happens outside any transaction; nothing is written when it fails.
   if (typeof input.api_key === 'string') {
     await validateProviderKey({ provider: next.provider, apiKey: input.api_key, ...(next.base_url ? { baseUrl: next.base_url } : {}) });
+  } else if (next.provider === 'ollama' && next.base_url && (providerChanged || next.base_url !== current.settings.base_url)) {
+    // A keyless local server: check it answers before the bot depends on it.
+    await validateProviderKey({ provider: 'ollama', baseUrl: next.base_url });
   }
   return deps.db.tenant(tenantId, async (tx) => {
     await tx.query(

@@ -7,6 +7,7 @@
 import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake-llm';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenantBotsIdle } from '../../src/bots/tenant-bot';
 import type { Db } from '../../src/db/types';
 import { expectAllCrossTenantDenied } from '../http/cross-tenant';
 import type { TestResponse } from '../http/harness';
@@ -134,7 +135,8 @@ for (const driver of drivers) {
       const last = own.requests.filter((r) => r.kind === 'chat');
       expect(last.length).toBe(calls + 1);
       expect(last.at(-1)!.body).toMatchObject({ max_tokens: 64 });
-      // Own-key usage is recorded, not billable.
+      // Own-key usage is recorded, not billable (rows are written after the answer: wait for them).
+      await tenantBotsIdle(app.runtime);
       const usage = await db.tenant(app.tenantId, (tx) => tx.query<{ key_source: string; billable: boolean; tokens_in: number }>('SELECT key_source, billable, tokens_in FROM usage_events'));
       expect(usage.rows.length).toBeGreaterThanOrEqual(2);
       expect(usage.rows.every((u) => u.key_source === 'own' && !u.billable && u.tokens_in > 0)).toBe(true);
@@ -146,6 +148,7 @@ for (const driver of drivers) {
       const failover = await chat('Giao hàng đến Đà Nẵng mất mấy ngày?', { skip_cache: true });
       expect(failover.body).toMatchObject({ route: 'cheap', key_source: 'platform' });
       expect(failover.body.answer).toContain('nền tảng');
+      await tenantBotsIdle(app.runtime);
       const billable = await db.tenant(app.tenantId, (tx) => tx.query("SELECT 1 FROM usage_events WHERE key_source = 'platform' AND billable"));
       expect(billable.rowCount).toBeGreaterThan(0);
 
@@ -183,6 +186,12 @@ for (const driver of drivers) {
       expect(removed.body).toMatchObject({ api_key_set: false, api_key_hint: null });
       const restored = await setLlm({ provider: 'openai', api_key: OWN_KEY });
       expect(restored.body.api_key_set).toBe(true);
+      const metadata = await setLlm({ provider: 'openai', base_url: 'http://169.254.169.254/v1' });
+      expect(metadata.status).toBe(400);
+      const deadOllama = await setLlm({ provider: 'ollama', base_url: 'http://127.0.0.1:9', key_mode: 'own' });
+      expect(deadOllama.status).toBe(422);
+      expect(deadOllama.body.error.code).toBe('llm_key_unverified');
+      expect((await call('GET', '/v1/tenant/llm')).body).toMatchObject({ provider: 'openai', api_key_set: true });
     });
 
     it('answers the OpenAI-compatible API through the official openai client (plain, streaming, no-cache)', async () => {
