@@ -112,7 +112,7 @@ export const opsCommands: readonly CommandDef[] = [
       const r = await deleteTenant(env.config, env.db, id!, typeof v['confirm'] === 'string' ? v['confirm'] : undefined);
       return {
         json: { tenantId: r.tenant.id, slug: r.tenant.slug, lanceTablesDropped: r.lanceTablesDropped, filesRemoved: r.filesRemoved },
-        text: `Đã xoá vĩnh viễn / Erased ${r.tenant.slug} (${r.tenant.id}); LanceDB: ${r.lanceTablesDropped.length} bảng / tables; tệp / files: ${r.filesRemoved ? 'đã xoá / removed' : 'không có / none'}\nLưu ý: dữ liệu còn trong các bản sao lưu cũ tới khi hết hạn lưu giữ / Note: old backups keep it until they expire`,
+        text: `Đã xoá vĩnh viễn / Erased ${r.tenant.slug} (${r.tenant.id}); LanceDB: ${r.lanceTablesDropped.length} bảng / tables; tệp / files: ${r.filesRemoved}\nLưu ý: dữ liệu còn trong các bản sao lưu cũ tới khi hết hạn lưu giữ / Note: old backups keep it until they expire`,
       };
     },
   },

@@ -18,6 +18,7 @@ import type { RuntimeConfig } from '../config';
 import type { RuntimeDb } from '../db/index';
 import type { Db } from '../db/types';
 import { createJobQueue, type JobQueue } from '../jobs/index';
+import { createStorage } from '../storage/index';
 import { getTenant, type TenantSummary } from '../tenants/tenant-service';
 import { isLocalPath, lancedbDir, tenantFilesDir, tenantLanceTables } from './data-layout';
 import { applicationTables, dumpTables, withSnapshot, type DumpedTable } from './db-dump';
@@ -65,10 +66,20 @@ export async function exportTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
         lanceTables.push(name);
       }
     }
+    // Local storage only: the storage driver has no listing, so S3 files are not exported (the
+    // manifest says so) — copy `tenants/<id>/` from the bucket with the provider's tools.
     const filesDir = tenantFilesDir(config.dataDir, tenant.id);
     const files = existsSync(filesDir);
     if (files) cpSync(filesDir, join(staging, 'files'), { recursive: true });
-    const manifest = { format: 'agent-chatbot-tenant-export', formatVersion: 1, createdAt: new Date().toISOString(), tenant, tables, lanceTables, files };
+    const manifest = {
+      format: 'agent-chatbot-tenant-export',
+      formatVersion: 1,
+      createdAt: new Date().toISOString(),
+      tenant,
+      tables,
+      lanceTables,
+      files: config.storage?.s3 ? `not exported: files are in the S3 bucket under tenants/${tenant.id}/` : files,
+    };
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await tarCreate({ gzip: true, file: path, cwd: staging, portable: true }, ['manifest.json', 'database', ...(lanceTables.length ? ['lancedb'] : []), ...(files ? ['files'] : [])]);
     return { tenant, path, bytes: statSync(path).size, tables, lanceTables, files };
@@ -81,7 +92,8 @@ export async function exportTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
 export interface TenantDeleteResult {
   tenant: TenantSummary;
   lanceTablesDropped: string[];
-  filesRemoved: boolean;
+  /** Stored files deleted (local folder or S3 bucket). */
+  filesRemoved: number;
 }
 
 /**
@@ -122,9 +134,15 @@ export async function deleteTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
       connection.close();
     }
   }
-  const filesDir = tenantFilesDir(config.dataDir, tenant.id);
-  const filesRemoved = existsSync(filesDir);
-  rmSync(filesDir, { recursive: true, force: true });
+  // Through the storage driver, so an S3 bucket is erased too; then the local folder's empty dirs.
+  const storage = createStorage(config);
+  let filesRemoved: number;
+  try {
+    filesRemoved = await storage.deletePrefix(tenant.id, '');
+  } finally {
+    await storage.close();
+  }
+  rmSync(tenantFilesDir(config.dataDir, tenant.id), { recursive: true, force: true });
   return { tenant, lanceTablesDropped, filesRemoved };
 }
 

@@ -84,7 +84,7 @@ for (const driver of drivers) {
         expect(refused.exitCode).toBe(2);
         expect(refused.stderr).toContain(`--confirm ${seed.a.slug}`);
         const deleted = await run('tenant', 'delete', seed.a.tenantId, '--confirm', seed.a.slug, '--json');
-        expect(JSON.parse(deleted.stdout)).toMatchObject({ lanceTablesDropped: [chunksA], filesRemoved: true });
+        expect(JSON.parse(deleted.stdout)).toMatchObject({ lanceTablesDropped: [chunksA], filesRemoved: 1 });
         expect(Object.values(await counts(seed.a.tenantId)).every((n) => n === 0)).toBe(true);
         expect((await counts(seed.b.tenantId))['public.messages']).toBe(1);
         const check = await connect(join(dataDir, 'lancedb'));
