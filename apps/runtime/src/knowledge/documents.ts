@@ -97,3 +97,12 @@ export async function deleteDocument(service: KnowledgeService, tenantId: string
   });
   await service.publish(tenantId, { type: 'document.deleted', documentId });
 }
+
+/**
+ * Removes everything a tenant's knowledge keeps outside Postgres — its LanceDB tables and its
+ * stored files (local folder or S3 bucket) — for tenant deletion. Rows go with the tenant row.
+ */
+export async function deleteTenantKnowledge(service: KnowledgeService, tenantId: string): Promise<{ files: number }> {
+  await service.kb.dropNamespace(tenantId);
+  return { files: await service.storage.deletePrefix(tenantId, '') };
+}

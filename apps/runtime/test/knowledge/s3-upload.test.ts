@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteTenantKnowledge } from '../../src/knowledge/documents';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
 import { startKnowledgeApp, type KnowledgeApp } from './harness';
 
@@ -53,5 +54,13 @@ describe.skipIf(skip)('uploads kept in S3-compatible storage (s3rver on 127.0.0.
     expect(hit.body.hits[0].text).toContain('bạc xỉu 32.000đ');
     expect((await app.call('DELETE', `/v1/tenant/documents/${id}`, { token: shop.token })).status).toBe(204);
     expect(await keys()).toEqual([]);
+
+    // Tenant deletion: every stored file and chunk of the tenant goes.
+    const again = await app.upload('/v1/tenant/documents', shop.token, [{ name: 'a.txt', content: 'Trà đá miễn phí.' }]);
+    await app.settled(shop.token, again.body.items[0].document.id);
+    expect(await app.service.countChunks(shop.tenantId)).toBeGreaterThan(0);
+    expect(await deleteTenantKnowledge(app.service, shop.tenantId)).toEqual({ files: 1 });
+    expect(await keys()).toEqual([]);
+    expect(await app.service.countChunks(shop.tenantId)).toBe(0);
   }, 60_000);
 });
