@@ -156,7 +156,7 @@ for (const pkg of packages) {
     problems.push(`${pkg.name}: docs/spec/api/${pkg.folder}.api.md is stale — run \`node scripts/api-report.mjs\` and commit it`);
     continue;
   }
-  let previous = '';
+  let previous;
   try {
     previous = baseDir ? readFileSync(join(baseDir, `${pkg.folder}.api.md`), 'utf8') : execFileSync('git', ['show', `${base}:docs/spec/api/${pkg.folder}.api.md`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
