@@ -71,6 +71,16 @@ async function seedTenant(tx: Tx, label: string): Promise<SeededTenant> {
   );
   await tx.query(`INSERT INTO usage_events (id, tenant_id, kind, tokens_in) VALUES ($1, $2, 'llm', 10)`, [`use-${tag}`, tenantId]);
   await tx.query(`INSERT INTO ledger_entries (tenant_id, kind, amount_vnd) VALUES ($1, 'topup', 100000)`, [tenantId]);
+  // Billing tables (migration 0013); billing_wallets gets its row from the ledger trigger above.
+  await tx.query(`INSERT INTO billing_accounts (tenant_id, monthly_cap_vnd) VALUES ($1, 500000)`, [tenantId]);
+  await tx.query(`INSERT INTO billing_cycle_usage (tenant_id, cycle) VALUES ($1, '2026-11')`, [tenantId]);
+  await tx.query(`INSERT INTO billing_reservations (tenant_id, cycle, idempotency_key, reserved_vnd) VALUES ($1, '2026-11', $2, 10)`, [tenantId, `res-${tag}`]);
+  await tx.query(`INSERT INTO billing_alerts (tenant_id, kind, dedupe_key) VALUES ($1, 'budget', 'budget:2026-11:80')`, [tenantId]);
+  await tx.query(
+    `INSERT INTO billing_invoices (tenant_id, cycle, number, plan_id, total_vnd, lines, meters) VALUES ($1, '2026-10', $2, 'free', 0, '[]', '{}')`,
+    [tenantId, `HD-${tag}`],
+  );
+  await tx.query(`INSERT INTO billing_payments (tenant_id, method, order_ref, amount_vnd) VALUES ($1, 'vietqr', $2, 50000)`, [tenantId, `NAP${tag}`]);
   await tx.query(`INSERT INTO external_events (tenant_id, source, external_id, payload) VALUES ($1, 'web', $2, '{}'::jsonb)`, [tenantId, `evt-${tag}`]);
   await tx.query(`INSERT INTO audit_log (tenant_id, action) VALUES ($1, 'seed')`, [tenantId]);
   return {
