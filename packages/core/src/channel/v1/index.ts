@@ -92,6 +92,7 @@ export interface ChannelV1Host {
   receive(events: ReadonlyArray<InboundEventV1>): Promise<void>;
   /** Shared cache (dedup helpers, token caches). */
   getCache(): CacheV1;
+  /** A logger scoped to the channel (and `scope`); never log secrets or whole payloads. */
   getLogger(scope?: string): LoggerV1;
 }
 
@@ -132,7 +133,10 @@ export interface ChannelV1<TConversationRef = string> {
   startTyping?(conversationId: string): Promise<void>;
   /** Checks the credentials with the provider (the dashboard's "test connection"). */
   testConnection?(): Promise<{ ok: boolean; details?: string }>;
+  /** `'<platform>:<ref>'` for a provider conversation reference; round-trips with {@link ChannelV1.decodeConversationId}. */
   encodeConversationId(ref: TConversationRef): string;
+  /** The provider reference inside a conversation id of this platform. */
   decodeConversationId(conversationId: string): TConversationRef;
+  /** Releases timers and connections (token refresh, polling). */
   disconnect?(): Promise<void>;
 }

@@ -33,5 +33,6 @@ export interface EmbeddingModelV1 {
   readonly maxEmbeddingsPerCall: number | undefined;
   /** Whether core may send several batches at once. */
   readonly supportsParallelCalls: boolean;
+  /** Embeds at most `maxEmbeddingsPerCall` values in one call; one vector per value, in order. */
   doEmbed(options: EmbeddingModelV1CallOptions): PromiseLike<EmbeddingModelV1Result>;
 }

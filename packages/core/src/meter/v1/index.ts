@@ -43,12 +43,17 @@ export interface UsageEventV1 {
  */
 export interface MeterV1 {
   readonly specificationVersion: 'v1';
+  /**
+   * Reserves the worst-case cost of one call for `tenantId` (nothing for own-key calls). Idempotent
+   * on `idempotencyKey`; throws {@link BudgetExceededError} (402) past the cap.
+   */
   authorize(request: {
     tenantId: string;
     estimate: UsageEstimateV1;
     keySource: KeySourceV1;
     idempotencyKey: string;
   }): Promise<MeterAuthorizationV1>;
+  /** Settles a call at its provider-reported usage (frees the rest of the reservation); idempotent on `event.id`. */
   record(event: UsageEventV1): Promise<void>;
   /** Returns a reservation unused (the call failed before any usage). */
   release(authorization: MeterAuthorizationV1): Promise<void>;

@@ -4,8 +4,10 @@
  */
 export interface PubSubV1 {
   readonly specificationVersion: 'v1';
+  /** Sends `message` to every subscriber of `channel` (in this process and, for Redis, every replica). */
   publish(channel: string, message: unknown): Promise<void>;
   /** Subscribes; resolves once the subscription is active. Returns the function that unsubscribes. */
   subscribe(channel: string, listener: (message: unknown) => void): Promise<() => Promise<void>>;
+  /** Closes connections and drops every subscription. */
   disconnect?(): Promise<void>;
 }

@@ -23,5 +23,6 @@ export interface RateLimiterV1 {
   consume(key: string, bucket: TokenBucketV1, options?: { cost?: number }): Promise<RateLimitResultV1>;
   /** Empties the record of `key` (after a successful login, say). */
   reset(key: string): Promise<void>;
+  /** Closes connections (Redis). */
   disconnect?(): Promise<void>;
 }

@@ -41,6 +41,7 @@ export interface RetrieverV1 {
   readonly specificationVersion: 'v1';
   /** e.g. `'hybrid'`, `'bm25'`, `'lancedb'`. */
   readonly provider: string;
+  /** Ranked chunks of `options.namespace` only (never another tenant's), best first, at most `topK`. */
   doRetrieve(options: RetrieverV1RetrieveOptions): PromiseLike<RetrieverV1Result>;
 }
 

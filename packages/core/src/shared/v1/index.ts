@@ -20,9 +20,13 @@ export type ProviderOptionsV1 = Record<string, Record<string, unknown>>;
  * `logger.info({ conversationId }, 'sent')`. Plugins never log secrets or full payloads.
  */
 export interface LoggerV1 {
+  /** Detail for debugging; off in production by default. */
   debug(object: Record<string, unknown>, message?: string): void;
+  /** Normal operation worth recording (a message sent, a token refreshed). */
   info(object: Record<string, unknown>, message?: string): void;
+  /** Something unexpected that the plugin handled (a retry, an ignored field). */
   warn(object: Record<string, unknown>, message?: string): void;
+  /** A failure the plugin could not handle. */
   error(object: Record<string, unknown>, message?: string): void;
 }
 
