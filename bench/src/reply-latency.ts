@@ -23,6 +23,9 @@ const REQUESTS = flags.number('requests', flags.bool('quick') ? 100 : 300);
 const SLOW_REQUESTS = flags.number('slow-requests', flags.bool('quick') ? 10 : 20);
 const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 const KEY = 'sk-bench-own-key-0123456789abcdef';
+const JACKET_DOC =
+  'Áo khoác gió hai lớp của shop chống nước nhẹ, có mũ trùm, màu xanh navy, đen và xám, size M, L, XL, giá 350.000đ. ' +
+  'Áo khoác gió giặt máy được, bảo hành đường may 6 tháng, đổi size trong 7 ngày.';
 
 const fake = await startFakeOpenAI({ apiKey: KEY, responder: () => 'Dạ, sản phẩm này còn hàng ạ, anh/chị cần size nào ạ?' });
 const rssBeforeStart = rssMb();
@@ -44,6 +47,18 @@ try {
   const firstAnswer = await (await chat(faq[0]!.question)(0)).json() as { route: string };
   const startToFirstAnswerMs = server.startMs + (performance.now() - first);
   for (const entry of faq.slice(1)) await server.json('POST', '/v1/tenant/faq', { token: tenant.token, body: entry });
+  // One product document, so questions outside the FAQ find knowledge and go to the model.
+  const form = new FormData();
+  form.append('file', new Blob([JACKET_DOC], { type: 'text/plain' }), 'ao-khoac-gio.txt');
+  const upload = (await (await fetch(`${server.url}/v1/tenant/documents`, { method: 'POST', headers: { authorization: `Bearer ${tenant.token}` }, body: form })).json()) as { items: Array<{ document?: { id: string } }> };
+  const docId = upload.items[0]?.document?.id;
+  if (!docId) throw new Error(`upload failed: ${JSON.stringify(upload)}`);
+  for (let i = 0; i < 600; i += 1) {
+    const { body } = await server.json<{ status: string }>('GET', `/v1/tenant/documents/${docId}`, { token: tenant.token });
+    if (body.status === 'ready') break;
+    if (body.status === 'failed') throw new Error('document failed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await server.json('PUT', '/v1/tenant/llm', { token: tenant.token, body: { provider: 'openai', base_url: fake.baseURL, api_key: KEY, key_mode: 'own', cheap_model: 'gpt-4o-mini' } });
 
   // Warm up both paths, then let the heap settle for the idle figure.
@@ -55,10 +70,14 @@ try {
 
   const run = async (label: string, concurrency: number, total: number, send: (i: number) => Promise<Response>) => {
     const base = await closedLoop(healthz, { concurrency, total });
-    const load = await closedLoop(send, { concurrency, total });
-    // One more request, read: which route answered (faq / cache / cheap model …).
-    const probe = (await (await send(total)).json()) as { route?: string; cache_hit?: boolean };
-    return { ...describe(label, load, base), route: probe.route, cacheHit: probe.cache_hit };
+    // Which route answered each request (faq / cache / cheap model / fallback).
+    const routes: Record<string, number> = {};
+    const onBody = (text: string) => {
+      const route = (JSON.parse(text) as { route?: string }).route ?? 'none';
+      routes[route] = (routes[route] ?? 0) + 1;
+    };
+    const load = await closedLoop(send, { concurrency, total, onBody });
+    return { ...describe(label, load, base), routes };
   };
   let rssPeakMb = rssIdleMb;
   const peak = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb())), 100);
@@ -75,7 +94,7 @@ try {
   fake.setLatency(1000);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
-  const fifty = await closedLoop(chat('Khách số {i} hỏi: váy đầm có size XL không?', { skip_cache: true }), { concurrency: 50, total: 50 });
+  const fifty = await closedLoop(chat('Khách số {i} hỏi: áo khoác gió có màu xám size XL không?', { skip_cache: true }), { concurrency: 50, total: 50 });
   lag.disable();
   clearInterval(peak);
   fake.setLatency(0);

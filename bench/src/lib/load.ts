@@ -23,11 +23,15 @@ export interface LoadResult {
 /** Sends a request; `ok` is decided by `expect` (default: 2xx). */
 export type Sender = (index: number) => Promise<Response>;
 
-async function timed(send: Sender, index: number, expectStatus: (status: number) => boolean): Promise<Sample> {
+/** Receives each response body (e.g. to count which route answered). */
+export type BodyInspector = (text: string) => void;
+
+async function timed(send: Sender, index: number, expectStatus: (status: number) => boolean, onBody?: BodyInspector): Promise<Sample> {
   const started = performance.now();
   try {
     const res = await send(index);
-    await res.arrayBuffer();
+    const text = await res.text();
+    onBody?.(text);
     return { ms: performance.now() - started, ok: expectStatus(res.status), status: res.status };
   } catch {
     return { ms: performance.now() - started, ok: false, status: 0 };
@@ -41,7 +45,10 @@ function result(samples: Sample[], seconds: number): LoadResult {
 }
 
 /** Closed loop: `concurrency` workers until `total` requests (or `maxSeconds`) are done. */
-export async function closedLoop(send: Sender, options: { concurrency: number; total: number; maxSeconds?: number; expect?: (status: number) => boolean }): Promise<LoadResult> {
+export async function closedLoop(
+  send: Sender,
+  options: { concurrency: number; total: number; maxSeconds?: number; expect?: (status: number) => boolean; onBody?: BodyInspector },
+): Promise<LoadResult> {
   const samples: Sample[] = [];
   const deadline = performance.now() + (options.maxSeconds ?? 120) * 1000;
   let next = 0;
@@ -50,7 +57,7 @@ export async function closedLoop(send: Sender, options: { concurrency: number; t
     while (next < options.total && performance.now() < deadline) {
       const index = next;
       next += 1;
-      samples.push(await timed(send, index, options.expect ?? isOk));
+      samples.push(await timed(send, index, options.expect ?? isOk, options.onBody));
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
