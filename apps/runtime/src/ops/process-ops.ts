@@ -25,7 +25,7 @@ export interface ProcessOps {
  */
 export async function startProcessOps(runtime: Runtime, role: 'api' | 'worker'): Promise<ProcessOps> {
   const { config, logger } = runtime;
-  const tracing = startTracing({ endpoint: config.otlpTracesUrl, serviceName: `agent-chatbot-${role}`, headers: { ...config.otlpHeaders } });
+  const tracing = await startTracing({ endpoint: config.otlpTracesUrl, serviceName: `agent-chatbot-${role}`, headers: { ...config.otlpHeaders } });
   if (tracing.enabled) logger.info({ endpoint: config.otlpTracesUrl }, 'Đã bật tracing OTLP / OTLP tracing on');
   const stopDepth = collectQueueDepth(runtime.jobs.boss);
   let server: Server | undefined;

@@ -9,9 +9,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 /** The tracer every runtime span comes from. */
 export const tracer = () => trace.getTracer('agent-chatbot-runtime');
@@ -39,11 +36,18 @@ let active: Tracing | undefined;
 
 /**
  * Registers the global tracer provider (once per process; a second call returns the first).
- * Returns a no-op {@link Tracing} when `endpoint` is undefined.
+ * Returns a no-op {@link Tracing} when `endpoint` is undefined. The SDK is loaded only then, so
+ * processes without tracing never pay for loading it.
  */
-export function startTracing(options: TracingOptions): Tracing {
+export async function startTracing(options: TracingOptions): Promise<Tracing> {
   if (active) return active;
   if (!options.endpoint) return off;
+  const [{ OTLPTraceExporter }, { resourceFromAttributes }, { BatchSpanProcessor, NodeTracerProvider }] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-node'),
+  ]);
+  if (active) return active;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     spanProcessors: [

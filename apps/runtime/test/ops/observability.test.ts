@@ -77,7 +77,7 @@ describe('metrics, logs and traces', { timeout: 60_000 }, () => {
       LOG_LEVEL: 'silent',
     });
     expect(config.otlpTracesUrl).toBe(`${collector.url}/v1/traces`);
-    tracing = startTracing({ endpoint: config.otlpTracesUrl, serviceName: 'agent-chatbot-test' });
+    tracing = await startTracing({ endpoint: config.otlpTracesUrl, serviceName: 'agent-chatbot-test' });
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
     runtime = await createRuntime(config, { db: await createTestPglite(), logger });
     runtime.jobs.register<{ n: number }>(
@@ -118,8 +118,12 @@ describe('metrics, logs and traces', { timeout: 60_000 }, () => {
     const res = await fetch(`${baseUrl}/v1/ops-test/7`, { method: 'POST', headers: { 'x-request-id': 'req-ops-7' } });
     expect(res.status).toBe(202);
     await until(() => jobRuns.includes('7'));
-    await tracing.forceFlush();
-    await until(() => collector.spans.some((s) => s.name === 'llm fake m1'));
+    // The job's span ends just after its handler returns: flush until both spans arrived.
+    const deadline = Date.now() + 10_000;
+    while (!['job ops.test', 'llm fake m1'].every((n) => collector.spans.some((s) => s.name === n)) && Date.now() < deadline) {
+      await tracing.forceFlush();
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     const server = collector.spans.find((s) => s.name === 'POST /v1/ops-test/:n')!;
     const job = collector.spans.find((s) => s.name === 'job ops.test')!;
@@ -146,9 +150,18 @@ describe('metrics, logs and traces', { timeout: 60_000 }, () => {
     expect((await fetch(`${baseUrl}/metrics`)).status).toBe(401);
     expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     recordTenantSpend('tenant-x', 1500);
-    const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
-    expect(res.status).toBe(200);
-    const text = await res.text();
+    const scrape = async () => {
+      const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    // The job's duration is recorded just after its handler returns: wait for the second one.
+    let text = await scrape();
+    const deadline = Date.now() + 10_000;
+    while (!/job_duration_seconds_count\{queue="ops.test",status="ok"\} 2/.test(text) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = await scrape();
+    }
     expect(text).toMatch(/http_requests_total\{route="\/v1\/ops-test\/:n",method="POST",status="202"\} 2/);
     expect(text).toMatch(/http_requests_total\{route="unmatched",method="GET",status="404"\} 1/);
     expect(text).not.toMatch(/ops-test\/7|ops-test\/8|123/);
