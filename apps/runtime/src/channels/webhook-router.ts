@@ -33,7 +33,7 @@ export function createWebhookRouter(context: ChannelContext): Router {
   const handle = async (req: ExpressRequest, res: ExpressResponse) => {
     const type = String(req.params.channel);
     const id = uuidSchema.safeParse(req.params.connectionId);
-    if (!isChannelType(type) || !id.success) {
+    if (!id.success) {
       return jsonError(res, 404, 'not_found', 'Unknown webhook', 'Không tìm thấy webhook');
     }
     const route = await context.routes.resolve(type, id.data);
@@ -57,10 +57,13 @@ export function createWebhookRouter(context: ChannelContext): Router {
     res.send(Buffer.from(await response.arrayBuffer()));
   };
   const rawBody = raw({ type: '*/*', limit: '1mb' });
-  router.post('/webhooks/:channel/:connectionId', rawBody, (req, res, next) => {
+  // Other features own other `/webhooks/<name>/…` paths (payments, the web widget): only the four
+  // provider channels are handled here, everything else passes on untouched (body not read).
+  const ours = (req: ExpressRequest, _res: ExpressResponse, next: (route?: 'route') => void) => next(isChannelType(String(req.params.channel)) ? undefined : 'route');
+  router.post('/webhooks/:channel/:connectionId', ours, rawBody, (req, res, next) => {
     handle(req, res).catch(next);
   });
-  router.get('/webhooks/:channel/:connectionId', (req, res, next) => {
+  router.get('/webhooks/:channel/:connectionId', ours, (req, res, next) => {
     handle(req, res).catch(next);
   });
   return router;

@@ -2,7 +2,12 @@
  * The four provider channels end to end on real Postgres: signed webhooks in through the real
  * HTTP app, pg-boss jobs answering in no-LLM mode, replies captured by the fake providers.
  */
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChannelContext } from '../../src/channels/channel-context';
+import { createWebhookRouter } from '../../src/channels/webhook-router';
 import { loadConnection } from '../../src/channels/connection-store';
 import { insertConnection } from '../../src/channels/connection-store';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
@@ -238,6 +243,26 @@ describe.skipIf(skip)('provider channels end to end (Postgres)', { timeout: 30_0
     expect((await fetch(`${rig.baseUrl}/webhooks/zalo/${crypto.randomUUID()}`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect((await fetch(`${rig.baseUrl}/webhooks/line/${z.id}`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect((await fetch(`${rig.baseUrl}/webhooks/web/${z.id}`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
+  it('leaves other features\' /webhooks/<name>/… paths (payments) to them, body unread', async () => {
+    const app = express();
+    app.use(createWebhookRouter(createChannelContext(rig.runtime, {})));
+    app.post('/webhooks/payments/:gateway', express.text({ type: '*/*' }), (req, res) => {
+      res.status(200).json({ gateway: req.params.gateway, body: req.body });
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const res = await fetch(`${base}/webhooks/payments/bank`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'vnp_Amount=100' });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ gateway: 'bank', body: 'vnp_Amount=100' });
+      expect((await fetch(`${base}/webhooks/zalo/${crypto.randomUUID()}`, { method: 'POST', body: '{}' })).status).toBe(404);
+    } finally {
+      server.close();
+    }
   });
 
   it("denies tenant A every channel and delivery endpoint of tenant B's (404)", async () => {
