@@ -24,6 +24,14 @@ const deliverySchema = z.object({
   created_at: z.string(),
 });
 
+const unansweredSchema = z.object({
+  event_id: z.string(),
+  channel: z.string(),
+  connection_id: z.string().nullable(),
+  error: z.string(),
+  received_at: z.string(),
+});
+
 interface Row {
   id: string;
   conversation_id: string;
@@ -86,12 +94,31 @@ export function deliveryRoutes(context: ChannelContext): Route[] {
       access: 'tenant-member',
       apiKey: true,
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-      responses: { 200: { description: 'OK', schema: z.object({ items: z.array(deliverySchema) }) } },
+      responses: {
+        200: {
+          description: '`items`: tin trả lời không gửi được · undeliverable replies; `unanswered`: tin khách chưa được trả lời do lỗi · customer messages whose answering failed',
+          schema: z.object({ items: z.array(deliverySchema), unanswered: z.array(unansweredSchema) }),
+        },
+      },
       handler: async ({ caller, query }) => {
-        const rows = await runtime.db.tenant(caller.tenantId, async (tx) =>
-          (await tx.query<Row>(`${SELECT} WHERE m.delivery_status IN ('dead', 'window_closed') ORDER BY m.created_at DESC LIMIT $1`, [query.limit])).rows,
-        );
-        return { status: 200, body: { items: rows.map(json) } };
+        const { rows, events } = await runtime.db.tenant(caller.tenantId, async (tx) => ({
+          rows: (await tx.query<Row>(`${SELECT} WHERE m.delivery_status IN ('dead', 'window_closed') ORDER BY m.created_at DESC LIMIT $1`, [query.limit])).rows,
+          events: (
+            await tx.query<{ id: string; source: string; connection_id: string | null; error: string; received_at: Date }>(
+              `SELECT id, source, connection_id, error, received_at FROM external_events
+               WHERE error IS NOT NULL AND processed_at IS NULL AND connection_id IS NOT NULL ORDER BY received_at DESC LIMIT $1`,
+              [query.limit],
+            )
+          ).rows,
+        }));
+        const unanswered = events.map((e) => ({
+          event_id: e.id,
+          channel: e.source.split(':')[0] ?? '',
+          connection_id: e.connection_id,
+          error: e.error,
+          received_at: new Date(e.received_at).toISOString(),
+        }));
+        return { status: 200, body: { items: rows.map(json), unanswered } };
       },
     }),
     defineRoute({

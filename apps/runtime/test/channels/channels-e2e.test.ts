@@ -265,6 +265,21 @@ describe.skipIf(skip)('provider channels end to end (Postgres)', { timeout: 30_0
     }
   });
 
+  it('lists customer messages whose answering failed beside the dead letters, per tenant', async () => {
+    const z = connected.get('zalo')!;
+    await rig.runtime.db.tenant(a.tenantId, (tx) =>
+      tx.query(`INSERT INTO external_events (tenant_id, source, external_id, connection_id, payload, error) VALUES ($1, $2, 'failed-1', $3, '{}', 'engine exploded')`, [
+        a.tenantId,
+        `zalo:${z.id}`,
+        z.id,
+      ]),
+    );
+    const mine = await rig.call('GET', '/v1/tenant/dead-letters', { token: a.token });
+    expect(mine.body.unanswered).toEqual([expect.objectContaining({ channel: 'zalo', connection_id: z.id, error: 'engine exploded' })]);
+    const theirs = await rig.call('GET', '/v1/tenant/dead-letters', { token: b.token });
+    expect(theirs.body.unanswered).toEqual([]);
+  });
+
   it("denies tenant A every channel and delivery endpoint of tenant B's (404)", async () => {
     const z = connected.get('zalo')!;
     const bMessage = await rig.runtime.db.tenant(b.tenantId, async (tx) => (await tx.query<{ id: string }>(`SELECT id FROM messages WHERE role = 'bot' LIMIT 1`)).rows[0]?.id);
