@@ -95,6 +95,13 @@ const startWorkerProcess = async () => {
   worker = child;
 };
 
+// The API server runs in this process. An uncaught error here is what would have killed a real API
+// process: it is recorded (and fails the verdict) instead of ending the run, so the counts still come out.
+const crashes: string[] = [];
+process.on('uncaughtException', (error) => {
+  crashes.push(`${(error as Error).message} (${(error as { code?: string }).code ?? 'no code'})`);
+  log(`API process would have crashed: ${(error as Error).message}`);
+});
 const server = await startServer(loadConfig(env, dataDir), { worker: false, print: () => undefined });
 const faults = { workerKills: 0, dbTerminations: 0, terminatedBackends: 0, sendFailuresInjected: 0 };
 try {
@@ -149,7 +156,8 @@ try {
       kit.failSends(1);
       faults.sendFailuresInjected += 1;
     }
-    const raw = driver.textEvent(questions[i % questions.length]!);
+    // A distinct text per message (an order number), so the answer cache does not hide the model.
+    const raw = driver.textEvent(`${questions[i % questions.length]!} Mình hỏi cho đơn số ${1000 + i}.`);
     const copies = Math.random() < 0.2 ? 2 + Math.floor(Math.random() * 2) : 1;
     sent += 1;
     duplicatesSent += copies - 1;
@@ -187,7 +195,11 @@ try {
   await Promise.all(inflight);
   log(`sent ${sent} messages (+${duplicatesSent} duplicate deliveries); draining up to ${DRAIN_SECONDS} s`);
   const report = await checkSoak({ db: database.db, drivers, expectedInbound: sent, drainSeconds: DRAIN_SECONDS, log });
-  writeResult('soak', { minutes: MINUTES, rate: RATE, sent, duplicatesSent, webhookRetries: webhookErrors, faults: { ...faults, modelCalls, modelFaults }, ...report });
+  if (crashes.length) {
+    report.ok = false;
+    report.failures.push(`the API process hit ${crashes.length} uncaught error(s): ${crashes.join('; ')}`);
+  }
+  writeResult('soak', { apiProcessUncaughtErrors: crashes.length, minutes: MINUTES, rate: RATE, sent, duplicatesSent, webhookRetries: webhookErrors, faults: { ...faults, modelCalls, modelFaults }, ...report });
   process.exitCode = report.ok ? 0 : 1;
 } finally {
   worker?.kill('SIGTERM');
