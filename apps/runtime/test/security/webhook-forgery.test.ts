@@ -7,11 +7,9 @@
  * (tenant B's credentials, replayed payments crediting once) are in test/channels/channels-e2e
  * and test/billing/payments-http.
  *
- * Known finding (reported to the lead, 2026-11-26): in the full server the channels feature is
- * mounted before billing, and its `/webhooks/:channel/:connectionId` route answers 404 to
- * `/webhooks/payments/bank` and `/webhooks/payments/stripe` before billing sees them — genuine
- * bank and Stripe notifications never arrive. Forged ones are refused either way (401 or that
- * 404); the `it.fails` test below turns red once they reach billing — then drop the `.fails`.
+ * The last test guards a bug this sweep found (fixed in 46decf6): the channel webhook route
+ * answered 404 to `/webhooks/payments/bank` and `/webhooks/payments/stripe` in the full server,
+ * so genuine notifications never reached billing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStripeStyle } from '@agent-chatbot/billing';
@@ -76,9 +74,8 @@ describe.skipIf(unavailable !== undefined)('forged and replayed webhooks are ref
     const money = () => count('SELECT count(*) AS n FROM ledger_entries');
     const before = await money();
     const bank = JSON.stringify({ transactionId: 'FT-FORGED-1', accountNumber: '0071000123456', amount: 500_000, description: `NAP${tenant.tenantId.slice(0, 8)}` });
-    // 401 from billing, or the shadowing 404 of the known finding: refused either way.
-    expect([401, 404]).toContain((await rig.call('POST', '/webhooks/payments/bank', { rawBody: bank })).status);
-    expect([401, 404]).toContain((await rig.call('POST', '/webhooks/payments/bank', { rawBody: bank, headers: { 'x-chatbot-signature': signStripeStyle('wrong-secret-0123456789', bank) } })).status);
+    expect((await rig.call('POST', '/webhooks/payments/bank', { rawBody: bank })).status).toBe(401);
+    expect((await rig.call('POST', '/webhooks/payments/bank', { rawBody: bank, headers: { 'x-chatbot-signature': signStripeStyle('wrong-secret-0123456789', bank) } })).status).toBe(401);
 
     const vnpay = new URLSearchParams({ vnp_TxnRef: 'TOPFORGED1', vnp_Amount: '50000000', vnp_ResponseCode: '00', vnp_TransactionStatus: '00', vnp_TmnCode: 'TESTTMN1', vnp_SecureHash: 'ab'.repeat(64) });
     const ipn = await rig.call('GET', `/webhooks/payments/vnpay/ipn?${vnpay}`);
@@ -91,13 +88,12 @@ describe.skipIf(unavailable !== undefined)('forged and replayed webhooks are ref
     const stripe = JSON.stringify({ id: 'evt_forged', type: 'checkout.session.completed', data: { object: { id: 'cs_forged', client_reference_id: 'TOPFORGED3', amount_total: 500_000, payment_status: 'paid' } } });
     const unsignedStripe = await rig.call('POST', '/webhooks/payments/stripe', { rawBody: stripe });
     const forgedStripe = await rig.call('POST', '/webhooks/payments/stripe', { rawBody: stripe, headers: { 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` } });
-    for (const res of [unsignedStripe, forgedStripe]) expect([400, 401, 404]).toContain(res.status);
+    for (const res of [unsignedStripe, forgedStripe]) expect([400, 401]).toContain(res.status);
 
     expect(await money()).toBe(before);
   });
 
-  // Known bug, see the file comment: remove `.fails` once the channel router lets these through.
-  it.fails('correctly signed bank and Stripe notifications reach billing in the full server (today: 404)', async () => {
+  it('correctly signed bank and Stripe notifications reach billing in the full server (not shadowed by the channel route)', async () => {
     const bank = JSON.stringify({ transactionId: 'FT-UNMATCHED-1', accountNumber: '0071000123456', amount: 1_000, description: 'khong co ma nap' });
     const bankRes = await rig.call('POST', '/webhooks/payments/bank', { rawBody: bank, headers: { 'x-chatbot-signature': signStripeStyle(BANK_SECRET, bank) } });
     const stripe = JSON.stringify({ id: 'evt_unmatched', type: 'payment_intent.created', data: { object: {} } });
