@@ -36,6 +36,7 @@ unit: install
 
 test: build lint typecheck
 	$(PNPM) exec vitest run
+	node deploy/validate.mjs
 
 bench: setup
 	$(PNPM) --filter @agent-chatbot/bench run bench

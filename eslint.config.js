@@ -7,7 +7,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      // Two config files (root, dashboard): tell typescript-eslint which folder each one is for.
+      parserOptions: { tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node } },
   },
   {
     rules: {

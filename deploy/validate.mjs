@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // Kiểm tra mọi tệp triển khai / validates every deployment and operations file:
 //   node deploy/validate.mjs          (installs its npm validators into deploy/node_modules once)
 // Which validators run depends on what is installed: npm ones always; promtool, blackbox exporter,

@@ -1,4 +1,3 @@
-/* global Buffer */
 // A small renderer for the subset of Helm's template language (Go text/template + a few Sprig and
 // Helm functions) that deploy/helm/agent-chatbot uses. Why it exists: helm is not installable on
 // the development machines (no Debian package, no npm package ships it), yet the chart should be

@@ -1,4 +1,3 @@
-/* global process */
 // Small helpers shared by the deploy validators.
 import { spawnSync } from 'node:child_process';
 

@@ -12,59 +12,18 @@ export const generatedTypesPath = fileURLToPath(new URL('../src/api/generated/op
 
 const runtimeSrc = new URL('../../runtime/src/', import.meta.url);
 
-interface RuntimeModules {
-  routes: { apiRoutes: readonly unknown[] };
-  features: { featureFactories?: readonly ((runtime: never) => { routes?: readonly unknown[] })[] };
-  document: { buildOpenApiDocument: (routes: readonly unknown[], info: { title: string; version: string }) => unknown };
-}
-
 /**
- * A stand-in runtime for building feature route lists without connecting anything: every property
- * and call yields the stand-in again. Feature factories are documented as synchronous and free of
- * I/O, so they only capture what they are given; a factory that does more fails loudly here, and
- * `--url` against a running server remains the way out.
- */
-function documentOnlyRuntime(): never {
-  const handler: ProxyHandler<() => void> = {
-    get: (_target, prop) => (prop === Symbol.toPrimitive ? () => '' : prop === 'then' ? undefined : stub),
-    apply: () => stub,
-    construct: () => stub as object,
-  };
-  const stub: unknown = new Proxy(function stub() {}, handler);
-  return stub as never;
-}
-
-/**
- * The runtime's OpenAPI document, built in-process. The import path is computed so the
- * dashboard's type check does not pull in the runtime's sources (they compile under their own
- * settings); the shape is checked at run time instead.
+ * The runtime's OpenAPI document, built in-process by the runtime itself (an embedded runtime on
+ * in-memory PGlite with every feature). The import path is computed so the dashboard's type check
+ * does not pull in the runtime's sources (they compile under their own settings).
  */
 export async function buildRuntimeDocument(): Promise<OpenAPI3> {
-  const routesUrl = pathToFileURL(fileURLToPath(new URL('http/routes.ts', runtimeSrc))).href;
-  const documentUrl = pathToFileURL(fileURLToPath(new URL('openapi/document.ts', runtimeSrc))).href;
-  const featuresUrl = pathToFileURL(fileURLToPath(new URL('features/index.ts', runtimeSrc))).href;
-  const routes = (await import(routesUrl)) as RuntimeModules['routes'];
-  const document = (await import(documentUrl)) as RuntimeModules['document'];
-  const features = (await import(featuresUrl)) as RuntimeModules['features'];
-  if (!Array.isArray(routes.apiRoutes) || typeof document.buildOpenApiDocument !== 'function') {
-    throw new Error('apps/runtime no longer exports apiRoutes / buildOpenApiDocument where expected');
+  const url = pathToFileURL(fileURLToPath(new URL('openapi/runtime-document.ts', runtimeSrc))).href;
+  const module = (await import(url)) as { buildRuntimeOpenApiDocument?: () => Promise<unknown> };
+  if (typeof module.buildRuntimeOpenApiDocument !== 'function') {
+    throw new Error('apps/runtime no longer exports buildRuntimeOpenApiDocument from src/openapi/runtime-document.ts');
   }
-  // Same order as createApp: the core routes, then each feature's routes.
-  const featureRoutes = (features.featureFactories ?? []).flatMap((factory, index) => {
-    try {
-      return factory(documentOnlyRuntime()).routes ?? [];
-    } catch (error) {
-      throw new Error(
-        `feature factory #${index} could not be built without a runtime (${String(error)}); ` +
-          'run gen:api with --url against a running runtime instead',
-        { cause: error },
-      );
-    }
-  });
-  return document.buildOpenApiDocument([...routes.apiRoutes, ...featureRoutes], {
-    title: 'agent-chatbot runtime API',
-    version: '0.1.0',
-  }) as OpenAPI3;
+  return (await module.buildRuntimeOpenApiDocument()) as OpenAPI3;
 }
 
 /** Fetches `/openapi.json` from a running runtime (`http://127.0.0.1:8000`). */

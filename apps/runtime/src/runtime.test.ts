@@ -56,7 +56,11 @@ describe('createRuntime', { timeout: 60_000 }, () => {
       await runtime.cache.set(key, 'v', { ttlMs: 5000 });
       const direct = new Redis(REDIS_URL);
       try {
-        expect(await direct.exists(`acb:${key}`)).toBe(1);
+        expect(await direct.exists(`acb:cache:${key}`)).toBe(1);
+        // The cache lives apart from rate-limit buckets: clearing it cannot reset a limiter.
+        await runtime.rateLimiter.consume(key, { capacity: 1, refillPerSecond: 0 });
+        await runtime.cache.deleteByPrefix('');
+        expect((await runtime.rateLimiter.consume(key, { capacity: 1, refillPerSecond: 0 })).allowed).toBe(false);
       } finally {
         direct.disconnect();
       }

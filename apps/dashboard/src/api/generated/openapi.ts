@@ -37,6 +37,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/billing/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cấu hình gói và giá · Plans and prices configuration */
+        get: operations["getV1AdminBillingConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/billing/tenants/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tình trạng thanh toán của cửa hàng · A tenant billing status */
+        get: operations["getV1AdminBillingTenantsTenantId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/billing/tenants/{tenantId}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Điều chỉnh ví của cửa hàng · Adjust a tenant wallet */
+        post: operations["postV1AdminBillingTenantsTenantIdAdjustments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/billing/tenants/{tenantId}/faq-only/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gỡ chế độ chỉ trả lời FAQ · Lift FAQ-only mode */
+        post: operations["postV1AdminBillingTenantsTenantIdFaqOnlyLift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/billing/transfers/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Xác nhận chuyển khoản theo nội dung · Confirm a bank transfer by memo
+         * @description Ghi nhận một lần; sai số tiền bị từ chối, gọi lại không cộng thêm · Recorded once; a wrong amount is rejected, a repeat credits nothing.
+         */
+        post: operations["postV1AdminBillingTransfersConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tenants": {
         parameters: {
             query?: never;
@@ -216,6 +304,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trả lời kiểu OpenAI bằng bot của cửa hàng · OpenAI-compatible chat completions
+         * @description model: agent-chatbot | agent-chatbot-premium. stream=true → SSE chunks, then `data: [DONE]`. Cache-Control: no-cache skips the answer cache.
+         */
+        post: operations["postV1ChatCompletions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -225,6 +333,23 @@ export interface paths {
         };
         /** Tài khoản của tôi · Who am I */
         get: operations["getV1Me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mô hình (tương thích OpenAI) · Models (OpenAI-compatible) */
+        get: operations["getV1Models"];
         put?: never;
         post?: never;
         delete?: never;
@@ -303,6 +428,341 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenant/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tình trạng thanh toán · Billing status
+         * @description Gói, mức dùng trong kỳ so với hạn mức, số dư tín dụng, ngân sách và cảnh báo · Plan, usage against quota, credit balance, budget and alerts.
+         */
+        get: operations["getV1TenantBilling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/billing/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cảnh báo ngân sách và chi phí · Budget and cost alerts */
+        get: operations["getV1TenantBillingAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/billing/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đánh dấu đã xem cảnh báo · Acknowledge an alert */
+        post: operations["postV1TenantBillingAlertsIdAcknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hóa đơn hàng tháng · Monthly invoices
+         * @description Tải PDF: `GET /v1/tenant/billing/invoices/{id}/pdf` · Download the PDF at that path.
+         */
+        get: operations["getV1TenantBillingInvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/billing/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sổ cái ví · Wallet ledger */
+        get: operations["getV1TenantBillingLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/billing/topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Nạp tiền (VietQR, VNPay, MoMo, Stripe) · Top up credits
+         * @description VietQR: trả `payload` (chuỗi EMVCo), `memo` (nội dung chuyển khoản), ảnh QR SVG và PNG. VNPay/MoMo/Stripe: trả URL thanh toán · VietQR returns the EMVCo payload, the transfer memo and the QR (SVG, PNG data URL); the gateways return a payment URL.
+         */
+        post: operations["postV1TenantBillingTopups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Danh sách kênh và tình trạng · List channels and their health */
+        get: operations["getV1TenantChannels"];
+        put?: never;
+        /**
+         * Kết nối kênh (Zalo, Messenger, Telegram, LINE) · Connect a channel
+         * @description Trả về URL webhook để dán vào trang quản trị của nhà cung cấp · Returns the webhook URL to paste into the provider console.
+         */
+        post: operations["postV1TenantChannels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xem một kênh · Get a channel */
+        get: operations["getV1TenantChannelsId"];
+        put?: never;
+        post?: never;
+        /** Gỡ kênh · Remove a channel */
+        delete: operations["deleteV1TenantChannelsId"];
+        options?: never;
+        head?: never;
+        /** Sửa kênh (tên, trạng thái, cấu hình) · Edit a channel */
+        patch: operations["patchV1TenantChannelsId"];
+        trace?: never;
+    };
+    "/v1/tenant/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Kiểm tra kết nối với nhà cung cấp · Test the provider connection */
+        post: operations["postV1TenantChannelsIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Danh sách cuộc trò chuyện · List conversations */
+        get: operations["getV1TenantConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tin nhắn của cuộc trò chuyện · Messages of a conversation */
+        get: operations["getV1TenantConversationsIdMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tin nhắn không gửi được (hết lượt thử hoặc quá hạn trả lời) · Undeliverable messages */
+        get: operations["getV1TenantDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Danh sách tài liệu và tiến độ xử lý · List documents with ingestion progress */
+        get: operations["getV1TenantDocuments"];
+        put?: never;
+        /**
+         * Tải tài liệu lên (nhiều tệp, multipart) · Upload documents (many files, multipart)
+         * @description multipart/form-data, mỗi tệp một phần (.txt .md .pdf .docx .csv .xlsx), tối đa 20 MB mỗi tệp. Tệp quá lớn nhận 413 riêng, các tệp khác vẫn được nhận. · One part per file; an oversized file gets its own 413 while the others are accepted.
+         */
+        post: operations["postV1TenantDocuments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xem một tài liệu · Get a document */
+        get: operations["getV1TenantDocumentsId"];
+        put?: never;
+        post?: never;
+        /** Xoá tài liệu và mọi đoạn đã lập chỉ mục · Delete a document and all its chunks */
+        delete: operations["deleteV1TenantDocumentsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/documents/{id}/reindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lập chỉ mục lại tài liệu · Re-index a document
+         * @description Phiên bản cũ vẫn được tìm thấy cho đến khi bản mới xong · The previous version stays searchable until the new one is ready.
+         */
+        post: operations["postV1TenantDocumentsIdReindex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/faq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Danh sách câu hỏi thường gặp · List FAQ entries */
+        get: operations["getV1TenantFaq"];
+        put?: never;
+        /** Thêm câu hỏi thường gặp · Create a FAQ entry */
+        post: operations["postV1TenantFaq"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/faq/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xem câu hỏi thường gặp · Get a FAQ entry */
+        get: operations["getV1TenantFaqId"];
+        put?: never;
+        post?: never;
+        /** Xoá câu hỏi thường gặp · Delete a FAQ entry */
+        delete: operations["deleteV1TenantFaqId"];
+        options?: never;
+        head?: never;
+        /** Sửa câu hỏi thường gặp · Edit a FAQ entry */
+        patch: operations["patchV1TenantFaqId"];
+        trace?: never;
+    };
+    "/v1/tenant/faq/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Nhập câu hỏi thường gặp từ CSV/XLSX · Import FAQ from CSV/XLSX
+         * @description multipart/form-data, một tệp có cột `câu hỏi`/`trả lời` (hoặc `question`/`answer`) · one file whose header names a question and an answer column.
+         */
+        post: operations["postV1TenantFaqImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant/invitations": {
         parameters: {
             query?: never;
@@ -333,6 +793,44 @@ export interface paths {
         post?: never;
         /** Huỷ lời mời · Revoke an invitation */
         delete: operations["deleteV1TenantInvitationsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/knowledge/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tìm trong kho tri thức · Search the knowledge base */
+        get: operations["getV1TenantKnowledgeSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/llm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cấu hình mô hình AI · Get LLM settings */
+        get: operations["getV1TenantLlm"];
+        /**
+         * Lưu cấu hình mô hình AI (kiểm tra khoá) · Save LLM settings (key validated)
+         * @description Khoá API chỉ ghi, được kiểm tra với nhà cung cấp và lưu mã hoá · The API key is write-only, checked with the provider and stored encrypted. key_mode: own | own_then_platform | platform.
+         */
+        put: operations["putV1TenantLlm"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -373,6 +871,96 @@ export interface paths {
         patch: operations["patchV1TenantMembersUserId"];
         trace?: never;
     };
+    "/v1/tenant/messages/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tình trạng gửi một tin nhắn · Delivery status of a message */
+        get: operations["getV1TenantMessagesIdDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/messages/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gửi lại tin nhắn chưa gửi được · Retry an undelivered message */
+        post: operations["postV1TenantMessagesIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Danh sách sản phẩm · List products */
+        get: operations["getV1TenantProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xem sản phẩm · Get a product */
+        get: operations["getV1TenantProductsId"];
+        put?: never;
+        post?: never;
+        /** Xoá sản phẩm · Delete a product */
+        delete: operations["deleteV1TenantProductsId"];
+        options?: never;
+        head?: never;
+        /** Sửa sản phẩm (giá, tồn kho…) · Edit a product (price, stock…) */
+        patch: operations["patchV1TenantProductsId"];
+        trace?: never;
+    };
+    "/v1/tenant/products/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Nhập danh mục sản phẩm từ CSV/XLSX · Import a product catalog
+         * @description multipart/form-data, một tệp có cột tên và giá (`150k`, `1.500.000đ`, `1tr5`…); SKU đã có thì cập nhật · one file with name and price columns; an existing SKU is updated.
+         */
+        post: operations["postV1TenantProductsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant/secrets": {
         parameters: {
             query?: never;
@@ -403,6 +991,26 @@ export interface paths {
         post?: never;
         /** Xoá bí mật · Delete a secret */
         delete: operations["deleteV1TenantSecretsName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/test-chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat thử với bot · Test chat with the bot
+         * @description SSE khi stream=true · Server-sent events when stream=true: `delta` events, then `final`.
+         */
+        post: operations["postV1TenantTestChat"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -490,6 +1098,183 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1AdminBillingConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1AdminBillingTenantsTenantId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1AdminBillingTenantsTenantIdAdjustments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount_vnd: number;
+                    idempotency_key: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        inserted: boolean;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1AdminBillingTenantsTenantIdFaqOnlyLift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        lifted: boolean;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1AdminBillingTransfersConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount_vnd: number;
+                    bank_transaction_id: string;
+                    memo: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Kết quả · Outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Lỗi · Error */
             default: {
@@ -999,6 +1784,62 @@ export interface operations {
             };
         };
     };
+    postV1ChatCompletions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    max_completion_tokens?: number | null;
+                    max_tokens?: number | null;
+                    messages: ({
+                        content?: string | ({
+                            text?: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @enum {string} */
+                        role: "system" | "developer" | "user" | "assistant" | "tool" | "function";
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    model: string;
+                    stream?: boolean | null;
+                    stream_options?: ({
+                        include_usage?: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    user?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description chat.completion (hoặc SSE chat.completion.chunk) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getV1Me: {
         parameters: {
             query?: never;
@@ -1037,6 +1878,43 @@ export interface operations {
                             name: string | null;
                             platform_admin: boolean;
                         };
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1Models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @enum {string} */
+                        object: "list";
                     };
                 };
             };
@@ -1302,6 +2180,1216 @@ export interface operations {
             };
         };
     };
+    getV1TenantBilling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantBillingAlerts: {
+        parameters: {
+            query?: {
+                unacknowledged?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantBillingAlertsIdAcknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã xem · Acknowledged */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantBillingInvoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantBillingLedger: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantBillingTopups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount_vnd: number;
+                    /** @enum {string} */
+                    method: "vietqr" | "vnpay" | "momo" | "stripe";
+                    /** Format: uri */
+                    return_url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Đã tạo lệnh nạp · Top-up created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Giá trị bí mật đã che · Secret values masked */
+                            config: {
+                                [key: string]: string;
+                            };
+                            created_at: string;
+                            external_account_id: string | null;
+                            health: {
+                                last_error: string | null;
+                                last_error_at: string | null;
+                                last_event_at: string | null;
+                                token_expires_at: string | null;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            /** @enum {string} */
+                            type: "zalo" | "messenger" | "telegram" | "line";
+                            updated_at: string;
+                            verify_token?: string;
+                            /** @example https://bot.example.vn/webhooks/zalo/7d0c… */
+                            webhook_url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    config: {
+                        [key: string]: unknown;
+                    };
+                    name?: string;
+                    /** @enum {string} */
+                    type: "zalo" | "messenger" | "telegram" | "line";
+                };
+            };
+        };
+        responses: {
+            /** @description Đã kết nối · Connected */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Giá trị bí mật đã che · Secret values masked */
+                        config: {
+                            [key: string]: string;
+                        };
+                        created_at: string;
+                        external_account_id: string | null;
+                        health: {
+                            last_error: string | null;
+                            last_error_at: string | null;
+                            last_event_at: string | null;
+                            token_expires_at: string | null;
+                        };
+                        id: string;
+                        name: string;
+                        status: string;
+                        /** @enum {string} */
+                        type: "zalo" | "messenger" | "telegram" | "line";
+                        updated_at: string;
+                        verify_token?: string;
+                        /** @example https://bot.example.vn/webhooks/zalo/7d0c… */
+                        webhook_url: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantChannelsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Giá trị bí mật đã che · Secret values masked */
+                        config: {
+                            [key: string]: string;
+                        };
+                        created_at: string;
+                        external_account_id: string | null;
+                        health: {
+                            last_error: string | null;
+                            last_error_at: string | null;
+                            last_event_at: string | null;
+                            token_expires_at: string | null;
+                        };
+                        id: string;
+                        name: string;
+                        status: string;
+                        /** @enum {string} */
+                        type: "zalo" | "messenger" | "telegram" | "line";
+                        updated_at: string;
+                        verify_token?: string;
+                        /** @example https://bot.example.vn/webhooks/zalo/7d0c… */
+                        webhook_url: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteV1TenantChannelsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã gỡ · Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchV1TenantChannelsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    config?: {
+                        [key: string]: unknown;
+                    };
+                    name?: string;
+                    /** @enum {string} */
+                    status?: "active" | "disabled";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Giá trị bí mật đã che · Secret values masked */
+                        config: {
+                            [key: string]: string;
+                        };
+                        created_at: string;
+                        external_account_id: string | null;
+                        health: {
+                            last_error: string | null;
+                            last_error_at: string | null;
+                            last_event_at: string | null;
+                            token_expires_at: string | null;
+                        };
+                        id: string;
+                        name: string;
+                        status: string;
+                        /** @enum {string} */
+                        type: "zalo" | "messenger" | "telegram" | "line";
+                        updated_at: string;
+                        verify_token?: string;
+                        /** @example https://bot.example.vn/webhooks/zalo/7d0c… */
+                        webhook_url: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantChannelsIdTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: string;
+                        ok: boolean;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantConversations: {
+        parameters: {
+            query?: {
+                channel?: string;
+                limit?: number;
+                mode?: "bot" | "human" | "closed";
+                needs_human?: "true" | "false";
+                offset?: number | null;
+                /** @description Tìm theo tên khách hoặc nội dung tin nhắn · search contact name or messages */
+                q?: string;
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            channel: string;
+                            connection_id: string | null;
+                            contact: {
+                                id: string | null;
+                                name: string | null;
+                            };
+                            created_at: string;
+                            external_conversation_id: string | null;
+                            id: string;
+                            last_message: {
+                                content: string;
+                                created_at: string;
+                                role: string;
+                            } | null;
+                            last_message_at: string | null;
+                            message_count: number;
+                            mode: string;
+                            needs_human: boolean;
+                            status: string;
+                            unread_count: number;
+                        }[];
+                        next_offset: number | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantConversationsIdMessages: {
+        parameters: {
+            query?: {
+                /** @description id của tin cũ nhất đã có (trang trước) · id of the oldest message you have */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cũ trước, mới sau · oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            content: string;
+                            cost_vnd: number | null;
+                            created_at: string;
+                            delivery_status: string | null;
+                            id: string;
+                            in_reply_to: string | null;
+                            key_source: string | null;
+                            model: string | null;
+                            role: string;
+                            route: string | null;
+                            route_reason: string | null;
+                            sources: {
+                                [key: string]: unknown;
+                            }[];
+                            tokens_in: number | null;
+                            tokens_out: number | null;
+                        }[];
+                        next_before: string | null;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantDeadLetters: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `items`: tin trả lời không gửi được · undeliverable replies; `unanswered`: tin khách chưa được trả lời do lỗi · customer messages whose answering failed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            attempts: number;
+                            channel: string;
+                            connection_id: string | null;
+                            content: string;
+                            conversation_id: string;
+                            created_at: string;
+                            error: string | null;
+                            message_id: string;
+                            retryable: boolean;
+                            role: string;
+                            /** @description pending | sending | sent | failed | dead | window_closed */
+                            status: string | null;
+                        }[];
+                        unanswered: {
+                            channel: string;
+                            connection_id: string | null;
+                            error: string;
+                            event_id: string;
+                            received_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantDocuments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number | null;
+                status?: "pending" | "processing" | "ready" | "failed" | "deleting";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            chunk_count: number;
+                            content_kind: string | null;
+                            created_at: string;
+                            encoding: string | null;
+                            error: {
+                                code: string;
+                                message: string;
+                                message_vi: string;
+                            } | null;
+                            id: string;
+                            kind: string;
+                            mime_type: string | null;
+                            name: string;
+                            percent: number;
+                            size_bytes: number;
+                            stage: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "processing" | "ready" | "failed" | "deleting";
+                            updated_at: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ít nhất một tệp được nhận · At least one file accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            document?: {
+                                chunk_count: number;
+                                content_kind: string | null;
+                                created_at: string;
+                                encoding: string | null;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                    message_vi: string;
+                                } | null;
+                                id: string;
+                                kind: string;
+                                mime_type: string | null;
+                                name: string;
+                                percent: number;
+                                size_bytes: number;
+                                stage: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "processing" | "ready" | "failed" | "deleting";
+                                updated_at: string;
+                            };
+                            error?: {
+                                code: string;
+                                message: string;
+                                message_vi: string;
+                            };
+                            name: string;
+                            /** @description 201 đã nhận · accepted; 413/415/422 bị từ chối · refused */
+                            status: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Mọi tệp đều bị từ chối · Every file refused */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantDocumentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        chunk_count: number;
+                        content_kind: string | null;
+                        created_at: string;
+                        encoding: string | null;
+                        error: {
+                            code: string;
+                            message: string;
+                            message_vi: string;
+                        } | null;
+                        id: string;
+                        kind: string;
+                        mime_type: string | null;
+                        name: string;
+                        percent: number;
+                        size_bytes: number;
+                        stage: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "ready" | "failed" | "deleting";
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteV1TenantDocumentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã xoá · Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantDocumentsIdReindex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã xếp hàng · Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        chunk_count: number;
+                        content_kind: string | null;
+                        created_at: string;
+                        encoding: string | null;
+                        error: {
+                            code: string;
+                            message: string;
+                            message_vi: string;
+                        } | null;
+                        id: string;
+                        kind: string;
+                        mime_type: string | null;
+                        name: string;
+                        percent: number;
+                        size_bytes: number;
+                        stage: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "ready" | "failed" | "deleting";
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantFaq: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            answer: string;
+                            created_at: string;
+                            document_id: string | null;
+                            id: string;
+                            question: string;
+                            tags: string[];
+                            updated_at: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantFaq: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answer: string;
+                    question: string;
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Đã thêm, tìm được ngay · Created and searchable */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        answer: string;
+                        created_at: string;
+                        document_id: string | null;
+                        id: string;
+                        question: string;
+                        tags: string[];
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantFaqId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        answer: string;
+                        created_at: string;
+                        document_id: string | null;
+                        id: string;
+                        question: string;
+                        tags: string[];
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteV1TenantFaqId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã xoá · Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchV1TenantFaqId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answer?: string;
+                    question?: string;
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        answer: string;
+                        created_at: string;
+                        document_id: string | null;
+                        id: string;
+                        question: string;
+                        tags: string[];
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantFaqImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã nhập · Imported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        imported: number;
+                        items: {
+                            answer: string;
+                            created_at: string;
+                            document_id: string | null;
+                            id: string;
+                            question: string;
+                            tags: string[];
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getV1TenantInvitations: {
         parameters: {
             query?: never;
@@ -1407,6 +3495,154 @@ export interface operations {
         responses: {
             /** @description Đã huỷ · Revoked */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantKnowledgeSearch: {
+        parameters: {
+            query: {
+                k?: number;
+                mode?: "hybrid" | "bm25" | "dense";
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Các đoạn xếp theo điểm · Ranked chunks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hits: {
+                            document_id: string | null;
+                            document_name: string;
+                            /** @enum {string} */
+                            kind: "document" | "faq" | "product";
+                            rank: number;
+                            relevance: number | null;
+                            score: number;
+                            similarity: number | null;
+                            source_id: string;
+                            text: string;
+                        }[];
+                        query: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantLlm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK (khoá chỉ hiện mặt nạ · key masked) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example sk-…abcd */
+                        api_key_hint: string | null;
+                        api_key_set: boolean;
+                        base_url?: string;
+                        cheap_model?: string;
+                        /** @enum {string} */
+                        key_mode: "own" | "own_then_platform" | "platform";
+                        premium_model?: string;
+                        /** @enum {string} */
+                        provider: "openai" | "anthropic" | "ollama";
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1TenantLlm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    api_key?: string | null;
+                    /** Format: uri */
+                    base_url?: string | null;
+                    cheap_model?: string | null;
+                    /** @enum {string} */
+                    key_mode?: "own" | "own_then_platform" | "platform";
+                    premium_model?: string | null;
+                    /** @enum {string} */
+                    provider: "openai" | "anthropic" | "ollama";
+                };
+            };
+        };
+        responses: {
+            /** @description Đã lưu · Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example sk-…abcd */
+                        api_key_hint: string | null;
+                        api_key_set: boolean;
+                        base_url?: string;
+                        cheap_model?: string;
+                        /** @enum {string} */
+                        key_mode: "own" | "own_then_platform" | "platform";
+                        premium_model?: string;
+                        /** @enum {string} */
+                        provider: "openai" | "anthropic" | "ollama";
+                    };
+                };
+            };
+            /** @description Khoá bị từ chối · The provider rejected the key */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1535,6 +3771,353 @@ export interface operations {
             };
         };
     };
+    getV1TenantMessagesIdDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempts: number;
+                        channel: string;
+                        connection_id: string | null;
+                        content: string;
+                        conversation_id: string;
+                        created_at: string;
+                        error: string | null;
+                        message_id: string;
+                        retryable: boolean;
+                        role: string;
+                        /** @description pending | sending | sent | failed | dead | window_closed */
+                        status: string | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantMessagesIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã xếp hàng gửi lại · Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempts: number;
+                        channel: string;
+                        connection_id: string | null;
+                        content: string;
+                        conversation_id: string;
+                        created_at: string;
+                        error: string | null;
+                        message_id: string;
+                        retryable: boolean;
+                        role: string;
+                        /** @description pending | sending | sent | failed | dead | window_closed */
+                        status: string | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantProducts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                max_price?: number | null;
+                min_price?: number | null;
+                offset?: number | null;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            attributes: {
+                                [key: string]: string;
+                            };
+                            category: string | null;
+                            created_at: string;
+                            description: string | null;
+                            document_id: string | null;
+                            id: string;
+                            name: string;
+                            price_vnd: number | null;
+                            sku: string | null;
+                            stock: number | null;
+                            updated_at: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantProductsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attributes: {
+                            [key: string]: string;
+                        };
+                        category: string | null;
+                        created_at: string;
+                        description: string | null;
+                        document_id: string | null;
+                        id: string;
+                        name: string;
+                        price_vnd: number | null;
+                        sku: string | null;
+                        stock: number | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteV1TenantProductsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã xoá · Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchV1TenantProductsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    attributes?: {
+                        [key: string]: string;
+                    };
+                    category?: string | null;
+                    description?: string | null;
+                    name?: string;
+                    price_vnd?: number | null;
+                    sku?: string | null;
+                    stock?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attributes: {
+                            [key: string]: string;
+                        };
+                        category: string | null;
+                        created_at: string;
+                        description: string | null;
+                        document_id: string | null;
+                        id: string;
+                        name: string;
+                        price_vnd: number | null;
+                        sku: string | null;
+                        stock: number | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Trùng SKU · Duplicate SKU */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantProductsImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã nhập · Imported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        imported: number;
+                        items: {
+                            attributes: {
+                                [key: string]: string;
+                            };
+                            category: string | null;
+                            created_at: string;
+                            description: string | null;
+                            document_id: string | null;
+                            id: string;
+                            name: string;
+                            price_vnd: number | null;
+                            sku: string | null;
+                            stock: number | null;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getV1TenantSecrets: {
         parameters: {
             query?: never;
@@ -1630,6 +4213,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantTestChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Tiếp tục cuộc trò chuyện · continue a conversation
+                     */
+                    conversation_id?: string;
+                    max_output_tokens?: number;
+                    message: string;
+                    skip_cache?: boolean;
+                    stream?: boolean;
+                    /** @enum {string} */
+                    tier?: "cheap" | "premium";
+                    /** @description friendly | professional | concise | custom (hoặc "thân thiện", …) */
+                    tone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Câu trả lời (JSON hoặc SSE) · The answer (JSON or SSE) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        answer: string;
+                        cache_hit: boolean;
+                        conversation_id: string;
+                        cost_vnd: number;
+                        handoff: boolean;
+                        /** @enum {string|null} */
+                        key_source: "own" | "platform" | null;
+                        message_id: string | null;
+                        model: string | null;
+                        quick_replies: string[];
+                        /** @enum {string} */
+                        route: "cache" | "faq" | "cheap" | "premium" | "no-llm" | "fallback" | "handoff" | "human";
+                        route_reason: string;
+                        sources: {
+                            id: string;
+                            score: number;
+                            source_id: string;
+                            title?: string;
+                        }[];
+                        tokens_in: number;
+                        tokens_out: number;
+                    };
+                };
             };
             /** @description Lỗi · Error */
             default: {
