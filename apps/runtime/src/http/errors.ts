@@ -32,6 +32,14 @@ export function toTypedError(error: unknown): AgentChatbotError | undefined {
   if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505') {
     return new ConflictError('This already exists', 'Dữ liệu này đã tồn tại', { code: 'already_exists' });
   }
+  // Text Postgres cannot store (a NUL character, invalid UTF-8): the caller's input, not our fault.
+  if (typeof error === 'object' && error !== null && ['22021', '22P05'].includes(String((error as { code?: unknown }).code))) {
+    return new ValidationError(
+      'The input contains characters that cannot be stored (for example a NUL character)',
+      'Dữ liệu chứa ký tự không thể lưu (ví dụ ký tự NUL)',
+      { details: { reason: 'invalid_characters' } },
+    );
+  }
   const parser = asBodyParserError(error);
   switch (parser?.type) {
     case 'entity.too.large':

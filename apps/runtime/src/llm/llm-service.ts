@@ -20,7 +20,10 @@ const METADATA_HOSTS = /^(169\.254\.\d{1,3}\.\d{1,3}|\[?fd00:ec2::254\]?|metadat
 const baseUrl = z
   .url({ protocol: /^https?$/ })
   .max(500)
-  .refine((value) => !METADATA_HOSTS.test(new URL(value).hostname), { message: 'this address is not allowed (địa chỉ này không được phép)' });
+  // zod runs refinements even after the URL check failed: a non-URL must not throw here.
+  .refine((value) => URL.canParse(value) && !METADATA_HOSTS.test(new URL(value).hostname), {
+    message: 'this address is not allowed (địa chỉ này không được phép)',
+  });
 
 /** What a caller may change; omitted fields keep their value, `null` clears an optional one. */
 export const llmSettingsInputSchema = z

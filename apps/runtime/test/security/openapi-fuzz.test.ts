@@ -5,13 +5,9 @@
  * types) to EVERY operation. Whatever it sends, the runtime answers 2xx–4xx: never a 5xx.
  * `FUZZ_RUNS` sets the cases per operation (default 6); a failure prints fast-check's seed.
  *
- * Known finding (reported to the lead, 2026-11-26): a NUL character (U+0000) in a JSON string
- * reaches Postgres, which refuses it ("invalid byte sequence"), and the request answers 500. The
- * fuzzer files those under a separate test marked `it.fails`: it turns red the day the route
- * layer answers 400 instead — then drop the `.fails`.
- *
- * Known finding 2 (2026-11-26): `PUT /v1/tenant/llm` with a `base_url` that is not a URL ('',
- * ' ', 'abc') answers 500 instead of a 400; same treatment (skipped in the loop, `it.fails` below).
+ * Two findings of this fuzzer, now fixed and kept as plain tests below: a NUL character (U+0000)
+ * in a JSON string reached Postgres, which refuses it, and answered 500 (now 400 through the
+ * error boundary); `PUT /v1/tenant/llm` with a `base_url` that is not a URL answered 500 (now 400).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,17 +20,6 @@ if (unavailable) console.warn(`openapi-fuzz skipped: ${unavailable}`);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
 
 /** Operations that end the caller's own session or tenant: fuzzing them would only test 401s after. */
-/** True when `body.base_url` is present and not an http(s) URL (known finding 2). */
-function badBaseUrl(body: unknown): boolean {
-  const value = (body as { base_url?: unknown } | null)?.base_url;
-  if (value === undefined) return false;
-  try {
-    return !/^https?:$/.test(new URL(String(value)).protocol);
-  } catch {
-    return true;
-  }
-}
-
 const SELF_DESTRUCTIVE = new Set(['POST /v1/auth/logout', 'DELETE /v1/tenant']);
 
 describe.skipIf(unavailable !== undefined)('OpenAPI-driven fuzzer: no 5xx on any operation', { timeout: 240_000 }, () => {
@@ -74,8 +59,6 @@ describe.skipIf(unavailable !== undefined)('OpenAPI-driven fuzzer: no 5xx on any
         const url = search.size ? `${path}?${search}` : path;
         requests += 1;
         const res = await rig.call(op.method, url, { token, ...(op.method === 'GET' || op.method === 'DELETE' || body === undefined ? {} : { body }) });
-        if (res.status >= 500 && (JSON.stringify(body ?? '').includes('\\u0000') || url.includes('%00'))) return; // the known NUL finding, probed below
-        if (res.status >= 500 && op.path === '/v1/tenant/llm' && badBaseUrl(body)) return; // known finding 2, probed below
         if (res.status >= 500) throw new Error(`${op.method} ${url} body=${JSON.stringify(body)?.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`);
       });
       try {
@@ -88,8 +71,7 @@ describe.skipIf(unavailable !== undefined)('OpenAPI-driven fuzzer: no 5xx on any
     expect(failures).toEqual([]);
   });
 
-  // Known bug, see the file comment: remove `.fails` once NUL bytes are refused with a 400.
-  it.fails('refuses a NUL character in any JSON text field with a 4xx (today: 500 on Postgres)', async () => {
+  it('refuses a NUL character in any JSON text field with a 4xx', async () => {
     const failures: string[] = [];
     for (const op of ops) {
       if (!op.body || SELF_DESTRUCTIVE.has(`${op.method} ${op.path}`)) continue;
@@ -105,8 +87,7 @@ describe.skipIf(unavailable !== undefined)('OpenAPI-driven fuzzer: no 5xx on any
     expect(failures).toEqual([]);
   });
 
-  // Known bug 2, see the file comment: remove `.fails` once a bad base_url is a 400.
-  it.fails('refuses an LLM base_url that is not a URL with a 4xx (today: 500)', async () => {
+  it('refuses an LLM base_url that is not a URL with a 4xx', async () => {
     const statuses: number[] = [];
     for (const base_url of ['', ' ', 'abc']) statuses.push((await rig.call('PUT', '/v1/tenant/llm', { token, body: { provider: 'openai', base_url } })).status);
     expect(statuses.every((status) => status >= 400 && status < 500), `statuses ${statuses.join(', ')}`).toBe(true);
