@@ -100,7 +100,7 @@ const startWorkerProcess = async () => {
 const crashes: string[] = [];
 process.on('uncaughtException', (error) => {
   crashes.push(`${(error as Error).message} (${(error as { code?: string }).code ?? 'no code'})`);
-  log(`API process would have crashed: ${(error as Error).message}`);
+  log(`API process would have crashed: ${(error as Error).stack?.split('\n').slice(0, 8).join(' | ')}`);
 });
 const server = await startServer(loadConfig(env, dataDir), { worker: false, print: () => undefined });
 const faults = { workerKills: 0, dbTerminations: 0, terminatedBackends: 0, sendFailuresInjected: 0 };
