@@ -4,6 +4,7 @@
  * enqueued only while that reply is still `pending`.
  */
 import { answerForTenant } from '../bots/answer-for-tenant';
+import { checkCustomerRate } from '../billing/rate-limits';
 import type { JobContext } from '../jobs/types';
 import type { ChannelContext } from './channel-context';
 import { ensureContact, ensureConversation, recordCannedExchange, type ChannelParty } from './conversation-records';
@@ -86,6 +87,39 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
   const text = event.message?.text?.trim() ?? '';
   const attachments = event.message?.attachments ?? [];
   const replyToken = event.message?.replyToken;
+
+  // Per-customer flood limit (billing, issue 8): one polite "please wait", then the rest are kept
+  // (stored, visible to staff) but not answered, until the customer's bucket refills.
+  const rate = await checkCustomerRate(runtime, { tenantId, customerKey: `${channel}:${event.sender.id}` });
+  if (rate.action !== 'allow') {
+    await db.tenant(tenantId, async (tx) => {
+      const conversationId = await ensureConversation(tx, party, event.conversationId);
+      if (rate.action === 'notice') {
+        const { replyId, pending } = await recordCannedExchange(tx, {
+          tenantId,
+          conversationId,
+          externalMessageId: event.eventId,
+          customerText: text,
+          attachments,
+          replyText: rate.text,
+          routeReason: 'rate-limited',
+        });
+        if (pending) await enqueueDelivery(tx, runtime.jobs, { messageId: replyId, ...(replyToken ? { replyToken } : {}) });
+      } else {
+        await tx.query(
+          `INSERT INTO messages (tenant_id, conversation_id, role, content, attachments, external_id)
+           VALUES ($1, $2, 'customer', $3, $4, $5)
+           ON CONFLICT (tenant_id, conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
+          [tenantId, conversationId, text, JSON.stringify(attachments), event.eventId],
+        );
+        await tx.query('UPDATE conversations SET last_message_at = now(), last_customer_message_at = now(), updated_at = now() WHERE id = $1', [
+          conversationId,
+        ]);
+      }
+      await tx.query('UPDATE external_events SET processed_at = now(), error = $2 WHERE id = $1', [row.id, `rate_limited:${rate.action}`]);
+    });
+    return;
+  }
 
   if (!text) {
     const canned = cannedReplyFor(attachments);

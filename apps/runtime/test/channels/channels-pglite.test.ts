@@ -192,6 +192,36 @@ describe('provider channels on PGlite', { timeout: 30_000 }, () => {
     expect(await stale.post(stale.textEvent('khoá cũ'))).toBe(401);
   });
 
+  it('a customer flooding a channel gets one polite "please wait"; the rest are stored, not answered', async () => {
+    const [tg] = kits;
+    // The Free plan allows a burst of 5 messages per customer (refilling one per 5 s): send 8 at once.
+    const before = tg.sentTexts().length;
+    const driver = tg.driver(`${rig.baseUrl}/webhooks/telegram/${ids.telegram}`, await configOf(ids.telegram!));
+    for (let i = 0; i < 8; i += 1) {
+      const raw = JSON.stringify({
+        update_id: 710_000_000 + i,
+        message: { message_id: 90 + i, from: { id: 6262, is_bot: false, first_name: 'Lan' }, chat: { id: 6262, type: 'private' }, date: Math.floor(Date.now() / 1000), text: `tin nhắn ${i}` },
+      });
+      expect(await driver.post(raw)).toBe(200);
+    }
+    const stored = await waitFor(async () => {
+      const rows = await rig.runtime.db.tenant(tenant.tenantId, async (tx) =>
+        (await tx.query<{ error: string | null }>(`SELECT error FROM external_events WHERE external_id LIKE '71000000%' AND processed_at IS NOT NULL`)).rows,
+      );
+      return rows.length === 8 ? rows : undefined;
+    }, 20_000, 'eight processed events');
+    expect(stored.filter((row) => row.error === 'rate_limited:notice')).toHaveLength(1);
+    const dropped = stored.filter((row) => row.error === 'rate_limited:drop').length;
+    expect(dropped).toBeGreaterThan(0);
+    // (Without knowledge the answered ones fall back twice and hand the chat to a person.)
+    await waitFor(() => tg.sentTexts().slice(before).some((text) => text.includes('nhắn nhanh quá')), 15_000, 'the notice');
+    expect(tg.sentTexts().slice(before).filter((text) => text.includes('nhắn nhanh quá'))).toHaveLength(1);
+    const customerMessages = await rig.runtime.db.tenant(tenant.tenantId, async (tx) =>
+      (await tx.query(`SELECT 1 FROM messages WHERE role = 'customer' AND content LIKE 'tin nhắn %'`)).rowCount,
+    );
+    expect(customerMessages).toBe(8);
+  });
+
   it('stops a disabled or removed channel at once (404), and takes it back when re-enabled', async () => {
     const [tg] = kits;
     const url = `${rig.baseUrl}/webhooks/telegram/${ids.telegram}`;
