@@ -7,7 +7,7 @@ export PATH := $(TOOLS_PATH):$(PATH)
 export COREPACK_ENABLE_DOWNLOAD_PROMPT := 0
 PNPM := pnpm
 
-.PHONY: help setup install build run test lint typecheck unit bench soak docs clean
+.PHONY: help setup install build run test lint typecheck unit sdk-checks bench soak docs clean
 
 help:
 	@echo "make run    — cài đặt, build và chạy runtime trên http://127.0.0.1:$${PORT:-8000} / install, build and serve"
@@ -37,9 +37,21 @@ unit: install
 test: build lint typecheck
 	$(PNPM) exec vitest run
 	node deploy/validate.mjs
+	$(MAKE) --no-print-directory sdk-checks
+
+# The SDK as a product: packed tarballs installed outside the monorepo run every example; every
+# public symbol documented (typedoc fails otherwise); public API changes need a changeset.
+sdk-checks:
+	node scripts/pack-check.mjs --skip-build
+	$(PNPM) run docs
+	node scripts/api-report.mjs --check
 
 bench: setup
 	$(PNPM) --filter @agent-chatbot/bench run bench
+
+# Bounded soak with fault injection (at most 10 minutes; SOAK_MINUTES shortens it).
+soak: setup
+	$(PNPM) --filter @agent-chatbot/bench run soak -- --minutes $${SOAK_MINUTES:-5}
 
 docs: install
 	$(PNPM) run docs
