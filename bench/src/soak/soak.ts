@@ -87,7 +87,13 @@ const env: Record<string, string> = {
 
 let worker: ChildProcess | undefined;
 const startWorkerProcess = async () => {
-  const child = spawn(join(here, '..', '..', 'node_modules', '.bin', 'tsx'), [join(here, 'worker-main.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // node itself (tsx as a loader), not the tsx CLI: the CLI forwards signals to a child node, so a
+  // SIGKILL aimed at it would kill only the wrapper and leave the real worker running.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'worker-main.ts')], {
+    cwd: join(here, '..', '..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker ready') && resolve());
     child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
@@ -176,7 +182,10 @@ try {
     }
     if (killAt[0] !== undefined && Date.now() >= killAt[0]) {
       killAt.shift();
-      worker?.kill('SIGKILL');
+      const victim = worker;
+      const gone = new Promise((resolve) => victim?.once('exit', resolve));
+      victim?.kill('SIGKILL');
+      await gone;
       faults.workerKills += 1;
       log(`SIGKILL worker ${worker?.pid}`);
       await sleep(1000);
@@ -202,7 +211,13 @@ try {
   writeResult('soak', { apiProcessUncaughtErrors: crashes.length, minutes: MINUTES, rate: RATE, sent, duplicatesSent, webhookRetries: webhookErrors, faults: { ...faults, modelCalls, modelFaults }, ...report });
   process.exitCode = report.ok ? 0 : 1;
 } finally {
-  worker?.kill('SIGTERM');
+  const last = worker;
+  if (last && last.exitCode === null) {
+    const exited = new Promise((resolve) => last.once('exit', resolve));
+    last.kill('SIGTERM');
+    await Promise.race([exited, sleep(10_000)]);
+    if (last.exitCode === null) last.kill('SIGKILL');
+  }
   await server.stop().catch(() => undefined);
   await Promise.all(kits.map((kit) => kit.close()));
   await model.close();
