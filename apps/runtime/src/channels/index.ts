@@ -27,7 +27,10 @@ export { channelCommands } from './channel-commands';
  */
 export function createChannelsFeature(runtime: Runtime, options: ChannelFeatureOptions = {}): RuntimeFeature {
   const context = createChannelContext(runtime, options);
-  const queue = { pollingIntervalSeconds: context.pollingIntervalSeconds, retryDelaySeconds: 1 };
+  // A job whose worker died (SIGKILL, crash) is only retried once it expires: keep that short for
+  // the answering path (the model call times out at 30 s, once more on failover; sends at 10 s),
+  // instead of pg-boss's 15 minutes, so a killed worker delays answers by minutes at most.
+  const queue = { pollingIntervalSeconds: context.pollingIntervalSeconds, retryDelaySeconds: 1, expireInSeconds: 180 };
   return {
     name: 'channels',
     routes: [...channelRoutes(context), ...deliveryRoutes(context)],

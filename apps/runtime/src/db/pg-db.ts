@@ -44,6 +44,14 @@ export function createPgDb(url: string, options: PgDbOptions = {}): PgDb {
 
   async function run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // A checked-out client whose connection dies (server restart, pg_terminate_backend) emits
+    // 'error' on itself, not on the pool: without a listener that would crash the process. The
+    // failing query rejects anyway; the client is then discarded instead of returned.
+    let connectionError: Error | undefined;
+    const onClientError = (error: Error) => {
+      connectionError = error;
+    };
+    client.on('error', onClientError);
     const raw: Tx = {
       async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
         const result = await client.query(sql, params as unknown[] | undefined);
@@ -71,7 +79,8 @@ export function createPgDb(url: string, options: PgDbOptions = {}): PgDb {
       throw error;
     } finally {
       close();
-      client.release(broken);
+      client.off('error', onClientError);
+      client.release(broken ?? connectionError);
     }
   }
 

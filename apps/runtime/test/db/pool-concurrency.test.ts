@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
 import { seedTwoTenants, type TwoTenants } from '../helpers/seed';
@@ -65,5 +66,34 @@ describe.skipIf(skip)('tenant scope through the pg pool under concurrency', () =
       (await tx.query<{ name: string }>('SELECT name FROM contacts WHERE id = $1', [seed.a.contactId])).rows[0]!.name,
     );
     expect(name).not.toBe('changed');
+  });
+
+  it('survives the database killing a connection in the middle of a transaction (no crash, pool recovers)', async () => {
+    const killer = new pg.Client({ connectionString: t.url });
+    await killer.connect();
+    try {
+      const failed = t.db.tenant(seed.a.tenantId, async (tx) => {
+        await tx.query('SELECT pg_sleep(5)');
+      });
+      // Wait until the sleeping backend is visible, then terminate it like a database restart would.
+      let pid: number | undefined;
+      for (let i = 0; i < 50 && pid === undefined; i += 1) {
+        const { rows } = await killer.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(5)%' AND pid <> pg_backend_pid()`,
+        );
+        pid = rows[0]?.pid;
+        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(pid).toBeDefined();
+      await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+      await expect(failed).rejects.toThrow();
+      // The dead client was discarded: the next transactions get healthy connections.
+      for (let i = 0; i < 10; i += 1) {
+        const n = await t.db.tenant(seed.a.tenantId, async (tx) => (await tx.query<{ n: number }>('SELECT 1 AS n')).rows[0]!.n);
+        expect(n).toBe(1);
+      }
+    } finally {
+      await killer.end();
+    }
   });
 });
