@@ -7,6 +7,7 @@
 import { platformPriceTable } from '@agent-chatbot/billing';
 import { configureTenantBots } from '../bots/tenant-bot';
 import type { FeatureFactory, RuntimeFeature } from '../features/index';
+import { recordTenantSpend } from '../ops/metrics';
 import type { Runtime } from '../runtime';
 import { adminBillingRoutes } from './admin-billing-routes';
 import { registerBillingJobs, scheduleBillingJobs } from './billing-jobs';
@@ -22,6 +23,10 @@ export function connectBillingToBots(runtime: Runtime): void {
     prices: platformPriceTable(state.config),
     // Every stored bot reply counts toward the chat/message meters (the Free plan's 100 chats).
     onEmitter: (tenantId, emitter) => {
+      // tenant_spend_vnd_total: billable (platform-key) model usage at the billing price table's cost.
+      emitter.on('usage-recorded', (event) => {
+        if (event.usage.billable) recordTenantSpend(tenantId, event.costVnd);
+      });
       emitter.on('reply-generated', (event) => {
         const messageId = event.result.replyMessageId;
         if (!messageId || event.result.duplicate) return;

@@ -12,6 +12,7 @@ import type { PlatformLlmConfig } from '../llm/platform-llm';
 import type { RuntimeConfig } from '../config';
 import type { Db } from '../db/types';
 import type { Runtime } from '../runtime';
+import { attachAnswerCacheMetrics, instrumentModelChains } from '../ops/bot-metrics';
 import { buildModelChains } from './model-chains';
 import { limitsOf, personaOf } from './tenant-profile';
 import { recordUsageEvent } from './usage-recorder';
@@ -66,7 +67,16 @@ function registryOf(runtime: BotRuntime): Registry {
  */
 export function configureTenantBots(runtime: BotRuntime, hooks: TenantBotHooks): void {
   const registry = registryOf(runtime);
+  // `onEmitter` composes instead of replacing: billing and other features each add their listeners.
+  const earlier = registry.hooks.onEmitter;
+  const added = hooks.onEmitter;
   registry.hooks = { ...registry.hooks, ...hooks };
+  if (earlier && added) {
+    registry.hooks.onEmitter = (tenantId, emitter) => {
+      earlier(tenantId, emitter);
+      added(tenantId, emitter);
+    };
+  }
   registry.engines.clear();
 }
 
@@ -137,10 +147,12 @@ async function buildEngine(runtime: BotRuntime, registry: Registry, tenantId: st
     track(recordUsageEvent(runtime.db, event.usage, event.costVnd).catch((error: unknown) => runtime.logger.error({ err: error, tenantId }, 'usage_events write failed')));
   });
   emitter.on('error', ({ stage, error }) => runtime.logger.warn({ err: error, tenantId, stage }, 'Lỗi khi trả lời / answering error'));
+  // Metrics: answer-cache lookups from the engine's events, model calls through a middleware.
+  attachAnswerCacheMetrics(emitter);
   if (hooks.onEmitter) hooks.onEmitter(tenantId, emitter);
   return {
     tenantId,
-    models,
+    models: instrumentModelChains(models),
     ...(retriever ? { retriever } : {}),
     store: createPgConversationStore(runtime.db),
     cache: runtime.cache,

@@ -6,6 +6,7 @@ import { ZaloTokenRefreshError } from '@agent-chatbot/channel-zalo';
 import type { ChannelContext } from './channel-context';
 import { isZaloChannel } from './channel-factory';
 import { recordConnectionError } from './connection-store';
+import { createConnectionZaloTokenStore, recordZaloTokenExpiry } from './zalo-token-store';
 
 /** The scheduled job's name. */
 export const ZALO_TOKEN_REFRESH_JOB = 'channels.zalo-token-refresh';
@@ -34,6 +35,8 @@ export async function refreshZaloTokens(context: ChannelContext, aheadMs: number
       if (!isZaloChannel(channel)) continue;
       const outcome = await channel.refreshIfExpiringWithin(aheadMs);
       if (outcome.refreshed) sweep.refreshed += 1;
+      // Keep the expiry gauge current for every connection, refreshed this hour or not.
+      recordZaloTokenExpiry(c.id, await createConnectionZaloTokenStore(runtime.db, runtime.secretBox, c.tenant_id, c.id).get());
     } catch (error) {
       sweep.failed += 1;
       const fatal = error instanceof ZaloTokenRefreshError && !error.isRetryable;

@@ -5,6 +5,7 @@
  */
 import type { ZaloTokens, ZaloTokenStore } from '@agent-chatbot/channel-zalo';
 import type { Db } from '../db/types';
+import { setChannelTokenExpiry } from '../ops/metrics';
 import type { SecretBox } from '../secrets/secret-box';
 import { loadConnection, updateConnection, type ConnectionConfig } from './connection-store';
 
@@ -24,6 +25,15 @@ export function zaloTokensFromConfig(config: ConnectionConfig): ZaloTokens {
     ...(accessTokenExpiresAt ? { accessTokenExpiresAt } : {}),
     ...(refreshTokenExpiresAt ? { refreshTokenExpiresAt } : {}),
   };
+}
+
+/**
+ * Sets `channel_token_expiry_seconds{channel="zalo"}`: the single-use refresh token's expiry when
+ * known (losing it means the OA admin must consent again), else the access token's.
+ */
+export function recordZaloTokenExpiry(connectionId: string, tokens: ZaloTokens): void {
+  const expiresAt = tokens.refreshTokenExpiresAt ?? tokens.accessTokenExpiresAt;
+  if (expiresAt) setChannelTokenExpiry('zalo', connectionId, expiresAt);
 }
 
 /** Creates the token store of one Zalo connection. Each call is its own short transaction. */
@@ -52,6 +62,7 @@ export function createConnectionZaloTokenStore(db: Db, secretBox: SecretBox, ten
         // A connection flagged for a dead token works again once a refresh succeeded.
         await tx.query(`UPDATE channel_connections SET status = 'active' WHERE id = $1 AND status = 'error'`, [connectionId]);
       });
+      recordZaloTokenExpiry(connectionId, tokens);
     },
   };
 }

@@ -38,9 +38,12 @@ export function requestContext(logger: Logger): RequestHandler {
             }
           : {}),
       };
-      if (res.statusCode >= 500) log.error(entry, 'request completed');
-      else if (res.statusCode >= 400) log.warn(entry, 'request completed');
-      else log.info(entry, 'request completed');
+      // ops' httpObservability replaces `res.locals.log` with a child bound to `traceId` when the
+      // request has a recording span: log through it so the access line carries the trace id.
+      const out = (res.locals['log'] as Logger | undefined) ?? log;
+      if (res.statusCode >= 500) out.error(entry, 'request completed');
+      else if (res.statusCode >= 400) out.warn(entry, 'request completed');
+      else out.info(entry, 'request completed');
     });
     next();
   };

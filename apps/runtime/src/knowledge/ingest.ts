@@ -15,6 +15,7 @@ import {
   type IngestProgress,
   type KnowledgeDocumentInput,
 } from '@agent-chatbot/rag';
+import { recordIngestedChunks } from '../ops/metrics';
 import { readAll } from '../storage/index';
 import { findDocument, finishDocument, updateDocumentProgress, type DocumentRecord } from './document-rows';
 import { deleteFaq, deleteProducts, insertFaq, rowsOfDocument, toRagProduct, upsertProducts } from './faq-product-rows';
@@ -160,6 +161,7 @@ function createReporter(
         finishDocument(tx, doc.id, { status: 'ready', chunkCount, encoding, metadata: { contentKind: kind } }),
       );
       if (!live) return cleanup();
+      recordIngestedChunks(chunkCount); // ingestion_chunks_total
       onProgress?.({ stage: 'done', percent: 100 });
       await service.publish(tenantId, { ...base, status: 'ready', stage: 'done', percent: 100, chunkCount });
       await service.knowledgeChanged(tenantId);

@@ -2,6 +2,7 @@
 import type { RetrieverV1, RetrieverV1Result, RetrieverV1RetrieveOptions } from '@agent-chatbot/core';
 import type { RetrievalMode } from '@agent-chatbot/rag';
 import { z } from 'zod';
+import { recordRetrieval, secondsSince } from '../ops/metrics';
 import type { KnowledgeService } from './service';
 
 /** One ranked chunk. */
@@ -27,7 +28,9 @@ export async function searchKnowledge(
   query: string,
   options: { topK?: number; mode?: RetrievalMode } = {},
 ): Promise<z.infer<typeof searchResultSchema>> {
+  const started = process.hrtime.bigint();
   const { hits } = await service.kb.search({ namespace: tenantId, query, topK: options.topK ?? 5, ...(options.mode ? { mode: options.mode } : {}) });
+  recordRetrieval(secondsSince(started)); // retrieval_duration_seconds (API/CLI search)
   return {
     query,
     hits: hits.map((hit, index) => {
@@ -59,8 +62,14 @@ export function tenantRetriever(service: KnowledgeService, tenantId: string): Re
   return {
     specificationVersion: 'v1',
     provider: 'agent-chatbot-knowledge',
-    doRetrieve(options: RetrieverV1RetrieveOptions): Promise<RetrieverV1Result> {
-      return service.kb.retriever.doRetrieve({ ...options, namespace: tenantId });
+    async doRetrieve(options: RetrieverV1RetrieveOptions): Promise<RetrieverV1Result> {
+      // retrieval_duration_seconds for the bots' retrievals (failed ones too: they cost the same wait).
+      const started = process.hrtime.bigint();
+      try {
+        return await service.kb.retriever.doRetrieve({ ...options, namespace: tenantId });
+      } finally {
+        recordRetrieval(secondsSince(started));
+      }
     },
   };
 }
