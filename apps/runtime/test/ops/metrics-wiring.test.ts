@@ -69,6 +69,17 @@ describe('metrics wiring (PGlite)', { timeout: 120_000 }, () => {
     expect(sample(text, 'llm_request_duration_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'answer_cache_requests_total')).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'answer_cache_hits_total')).toBeGreaterThanOrEqual(1);
+
+    // A streamed answer (doStream) is recorded too, once its finish part arrives.
+    const okBefore = sample(text, 'llm_requests_total', 'status="ok"');
+    const streamed = await bots.call('POST', '/v1/tenant/test-chat', {
+      token: bots.token,
+      body: { message: 'Phí giao hàng đến Đà Nẵng bao nhiêu?', stream: true, skip_cache: true },
+    });
+    expect(streamed.status).toBe(200);
+    expect(streamed.text).toContain('event: final');
+    await tenantBotsIdle(bots.runtime);
+    expect(sample(await scrape(bots.baseUrl), 'llm_requests_total', 'status="ok"')).toBeGreaterThan(okBefore);
   });
 
   it('counts ingested chunks and retrievals of the knowledge feature', async () => {
