@@ -27,7 +27,7 @@ function usageOf(usage: LanguageModelV1Usage | undefined): LlmUsage {
  * Records `llm_*` metrics (and a client span) for each call of the wrapped model. Streams are
  * recorded when their `finish` part arrives (an `error` part or a failed start counts as an error).
  */
-export function llmMetricsMiddleware(keySource: 'platform' | 'tenant'): LanguageModelV1Middleware {
+export function llmMetricsMiddleware(keySource: 'platform' | 'own'): LanguageModelV1Middleware {
   const infoOf = (model: LanguageModelV1) => ({ provider: providerName(model), model: model.modelId, keySource });
   return {
     wrapGenerate: ({ doGenerate, model }) => instrumentLlmCall(infoOf(model), async () => doGenerate(), (result) => usageOf(result.usage)),
@@ -65,7 +65,7 @@ export function llmMetricsMiddleware(keySource: 'platform' | 'tenant'): Language
 export function instrumentModelChains<T extends { cheap: ReadonlyArray<ModelEntry>; premium: ReadonlyArray<ModelEntry> }>(models: T): T {
   const wrap = (entry: ModelEntry): ModelEntry => ({
     ...entry,
-    model: wrapLanguageModel({ model: entry.model, middleware: llmMetricsMiddleware(entry.keySource === 'own' ? 'tenant' : 'platform') }),
+    model: wrapLanguageModel({ model: entry.model, middleware: llmMetricsMiddleware(entry.keySource === 'own' ? 'own' : 'platform') }),
   });
   return { ...models, cheap: models.cheap.map(wrap), premium: models.premium.map(wrap) };
 }

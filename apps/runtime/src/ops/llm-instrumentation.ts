@@ -11,7 +11,7 @@ import { SpanKind, withSpan } from './tracing';
 export interface LlmCallInfo {
   provider: string;
   model: string;
-  keySource?: 'platform' | 'tenant';
+  keySource?: 'platform' | 'own';
 }
 
 /** Token usage read from a call's result. */

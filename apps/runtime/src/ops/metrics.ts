@@ -114,7 +114,7 @@ export interface LlmCallRecord {
   inputTokens?: number;
   outputTokens?: number;
   /** Whose API key paid: the platform's or the tenant's own. */
-  keySource?: 'platform' | 'tenant';
+  keySource?: 'platform' | 'own';
 }
 
 /** Records one model call: `llm_requests_total`, `llm_request_duration_seconds`, `llm_tokens_total`. */

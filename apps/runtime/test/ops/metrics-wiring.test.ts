@@ -65,7 +65,7 @@ describe('metrics wiring (PGlite)', { timeout: 120_000 }, () => {
 
     const text = await scrape(bots.baseUrl);
     expect(sample(text, 'llm_requests_total', 'provider="openai"', 'model="gpt-4o-mini"', 'status="ok"')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'llm_tokens_total', 'key_source="tenant"')).toBeGreaterThan(0);
+    expect(sample(text, 'llm_tokens_total', 'key_source="own"')).toBeGreaterThan(0);
     expect(sample(text, 'llm_request_duration_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'answer_cache_requests_total')).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'answer_cache_hits_total')).toBeGreaterThanOrEqual(1);
