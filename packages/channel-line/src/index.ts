@@ -9,6 +9,6 @@ export { LINE_MAX_MESSAGES_PER_REQUEST, LINE_MAX_TEXT_LENGTH, toLineMessageBatch
 export { lineRetryKey } from './line-retry-key';
 export { LINE_REPLY_TOKEN_TTL_MS, lineWebhookSchema, normaliseLineWebhook, type LineWebhook } from './line-webhook-events';
 export { verifyLineSignature } from './verify-line-signature';
-export { splitText } from './split-text';
+export { splitText } from '@agent-chatbot/core';
 export type { HttpClientOptions } from './http-client';
 export { createLineChannelFromConfig, lineConnectionConfigSchema, type LineConnectionConfig } from './line-connection-config';

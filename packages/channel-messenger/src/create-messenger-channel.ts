@@ -5,7 +5,7 @@ import { graphFailure, graphNetworkFailure } from './graph-errors';
 import { messengerChannelOptionsSchema, type MessengerChannelOptions } from './messenger-channel-options';
 import { decodeMessengerConversationId, encodeMessengerConversationId, type MessengerConversationRef } from './messenger-conversation-id';
 import { messengerWebhookSchema, normaliseMessengerWebhook } from './messenger-webhook-events';
-import { splitText } from './split-text';
+import { splitText } from '@agent-chatbot/core';
 import { answerMessengerVerification, verifyMessengerSignature } from './verify-messenger-signature';
 import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
 

@@ -15,6 +15,6 @@ export { encodeMessengerConversationId, decodeMessengerConversationId, type Mess
 export { normaliseMessengerWebhook, messengerWebhookSchema, type MessengerWebhook } from './messenger-webhook-events';
 export { answerMessengerVerification, verifyMessengerSignature } from './verify-messenger-signature';
 export { graphFailure } from './graph-errors';
-export { splitText } from './split-text';
+export { splitText } from '@agent-chatbot/core';
 export type { HttpClientOptions } from './http-client';
 export { createMessengerChannelFromConfig, generateMessengerVerifyToken, messengerConnectionConfigSchema, type MessengerConnectionConfig } from './messenger-connection-config';

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { createHttpClient, downloadMedia } from './http-client';
 import { generateTelegramSecretToken, setTelegramWebhook } from './set-telegram-webhook';
-import { splitText } from './split-text';
+import { splitText } from '@agent-chatbot/core';
 import { callTelegram, telegramFailure, telegramNetworkFailure } from './telegram-api';
 import { decodeTelegramConversationId, encodeTelegramConversationId } from './telegram-conversation-id';
 import { normaliseTelegramUpdate, telegramUpdateSchema } from './telegram-update-events';

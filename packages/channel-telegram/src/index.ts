@@ -7,6 +7,6 @@ export { generateTelegramSecretToken, setTelegramWebhook, TELEGRAM_ALLOWED_UPDAT
 export { callTelegram, telegramFailure, type TelegramEnvelope } from './telegram-api';
 export { encodeTelegramConversationId, decodeTelegramConversationId } from './telegram-conversation-id';
 export { normaliseTelegramUpdate, telegramUpdateSchema, type TelegramUpdate } from './telegram-update-events';
-export { splitText } from './split-text';
+export { splitText } from '@agent-chatbot/core';
 export type { HttpClientOptions } from './http-client';
 export { createTelegramChannelFromConfig, telegramConnectionConfigSchema, type TelegramConnectionConfig } from './telegram-connection-config';

@@ -1,6 +1,6 @@
 import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { createHttpClient, downloadMedia } from './http-client';
-import { splitText } from './split-text';
+import { splitText } from '@agent-chatbot/core';
 import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
 import { callZalo, planZaloParts, toZaloMessage } from './zalo-api';
 import { zaloChannelOptionsSchema, type ZaloChannelOptions } from './zalo-channel-options';

@@ -18,6 +18,6 @@ export {
 } from './zalo-tokens';
 export { computeZaloSignature, verifyZaloSignature, type ZaloSignatureCheck } from './verify-zalo-signature';
 export { normaliseZaloWebhook, zaloAccountId, zaloWebhookSchema, type ZaloWebhook } from './zalo-webhook-events';
-export { splitText } from './split-text';
+export { splitText } from '@agent-chatbot/core';
 export type { HttpClientOptions } from './http-client';
 export { createZaloChannelFromConfig, zaloConnectionConfigSchema, type ZaloConnectionConfig } from './zalo-connection-config';

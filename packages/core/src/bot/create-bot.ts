@@ -19,7 +19,7 @@ import type { RetrieverV1 } from '../retriever/v1';
 import type { LoggerV1 } from '../shared/v1';
 import { createChannelHost, silentLogger } from './channel-host';
 import { resolveModelChain, type ModelSpec } from './resolve-models';
-import { splitMessage } from './split-message';
+import { splitText } from '../text/split-text';
 
 /** Options of {@link createBot}. Everything but the knowledge is optional. */
 export interface CreateBotOptions<TChannels extends Record<string, ChannelV1> = Record<string, never>> {
@@ -138,7 +138,8 @@ export function createBot<TChannels extends Record<string, ChannelV1> = Record<s
   const deliverThroughChannel = async (delivery: Delivery): Promise<DeliveryOutcome> => {
     const channel = Object.values(channels).find((candidate) => candidate.platform === delivery.channel);
     if (!channel || !delivery.externalConversationId) return { status: 'skipped' };
-    const texts = splitMessage(delivery.text, channel.capabilities.maxTextLength);
+    const maxLength = channel.capabilities.maxTextLength;
+    const texts = maxLength ? splitText(delivery.text, maxLength) : [delivery.text];
     const quickReplies = delivery.quickReplies && channel.capabilities.messageParts.includes('quick-replies') ? delivery.quickReplies : undefined;
     let externalId: string | undefined;
     for (const [index, text] of texts.entries()) {

@@ -18,3 +18,4 @@ export {
   extractPhones,
   type PriceMatchVnd,
 } from './numbers';
+export { splitText } from './split-text';

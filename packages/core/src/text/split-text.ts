@@ -2,7 +2,9 @@
  * Splits `text` into parts of at most `maxLength` characters (Unicode code points, after NFC), at
  * the last paragraph break, else sentence end (. ! ? … and the Vietnamese-typical ellipsis), else
  * whitespace inside each window; only a single unbroken word longer than the limit is cut hard.
- * Belongs in `@agent-chatbot/core`'s text utilities; copied here until it moves there.
+ * Channels use it for their message-length limits (Telegram 4,096, LINE 5,000, Zalo 2,000 …).
+ *
+ * @example splitText('Câu một. Câu hai.', 10) // ['Câu một.', 'Câu hai.']
  */
 export function splitText(text: string, maxLength: number): string[] {
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError('maxLength must be a positive integer');
