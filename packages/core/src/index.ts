@@ -13,6 +13,7 @@ export * from './rate-limiter/v1';
 export * from './pubsub/v1';
 export * from './meter/v1';
 export * from './errors';
+export * from './provider-utils';
 export * from './infra';
 export * from './text';
 export * from './bot';

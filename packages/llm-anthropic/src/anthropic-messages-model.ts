@@ -11,10 +11,10 @@ import {
 } from '@agent-chatbot/core';
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { createCallDeadline, type CallDeadline } from './call-deadline';
+import { createCallDeadline, type CallDeadline } from '@agent-chatbot/core';
 import { convertToAnthropicPrompt } from './convert-to-anthropic-prompt';
 import { mapAnthropicError } from './map-anthropic-error';
-import { mapCallError } from './provider-errors';
+import { mapCallError } from '@agent-chatbot/core';
 
 type MessageCreateParams = Omit<Anthropic.Messages.MessageCreateParamsNonStreaming, 'stream'>;
 type RawUsage = Partial<Record<'input_tokens' | 'output_tokens' | 'cache_read_input_tokens' | 'cache_creation_input_tokens', number | null>>;

@@ -3,9 +3,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import { VERSION as ANTHROPIC_SDK_VERSION } from '@anthropic-ai/sdk/version';
 import { z } from 'zod';
 import { AnthropicMessagesModel } from './anthropic-messages-model';
-import { createCallDeadline } from './call-deadline';
+import { createCallDeadline } from '@agent-chatbot/core';
 import { mapAnthropicError } from './map-anthropic-error';
-import { mapCallError } from './provider-errors';
+import { mapCallError } from '@agent-chatbot/core';
 import { VERSION } from './version';
 
 const settingsSchema = z

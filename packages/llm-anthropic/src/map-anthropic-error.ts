@@ -1,6 +1,6 @@
 import { TimeoutError, type AgentChatbotError } from '@agent-chatbot/core';
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import { mapHttpFailure } from './provider-errors';
+import { mapHttpFailure } from '@agent-chatbot/core';
 
 /** Maps an `@anthropic-ai/sdk` error to core's typed errors; `undefined` when it is not an SDK error. */
 export function mapAnthropicError(error: unknown, context: { label: string; provider: string }): AgentChatbotError | undefined {

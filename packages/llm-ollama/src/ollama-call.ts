@@ -1,7 +1,7 @@
 import type { AgentChatbotError, FetchFunction } from '@agent-chatbot/core';
 import { Ollama } from 'ollama';
-import { createCallDeadline, type CallDeadline } from './call-deadline';
-import { mapCallError, mapHttpFailure, parseRetryAfterMs } from './provider-errors';
+import { createCallDeadline, type CallDeadline } from '@agent-chatbot/core';
+import { mapCallError, mapHttpFailure, parseRetryAfterMs } from '@agent-chatbot/core';
 
 /** Connection settings shared by every Ollama model of one provider. */
 export interface OllamaConnection {

@@ -1,6 +1,6 @@
 import { TimeoutError, type AgentChatbotError } from '@agent-chatbot/core';
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { mapHttpFailure } from './provider-errors';
+import { mapHttpFailure } from '@agent-chatbot/core';
 
 /** Maps an `openai` SDK error to core's typed errors; `undefined` when it is not an SDK error. */
 export function mapOpenAIError(error: unknown, context: { label: string; provider: string }): AgentChatbotError | undefined {

@@ -10,9 +10,9 @@ import {
 } from '@agent-chatbot/core';
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import { createCallDeadline, type CallDeadline } from './call-deadline';
+import { createCallDeadline, type CallDeadline } from '@agent-chatbot/core';
 import { mapOpenAIError } from './map-openai-error';
-import { mapCallError } from './provider-errors';
+import { mapCallError } from '@agent-chatbot/core';
 
 type ChatCompletionCreateParams = Omit<OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming, 'stream'>;
 type CompletionUsage = OpenAI.Completions.CompletionUsage;

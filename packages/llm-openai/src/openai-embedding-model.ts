@@ -1,8 +1,8 @@
 import type { EmbeddingModelV1, EmbeddingModelV1CallOptions, EmbeddingModelV1Result } from '@agent-chatbot/core';
 import type OpenAI from 'openai';
-import { createCallDeadline } from './call-deadline';
+import { createCallDeadline } from '@agent-chatbot/core';
 import { mapOpenAIError } from './map-openai-error';
-import { mapCallError } from './provider-errors';
+import { mapCallError } from '@agent-chatbot/core';
 
 /** Vector lengths of OpenAI's own embedding models (at their default size). */
 const KNOWN_DIMENSIONS: Readonly<Record<string, number>> = {

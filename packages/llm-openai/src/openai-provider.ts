@@ -2,11 +2,11 @@ import { NoSuchModelError, ValidationError, type FetchFunction, type ProviderV1 
 import OpenAI from 'openai';
 import { VERSION as OPENAI_SDK_VERSION } from 'openai/version';
 import { z } from 'zod';
-import { createCallDeadline } from './call-deadline';
+import { createCallDeadline } from '@agent-chatbot/core';
 import { mapOpenAIError } from './map-openai-error';
 import { OpenAIChatModel } from './openai-chat-model';
 import { OpenAIEmbeddingModel, type OpenAIEmbeddingSettings } from './openai-embedding-model';
-import { mapCallError } from './provider-errors';
+import { mapCallError } from '@agent-chatbot/core';
 import { VERSION } from './version';
 
 const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';

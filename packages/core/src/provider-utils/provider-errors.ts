@@ -4,7 +4,7 @@ import {
   ProviderError,
   RateLimitError,
   TimeoutError,
-} from '@agent-chatbot/core';
+} from '../errors';
 import type { CallDeadline } from './call-deadline';
 
 /** Reads `retry-after-ms`, then `retry-after` (seconds or an HTTP date) from a response's headers. */
@@ -21,9 +21,9 @@ export function parseRetryAfterMs(headers: Headers | undefined): number | undefi
 
 /** What a provider error looked like on the wire. */
 export interface HttpFailure {
-  /** Human name for messages, e.g. `'Anthropic'`. */
+  /** Human name for messages, e.g. `'OpenAI'`, `'Anthropic'`, `'Ollama'`. */
   readonly label: string;
-  /** Provider id for {@link ProviderError.provider}, e.g. `'anthropic.messages'`. */
+  /** Provider id for {@link ProviderError.provider}, e.g. `'openai.chat'`. */
   readonly provider: string;
   readonly status: number;
   readonly headers: Headers | undefined;

@@ -1,4 +1,4 @@
-import { TimeoutError } from '@agent-chatbot/core';
+import { TimeoutError } from '../errors';
 
 /**
  * One call's cancellation: the caller's `abortSignal` plus our timeout, as a single signal for the
