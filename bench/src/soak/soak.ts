@@ -30,7 +30,9 @@ import { checkSoak } from './soak-checks';
 const flags = parseFlags(process.argv.slice(2).filter((arg) => arg !== '--'));
 const MINUTES = Math.min(10, flags.number('minutes', 1));
 const RATE = flags.number('rate', 4); // inbound messages per second, all channels together
-const DRAIN_SECONDS = flags.number('drain-seconds', 90);
+// A killed worker's jobs come back once they expire (3 minutes for the answering jobs) plus
+// pg-boss's monitor interval: drain long enough to see them answered.
+const DRAIN_SECONDS = flags.number('drain-seconds', 300);
 const KEY = 'sk-soak-own-key-0123456789abcdef';
 const JACKET_DOC =
   'Áo khoác gió hai lớp của shop chống nước nhẹ, có mũ trùm, màu xanh navy, đen và xám, size M, L, XL, giá 350.000đ. ' +
