@@ -7,7 +7,7 @@ import { answerForTenant } from '../bots/answer-for-tenant';
 import { checkCustomerRate } from '../billing/rate-limits';
 import type { JobContext } from '../jobs/types';
 import type { ChannelContext } from './channel-context';
-import { ensureContact, ensureConversation, recordCannedExchange, type ChannelParty } from './conversation-records';
+import { ensureContact, ensureConversation, recordCannedExchange, recordCustomerMessage, touchConversation, type ChannelParty } from './conversation-records';
 import { enqueueDelivery } from './delivery-job';
 import { storedEventSchema, type ConversationHandlePayload, type StoredEvent } from './inbound-events';
 
@@ -106,15 +106,8 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
         });
         if (pending) await enqueueDelivery(tx, runtime.jobs, { messageId: replyId, ...(replyToken ? { replyToken } : {}) });
       } else {
-        await tx.query(
-          `INSERT INTO messages (tenant_id, conversation_id, role, content, attachments, external_id)
-           VALUES ($1, $2, 'customer', $3, $4, $5)
-           ON CONFLICT (tenant_id, conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
-          [tenantId, conversationId, text, JSON.stringify(attachments), event.eventId],
-        );
-        await tx.query('UPDATE conversations SET last_message_at = now(), last_customer_message_at = now(), updated_at = now() WHERE id = $1', [
-          conversationId,
-        ]);
+        const { created } = await recordCustomerMessage(tx, { tenantId, conversationId, externalMessageId: event.eventId, customerText: text, attachments });
+        if (created) await touchConversation(tx, conversationId);
       }
       await tx.query('UPDATE external_events SET processed_at = now(), error = $2 WHERE id = $1', [row.id, `rate_limited:${rate.action}`]);
     });

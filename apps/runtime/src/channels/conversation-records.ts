@@ -66,21 +66,39 @@ export interface CannedExchange {
   routeReason: string;
 }
 
+/** The customer's side of an exchange. */
+export type CustomerMessage = Pick<CannedExchange, 'conversationId' | 'tenantId' | 'externalMessageId' | 'customerText' | 'attachments'>;
+
 /**
- * Stores the customer's message and a fixed reply (no model call), once per provider message id.
- * Returns the reply's id and whether it is still waiting for delivery.
+ * Stores the customer's message once per provider message id (a redelivery finds the first one).
+ * Returns its id and whether this call created it.
  */
-export async function recordCannedExchange(tx: Tx, x: CannedExchange): Promise<{ replyId: string; customerId: string; pending: boolean }> {
+export async function recordCustomerMessage(tx: Tx, x: CustomerMessage): Promise<{ customerId: string; created: boolean }> {
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO messages (tenant_id, conversation_id, role, content, attachments, external_id)
      VALUES ($1, $2, 'customer', $3, $4, $5)
      ON CONFLICT (tenant_id, conversation_id, external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id`,
     [x.tenantId, x.conversationId, x.customerText, JSON.stringify(x.attachments), x.externalMessageId],
   );
-  let customerId = inserted.rows[0]?.id;
-  if (!customerId) {
-    const found = await tx.query<{ id: string }>('SELECT id FROM messages WHERE conversation_id = $1 AND external_id = $2', [x.conversationId, x.externalMessageId]);
-    customerId = found.rows[0]!.id;
+  if (inserted.rows[0]) return { customerId: inserted.rows[0].id, created: true };
+  const found = await tx.query<{ id: string }>('SELECT id FROM messages WHERE conversation_id = $1 AND external_id = $2', [x.conversationId, x.externalMessageId]);
+  return { customerId: found.rows[0]!.id, created: false };
+}
+
+/** Marks a conversation as having just received a customer message. */
+export async function touchConversation(tx: Tx, conversationId: string): Promise<void> {
+  await tx.query(`UPDATE conversations SET last_message_at = now(), last_customer_message_at = now(), updated_at = now() WHERE id = $1`, [
+    conversationId,
+  ]);
+}
+
+/**
+ * Stores the customer's message and a fixed reply (no model call), once per provider message id.
+ * Returns the reply's id and whether it is still waiting for delivery.
+ */
+export async function recordCannedExchange(tx: Tx, x: CannedExchange): Promise<{ replyId: string; customerId: string; pending: boolean }> {
+  const { customerId, created } = await recordCustomerMessage(tx, x);
+  if (!created) {
     const reply = await tx.query<{ id: string; delivery_status: string | null }>(
       `SELECT id, delivery_status FROM messages WHERE in_reply_to = $1 AND role = 'bot' ORDER BY created_at LIMIT 1`,
       [customerId],
@@ -92,9 +110,6 @@ export async function recordCannedExchange(tx: Tx, x: CannedExchange): Promise<{
      VALUES ($1, $2, 'bot', $3, 'no-llm', $4, $5, 'pending') RETURNING id`,
     [x.tenantId, x.conversationId, x.replyText, x.routeReason, customerId],
   );
-  await tx.query(
-    `UPDATE conversations SET last_message_at = now(), last_customer_message_at = now(), updated_at = now() WHERE id = $1`,
-    [x.conversationId],
-  );
+  await touchConversation(tx, x.conversationId);
   return { replyId: reply.rows[0]!.id, customerId, pending: true };
 }
