@@ -24,10 +24,10 @@ export function connectBillingToBots(runtime: Runtime): void {
     // Every stored bot reply counts toward the chat/message meters (the Free plan's 100 chats).
     onEmitter: (tenantId, emitter) => {
       // tenant_spend_vnd_total: billable (platform-key) model usage at the billing price table's cost.
-      emitter.on('usage-recorded', (event) => {
+      emitter.on('usage.recorded', (event) => {
         if (event.usage.billable) recordTenantSpend(tenantId, event.costVnd);
       });
-      emitter.on('reply-generated', (event) => {
+      emitter.on('reply.generated', (event) => {
         const messageId = event.result.replyMessageId;
         if (!messageId || event.result.duplicate) return;
         track(state, recordBotReplyFor(runtime, { tenantId, conversationId: event.conversationId, messageId }), runtime.logger);

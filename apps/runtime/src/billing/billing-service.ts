@@ -189,7 +189,7 @@ export function applyPlanGate(config: EngineConfig, gate: PlanGate): EngineConfi
 
 /**
  * Records a stored bot reply for the chat and message meters (idempotent on the message id). The
- * tenant bots call it for every stored reply (via the `reply-generated` event).
+ * tenant bots call it for every stored reply (via the `reply.generated` event).
  */
 export async function recordBotReplyFor(
   runtime: BillingRuntime,

@@ -141,7 +141,7 @@ async function buildEngine(runtime: BotRuntime, registry: Registry, tenantId: st
     registry.pending.add(task);
     void task.finally(() => registry.pending.delete(task));
   };
-  emitter.on('usage-recorded', (event) => {
+  emitter.on('usage.recorded', (event) => {
     // A billing meter records usage_events itself (same ids); writing first would hide them from it.
     if (meter) return;
     track(recordUsageEvent(runtime.db, event.usage, event.costVnd).catch((error: unknown) => runtime.logger.error({ err: error, tenantId }, 'usage_events write failed')));

@@ -74,12 +74,12 @@ export function instrumentModelChains<T extends { cheap: ReadonlyArray<ModelEntr
 const LOOKED_UP = new Set(['cache', 'faq', 'cheap', 'premium', 'fallback']);
 
 /**
- * Counts answer-cache lookups from the engine's `reply-generated` events: a `cache` route is a hit,
+ * Counts answer-cache lookups from the engine's `reply.generated` events: a `cache` route is a hit,
  * the other answering routes a miss. (Contextual follow-ups skip the cache but answer through the
  * same routes, so this slightly over-counts misses.)
  */
 export function attachAnswerCacheMetrics(emitter: BotEventEmitter): void {
-  emitter.on('reply-generated', (event) => {
+  emitter.on('reply.generated', (event) => {
     if (event.result.duplicate || !LOOKED_UP.has(event.route)) return;
     recordAnswerCache(event.result.cacheHit);
   });

@@ -19,7 +19,7 @@ describe('createBot with channels', () => {
     const model = new MockLanguageModelV1({ doGenerate: 'Dạ, áo thun cotton giá 150.000đ ạ.' });
     const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever(), channels: { zalo: channel } });
     const replies: string[] = [];
-    bot.on('reply-generated', ({ result }) => replies.push(result.text));
+    bot.on('reply.generated', ({ result }) => replies.push(result.text));
     const body = JSON.stringify({ conversation: 'user-9', sender: 'user-9', text: 'ao thun cotton gia bn', eventId: 'evt-1' });
     const response = await bot.webhooks.zalo(new Request('http://localhost/webhooks/zalo', { method: 'POST', body }));
     expect(response.status).toBe(200);

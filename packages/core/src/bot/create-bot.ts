@@ -67,7 +67,7 @@ export interface Bot<TChannels extends Record<string, ChannelV1> = Record<string
   readonly tenantId: string;
   /** The resolved engine configuration ({@link answerMessage} takes the same). */
   readonly config: EngineConfig;
-  /** The per-instance event emitter (`bot.events.on('reply-generated', …)`). */
+  /** The per-instance event emitter (`bot.events.on('reply.generated', …)`). */
   readonly events: BotEventEmitter;
   /** Same as `events.on`. */
   on: BotEventEmitter['on'];
@@ -108,7 +108,7 @@ export interface Bot<TChannels extends Record<string, ChannelV1> = Record<string
  *   persona: { name: 'Mai', businessName: 'Shop Hoa Mai', tone: 'thân thiện' },
  *   limits: { maxOutputTokens: 300 },
  * });
- * bot.on('handoff-requested', ({ conversationId }) => notifyStaff(conversationId));
+ * bot.on('handoff.requested', ({ conversationId }) => notifyStaff(conversationId));
  * const reply = await bot.answer({ text: 'ship HN mat may ngay?', externalConversationId: 'visitor-42' });
  * console.log(reply.text, reply.route, reply.costVnd);
  * ```

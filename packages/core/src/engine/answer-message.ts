@@ -131,13 +131,13 @@ async function runPipeline(config: EngineConfig, rawInput: AnswerInput, onDelta?
       throw new ConflictError('This message is already being answered', 'Tin nhắn này đang được trả lời', { code: 'answer_in_progress' });
     }
   } else {
-    emitter?.emit('message-received', {
+    emitter?.emit('message.received', {
       tenantId, conversationId: conversation.id, contactId: contact.id, messageId: stored.message.id, channel, text,
     });
   }
 
   if (turn.conversation.mode === 'human') {
-    emitter?.emit('handoff-requested', { tenantId, conversationId: conversation.id, reason: 'human-mode', text });
+    emitter?.emit('handoff.requested', { tenantId, conversationId: conversation.id, reason: 'human-mode', text });
     return {
       ...baseResult(turn), text: '', route: 'human', routeReason: 'human-mode', tokensIn: 0, tokensOut: 0, costVnd: 0,
       cacheHit: false, sources: [], handoff: true,
@@ -168,7 +168,7 @@ async function decideAnswer(turn: TurnContext, onDelta?: (delta: string) => void
   if (answerCache && cacheKey) {
     const hit = await answerCache.lookup(cacheKey);
     if (hit) {
-      config.emitter?.emit('cache-hit', { tenantId, conversationId: turn.conversation.id, kind: hit.kind, question: text });
+      config.emitter?.emit('cache.hit', { tenantId, conversationId: turn.conversation.id, kind: hit.kind, question: text });
       return { text: hit.answer.text, route: 'cache', routeReason: `${hit.kind}-cache:${hit.answer.route}`, sources: hit.answer.sources, cacheHit: true };
     }
   }

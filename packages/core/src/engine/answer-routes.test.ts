@@ -18,12 +18,12 @@ function setup(options: { answer?: Parameters<typeof createTierModels>[0]; noMod
     prices: TEST_PRICES,
     persona: { name: 'Mai', businessName: 'Shop Hoa Mai' },
     events: {
-      'cache-hit': record('cache-hit'),
-      'fallback-triggered': record('fallback-triggered'),
-      'handoff-requested': record('handoff-requested'),
-      'message-received': record('message-received'),
-      'reply-generated': record('reply-generated'),
-      'usage-recorded': record('usage-recorded'),
+      'cache.hit': record('cache.hit'),
+      'fallback.triggered': record('fallback.triggered'),
+      'handoff.requested': record('handoff.requested'),
+      'message.received': record('message.received'),
+      'reply.generated': record('reply.generated'),
+      'usage.recorded': record('usage.recorded'),
     },
   });
   const named = (name: keyof BotEventMap) => events.filter((event) => event.name === name);
@@ -53,7 +53,7 @@ describe('answer routes', () => {
     expect(paraphrase).toMatchObject({ route: 'cache', cacheHit: true, text: first.text });
     expect(paraphrase.routeReason).toMatch(/^semantic-cache/);
     expect(models.cheap.doGenerateCalls).toHaveLength(1);
-    expect(named('cache-hit').map((event) => (event.payload as { kind: string }).kind)).toEqual(['exact', 'semantic']);
+    expect(named('cache.hit').map((event) => (event.payload as { kind: string }).kind)).toEqual(['exact', 'semantic']);
   });
 
   it('skips the cache when asked (Cache-Control: no-cache)', async () => {
@@ -133,8 +133,8 @@ describe('answer routes', () => {
     const second = await bot.answer({ ...conversation, text: 'Ai là tổng thống Mỹ?' });
     expect(second).toMatchObject({ route: 'fallback', handoff: true, routeReason: 'nothing-relevant+handoff' });
     expect(second.text).toContain('chuyển cuộc trò chuyện');
-    expect(named('fallback-triggered').map((event) => (event.payload as { consecutive: number }).consecutive)).toEqual([1, 2]);
-    expect(named('handoff-requested')[0]?.payload).toMatchObject({ reason: 'consecutive-fallbacks' });
+    expect(named('fallback.triggered').map((event) => (event.payload as { consecutive: number }).consecutive)).toEqual([1, 2]);
+    expect(named('handoff.requested')[0]?.payload).toMatchObject({ reason: 'consecutive-fallbacks' });
     const stored = await store.getConversation({ tenantId: 'shop-a', conversationId: second.conversationId });
     expect(stored).toMatchObject({ mode: 'human', needsHuman: true });
   });
@@ -151,7 +151,7 @@ describe('answer routes', () => {
     const { bot, named, models } = setup();
     const result = await bot.answer({ ...conversation, text: 'cho minh GAP NHAN VIEN voi' });
     expect(result).toMatchObject({ route: 'handoff', routeReason: 'handoff-keyword', handoff: true });
-    expect(named('handoff-requested')[0]?.payload).toMatchObject({ reason: 'keyword' });
+    expect(named('handoff.requested')[0]?.payload).toMatchObject({ reason: 'keyword' });
     expect(models.cheap.doGenerateCalls).toHaveLength(0);
   });
 
@@ -160,7 +160,7 @@ describe('answer routes', () => {
     const first = await bot.answer({ ...conversation, text: 'Tôi muốn nói chuyện với người thật' });
     const during = await bot.answer({ ...conversation, text: 'Áo thun cotton giá bao nhiêu?' });
     expect(during).toMatchObject({ route: 'human', text: '', handoff: true });
-    expect(named('handoff-requested').map((event) => (event.payload as { reason: string }).reason)).toEqual(['keyword', 'human-mode']);
+    expect(named('handoff.requested').map((event) => (event.payload as { reason: string }).reason)).toEqual(['keyword', 'human-mode']);
     expect(models.cheap.doGenerateCalls).toHaveLength(0);
     expect(store.allMessages('shop-a').filter((message) => message.role === 'customer')).toHaveLength(2);
     await bot.setHumanMode({ conversationId: first.conversationId, human: false });
@@ -173,7 +173,7 @@ describe('answer routes', () => {
     const again = await bot.answer({ ...conversation, text: 'Áo thun cotton giá bao nhiêu?', externalMessageId: 'msg-1' });
     expect(again).toMatchObject({ duplicate: true, text: first.text, replyMessageId: first.replyMessageId });
     expect(models.cheap.doGenerateCalls).toHaveLength(1);
-    expect(named('message-received')).toHaveLength(1);
+    expect(named('message.received')).toHaveLength(1);
   });
 
   it('answers a redelivery that races the first attempt once (409 while in progress)', async () => {
@@ -206,7 +206,7 @@ describe('model fallback', () => {
     expect(models.cheap.doGenerateCalls).toHaveLength(1);
     expect(models.premium.doGenerateCalls).toHaveLength(1);
     expect(result.tokensIn).toBeGreaterThan(0);
-    expect(named('fallback-triggered')).toHaveLength(1);
+    expect(named('fallback.triggered')).toHaveLength(1);
   });
 });
 

@@ -3,7 +3,7 @@ import type { UsageEventV1 } from '../meter/v1';
 import type { AnswerRoute } from './conversation-store';
 import type { AnswerResult } from './answer-types';
 
-/** Payload of `message-received`: a customer message was stored. */
+/** Payload of `message.received`: a customer message was stored. */
 export interface MessageReceivedEvent {
   readonly tenantId: string;
   readonly conversationId: string;
@@ -13,7 +13,7 @@ export interface MessageReceivedEvent {
   readonly text: string;
 }
 
-/** Payload of `handoff-requested`: agents should take the conversation. */
+/** Payload of `handoff.requested`: agents should take the conversation. */
 export interface HandoffRequestedEvent {
   readonly tenantId: string;
   readonly conversationId: string;
@@ -22,7 +22,7 @@ export interface HandoffRequestedEvent {
   readonly text: string;
 }
 
-/** Payload of `usage-recorded`: one model call's provider-reported usage was recorded. */
+/** Payload of `usage.recorded`: one model call's provider-reported usage was recorded. */
 export interface UsageRecordedEvent {
   readonly tenantId: string;
   readonly conversationId?: string;
@@ -32,7 +32,7 @@ export interface UsageRecordedEvent {
   readonly costVnd: number;
 }
 
-/** Payload of `cache-hit`. */
+/** Payload of `cache.hit`. */
 export interface CacheHitEvent {
   readonly tenantId: string;
   readonly conversationId: string;
@@ -40,7 +40,7 @@ export interface CacheHitEvent {
   readonly question: string;
 }
 
-/** Payload of `fallback-triggered`: nothing relevant was found (the analytics' fallback rate). */
+/** Payload of `fallback.triggered`: nothing relevant was found (the analytics' fallback rate). */
 export interface FallbackTriggeredEvent {
   readonly tenantId: string;
   readonly conversationId: string;
@@ -50,7 +50,7 @@ export interface FallbackTriggeredEvent {
   readonly consecutive: number;
 }
 
-/** Payload of `reply-generated`: the reply was stored (and handed to delivery). */
+/** Payload of `reply.generated`: the reply was stored (and handed to delivery). */
 export interface ReplyGeneratedEvent {
   readonly tenantId: string;
   readonly conversationId: string;
@@ -66,14 +66,14 @@ export interface BotErrorEvent {
   readonly conversationId?: string;
 }
 
-/** The bot's events, named noun-verb. Listeners receive one payload object. */
+/** The bot's events, named `noun.verb` (`message.received`, `reply.generated`, …). Listeners receive one payload object. */
 export interface BotEventMap {
-  'message-received': (event: MessageReceivedEvent) => void;
-  'reply-generated': (event: ReplyGeneratedEvent) => void;
-  'handoff-requested': (event: HandoffRequestedEvent) => void;
-  'usage-recorded': (event: UsageRecordedEvent) => void;
-  'cache-hit': (event: CacheHitEvent) => void;
-  'fallback-triggered': (event: FallbackTriggeredEvent) => void;
+  'message.received': (event: MessageReceivedEvent) => void;
+  'reply.generated': (event: ReplyGeneratedEvent) => void;
+  'handoff.requested': (event: HandoffRequestedEvent) => void;
+  'usage.recorded': (event: UsageRecordedEvent) => void;
+  'cache.hit': (event: CacheHitEvent) => void;
+  'fallback.triggered': (event: FallbackTriggeredEvent) => void;
   error: (event: BotErrorEvent) => void;
 }
 
@@ -102,7 +102,7 @@ export class BotEventEmitter extends EventEmitter<BotEventMap> {
   }
 }
 
-/** Listeners given at creation: `{ 'reply-generated': (event) => … }`. */
+/** Listeners given at creation: `{ 'reply.generated': (event) => … }`. */
 export type BotEventListeners = { readonly [K in BotEventName]?: BotEventMap[K] };
 
 /** Subscribes every listener of `listeners` to `emitter`. */

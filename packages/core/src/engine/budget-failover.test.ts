@@ -109,14 +109,14 @@ describe('failover', () => {
 });
 
 describe('usage events', () => {
-  it('emits usage-recorded with the provider-reported usage and the price-table cost', async () => {
+  it('emits usage.recorded with the provider-reported usage and the price-table cost', async () => {
     const model = new MockLanguageModelV1({
       provider: 'openai.chat',
       modelId: 'gpt-4o-mini',
       doGenerate: { text: 'Dạ có ạ.', finishReason: 'stop', usage: { inputTokens: { total: 1000 }, outputTokens: { total: 100 } }, warnings: [] },
     });
     const usage: UsageRecordedEvent[] = [];
-    const bot = createBot({ tenantId: 'shop-a', model, prices: TEST_PRICES, retriever: createShopRetriever(), events: { 'usage-recorded': (event) => usage.push(event) } });
+    const bot = createBot({ tenantId: 'shop-a', model, prices: TEST_PRICES, retriever: createShopRetriever(), events: { 'usage.recorded': (event) => usage.push(event) } });
     const result = await bot.answer(question(5));
     expect(usage).toHaveLength(1);
     expect(usage[0]).toMatchObject({ tenantId: 'shop-a', purpose: 'answer', costVnd: 6, usage: { billable: false, keySource: 'own', kind: 'llm' } });

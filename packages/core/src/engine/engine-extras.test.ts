@@ -102,7 +102,7 @@ describe('event listeners', () => {
       tenantId: 'shop-a',
       retriever: createShopRetriever(),
       events: {
-        'reply-generated': () => {
+        'reply.generated': () => {
           throw new Error('listener bug');
         },
         error: (event) => errors.push(event),

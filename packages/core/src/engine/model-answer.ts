@@ -55,7 +55,7 @@ export async function modelAnswer(
         turn.usage.tokensIn += usage.inputTokens.total ?? 0;
         turn.usage.tokensOut += usage.outputTokens.total ?? 0;
         turn.usage.costVnd += costVnd;
-        config.emitter?.emit('usage-recorded', { tenantId, conversationId: turn.conversation.id, purpose: 'answer', usage: event, costVnd });
+        config.emitter?.emit('usage.recorded', { tenantId, conversationId: turn.conversation.id, purpose: 'answer', usage: event, costVnd });
       },
       guard,
       maxChars: maxAnswerChars,

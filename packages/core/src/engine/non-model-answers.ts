@@ -8,7 +8,7 @@ import type { ReplyDraft, TurnContext } from './turn-context';
  */
 export function fallbackDraft(turn: TurnContext, reason: string, extra: Partial<ReplyDraft> = {}): ReplyDraft {
   const consecutive = turn.conversation.consecutiveFallbacks + 1;
-  turn.config.emitter?.emit('fallback-triggered', {
+  turn.config.emitter?.emit('fallback.triggered', {
     tenantId: turn.tenantId,
     conversationId: turn.conversation.id,
     question: turn.text,

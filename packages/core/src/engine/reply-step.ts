@@ -64,10 +64,10 @@ export async function finishTurn(turn: TurnContext, draft: ReplyDraft): Promise<
   };
 
   if (draft.handoff) {
-    emitter?.emit('handoff-requested', { tenantId, conversationId: turn.conversation.id, reason: draft.handoff, text: turn.text });
+    emitter?.emit('handoff.requested', { tenantId, conversationId: turn.conversation.id, reason: draft.handoff, text: turn.text });
   }
   if (deliver) await deliverReply(turn, result);
-  emitter?.emit('reply-generated', { tenantId, conversationId: turn.conversation.id, route: result.route, result });
+  emitter?.emit('reply.generated', { tenantId, conversationId: turn.conversation.id, route: result.route, result });
   const summary = refreshSummary(turn).catch((error: unknown) => {
     emitter?.emit('error', { stage: 'summary', error, tenantId, conversationId: turn.conversation.id });
   });

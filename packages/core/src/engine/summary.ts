@@ -43,7 +43,7 @@ async function summarise(turn: TurnContext, windowStart: number, pending: number
     metering: { tenantId, meter: config.meter, prices: config.prices, conversationId: conversation.id },
     callIdPrefix: `${turn.customerMessage.id}:summary`,
     onUsage: ({ event, costVnd }) =>
-      config.emitter?.emit('usage-recorded', { tenantId, conversationId: conversation.id, purpose: 'summary', usage: event, costVnd }),
+      config.emitter?.emit('usage.recorded', { tenantId, conversationId: conversation.id, purpose: 'summary', usage: event, costVnd }),
     guard: createOutputGuard({ protectedText: '', nonce }),
     maxChars: 1200,
   });

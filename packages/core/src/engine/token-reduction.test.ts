@@ -29,7 +29,7 @@ describe('tokens per answered message', () => {
     });
     const bot = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever() });
     let engineTokens = 0;
-    bot.on('usage-recorded', ({ usage }) => {
+    bot.on('usage.recorded', ({ usage }) => {
       if ('inputTokens' in usage.usage) engineTokens += (usage.usage.inputTokens.total ?? 0) + (usage.usage.outputTokens.total ?? 0);
     });
     const routes: Record<string, number> = {};
