@@ -11,7 +11,7 @@ export const silentLogger: LoggerV1 = { debug() {}, info() {}, warn() {}, error(
  * id) and answers text messages in the background, so the webhook can return 200 at once.
  */
 export function createChannelHost(options: {
-  channel: ChannelV1;
+  channel: ChannelV1<unknown>;
   cache: CacheV1;
   tenantId: string;
   emitter: BotEventEmitter;

@@ -4,6 +4,7 @@ import { NoSuchModelError, ProviderError } from '../errors';
 import type { LanguageModelV1StreamPart } from '../language-model/v1';
 import { createProviderRegistry, wrapLanguageModel, type AnswerStreamPart } from './index';
 import type { ProviderV1 } from '../provider/v1';
+import type { ChannelV1 } from '../channel/v1';
 import { MockChannelV1, MockLanguageModelV1, mockStream, mockUsage } from '../test';
 import { createBot } from './create-bot';
 
@@ -149,6 +150,21 @@ describe('typing', () => {
     expect(typeof bot.webhooks.zalo).toBe('function');
     // @ts-expect-error: no channel named telegram was configured.
     expect(bot.webhooks.telegram).toBeUndefined();
+  });
+
+  it('accepts channels whose conversation reference is not a string (Zalo, Messenger, web)', () => {
+    interface PageRef { pageId: string; userId: string }
+    const base = new MockChannelV1({ platform: 'messenger' });
+    const messenger: ChannelV1<PageRef> = Object.assign(Object.create(base) as MockChannelV1, {
+      encodeConversationId: (ref: PageRef) => `messenger:${ref.pageId}:${ref.userId}`,
+      decodeConversationId: (id: string): PageRef => {
+        const [, pageId = '', userId = ''] = id.split(':');
+        return { pageId, userId };
+      },
+    });
+    const bot = createBot({ channels: { messenger } });
+    expect(typeof bot.webhooks.messenger).toBe('function');
+    expect(messenger.decodeConversationId(messenger.encodeConversationId({ pageId: 'p1', userId: 'u1' }))).toEqual({ pageId: 'p1', userId: 'u1' });
   });
 });
 

@@ -22,7 +22,7 @@ import { resolveModelChain, type ModelSpec } from './resolve-models';
 import { splitText } from '../text/split-text';
 
 /** Options of {@link createBot}. Everything but the knowledge is optional. */
-export interface CreateBotOptions<TChannels extends Record<string, ChannelV1> = Record<string, never>> {
+export interface CreateBotOptions<TChannels extends Record<string, ChannelV1<unknown>> = Record<string, never>> {
   /** The tenant (retriever namespace, cache and store partition); `'default'` for a single bot. */
   tenantId?: string;
   /** One model for every answer (the cheap tier). */
@@ -63,7 +63,7 @@ export interface CreateBotOptions<TChannels extends Record<string, ChannelV1> = 
 }
 
 /** A bot: answers messages, handles its channels' webhooks, emits typed events. */
-export interface Bot<TChannels extends Record<string, ChannelV1> = Record<string, never>> {
+export interface Bot<TChannels extends Record<string, ChannelV1<unknown>> = Record<string, never>> {
   readonly tenantId: string;
   /** The resolved engine configuration ({@link answerMessage} takes the same). */
   readonly config: EngineConfig;
@@ -113,7 +113,7 @@ export interface Bot<TChannels extends Record<string, ChannelV1> = Record<string
  * console.log(reply.text, reply.route, reply.costVnd);
  * ```
  */
-export function createBot<TChannels extends Record<string, ChannelV1> = Record<string, never>>(
+export function createBot<TChannels extends Record<string, ChannelV1<unknown>> = Record<string, never>>(
   options: CreateBotOptions<TChannels> = {},
 ): Bot<TChannels> {
   const persona = personaSchema.safeParse(options.persona ?? {});
@@ -179,7 +179,7 @@ export function createBot<TChannels extends Record<string, ChannelV1> = Record<s
     void task.finally(() => pending.delete(task));
   };
 
-  const ensureInitialized = (name: string, channel: ChannelV1): Promise<void> => {
+  const ensureInitialized = (name: string, channel: ChannelV1<unknown>): Promise<void> => {
     let ready = initialized.get(name);
     if (!ready) {
       const host = createChannelHost({

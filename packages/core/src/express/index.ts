@@ -28,7 +28,7 @@ export { createBotFetchHandler, answerToJson } from './bot-fetch-handler';
  * without a body parser, or after `express.json()`; signed webhooks need the raw bytes, so mount
  * it before any JSON parser when channels are used.
  */
-export function createBotRouter<TChannels extends Record<string, ChannelV1>>(bot: Bot<TChannels>): NodeHandler {
+export function createBotRouter<TChannels extends Record<string, ChannelV1<unknown>>>(bot: Bot<TChannels>): NodeHandler {
   const handler = createBotFetchHandler({
     answer: bot.answer,
     stream: bot.stream,
