@@ -35,11 +35,13 @@ export interface CreateBotOptions<TChannels extends Record<string, ChannelV1<unk
   registry?: Pick<ProviderRegistry, 'languageModel'>;
   /** Whose key the models run on; `platform` (billed) when a meter is given, else `own`. */
   keySource?: KeySourceV1;
+  /** Finds the knowledge chunks an answer may use (searched in the tenant's namespace only). */
   retriever?: RetrieverV1;
   /** Conversations and messages; in memory by default. */
   store?: ConversationStoreV1;
   /** Answer cache and webhook de-duplication; in memory by default. */
   cache?: CacheV1;
+  /** Token buckets per tenant and per customer; unlimited when omitted. */
   rateLimiter?: RateLimiterV1;
   /** Budget reservation and usage recording before/after every model call. */
   meter?: MeterV1;
@@ -47,7 +49,9 @@ export interface CreateBotOptions<TChannels extends Record<string, ChannelV1<unk
   prices?: ModelPriceTableVnd;
   /** Adds embedding similarity to the semantic answer cache. */
   embeddingModel?: EmbeddingModelV1;
+  /** Bot name, tone, greeting, fallback text and handoff keywords (validated; Vietnamese defaults). */
   persona?: PersonaInput;
+  /** Context, length and relevance limits (validated; defaults keep prompts small). */
   limits?: LimitsInput;
   /** Answers are cached per knowledge version; bump it (or call `invalidateCache`) when knowledge changes. */
   knowledgeVersion?: EngineConfig['knowledgeVersion'];
@@ -59,11 +63,13 @@ export interface CreateBotOptions<TChannels extends Record<string, ChannelV1<unk
   events?: BotEventListeners;
   /** Strings never to show a customer (keys, tokens): redacted from answers. */
   secrets?: ReadonlyArray<string>;
+  /** Where channel and background errors are logged; silent by default. */
   logger?: LoggerV1;
 }
 
 /** A bot: answers messages, handles its channels' webhooks, emits typed events. */
 export interface Bot<TChannels extends Record<string, ChannelV1<unknown>> = Record<string, never>> {
+  /** The tenant this bot answers for (`'default'` when none was given). */
   readonly tenantId: string;
   /** The resolved engine configuration ({@link answerMessage} takes the same). */
   readonly config: EngineConfig;

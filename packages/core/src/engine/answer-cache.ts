@@ -7,10 +7,13 @@ import { canonicalText, cosine, differsInVariant, hashText, jaccard, topicTokens
 export interface CachedAnswer {
   /** The canonical question it answered (checked on exact hits against hash collisions). */
   readonly question: string;
+  /** The cached answer text. */
   readonly text: string;
   /** The route that produced it originally. */
   readonly route: AnswerRoute;
+  /** Model that produced the answer, if a model did. */
   readonly model?: string;
+  /** Knowledge chunks the answer relied on. */
   readonly sources: ReadonlyArray<AnswerSource>;
 }
 
@@ -22,12 +25,15 @@ interface IndexEntry {
 
 /** Options of {@link createAnswerCache}. */
 export interface AnswerCacheOptions {
+  /** Where entries live (per-tenant key prefix). */
   readonly cache: CacheV1;
+  /** How long an entry lives. */
   readonly ttlMs: number;
   /** Token-set (Jaccard) similarity for a semantic hit. */
   readonly threshold: number;
   /** With an embedding model, cosine similarity also gives semantic hits at this level. */
   readonly embeddingModel?: EmbeddingModelV1;
+  /** Cosine similarity above which a differently worded question reuses an answer. */
   readonly embeddingThreshold?: number;
   /** Recent questions kept per tenant and knowledge version for semantic matching (200; 64 with embeddings). */
   readonly indexSize?: number;
@@ -44,8 +50,11 @@ export interface AnswerCacheKey {
 
 /** The answer cache: exact and semantic, per tenant and knowledge version. */
 export interface AnswerCache {
+  /** The cache key of a question for a tenant and knowledge version. */
   key(tenantId: string, knowledgeVersion: string | number, question: string): AnswerCacheKey;
+  /** Finds an exact or semantic hit for a key. */
   lookup(key: AnswerCacheKey): Promise<{ answer: CachedAnswer; kind: 'exact' | 'semantic' } | undefined>;
+  /** Stores an answer under a key. */
   store(key: AnswerCacheKey, answer: Omit<CachedAnswer, 'question'>): Promise<void>;
   /** Drops every cached answer of a tenant (knowledge changed). Returns how many keys went. */
   invalidate(tenantId: string): Promise<number>;

@@ -13,8 +13,11 @@ export type AnswerRoute = 'cache' | 'faq' | 'cheap' | 'premium' | 'no-llm' | 'fa
 
 /** A knowledge chunk an answer relied on. */
 export interface AnswerSource {
+  /** Chunk id. */
   readonly id: string;
+  /** Document, FAQ entry or product the chunk came from. */
   readonly sourceId: string;
+  /** Relevance score the retriever gave. */
   readonly score: number;
   /** Document name or FAQ question, when the chunk metadata has one. */
   readonly title?: string;
@@ -22,23 +25,35 @@ export interface AnswerSource {
 
 /** A customer as known on one channel. */
 export interface ContactRecord {
+  /** Contact id. */
   readonly id: string;
+  /** Owning tenant. */
   readonly tenantId: string;
+  /** Channel the customer is known on. */
   readonly channel: string;
+  /** The customer's id on that channel. */
   readonly externalUserId: string;
+  /** Display name, when known. */
   readonly name?: string;
 }
 
 /** A conversation and the engine's state about it. */
 export interface ConversationRecord {
+  /** Conversation id. */
   readonly id: string;
+  /** Owning tenant. */
   readonly tenantId: string;
+  /** The customer in the conversation. */
   readonly contactId: string;
+  /** Channel the conversation happens on. */
   readonly channel: string;
+  /** The channel's own conversation id. */
   readonly externalConversationId?: string;
   /** `human`: staff hold the conversation and the bot stays silent. */
   readonly mode: 'bot' | 'human' | 'closed';
+  /** Set when the conversation waits for a person. */
   readonly needsHuman: boolean;
+  /** Fallback answers in a row (two switch to a person). */
   readonly consecutiveFallbacks: number;
   /** Running summary of the messages before the recent window. */
   readonly summary?: string;
@@ -50,28 +65,45 @@ export interface ConversationRecord {
 
 /** What the engine stores for one message. Bot replies carry every routing decision. */
 export interface NewMessage {
+  /** Who wrote it. */
   readonly role: MessageRole;
+  /** The message text. */
   readonly content: string;
   /** Provider message id, for de-duplicating redelivered events. */
   readonly externalId?: string;
+  /** The customer message a reply answers. */
   readonly inReplyTo?: string;
+  /** Model that produced a reply. */
   readonly model?: string;
+  /** How a reply was produced. */
   readonly route?: AnswerRoute;
+  /** Why that route was taken. */
   readonly routeReason?: string;
+  /** Whose key paid for the model call. */
   readonly keySource?: KeySourceV1;
+  /** Input tokens billed. */
   readonly tokensIn?: number;
+  /** Output tokens billed. */
   readonly tokensOut?: number;
+  /** Cost in VND. */
   readonly costVnd?: number;
+  /** Knowledge chunks a reply relied on. */
   readonly sources?: ReadonlyArray<AnswerSource>;
+  /** Delivery state of an outgoing message. */
   readonly deliveryStatus?: 'pending' | 'sent' | 'failed' | 'skipped';
 }
 
 /** A stored message. */
 export interface MessageRecord extends NewMessage {
+  /** Message id. */
   readonly id: string;
+  /** Owning tenant. */
   readonly tenantId: string;
+  /** The conversation. */
   readonly conversationId: string;
+  /** When it was stored. */
   readonly createdAt: Date;
+  /** Why delivery failed, when it did. */
   readonly deliveryError?: string;
 }
 
@@ -86,6 +118,7 @@ export type ConversationPatch = Partial<
  * ({@link createMemoryConversationStore}); the runtime implements it over Postgres with RLS.
  */
 export interface ConversationStoreV1 {
+  /** Contract version this store implements. */
   readonly specificationVersion: 'v1';
   /** Finds the contact by (tenant, channel, external user id) or creates it; updates the name. */
   upsertContact(input: { tenantId: string; channel: string; externalUserId: string; name?: string }): Promise<ContactRecord>;
@@ -96,7 +129,9 @@ export interface ConversationStoreV1 {
     externalConversationId: string;
     contactId: string;
   }): Promise<ConversationRecord>;
+  /** The conversation, or `undefined` when it does not exist for this tenant. */
   getConversation(input: { tenantId: string; conversationId: string }): Promise<ConversationRecord | undefined>;
+  /** Applies a patch and returns the updated conversation (404 when missing). */
   updateConversation(input: { tenantId: string; conversationId: string; patch: ConversationPatch }): Promise<ConversationRecord>;
   /**
    * Appends a message. With an `externalId` already stored in the conversation, stores nothing and

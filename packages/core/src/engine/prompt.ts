@@ -7,13 +7,17 @@ export const FALLBACK_MARKER = '[[KHONG_CO_THONG_TIN]]';
 
 /** Inputs of {@link buildAnswerPrompt}. */
 export interface AnswerPromptInput {
+  /** The tenant's persona. */
   readonly persona: Persona;
+  /** The customer's question. */
   readonly question: string;
   /** Retrieved knowledge, already trimmed to the budget. */
   readonly knowledge: ReadonlyArray<string>;
+  /** Running summary of older messages. */
   readonly summary?: string;
   /** Recent messages, oldest first (customer, bot and agent). */
   readonly history: ReadonlyArray<MessageRecord>;
+  /** Longest answer the prompt asks for. */
   readonly maxAnswerChars: number;
   /** Random per call, so data cannot forge a closing marker. */
   readonly nonce: string;
@@ -21,6 +25,7 @@ export interface AnswerPromptInput {
 
 /** A built prompt and the part of it the output guard protects. */
 export interface AnswerPrompt {
+  /** The messages to send to the model. */
   readonly prompt: LanguageModelV1Prompt;
   /** The engine's rules (not the persona's name, tone or custom instructions): never echoed to customers. */
   readonly protectedText: string;

@@ -3,7 +3,9 @@ import { canonicalText } from './text-similarity';
 
 /** The tier a question goes to first, and why. */
 export interface TierChoice {
+  /** The chosen model tier. */
   readonly tier: 'cheap' | 'premium';
+  /** Why that tier was chosen (stored on the message). */
   readonly reason: 'default-cheap' | 'tenant-premium' | 'request-premium' | 'request-cheap' | 'long-question' | 'multi-part';
 }
 

@@ -13,11 +13,13 @@ export interface AgentChatbotErrorOptions {
   messageVi: string;
   /** HTTP status the runtime answers with. */
   status: number;
+  /** Error family; derived from the status when omitted. */
   category?: ErrorCategory;
   /** Whether retrying the same operation may succeed; defaults to true for 408/409/429/5xx. */
   isRetryable?: boolean;
   /** Extra details safe to show the caller (field errors, limits). */
   details?: Record<string, unknown>;
+  /** The underlying error. */
   cause?: unknown;
 }
 
@@ -27,11 +29,17 @@ export interface AgentChatbotErrorOptions {
  */
 export class AgentChatbotError extends Error {
   private readonly [marker] = true;
+  /** Stable machine-readable code, e.g. `rate_limited`. */
   readonly code: string;
+  /** The message in Vietnamese (shown first to people). */
   readonly messageVi: string;
+  /** HTTP status the error maps to. */
   readonly status: number;
+  /** Error family. */
   readonly category: ErrorCategory;
+  /** Whether retrying the same call may succeed. */
   readonly isRetryable: boolean;
+  /** Extra structured details, safe to show. */
   readonly details: Record<string, unknown> | undefined;
 
   constructor(options: AgentChatbotErrorOptions) {

@@ -72,6 +72,7 @@ export class UnprocessableError extends AgentChatbotError {
 
 /** 429: too many requests. `retryAfterMs` feeds `Retry-After`. */
 export class RateLimitError extends AgentChatbotError {
+  /** How long to wait before retrying, when known. */
   readonly retryAfterMs: number | undefined;
   constructor(
     options: { retryAfterMs?: number; message?: string; messageVi?: string; category?: 'user' | 'third-party' } & Extra = {},
@@ -109,7 +110,9 @@ export class TimeoutError extends AgentChatbotError {
 
 /** 502: a provider (LLM, channel, gateway) failed. Retryable for 429/5xx upstream statuses. */
 export class ProviderError extends AgentChatbotError {
+  /** The provider that failed. */
   readonly provider: string;
+  /** HTTP status the provider answered, when there was one. */
   readonly upstreamStatus: number | undefined;
   constructor(
     options: { provider: string; upstreamStatus?: number; message: string; messageVi?: string; isRetryable?: boolean } & Extra,

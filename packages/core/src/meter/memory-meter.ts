@@ -18,6 +18,7 @@ export interface MemoryMeterOptions {
 
 /** A tenant's budget position. */
 export interface MeterSummaryVnd {
+  /** Monthly budget per tenant, in VND. */
   readonly budgetVnd: number;
   /** Settled (recorded) billable cost. */
   readonly spentVnd: number;
@@ -27,6 +28,7 @@ export interface MeterSummaryVnd {
 
 /** The in-memory meter: a {@link MeterV1} plus read-outs for tests and the dashboard in dev. */
 export interface MemoryMeter extends MeterV1 {
+  /** Spent, reserved and remaining budget of a tenant. */
   summary(tenantId: string): MeterSummaryVnd;
   /** Recorded events, oldest first (each `id` once). */
   events(tenantId?: string): UsageEventV1[];

@@ -3,7 +3,9 @@ import type { UsageEstimateV1, UsageEventV1 } from './v1';
 
 /** A model's price in integer-friendly units: VND per one million tokens. */
 export interface ModelPriceVnd {
+  /** Price of one million input tokens, in VND. */
   readonly inputVndPerMillionTokens: number;
+  /** Price of one million output tokens, in VND. */
   readonly outputVndPerMillionTokens: number;
 }
 

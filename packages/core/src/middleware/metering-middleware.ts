@@ -5,25 +5,33 @@ import type { LanguageModelV1Middleware } from './language-model-middleware';
 
 /** What {@link meteringMiddleware} reports after each successful call. */
 export interface MeteredUsage {
+  /** The usage event recorded. */
   readonly event: UsageEventV1;
   /** Cost from the price table in integer VND (0 when the model has no price). */
   readonly costVnd: number;
+  /** Provider-reported usage. */
   readonly usage: LanguageModelV1Usage;
 }
 
 /** Options of {@link meteringMiddleware}. */
 export interface MeteringMiddlewareOptions {
+  /** The tenant billed. */
   readonly tenantId: string;
+  /** Whose key the model runs on. */
   readonly keySource: KeySourceV1;
   /** Reserves before and records after every call; without one, usage is only reported. */
   readonly meter?: MeterV1;
+  /** Prices used for the recorded cost. */
   readonly prices?: ModelPriceTableVnd;
   /** Unique per call (the usage event id and the reservation's idempotency key). */
   readonly callId: () => string;
+  /** Conversation the calls answer. */
   readonly conversationId?: string;
+  /** Message the calls answer. */
   readonly messageId?: string;
   /** Prompt size estimate for the reservation; about 3 characters per token by default. */
   readonly estimateTokens?: (text: string) => number;
+  /** Called after each recorded call. */
   readonly onUsage?: (usage: MeteredUsage) => void;
 }
 

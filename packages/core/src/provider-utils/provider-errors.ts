@@ -25,10 +25,13 @@ export interface HttpFailure {
   readonly label: string;
   /** Provider id for {@link ProviderError.provider}, e.g. `'openai.chat'`. */
   readonly provider: string;
+  /** HTTP status of the failed provider call. */
   readonly status: number;
+  /** Response headers (for `Retry-After`). */
   readonly headers: Headers | undefined;
   /** The upstream message (never contains our key: providers mask it, and we do not echo it for 401s). */
   readonly message: string;
+  /** The SDK's original error. */
   readonly cause: unknown;
 }
 

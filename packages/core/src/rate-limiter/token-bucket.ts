@@ -3,7 +3,9 @@ import type { RateLimitResultV1, TokenBucketV1 } from './v1';
 
 /** Stored state of one bucket: tokens at the moment `updatedAt` (epoch ms). */
 export interface TokenBucketState {
+  /** Tokens left. */
   readonly tokens: number;
+  /** When the bucket was last refilled (epoch ms). */
   readonly updatedAt: number;
 }
 

@@ -11,8 +11,11 @@ import { resolveMockValue, type MockValue } from './mock-value';
 
 /** Options of one `doSend` call, as recorded. */
 export interface MockChannelSendCall {
+  /** Conversation the message was sent to. */
   conversationId: string;
+  /** The message sent. */
   message: OutboundMessageV1;
+  /** Provider options passed. */
   providerOptions?: ProviderOptionsV1;
 }
 
@@ -20,6 +23,7 @@ export interface MockChannelSendCall {
 export interface MockChannelV1Settings {
   /** Platform name and conversation-id prefix; `'mock'` by default. */
   platform?: string;
+  /** Overrides of the default capabilities. */
   capabilities?: Partial<ChannelV1Capabilities>;
   /** Result of `doSend`; defaults to `{ status: 'sent', messageId: '<platform>-msg-<n>' }`. */
   doSend?: MockValue<MockChannelSendCall, ChannelV1SendResult>;

@@ -3,11 +3,15 @@ import { resolveMockValue, type MockValue } from './mock-value';
 
 /** Settings of {@link MockEmbeddingModelV1}. */
 export interface MockEmbeddingModelV1Settings {
+  /** Provider name reported. */
   provider?: string;
+  /** Model id reported. */
   modelId?: string;
   /** Vector length of the default bag-of-words embedding (64). */
   dimensions?: number;
+  /** Batch limit reported. */
   maxEmbeddingsPerCall?: number;
+  /** Whether batches may run in parallel. */
   supportsParallelCalls?: boolean;
   /** Result of `doEmbed`; defaults to {@link bagOfWordsEmbedding} of each value. */
   doEmbed?: MockValue<EmbeddingModelV1CallOptions, EmbeddingModelV1Result>;

@@ -13,7 +13,9 @@ export type MockGenerateValue = LanguageModelV1GenerateResult | string;
 
 /** Settings of {@link MockLanguageModelV1}. */
 export interface MockLanguageModelV1Settings {
+  /** Provider name reported. */
   provider?: string;
+  /** Model id reported. */
   modelId?: string;
   /** Result of `doGenerate`: a value, a function of the call options, or a sequence. Throw to fail. */
   doGenerate?: MockValue<LanguageModelV1CallOptions, MockGenerateValue>;

@@ -9,6 +9,7 @@ export type MockChunk = Omit<RetrievedChunkV1, 'score' | 'metadata' | 'sourceId'
 
 /** Settings of {@link MockRetrieverV1}: either a fixed `doRetrieve`, or `chunks` per namespace. */
 export interface MockRetrieverV1Settings {
+  /** Provider name reported. */
   provider?: string;
   /** Result of `doRetrieve`: value, function or sequence. Takes precedence over `chunks`. */
   doRetrieve?: MockValue<RetrieverV1RetrieveOptions, RetrieverV1Result>;

@@ -3,6 +3,7 @@
  * ({@link createMemoryCache}), Redis in `@agent-chatbot/cache-redis`; both pass the testkit's cache suite.
  */
 export interface CacheV1 {
+  /** Contract version this implementation follows. */
   readonly specificationVersion: 'v1';
   /** The stored value (a copy, never shared state), or `undefined` when absent or expired. */
   get<T = unknown>(key: string): Promise<T | undefined>;

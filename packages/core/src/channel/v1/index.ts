@@ -20,14 +20,19 @@ export interface ChannelV1Capabilities {
 
 /** A file or image the customer sent, or the bot sends. */
 export interface AttachmentV1 {
+  /** What the attachment is. */
   readonly type: 'image' | 'file' | 'audio' | 'video' | 'sticker' | 'location';
   /** Where the provider serves it (may expire; the runtime copies it to storage). */
   readonly url?: string;
+  /** File name as the customer sent it, when the platform gives one. */
   readonly name?: string;
+  /** MIME type, when known. */
   readonly mimeType?: string;
+  /** Size in bytes, when known. */
   readonly size?: number;
   /** For locations. */
   readonly latitude?: number;
+  /** Longitude of a shared location. */
   readonly longitude?: number;
 }
 
@@ -37,6 +42,7 @@ export interface AttachmentV1 {
  * retries of the same delivery.
  */
 export interface InboundEventV1 {
+  /** What happened: a customer message or another platform event. */
   readonly type: 'message' | 'postback' | 'follow' | 'unfollow';
   /** Provider event id used for de-duplication. */
   readonly eventId: string;
@@ -46,6 +52,7 @@ export interface InboundEventV1 {
   readonly sender: { readonly id: string; readonly name?: string };
   /** The business account the event was sent to (OA id, page id, bot id). */
   readonly accountId?: string;
+  /** When the platform says the event happened. */
   readonly timestamp: Date;
   /** Present for `message` and `postback`. */
   readonly message?: {
@@ -60,8 +67,11 @@ export interface InboundEventV1 {
 
 /** A message the bot or an agent sends. */
 export interface OutboundMessageV1 {
+  /** The message text (split by core to the channel's maximum length). */
   readonly text?: string;
+  /** Images or files to send with the text. */
   readonly attachments?: ReadonlyArray<AttachmentV1>;
+  /** Short suggested answers the customer can tap. */
   readonly quickReplies?: ReadonlyArray<string>;
 }
 
@@ -109,9 +119,11 @@ export interface ChannelV1Host {
  * ```
  */
 export interface ChannelV1<TConversationRef = string> {
+  /** Contract version this channel implements. */
   readonly specificationVersion: 'v1';
   /** `'zalo'`, `'messenger'`, `'telegram'`, `'line'`, `'web'`…; prefix of every conversation id. */
   readonly platform: string;
+  /** What the channel can send and how it streams. */
   readonly capabilities: ChannelV1Capabilities;
   /** Called once before use; the channel keeps the host. */
   initialize(host: ChannelV1Host): Promise<void>;

@@ -2,16 +2,21 @@ import type { ProviderOptionsV1, WarningV1 } from '../../shared/v1';
 
 /** Options for one embedding call. */
 export interface EmbeddingModelV1CallOptions {
+  /** Texts to embed, at most `maxEmbeddingsPerCall`. */
   readonly values: string[];
+  /** Cancels the call. */
   readonly abortSignal?: AbortSignal;
+  /** Provider-specific options, keyed by provider name. */
   readonly providerOptions?: ProviderOptionsV1;
 }
 
 /** The result of {@link EmbeddingModelV1.doEmbed}: one vector per input value, in order. */
 export interface EmbeddingModelV1Result {
+  /** One vector per input value, in input order. */
   readonly embeddings: number[][];
   /** Tokens the provider reported, when it reports them. */
   readonly usage?: { readonly tokens: number };
+  /** Settings the provider ignored or changed. */
   readonly warnings: WarningV1[];
 }
 
@@ -24,8 +29,11 @@ export interface EmbeddingModelV1Result {
  * ```
  */
 export interface EmbeddingModelV1 {
+  /** Contract version this model implements. */
   readonly specificationVersion: 'v1';
+  /** Provider name, e.g. `openai`. */
   readonly provider: string;
+  /** Model id at the provider, e.g. `text-embedding-3-small`. */
   readonly modelId: string;
   /** Vector length, when known before the first call. */
   readonly dimensions: number | undefined;

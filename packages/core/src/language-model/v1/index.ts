@@ -30,7 +30,9 @@ export interface LanguageModelV1CallOptions {
  * report nothing); billing uses only what the provider reported, never an estimate.
  */
 export interface LanguageModelV1Usage {
+  /** Prompt tokens (and cached prompt tokens) the provider reported. */
   readonly inputTokens: { readonly total: number | undefined; readonly cacheRead?: number | undefined };
+  /** Completion tokens the provider reported. */
   readonly outputTokens: { readonly total: number | undefined };
   /** The provider's raw usage object, for debugging. */
   readonly raw?: Record<string, unknown>;
@@ -41,10 +43,15 @@ export type LanguageModelV1FinishReason = 'stop' | 'length' | 'content-filter' |
 
 /** The result of {@link LanguageModelV1.doGenerate}. */
 export interface LanguageModelV1GenerateResult {
+  /** The generated text. */
   readonly text: string;
+  /** Why generation stopped. */
   readonly finishReason: LanguageModelV1FinishReason;
+  /** Provider-reported token usage. */
   readonly usage: LanguageModelV1Usage;
+  /** Settings the provider ignored or changed. */
   readonly warnings: WarningV1[];
+  /** Provider response metadata. */
   readonly response?: { readonly id?: string; readonly modelId?: string; readonly headers?: Record<string, string> };
 }
 
@@ -63,8 +70,11 @@ export type LanguageModelV1StreamPart =
 
 /** The result of {@link LanguageModelV1.doStream}. */
 export interface LanguageModelV1StreamResult {
+  /** Text deltas, then one `finish` part with usage. */
   readonly stream: ReadableStream<LanguageModelV1StreamPart>;
+  /** Settings the provider ignored or changed. */
   readonly warnings: WarningV1[];
+  /** Provider response metadata. */
   readonly response?: { readonly headers?: Record<string, string> };
 }
 

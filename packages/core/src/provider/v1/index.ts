@@ -6,6 +6,7 @@ import type { LanguageModelV1 } from '../../language-model/v1';
  * building one per tenant per request is fine.
  */
 export interface ProviderV1 {
+  /** Contract version this provider implements. */
   readonly specificationVersion: 'v1';
   /** Provider name used in registry ids (`'openai'` in `'openai:gpt-4o-mini'`). */
   readonly name: string;

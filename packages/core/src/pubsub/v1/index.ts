@@ -3,6 +3,7 @@
  * JSON-serialisable. In-memory in core, Redis in `@agent-chatbot/cache-redis`.
  */
 export interface PubSubV1 {
+  /** Contract version this implementation follows. */
   readonly specificationVersion: 'v1';
   /** Sends `message` to every subscriber of `channel` (in this process and, for Redis, every replica). */
   publish(channel: string, message: unknown): Promise<void>;

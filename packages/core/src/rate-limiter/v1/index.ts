@@ -1,5 +1,6 @@
 /** The outcome of one {@link RateLimiterV1.consume}. */
 export interface RateLimitResultV1 {
+  /** Whether a token was taken. */
   readonly allowed: boolean;
   /** Tokens left after this call. */
   readonly remaining: number;
@@ -9,7 +10,9 @@ export interface RateLimitResultV1 {
 
 /** Token-bucket settings: `capacity` tokens, refilled at `refillPerSecond`. */
 export interface TokenBucketV1 {
+  /** Most tokens the bucket holds (the burst). */
   readonly capacity: number;
+  /** Tokens added per second. */
   readonly refillPerSecond: number;
 }
 
@@ -18,6 +21,7 @@ export interface TokenBucketV1 {
  * a Lua script on Redis in `@agent-chatbot/cache-redis`.
  */
 export interface RateLimiterV1 {
+  /** Contract version this limiter implements. */
   readonly specificationVersion: 'v1';
   /** Takes `cost` (default 1) tokens from the bucket `key` if it has them. */
   consume(key: string, bucket: TokenBucketV1, options?: { cost?: number }): Promise<RateLimitResultV1>;
