@@ -18,7 +18,9 @@ const inputSchema = z.object({
 
 /** The decision of {@link detectCostSpike}. */
 export interface CostSpikeDecision {
+  /** Whether spending is abnormal (switch the tenant to FAQ-only and alert admins). */
   readonly spike: boolean;
+  /** Which checks fired: the tenant's hourly multiple or the platform total threshold. */
   readonly reasons: ReadonlyArray<'tenant_multiple' | 'platform_threshold'>;
   /** What the runtime should do: switch the tenant to FAQ-only and alert platform admins. */
   readonly action: 'none' | 'faq_only';

@@ -11,8 +11,11 @@ const CYCLE_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** A billing cycle: `id` is `'YYYY-MM'`; `start` inclusive, `end` exclusive (UTC instants). */
 export interface BillingCycle {
+  /** Cycle id, `YYYY-MM` in Vietnam time. */
   readonly id: string;
+  /** First instant of the cycle. */
   readonly start: Date;
+  /** First instant after the cycle. */
   readonly end: Date;
 }
 

@@ -7,10 +7,15 @@ import type { UsageMeters } from './meters';
 
 /** What the PDF shows (an `Invoice` from `issueMonthlyInvoice` fits). */
 export interface InvoiceForPdf {
+  /** Invoice number. */
   readonly number: string;
+  /** Billing cycle, `YYYY-MM`. */
   readonly cycle: string;
+  /** When the invoice was issued. */
   readonly issuedAt: Date;
+  /** Total to pay, integer VND. */
   readonly totalVnd: number;
+  /** Invoice lines (Vietnamese description, quantity, unit price, amount). */
   readonly lines: ReadonlyArray<{
     readonly descriptionVi: string;
     readonly quantity: number;
@@ -18,15 +23,19 @@ export interface InvoiceForPdf {
     readonly amountVnd: number;
     readonly paidFromCredits: boolean;
   }>;
+  /** Usage of the cycle, printed under the lines. */
   readonly meters?: UsageMeters;
 }
 
 /** Options for {@link renderInvoicePdf}. */
 export interface InvoicePdfOptions {
+  /** The operator issuing the invoice. */
   readonly seller: { readonly name: string; readonly address?: string; readonly taxCode?: string };
+  /** The tenant billed. */
   readonly buyer: { readonly name: string; readonly address?: string; readonly taxCode?: string };
   /** A TTF with Vietnamese glyphs; default DejaVu Sans from `dejavu-fonts-ttf`, then Debian's copy. */
   readonly fontPath?: string;
+  /** A bold TTF with Vietnamese glyphs (regular font when omitted). */
   readonly boldFontPath?: string;
 }
 

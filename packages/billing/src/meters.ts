@@ -7,25 +7,41 @@ import type { KeySourceV1 } from '@agent-chatbot/core';
  * knowledge changes.
  */
 export interface UsageRow {
+  /** What was used. */
   readonly kind: 'llm' | 'embedding' | 'chat' | 'message' | 'storage';
+  /** LLM or embedding provider, for model usage. */
   readonly provider?: string | null;
+  /** Model id, for model usage. */
   readonly model?: string | null;
+  /** Whose key paid (`own` or `platform`). */
   readonly keySource?: KeySourceV1 | null;
+  /** Whether the event counts towards the bill (default true). */
   readonly billable?: boolean;
+  /** Input tokens. */
   readonly tokensIn: number;
+  /** Output tokens. */
   readonly tokensOut: number;
+  /** Count for non-token meters (chats, messages, bytes). */
   readonly quantity: number;
+  /** Cost in integer VND. */
   readonly costVnd: number;
+  /** Conversation the usage belongs to (counts chats). */
   readonly conversationId?: string | null;
+  /** When it happened (picks the cycle). */
   readonly occurredAt: Date;
 }
 
 /** Tokens used with one model through one key source. */
 export interface ModelTokenMeter {
+  /** Provider. */
   readonly provider: string;
+  /** Model id. */
   readonly model: string;
+  /** Whose key paid. */
   readonly keySource: KeySourceV1;
+  /** Input tokens in the cycle. */
   readonly tokensIn: number;
+  /** Output tokens in the cycle. */
   readonly tokensOut: number;
   /** Billed VND (platform key only; own-key usage is 0). */
   readonly costVnd: number;
@@ -37,7 +53,9 @@ export interface UsageMeters {
   readonly chats: number;
   /** Bot replies in the cycle. */
   readonly messages: number;
+  /** Tokens per model and key source. */
   readonly models: readonly ModelTokenMeter[];
+  /** Embedding tokens in the cycle. */
   readonly embeddingTokens: number;
   /** Latest reported storage in bytes (0 when none was reported). */
   readonly storageBytes: number;

@@ -135,15 +135,21 @@ export function rateLimitBuckets(plan: Plan): { readonly tenant: TokenBucketV1; 
 
 /** How the bot may answer right now. */
 export interface PlanGate {
+  /** Full answers or FAQ-only. */
   readonly mode: 'full' | 'faq-only';
   /** Offer to hand the customer to a person (FAQ-only because the free chats ran out). */
   readonly offerHuman: boolean;
+  /** Chats used this cycle. */
   readonly chatsUsed: number;
+  /** Chats the plan includes. */
   readonly chatsIncluded: number;
   /** Chats beyond the included ones (billed as overage on subscriptions). */
   readonly overageChats: number;
+  /** Why answers are limited, when they are. */
   readonly reason?: 'free_limit_reached' | 'cost_spike' | 'admin';
+  /** Explanation in Vietnamese. */
   readonly messageVi?: string;
+  /** Explanation in English. */
   readonly message?: string;
 }
 

@@ -3,6 +3,7 @@ import type { Plan } from './plans';
 
 /** The outcome of one {@link PlanRateGuard.check}. */
 export interface RateGuardDecision {
+  /** Whether the message may be answered. */
   readonly allowed: boolean;
   /** Which bucket refused (undefined when allowed). */
   readonly scope?: 'customer' | 'tenant';
@@ -13,7 +14,9 @@ export interface RateGuardDecision {
    * so a customer who keeps sending gets one notice, not one per message.
    */
   readonly sendNotice: boolean;
+  /** The one polite "please wait" to send, in Vietnamese (only the first time). */
   readonly noticeVi?: string;
+  /** The same notice in English. */
   readonly notice?: string;
 }
 
@@ -27,6 +30,7 @@ export interface PlanRateGuardOptions {
 
 /** Per-plan token buckets for a tenant and its end customers (see {@link createPlanRateGuard}). */
 export interface PlanRateGuard {
+  /** Takes a token from the tenant's and the customer's buckets for the plan. */
   check(input: { tenantId: string; plan: Plan; customerKey?: string }): Promise<RateGuardDecision>;
 }
 

@@ -4,11 +4,15 @@ import { hmacHex, safeEqualHex } from './signatures';
 
 /** MoMo merchant settings (partner code, access key, secret key, API base URL). */
 export interface MomoConfig {
+  /** MoMo partner code. */
   readonly partnerCode: string;
+  /** MoMo access key. */
   readonly accessKey: string;
+  /** MoMo secret key (HMAC-SHA256 signatures). */
   readonly secretKey: string;
   /** e.g. https://test-payment.momo.vn (a fake server in tests). */
   readonly endpoint: string;
+  /** HTTP client (tests pass one pointed at a fake MoMo). */
   readonly fetch?: typeof fetch;
 }
 

@@ -4,10 +4,13 @@ import { hmacHex, verifyTimestampedSignature } from './signatures';
 
 /** Stripe settings. */
 export interface StripeConfig {
+  /** Stripe secret API key. */
   readonly secretKey: string;
+  /** Signing secret of the Stripe webhook endpoint (`Stripe-Signature`). */
   readonly webhookSecret: string;
   /** Default https://api.stripe.com (a fake server in tests). */
   readonly apiBase?: string;
+  /** HTTP client (tests pass one pointed at a fake Stripe). */
   readonly fetch?: typeof fetch;
 }
 

@@ -4,7 +4,9 @@ import { hmacHex, safeEqualHex } from './signatures';
 
 /** Merchant settings from the VNPay portal. */
 export interface VnpayConfig {
+  /** VNPay merchant code (`vnp_TmnCode`). */
   readonly tmnCode: string;
+  /** VNPay hash secret (HMAC-SHA512 `vnp_SecureHash`). */
   readonly hashSecret: string;
   /** e.g. https://sandbox.vnpayment.vn/paymentv2/vpcpay.html (a fake server in tests). */
   readonly paymentUrl: string;
@@ -91,11 +93,17 @@ export function createVnpayPaymentUrl(config: VnpayConfig, input: z.input<typeof
 
 /** A verified VNPay return/IPN query. */
 export interface VnpayResult {
+  /** Our order reference (`vnp_TxnRef`). */
   readonly txnRef: string;
+  /** Amount paid, integer VND. */
   readonly amountVnd: number;
+  /** VNPay's transaction number. */
   readonly transactionNo: string;
+  /** Whether VNPay reports success (`00`). */
   readonly succeeded: boolean;
+  /** VNPay response code. */
   readonly responseCode: string;
+  /** Every `vnp_` parameter received. */
   readonly params: Readonly<Record<string, string>>;
 }
 

@@ -2,11 +2,17 @@ import { type BillingDb, type BillingTx, requireUuid } from './db';
 
 /** An alert for the runtime to email and show in the dashboard (fires once per dedupe key). */
 export interface BillingAlert {
+  /** The tenant the alert is about. */
   readonly tenantId: string;
+  /** Budget threshold or cost spike. */
   readonly kind: 'budget' | 'cost_spike';
+  /** Raises the alert once per key (e.g. `budget:2026-11:80`). */
   readonly dedupeKey: string;
+  /** Figures behind the alert. */
   readonly details: Record<string, unknown>;
+  /** The alert in English. */
   readonly message: string;
+  /** The alert in Vietnamese. */
   readonly messageVi: string;
 }
 
@@ -57,11 +63,17 @@ export async function insertAlert(tx: BillingTx, alert: BillingAlert): Promise<b
 
 /** A stored alert, for the dashboard. */
 export interface StoredBillingAlert {
+  /** Alert id. */
   readonly id: string;
+  /** Budget threshold or cost spike. */
   readonly kind: 'budget' | 'cost_spike';
+  /** The key that raised it once. */
   readonly dedupeKey: string;
+  /** Figures behind the alert. */
   readonly details: Record<string, unknown>;
+  /** When it was raised. */
   readonly createdAt: Date;
+  /** When someone acknowledged it, or `null`. */
   readonly acknowledgedAt: Date | null;
 }
 

@@ -111,13 +111,21 @@ export async function checkCostSpikes(
 
 /** Everything the dashboard, the CLI (`billing balance`) and the engine's gate need. */
 export interface BillingStatus {
+  /** The tenant. */
   readonly tenantId: string;
+  /** Current cycle, `YYYY-MM`. */
   readonly cycle: string;
+  /** The tenant's plan. */
   readonly plan: Plan;
+  /** Credit balance derived from the ledger. */
   readonly balanceVnd: number;
+  /** Monthly cap, spent and reserved amounts. */
   readonly budget: { readonly capVnd: number; readonly spentVnd: number; readonly reservedVnd: number };
+  /** Usage meters of the cycle. */
   readonly usage: UsageMeters;
+  /** Whether the bot answers fully or FAQ-only, and why. */
   readonly gate: PlanGate;
+  /** Set while FAQ-only mode is forced (cost spike or admin). */
   readonly faqOnly: { readonly reason: 'cost_spike' | 'admin'; readonly since: Date } | null;
 }
 

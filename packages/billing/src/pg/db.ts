@@ -6,12 +6,15 @@ import { ValidationError } from '@agent-chatbot/core';
  * security), `platform()` one transaction across tenants (webhooks, jobs, admin).
  */
 export interface BillingTx {
+  /** Runs one statement. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
 }
 
 /** Transaction runner; see {@link BillingTx}. */
 export interface BillingDb {
+  /** Runs `fn` in one transaction confined to the tenant (row-level security). */
   tenant<T>(tenantId: string, fn: (tx: BillingTx) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one platform-wide transaction (jobs, admin). */
   platform<T>(fn: (tx: BillingTx) => Promise<T>): Promise<T>;
 }
 

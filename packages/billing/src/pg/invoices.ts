@@ -8,27 +8,43 @@ import { loadUsageMeters } from './usage';
 
 /** One invoice line. `paidFromCredits` lines were already charged to the wallet as usage happened. */
 export interface InvoiceLine {
+  /** What the line bills. */
   readonly code: 'subscription' | 'overage' | 'platform_usage';
+  /** Line text in Vietnamese. */
   readonly descriptionVi: string;
+  /** Line text in English. */
   readonly description: string;
+  /** Quantity billed. */
   readonly quantity: number;
+  /** Price per unit, integer VND. */
   readonly unitPriceVnd: number;
+  /** Line amount, integer VND. */
   readonly amountVnd: number;
+  /** Whether the amount was already taken from the credit balance. */
   readonly paidFromCredits: boolean;
 }
 
 /** A stored monthly invoice. */
 export interface Invoice {
+  /** Invoice id. */
   readonly id: string;
+  /** The tenant billed. */
   readonly tenantId: string;
+  /** Cycle billed, `YYYY-MM`. */
   readonly cycle: string;
+  /** Invoice number. */
   readonly number: string;
+  /** Plan the cycle was billed on. */
   readonly planId: string;
+  /** Issued, paid or void. */
   readonly status: 'issued' | 'paid' | 'void';
   /** What the tenant owes for this invoice (lines not paid from credits). */
   readonly totalVnd: number;
+  /** Invoice lines. */
   readonly lines: readonly InvoiceLine[];
+  /** Usage of the cycle. */
   readonly meters: UsageMeters;
+  /** When it was issued. */
   readonly issuedAt: Date;
 }
 

@@ -55,7 +55,9 @@ export async function appendLedgerEntry(tx: BillingTx, input: LedgerEntryInput):
 
 /** A tenant's wallet: the cached balance and the ledger sum it must equal. */
 export interface WalletBalance {
+  /** Balance stored on the wallet. */
   readonly balanceVnd: number;
+  /** Sum of the ledger entries (must equal the balance). */
   readonly ledgerSumVnd: number;
 }
 
@@ -71,11 +73,17 @@ export async function walletBalance(tx: BillingTx, tenantId: string): Promise<Wa
 
 /** One ledger line for the dashboard. */
 export interface LedgerEntry {
+  /** Entry id. */
   readonly id: string;
+  /** Top-up, usage charge, refund or adjustment. */
   readonly kind: string;
+  /** Signed amount, integer VND. */
   readonly amountVnd: number;
+  /** Idempotency reference (payment, usage event). */
   readonly reference: string | null;
+  /** Human-readable description. */
   readonly description: string | null;
+  /** When it was written. */
   readonly createdAt: Date;
 }
 

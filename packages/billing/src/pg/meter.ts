@@ -17,6 +17,7 @@ import { type BillingDb, type BillingTx, requireUuid, toInt } from './db';
 
 /** Options for {@link createPgMeter}. */
 export interface PgMeterOptions {
+  /** The database the meter reserves and records in. */
   readonly db: BillingDb;
   /** Tenant prices (provider cost + margin), e.g. `platformPriceTable(config)`. */
   readonly prices: ModelPriceTableVnd;
@@ -32,15 +33,21 @@ export interface PgMeterOptions {
 
 /** A tenant's budget position in one cycle. */
 export interface PgMeterSummary {
+  /** Cycle, `YYYY-MM`. */
   readonly cycle: string;
+  /** Monthly hard cap. */
   readonly capVnd: number;
+  /** Spent this cycle. */
   readonly spentVnd: number;
+  /** Reserved by calls in flight. */
   readonly reservedVnd: number;
+  /** Credit balance. */
   readonly balanceVnd: number;
 }
 
 /** The Postgres meter: {@link MeterV1} plus a read-out for the dashboard and CLI. */
 export interface PgMeter extends MeterV1 {
+  /** Cap, spend, reservations and balance of a tenant for a cycle (the current one by default). */
   summary(tenantId: string, cycle?: string): Promise<PgMeterSummary>;
 }
 

@@ -36,14 +36,21 @@ export async function createPaymentOrder(
 
 /** A verified gateway notification, normalised. */
 export interface PaymentNotification {
+  /** Payment method. */
   readonly method: PaymentMethod;
   /** The gateway's unique id for this notification/transaction (recorded once per method). */
   readonly externalId: string;
+  /** Our order reference. */
   readonly orderRef: string;
+  /** Amount the gateway reports. */
   readonly amountVnd: number;
+  /** Currency the gateway reports (must be VND). */
   readonly currency: string;
+  /** Whether the gateway reports success. */
   readonly succeeded: boolean;
+  /** The gateway's transaction id. */
   readonly providerRef?: string;
+  /** The verified notification, kept for audit. */
   readonly payload: unknown;
   /** Platform admin confirming a bank transfer by hand. */
   readonly confirmedBy?: string;
