@@ -14,9 +14,16 @@ export {
   type RagSearchHit,
   type RagSearchResult,
   type RetrievalMode,
+  type EmbeddingModelResolver,
 } from './retrieval/rag-retriever';
 export { reciprocalRankFusion } from './retrieval/rrf';
-export { LanceKnowledgeStore, type LanceKnowledgeStoreOptions, type StoredChunk } from './store/knowledge-store';
+export {
+  LanceKnowledgeStore,
+  DEFAULT_VECTOR_INDEX_MIN_ROWS,
+  type LanceKnowledgeStoreOptions,
+  type StoredChunk,
+  type VectorIndexStatus,
+} from './store/knowledge-store';
 export type { ChunkRow, DocumentRow } from './store/schema';
 export type {
   IngestProgress,
@@ -26,7 +33,7 @@ export type {
   KnowledgeDocumentInput,
 } from './ingestion/types';
 export { faqChunk, rowsToFaq, detectFaqColumns, prepareTable, type FaqEntry, type PreparedChunk } from './ingestion/tabular';
-export { normaliseDocumentText } from './ingestion/pipeline';
+export { normaliseDocumentText, embeddingIdentity } from './ingestion/pipeline';
 export { extractDocument, detectFormat } from './extraction/extract';
 export { decodeText, type DecodedText } from './extraction/decode-text';
 export { parseCsv } from './extraction/csv';

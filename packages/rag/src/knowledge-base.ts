@@ -29,6 +29,17 @@ export interface KnowledgeBaseOptions extends Omit<RagRetrieverOptions, 'store'>
    * previous index, filtered to live chunks, while they rebuild).
    */
   readonly prewarm?: boolean;
+  /**
+   * Rows a namespace needs before ingestion builds its ANN vector index (IVF_PQ); below it the
+   * dense arm is an exact scan. Default 10,000 (also settable as `storage.vectorIndexMinRows`).
+   */
+  readonly vectorIndexMinRows?: number;
+  /**
+   * When the embedding provider fails during ingestion: `lexical` (default) indexes the document
+   * for keyword search only and marks it (`IngestResult.embedding === 'failed'`, manifest error);
+   * `fail` fails the document with the provider's error, keeping its previous version live.
+   */
+  readonly onEmbeddingFailure?: 'lexical' | 'fail';
 }
 
 const namespaceSchema = z.string().min(1).max(200);
@@ -55,14 +66,25 @@ export class KnowledgeBase {
   readonly limits: ExtractionLimits;
 
   constructor(private readonly options: KnowledgeBaseOptions) {
-    this.store = options.storage instanceof LanceKnowledgeStore ? options.storage : new LanceKnowledgeStore(options.storage);
+    this.store =
+      options.storage instanceof LanceKnowledgeStore
+        ? options.storage
+        : new LanceKnowledgeStore({
+            ...options.storage,
+            ...(options.vectorIndexMinRows !== undefined ? { vectorIndexMinRows: options.vectorIndexMinRows } : {}),
+          });
     this.retriever = new RagRetriever({ ...options, store: this.store });
     this.limits = { ...DEFAULT_EXTRACTION_LIMITS, ...options.limits };
   }
 
-  /** The embedding model of the dense arm, if any. */
+  /** The fixed embedding model of the dense arm, if any (see {@link KnowledgeBase.embeddingModelOf}). */
   get embeddingModel(): EmbeddingModelV1 | undefined {
     return this.options.embeddingModel;
+  }
+
+  /** The embedding model serving a namespace: `embeddingModelFor`'s answer, else `embeddingModel`. */
+  embeddingModelOf(namespace: string): Promise<EmbeddingModelV1 | undefined> {
+    return this.retriever.embeddingModelOf(namespace);
   }
 
   /**
@@ -91,7 +113,14 @@ export class KnowledgeBase {
     if (new Set(ids).size !== ids.length) {
       throw new ValidationError('Duplicate sourceId in one upload', 'Trùng mã tài liệu trong cùng một lần tải lên');
     }
-    const context = { store: this.store, embeddingModel: this.options.embeddingModel, limits: this.limits, chunking: this.options.chunking ?? {} };
+    const embeddingModel = await this.embeddingModelOf(namespace);
+    const context = {
+      store: this.store,
+      ...(embeddingModel ? { embeddingModel } : {}),
+      limits: this.limits,
+      chunking: this.options.chunking ?? {},
+      onEmbeddingFailure: this.options.onEmbeddingFailure ?? 'lexical',
+    };
     const results: IngestResult[] = [];
     const size = this.options.batchSize ?? 256;
     for (let i = 0; i < options.documents.length; i += size) {

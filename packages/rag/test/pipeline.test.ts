@@ -141,6 +141,7 @@ describe('re-index and delete', () => {
     const broken = new KnowledgeBase({
       storage: gated,
       embeddingModel: createOpenAICompatibleEmbeddingModel({ baseURL: server.baseURL, apiKey: 'wrong-key', model: 'fake-embed' }),
+      onEmbeddingFailure: 'fail',
     });
     await expect(broken.ingestDocument({ namespace, document: { sourceId: 'ship', name: 'ship.txt', content: 'Giao hàng toàn quốc 3 ngày.' } })).rejects.toMatchObject({ status: 401 });
     const { hits } = await gkb.search({ namespace, query: 'giao hàng mất bao lâu', mode: 'bm25' });

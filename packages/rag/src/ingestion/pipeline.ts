@@ -15,13 +15,30 @@ export interface PipelineContext {
   readonly embeddingModel?: EmbeddingModelV1;
   readonly limits: ExtractionLimits;
   readonly chunking: ChunkOptions;
+  /** Build or refresh the ANN vector index after writing (default true). */
+  readonly vectorIndex?: boolean;
+  /**
+   * When the embedding provider fails: `lexical` (default) indexes the chunks without vectors
+   * and reports `embedding: 'failed'`; `fail` fails the document (its previous version stays live).
+   */
+  readonly onEmbeddingFailure?: 'lexical' | 'fail';
+  /** Runs extraction (the knowledge base passes its worker-thread extractor). */
+  readonly extract?: typeof extractDocument;
 }
 
 interface Prepared {
   readonly input: KnowledgeDocumentInput;
   readonly result: Omit<IngestResult, 'status' | 'version' | 'chunkCount'>;
   readonly chunks: PreparedChunk[];
+  /** Version with the embedding model in it (equals `lexicalVersion` without a model). */
   readonly version: string;
+  /** Version of the same chunks indexed without vectors (used when embedding fails). */
+  readonly lexicalVersion: string;
+}
+
+/** `provider:model:dimensions` of an embedding model: part of a document's content version. */
+export function embeddingIdentity(model: EmbeddingModelV1): string {
+  return `${model.provider}:${model.modelId}:${model.dimensions ?? ''}`;
 }
 
 /** Canonical text for indexing and display: NFC, one tone placement, tidy spaces, case kept. */
@@ -45,7 +62,7 @@ export function toIngestError(error: unknown): AgentChatbotError {
 }
 
 async function prepare(context: PipelineContext, input: KnowledgeDocumentInput): Promise<Prepared> {
-  const extracted = await extractDocument(input, context.limits);
+  const extracted = await (context.extract ?? extractDocument)(input, context.limits);
   let chunks: PreparedChunk[];
   let kind: IngestResult['kind'] = 'text';
   let extra: Pick<IngestResult, 'products' | 'faq'> = {};
@@ -68,11 +85,18 @@ async function prepare(context: PipelineContext, input: KnowledgeDocumentInput):
   if (chunks.length === 0) {
     throw new UnprocessableError('The file contains no text', 'Tệp không có nội dung văn bản', { code: 'empty_file' });
   }
-  const version = hashHex(JSON.stringify([context.chunking, chunks]), 32);
+  // The embedding model is part of the version: changing it re-embeds on the next (re-)index,
+  // while unchanged content under the same model is skipped. Without a model the version is the
+  // one earlier releases computed.
+  const lexicalVersion = hashHex(JSON.stringify([context.chunking, chunks]), 32);
+  const version = context.embeddingModel
+    ? hashHex(JSON.stringify([context.chunking, chunks, embeddingIdentity(context.embeddingModel)]), 32)
+    : lexicalVersion;
   return {
     input,
     chunks,
     version,
+    lexicalVersion,
     result: { sourceId: input.sourceId, name: input.name, kind, ...extra, warnings: extracted.warnings },
   };
 }
@@ -175,26 +199,41 @@ async function indexPrepared(
   const { store } = context;
   await store.putDocuments(namespace, work.map((item) => documentRow(item.input, manifest.get(item.input.sourceId), { pendingVersion: item.version })));
   try {
+    let vectors: number[][] | undefined;
+    let embeddingError: AgentChatbotError | undefined;
+    const texts = work.flatMap((item) => item.chunks.map((chunk) => chunk.text));
+    if (context.embeddingModel) {
+      for (const item of work) report(item.input, 'embedding', 40);
+      try {
+        vectors = await embedAll(context.embeddingModel, texts, (done) => {
+          for (const item of work) report(item.input, 'embedding', 40 + (40 * done) / texts.length);
+        });
+      } catch (error) {
+        if (context.onEmbeddingFailure === 'fail') throw error;
+        // The provider is down, slow or refused the key: index for BM25 now (under the version
+        // without vectors, so the next re-index embeds again) and say so on the document.
+        embeddingError = toIngestError(error);
+      }
+    }
+    const versionOf = (item: Prepared): string => (vectors || !context.embeddingModel ? item.version : item.lexicalVersion);
     const rows: ChunkRow[] = [];
     for (const item of work) {
+      const version = versionOf(item);
       item.chunks.forEach((chunk, index) =>
         rows.push({
-          id: hashHex(`${item.input.sourceId}\u0000${item.version}\u0000${index}`, 32),
+          id: hashHex(`${item.input.sourceId}\u0000${version}\u0000${index}`, 32),
           sourceId: item.input.sourceId,
-          version: item.version,
+          version,
           text: chunk.text,
           tokens: tokenizeSyllables(chunk.text).join(' '),
           metadata: { ...chunk.metadata, chunkIndex: index },
         }),
       );
     }
-    let vectors: number[][] | undefined;
-    if (context.embeddingModel) {
-      for (const item of work) report(item.input, 'embedding', 40);
-      vectors = await embedAll(context.embeddingModel, rows.map((row) => row.text), (done) => {
-        for (const item of work) report(item.input, 'embedding', 40 + (40 * done) / rows.length);
-      });
-    }
+    const embedding: IngestResult['embedding'] = !context.embeddingModel ? 'none' : vectors ? 'embedded' : 'failed';
+    const embeddingNote = embeddingError
+      ? `Chỉ tìm theo từ khoá: không tạo được vector (${embeddingError.messageVi}) — Keyword search only: embedding failed (${embeddingError.message})`
+      : '';
     const slice = 2_000;
     for (let i = 0; i < rows.length; i += slice) {
       const part = rows.slice(i, i + slice).map((row, j) => (vectors ? { ...row, embedding: vectors[i + j] } : row));
@@ -203,13 +242,30 @@ async function indexPrepared(
     }
     // The switch: from here retrieval serves the new version.
     await store.putDocuments(namespace, work.map((item) =>
-      documentRow(item.input, manifest.get(item.input.sourceId), { liveVersion: item.version, status: 'ready', chunkCount: item.chunks.length }),
+      documentRow(item.input, manifest.get(item.input.sourceId), {
+        liveVersion: versionOf(item),
+        status: 'ready',
+        chunkCount: item.chunks.length,
+        error: embeddingNote,
+      }),
     ));
     for (const item of work) {
       const previous = manifest.get(item.input.sourceId)?.liveVersion;
-      if (previous !== undefined) await store.deleteChunks(namespace, item.input.sourceId, item.version);
-      results.set(item.input.sourceId, { ...item.result, status: 'ready', version: item.version, chunkCount: item.chunks.length });
+      if (previous !== undefined) await store.deleteChunks(namespace, item.input.sourceId, versionOf(item));
+      results.set(item.input.sourceId, {
+        ...item.result,
+        status: 'ready',
+        version: versionOf(item),
+        chunkCount: item.chunks.length,
+        embedding,
+        ...(embeddingError ? { embeddingError, warnings: [...item.result.warnings, embeddingNote] } : {}),
+      });
       report(item.input, 'done', 100);
+    }
+    if (vectors && context.vectorIndex !== false) {
+      // Past the row threshold the namespace gets its ANN index (or has new rows folded in).
+      // Best effort: the exact scan keeps answering if this fails.
+      await store.ensureVectorIndex(namespace).catch(() => undefined);
     }
   } catch (error) {
     const failure = toIngestError(error);

@@ -43,6 +43,14 @@ export interface IngestResult {
   readonly faq?: FaqEntry[];
   readonly warnings: string[];
   readonly error?: AgentChatbotError;
+  /**
+   * Dense vectors for this document: `embedded`, `none` (no embedding model), or `failed` (the
+   * provider failed: the document is searchable by keywords only, see `embeddingError`).
+   * Absent for `failed`/`unchanged` results.
+   */
+  readonly embedding?: 'embedded' | 'none' | 'failed';
+  /** Why embedding failed (the document is still `ready`, lexical only). */
+  readonly embeddingError?: AgentChatbotError;
 }
 
 /** Called after every change to a namespace's knowledge (answer caches key on the version). */

@@ -7,7 +7,7 @@ import type {
   RetrieverV1RetrieveOptions,
   WarningV1,
 } from '@agent-chatbot/core';
-import { expandAbbreviations, ValidationError, VIETNAMESE_ABBREVIATIONS } from '@agent-chatbot/core';
+import { AgentChatbotError, expandAbbreviations, ValidationError, VIETNAMESE_ABBREVIATIONS } from '@agent-chatbot/core';
 import { z } from 'zod';
 import { queryTerms, tokenizeQuery } from '../lexical/analyzer';
 import { parseProductQuery, priceWithin, type ProductQueryConstraints } from '../products/product-query';
@@ -15,6 +15,9 @@ import { isLive, type LanceKnowledgeStore } from '../store/knowledge-store';
 import { matchesFilter } from '../store/metadata-filter';
 import { LexicalCache, type LexicalCacheOptions } from './lexical-cache';
 import { reciprocalRankFusion } from './rrf';
+
+/** Picks the embedding model of a namespace (see {@link RagRetrieverOptions.embeddingModelFor}). */
+export type EmbeddingModelResolver = (namespace: string) => EmbeddingModelV1 | undefined | Promise<EmbeddingModelV1 | undefined>;
 
 /** Which arms rank: lexical only, dense only, or both fused. */
 export type RetrievalMode = 'hybrid' | 'bm25' | 'dense';
@@ -24,6 +27,11 @@ export interface RagRetrieverOptions extends LexicalCacheOptions {
   readonly store: LanceKnowledgeStore;
   /** Dense arm; without it `hybrid` is lexical only. */
   readonly embeddingModel?: EmbeddingModelV1;
+  /**
+   * The dense arm per namespace (a tenant's own model or the platform's), consulted on every
+   * ingestion and search; overrides `embeddingModel`. `undefined` → lexical only for that namespace.
+   */
+  readonly embeddingModelFor?: EmbeddingModelResolver;
   /** Default arms (default `'hybrid'`). */
   readonly mode?: RetrievalMode;
   /** Default number of chunks (default 3). */
@@ -100,6 +108,11 @@ export class RagRetriever implements RetrieverV1 {
     this.lexical = new LexicalCache(options.store, options);
   }
 
+  /** The embedding model serving `namespace` (resolver first, then the fixed model). */
+  async embeddingModelOf(namespace: string): Promise<EmbeddingModelV1 | undefined> {
+    return this.options.embeddingModelFor ? await this.options.embeddingModelFor(namespace) : this.options.embeddingModel;
+  }
+
   /** {@link RetrieverV1.doRetrieve}. */
   async doRetrieve(options: RetrieverV1RetrieveOptions): Promise<RetrieverV1Result> {
     const result = await this.search({
@@ -126,10 +139,11 @@ export class RagRetriever implements RetrieverV1 {
     const topK = options.topK ?? this.options.topK ?? 3;
     const warnings: WarningV1[] = [];
     let mode = options.mode ?? this.options.mode ?? 'hybrid';
-    if (mode === 'dense' && !this.options.embeddingModel) {
+    const embeddingModel = mode === 'bm25' ? undefined : await this.embeddingModelOf(options.namespace);
+    if (mode === 'dense' && !embeddingModel) {
       throw new ValidationError('Dense retrieval needs an embedding model', 'Tìm kiếm vector cần cấu hình mô hình embedding');
     }
-    if (mode === 'hybrid' && !this.options.embeddingModel) mode = 'bm25';
+    if (mode === 'hybrid' && !embeddingModel) mode = 'bm25';
     const constraints = parseProductQuery(options.query);
     const minRelevance = options.minRelevance ?? this.options.minRelevance ?? 0.18;
     const abbreviationTable = { ...VIETNAMESE_ABBREVIATIONS, ...this.options.abbreviations };
@@ -181,14 +195,22 @@ export class RagRetriever implements RetrieverV1 {
       }
     }
 
-    if (mode !== 'bm25' && this.options.embeddingModel && options.query.trim() !== '') {
+    if (mode !== 'bm25' && embeddingModel && options.query.trim() !== '') {
       // Expanded abbreviations read better to an embedding model ("tt qua ck" → "thanh toán qua chuyển khoản").
-      const result = await this.options.embeddingModel.doEmbed({
-        values: [expandAbbreviations(options.query, abbreviationTable)],
-        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-      });
-      warnings.push(...result.warnings);
-      const embedding = result.embeddings[0];
+      let embedding: number[] | undefined;
+      try {
+        const result = await embeddingModel.doEmbed({
+          values: [expandAbbreviations(options.query, abbreviationTable)],
+          ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+        });
+        warnings.push(...result.warnings);
+        embedding = result.embeddings[0];
+      } catch (error) {
+        // Hybrid degrades to BM25 when the embedding provider fails; dense-only has nothing to fall back on.
+        if (mode === 'dense' || options.abortSignal?.aborted) throw error;
+        const reason = AgentChatbotError.isInstance(error) ? error.code : 'embedding_failed';
+        warnings.push({ type: 'other', message: `Dense arm skipped (${reason}): keyword results only · Bỏ qua tìm vector, chỉ dùng từ khoá` });
+      }
       if (embedding) {
         const hits = await this.options.store.doQuery({
           namespace: options.namespace,

@@ -1,6 +1,6 @@
 import type { MetadataFilterV1, VectorRecordV1, VectorStoreV1, VectorStoreV1Hit } from '@agent-chatbot/core';
 import { ValidationError } from '@agent-chatbot/core';
-import { makeArrowTable, type Table } from '@lancedb/lancedb';
+import { Index, makeArrowTable, type Table } from '@lancedb/lancedb';
 import { tokenizeSyllables } from '@agent-chatbot/core';
 import { chunkTableName, documentTableName, sourceKey, sqlHex } from './keys';
 import { LanceTables, type LanceTablesOptions } from './lance-tables';
@@ -11,7 +11,29 @@ import { matchesFilter } from './metadata-filter';
 export type StoredChunk = Omit<ChunkRow, 'embedding'>;
 
 /** Options for {@link LanceKnowledgeStore}. */
-export type LanceKnowledgeStoreOptions = LanceTablesOptions;
+export interface LanceKnowledgeStoreOptions extends LanceTablesOptions {
+  /**
+   * Rows a namespace's chunk table needs before an approximate-nearest-neighbour vector index
+   * (IVF_PQ, cosine) is built; below it the dense arm scans every vector (exact). Default 10,000.
+   */
+  readonly vectorIndexMinRows?: number;
+}
+
+/** Default {@link LanceKnowledgeStoreOptions.vectorIndexMinRows}. */
+export const DEFAULT_VECTOR_INDEX_MIN_ROWS = 10_000;
+
+/** What {@link LanceKnowledgeStore.ensureVectorIndex} did. */
+export interface VectorIndexStatus {
+  /** `created` now, `exists` already, or why not: too few rows, no vector column. */
+  readonly state: 'created' | 'exists' | 'below_threshold' | 'no_vectors';
+  readonly rows: number;
+  readonly threshold: number;
+}
+
+function vectorDimensionsOf(fields: ReadonlyArray<{ name: string; type: unknown }>): number | undefined {
+  const field = fields.find((candidate) => candidate.name === 'vector');
+  return field ? (field.type as { listSize: number }).listSize : undefined;
+}
 
 /**
  * Per-tenant knowledge storage on LanceDB: one chunk table and one document-manifest table per
@@ -25,8 +47,11 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
   /** Bumped on every write in this process, so caches (the BM25 index) know to reload. */
   private readonly revisions = new Map<string, number>();
 
+  private readonly vectorIndexMinRows: number;
+
   constructor(options: LanceKnowledgeStoreOptions) {
     this.tables = new LanceTables(options);
+    this.vectorIndexMinRows = options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS;
   }
 
   /** In-process write counter of a namespace (see {@link LanceKnowledgeStore.tableVersion}). */
@@ -68,15 +93,21 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
     const name = chunkTableName(namespace);
     await this.tables.exclusive(name, async () => {
       const table = await this.tables.openOrCreate(name, chunkSchema(dimensions));
-      const schema = await table.schema();
-      const vectorField = schema.fields.find((field) => field.name === 'vector');
-      const tableDimensions = vectorField ? (vectorField.type as { listSize: number }).listSize : undefined;
+      let tableDimensions = vectorDimensionsOf((await table.schema()).fields);
       if (dimensions !== undefined && dimensions !== tableDimensions) {
-        throw new ValidationError(
-          `Embedding size ${dimensions} does not match the knowledge base (${tableDimensions ?? 'none'}); re-index it`,
-          `Kích thước vector ${dimensions} không khớp kho tri thức (${tableDimensions ?? 'không có'}); hãy lập chỉ mục lại`,
-        );
+        // A new embedding model (or the first one): the vector column is replaced by an empty one
+        // of the new size. Vectors of the old model cannot be compared with the new ones; the
+        // dense arm finds only re-embedded chunks until the re-index finishes (BM25 is unaffected).
+        if (tableDimensions !== undefined) {
+          for (const index of await table.listIndices()) if (index.columns.includes('vector')) await table.dropIndex(index.name);
+          await table.dropColumns(['vector']);
+        }
+        // A SQL cast, not an arrow Field: LanceDB checks Fields with instanceof against its own
+        // (CommonJS) copy of apache-arrow, which our ESM Field is not.
+        await table.addColumns([{ name: 'vector', valueSql: `arrow_cast(NULL, 'FixedSizeList(${Math.trunc(dimensions)}, Float32)')` }]);
+        tableDimensions = dimensions;
       }
+      const schema = await table.schema();
       const data = unique.map((row) => ({
         id: row.id,
         source_id: row.sourceId,
@@ -153,12 +184,18 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
   }): Promise<VectorStoreV1Hit[]> {
     const table = await this.tables.open(chunkTableName(options.namespace));
     if (!table || options.topK <= 0) return [];
-    if (!(await table.schema()).fields.some((field) => field.name === 'vector')) return [];
+    const dimensions = vectorDimensionsOf((await table.schema()).fields);
+    // No vectors yet, or vectors of another model (a re-index is pending): nothing comparable.
+    if (dimensions === undefined || dimensions !== options.embedding.length) return [];
     const live = await this.liveVersions(options.namespace);
     const fetch = Math.max(options.topK * 4, options.filter ? 200 : 40);
     const rows = (await table
       .vectorSearch(options.embedding)
       .distanceType('cosine')
+      // Used only when an ANN index exists: more partitions probed and exact re-ranking of the
+      // candidates keep recall close to the exact scan.
+      .nprobes(20)
+      .refineFactor(5)
       .select(['id', 'source_id', 'version', 'text', 'metadata', '_distance'])
       .limit(fetch)
       .toArray()) as Array<Record<string, unknown>>;
@@ -174,6 +211,52 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
       if (hits.length >= options.topK) break;
     }
     return hits;
+  }
+
+  /** Vector length of a namespace's chunk table, `undefined` when it holds no vector column. */
+  async vectorDimensions(namespace: string): Promise<number | undefined> {
+    const table = await this.tables.open(chunkTableName(namespace));
+    return table ? vectorDimensionsOf((await table.schema()).fields) : undefined;
+  }
+
+  /**
+   * Builds the namespace's ANN vector index (IVF_PQ, cosine) once its chunk table has
+   * `vectorIndexMinRows` rows with vectors; below that (or when it exists) nothing happens.
+   * When the index exists, rows written since it was built are folded in (`optimize`); LanceDB
+   * scans rows not yet indexed exactly, so results never miss new chunks.
+   */
+  async ensureVectorIndex(namespace: string, options: { minRows?: number } = {}): Promise<VectorIndexStatus> {
+    const threshold = options.minRows ?? this.vectorIndexMinRows;
+    const name = chunkTableName(namespace);
+    return this.tables.exclusive(name, async () => {
+      const table = await this.tables.open(name);
+      if (!table) return { state: 'no_vectors', rows: 0, threshold };
+      const dimensions = vectorDimensionsOf((await table.schema()).fields);
+      if (dimensions === undefined) return { state: 'no_vectors', rows: 0, threshold };
+      const rows = await table.countRows('vector IS NOT NULL');
+      const existing = (await table.listIndices()).find((index) => index.columns.includes('vector'));
+      if (existing) {
+        const stats = await table.indexStats(existing.name);
+        if (stats && stats.numUnindexedRows > 0) await table.optimize();
+        return { state: 'exists', rows, threshold };
+      }
+      if (rows < threshold || rows < 256) return { state: rows === 0 ? 'no_vectors' : 'below_threshold', rows, threshold };
+      // √rows partitions (LanceDB's guidance), sub-vectors of 8 dimensions (or fewer when they do not divide).
+      const numPartitions = Math.max(1, Math.min(Math.round(Math.sqrt(rows)), Math.floor(rows / 256)));
+      const numSubVectors = [dimensions / 8, dimensions / 4, dimensions / 2, 1].find((n) => Number.isInteger(n) && n >= 1) ?? 1;
+      await table.createIndex('vector', {
+        config: Index.ivfPq({ distanceType: 'cosine', numPartitions, numSubVectors }),
+        replace: true,
+      });
+      return { state: 'created', rows, threshold };
+    });
+  }
+
+  /** The namespace's vector index (type and column) if one exists. */
+  async vectorIndex(namespace: string): Promise<{ name: string; indexType: string } | undefined> {
+    const table = await this.tables.open(chunkTableName(namespace));
+    const index = table ? (await table.listIndices()).find((candidate) => candidate.columns.includes('vector')) : undefined;
+    return index ? { name: index.name, indexType: index.indexType } : undefined;
   }
 
   /** {@link VectorStoreV1.dropNamespace}: drops the tenant's tables. */

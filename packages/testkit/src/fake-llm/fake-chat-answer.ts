@@ -44,9 +44,10 @@ export async function answerChat(
 }
 
 /** Computes fake vectors and usage for an embedding route and records the usage. */
-export function answerEmbeddings(context: FakeRouteContext): { vectors: number[][]; tokens: number } {
+export function answerEmbeddings(context: FakeRouteContext, dimensions = context.state.embeddingDimensions): { vectors: number[][]; tokens: number } {
   const inputs = context.record.inputs ?? [];
-  const vectors = inputs.map((input) => fakeEmbedding(input, context.state.embeddingDimensions));
+  const embed = context.state.embedder ?? fakeEmbedding;
+  const vectors = inputs.map((input) => embed(input, dimensions));
   const tokens = countInputTokens(inputs);
   context.record.reported = context.state.reportUsage ? { inputTokens: tokens } : {};
   return { vectors, tokens };

@@ -16,6 +16,7 @@ export interface FakeLlmState {
   latencyMs: number;
   chunkDelayMs: number;
   embeddingDimensions: number;
+  embedder: ((text: string, dimensions: number) => number[]) | undefined;
   models: readonly string[];
   reportUsage: boolean;
 }
@@ -141,6 +142,7 @@ export async function startFakeLlmServer(dialect: FakeDialect, options: FakeLlmS
     latencyMs: options.latencyMs ?? 0,
     chunkDelayMs: options.chunkDelayMs ?? 0,
     embeddingDimensions: options.embeddingDimensions ?? 8,
+    embedder: options.embedder,
     models: options.models ?? ['fake-model', 'fake-embedding'],
     reportUsage: options.reportUsage ?? true,
   });

@@ -59,3 +59,46 @@ export function fakeEmbedding(text: string, dimensions = 8): number[] {
   // Rounded through float32 so base64 (float32) and JSON answers decode to the same numbers.
   return vector.map((value) => Math.fround(value / norm));
 }
+
+/** Synonym groups {@link conceptEmbedding} maps onto shared directions by default (accent-folded). */
+export const FAKE_EMBEDDING_CONCEPTS: ReadonlyArray<readonly string[]> = [
+  ['laptop', 'may tinh xach tay', 'notebook'],
+  ['giao hang', 'ship', 'van chuyen'],
+  ['hoan tien', 'refund', 'tra lai tien'],
+];
+
+/**
+ * A deterministic embedding that behaves a little like a real one: accent-folded lower-case words
+ * hashed into buckets (texts sharing words are similar) and each synonym group of `concepts`
+ * mapped onto one shared direction, so "máy tính xách tay" matches a text about a "laptop" that
+ * no keyword search would find. L2-normalised; `dimensions` must exceed the number of groups.
+ *
+ * @example const server = await startFakeOpenAI({ embedder: conceptEmbedding, embeddingDimensions: 64 });
+ */
+export function conceptEmbedding(text: string, dimensions = 64, concepts: ReadonlyArray<readonly string[]> = FAKE_EMBEDDING_CONCEPTS): number[] {
+  const words = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  let folded = ` ${words.join(' ')} `;
+  const vector = new Array<number>(dimensions).fill(0);
+  concepts.forEach((group, index) => {
+    for (const phrase of group) {
+      while (folded.includes(` ${phrase} `)) {
+        folded = folded.replace(` ${phrase} `, ' ');
+        vector[index % dimensions]! += 3;
+      }
+    }
+  });
+  const free = Math.max(1, dimensions - concepts.length);
+  for (const word of folded.split(' ').filter(Boolean)) {
+    let hash = 0x811c9dc5;
+    for (let index = 0; index < word.length; index += 1) hash = Math.imul(hash ^ word.charCodeAt(index), 0x01000193);
+    vector[(concepts.length + ((hash >>> 0) % free)) % dimensions]! += 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => Math.fround(value / norm));
+}

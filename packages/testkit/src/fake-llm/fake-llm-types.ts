@@ -86,6 +86,12 @@ export interface FakeLlmServerOptions {
   readonly chunkDelayMs?: number;
   /** Length of fake embedding vectors. Default 8. */
   readonly embeddingDimensions?: number;
+  /**
+   * Computes each embedding (default {@link fakeEmbedding}: one hash of the whole text, so only
+   * identical texts match). Pass {@link conceptEmbedding} for vectors where shared words and
+   * synonym groups make texts similar, to test dense retrieval.
+   */
+  readonly embedder?: (text: string, dimensions: number) => number[];
   /** Model ids listed by the models endpoint. */
   readonly models?: readonly string[];
   /** When false, the server omits token counts from its answers (like some local servers). Default true. */

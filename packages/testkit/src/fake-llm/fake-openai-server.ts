@@ -55,7 +55,9 @@ async function chatCompletions(context: FakeRouteContext): Promise<void> {
 
 async function embeddings(context: FakeRouteContext): Promise<void> {
   const { body, response, state } = context;
-  const { vectors, tokens } = answerEmbeddings(context);
+  // Like OpenAI's text-embedding-3 models, a `dimensions` parameter shortens the vectors.
+  const requested = typeof body.dimensions === 'number' && Number.isInteger(body.dimensions) && body.dimensions > 0 ? body.dimensions : undefined;
+  const { vectors, tokens } = answerEmbeddings(context, requested);
   const base64 = body.encoding_format === 'base64';
   sendJson(response, 200, {
     object: 'list',

@@ -31,6 +31,8 @@ export {
   defaultResponder,
   echoPromptResponder,
   fakeEmbedding,
+  conceptEmbedding,
+  FAKE_EMBEDDING_CONCEPTS,
   splitIntoTokens,
   truncateToTokens,
 } from './fake-llm-text';
