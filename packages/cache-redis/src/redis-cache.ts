@@ -6,6 +6,7 @@ import { luaScript, runLuaScript } from './lua-script';
 
 /** The Redis cache: a {@link CacheV1} that also exposes its ioredis client and ownership. */
 export interface RedisCache extends CacheV1 {
+  /** The ioredis client. */
   readonly client: Redis;
   /** True when the cache created the client from a URL, and so closes it on `disconnect()`. */
   readonly ownsClient: boolean;

@@ -13,6 +13,7 @@ export interface RedisPubSubOptions extends RedisPluginOptions {
 export interface RedisPubSub extends PubSubV1 {
   /** The publishing client (the subscriber connection is private). */
   readonly client: Redis;
+  /** Whether `close()` also disconnects the clients (true when this package created them). */
   readonly ownsClient: boolean;
   disconnect(): Promise<void>;
 }

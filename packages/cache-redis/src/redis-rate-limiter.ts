@@ -5,7 +5,9 @@ import { luaScript, runLuaScript } from './lua-script';
 
 /** The Redis rate limiter: a {@link RateLimiterV1} plus its client and ownership. */
 export interface RedisRateLimiter extends RateLimiterV1 {
+  /** The ioredis client (the bucket runs as one atomic Lua script). */
   readonly client: Redis;
+  /** Whether `close()` also disconnects the client. */
   readonly ownsClient: boolean;
   disconnect(): Promise<void>;
 }

@@ -31,9 +31,13 @@ export const anthropicProviderOptionsSchema = z
 
 /** How the provider wires a messages model; built by {@link createAnthropic}. */
 export interface AnthropicMessagesModelConfig {
+  /** Provider name reported on usage, e.g. `anthropic`. */
   readonly provider: string;
+  /** Name used in error messages. */
   readonly label: string;
+  /** Returns the SDK client (created lazily). */
   readonly client: () => Anthropic;
+  /** Deadline of one call. */
   readonly timeoutMs: number;
   /** `max_tokens` when the call sets no `maxOutputTokens` (the API requires one). */
   readonly defaultMaxOutputTokens: number;

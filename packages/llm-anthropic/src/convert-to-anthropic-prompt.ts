@@ -2,7 +2,9 @@ import type { LanguageModelV1Prompt } from '@agent-chatbot/core';
 
 /** A prompt in the shape of the Messages API: one top-level system text and alternating turns. */
 export interface AnthropicPrompt {
+  /** The system prompt, sent separately as Anthropic requires. */
   readonly system: string | undefined;
+  /** Alternating user and assistant turns. */
   readonly messages: Array<{ role: 'user' | 'assistant'; content: string }>;
 }
 

@@ -5,11 +5,17 @@ import { mapCallError, mapHttpFailure, parseRetryAfterMs } from '@agent-chatbot/
 
 /** Connection settings shared by every Ollama model of one provider. */
 export interface OllamaConnection {
+  /** Ollama server URL. */
   readonly host: string;
+  /** Extra headers on every request. */
   readonly headers: Record<string, string>;
+  /** HTTP client. */
   readonly fetch: FetchFunction;
+  /** `User-Agent` sent to the server. */
   readonly userAgent: string;
+  /** Deadline of one call. */
   readonly timeoutMs: number;
+  /** Retries on 429 and 5xx, with backoff. */
   readonly maxRetries: number;
   /** First backoff delay; doubles per retry, capped at 8 s. */
   readonly retryDelayMs: number;

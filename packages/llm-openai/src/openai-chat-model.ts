@@ -29,10 +29,15 @@ export const openAIChatProviderOptionsSchema = z
 
 /** How the provider wires a chat model; built by {@link createOpenAI}. */
 export interface OpenAIChatModelConfig {
+  /** Provider name reported on usage, e.g. `openai` or `deepseek`. */
   readonly provider: string;
+  /** Name used in error messages. */
   readonly label: string;
+  /** Returns the SDK client (created lazily). */
   readonly client: () => OpenAI;
+  /** Deadline of one call. */
   readonly timeoutMs: number;
+  /** Which request field carries the output limit (newer OpenAI models take `max_completion_tokens`). */
   readonly maxTokensParameter: 'max_tokens' | 'max_completion_tokens';
 }
 

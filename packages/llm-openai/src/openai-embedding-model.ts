@@ -21,9 +21,13 @@ export interface OpenAIEmbeddingSettings {
 
 /** How the provider wires an embedding model; built by {@link createOpenAI}. */
 export interface OpenAIEmbeddingModelConfig {
+  /** Provider name reported on usage. */
   readonly provider: string;
+  /** Name used in error messages. */
   readonly label: string;
+  /** Returns the SDK client (created lazily). */
   readonly client: () => OpenAI;
+  /** Deadline of one call. */
   readonly timeoutMs: number;
 }
 

@@ -37,7 +37,9 @@ export interface OpenAISettings {
    * `http://host:8000/v1`.
    */
   readonly baseURL?: string;
+  /** OpenAI organization id (`OpenAI-Organization` header). */
   readonly organization?: string;
+  /** OpenAI project id (`OpenAI-Project` header). */
   readonly project?: string;
   /** Extra headers on every request. */
   readonly headers?: Record<string, string>;
