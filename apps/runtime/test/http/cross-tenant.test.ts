@@ -4,6 +4,9 @@ import { seedTwoTenants, type TwoTenants } from '../helpers/seed';
 import { startTestApp, type TestApp } from './harness';
 import { createFixtureUser, loginAs, setFixturePassword } from './fixtures';
 import { expectAllCrossTenantDenied, type CrossTenantProbe } from './cross-tenant';
+import { contactsFeature } from '../../src/contacts/feature';
+import { conversationRoutes } from '../../src/conversations/conversation-routes';
+import type { Runtime } from '../../src/runtime';
 
 const skip = await postgresUnavailable();
 
@@ -18,7 +21,9 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
     database = await createTestDatabase({ max: 4 });
     seed = await seedTwoTenants(database.db);
     await setFixturePassword(database.db, seed.a.adminUserId);
-    app = await startTestApp(database.db);
+    app = await startTestApp(database.db, {
+      features: [contactsFeature({ db: database.db } as unknown as Runtime), { name: 'conversations', routes: conversationRoutes }],
+    });
     adminA = (await loginAs(app, seed.a.adminEmail)).access;
     const agent = await createFixtureUser(database.db, { tenantId: seed.a.tenantId, role: 'tenant-agent' });
     agentA = (await loginAs(app, agent.email)).access;
@@ -71,6 +76,32 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
       for (const b of [seed.b.tenantId, seed.b.adminEmail, seed.b.apiKeyId, seed.b.invitationId, seed.b.slug]) expect(text).not.toContain(b);
     }
     expect(texts[1]).toContain(seed.a.adminEmail);
+  });
+
+  it("never shows or changes B's contacts and conversations: by id, in lists and in CSV exports", async () => {
+    const bContact = `Khách ${seed.b.slug.replace('shop-', '')}`;
+    for (const token of [adminA, agentA]) {
+      await expectAllCrossTenantDenied(
+        app,
+        token,
+        [
+          { method: 'GET', path: `/v1/tenant/contacts/${seed.b.contactId}` },
+          { method: 'PATCH', path: `/v1/tenant/contacts/${seed.b.contactId}`, body: { notes: 'đổi', tags: ['x'] } },
+          { method: 'GET', path: `/v1/tenant/conversations/${seed.b.conversationId}/messages` },
+        ],
+        [seed.b.tenantId, bContact],
+      );
+    }
+    for (const path of ['/v1/tenant/contacts', '/v1/tenant/conversations', '/v1/tenant/contacts/export.csv', '/v1/tenant/conversations/export.csv']) {
+      const res = await app.call('GET', path, { token: adminA });
+      expect(res.status, path).toBe(200);
+      expect(res.text, path).toContain(path.includes('contacts') ? seed.a.contactId : seed.a.conversationId);
+      for (const b of [seed.b.tenantId, seed.b.contactId, seed.b.conversationId, bContact]) expect(res.text, path).not.toContain(b);
+    }
+    const filtered = await app.call('GET', `/v1/tenant/conversations/export.csv?contact_id=${seed.b.contactId}`, { token: adminA });
+    expect(filtered.text.trim().split('\r\n')).toHaveLength(1); // header only
+    const b = await database.db.platform((tx) => tx.query<{ notes: string | null }>('SELECT notes FROM contacts WHERE id = $1', [seed.b.contactId]));
+    expect(b.rows[0]?.notes).toBeNull();
   });
 
   it('creates, uses, lists and revokes an API key; the key resolves to its own tenant only', async () => {

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { createMemoryRateLimiter, type RateLimiterV1 } from '@agent-chatbot/core';
 import type { Db } from '../../src/db/types';
 import { createApp, type CreateAppOptions } from '../../src/http/app';
+import type { RuntimeFeature } from '../../src/features/index';
 import type { AppRuntime } from '../../src/http/context';
 import type { Mailer } from '../../src/mail/mailer';
 import { createLogger, createSecretBox, createTenantSecretStore, type TenantSecretStore } from '../../src/secrets';
@@ -47,6 +48,8 @@ export interface StartOptions {
   secrets?: TenantSecretStore;
   rateLimiter?: RateLimiterV1;
   smtpUrl?: string;
+  /** Feature routes to mount besides the core API (e.g. contacts, conversations). */
+  features?: readonly RuntimeFeature[];
 }
 
 /** A fixed test JWT secret (48 chars). */
@@ -70,7 +73,7 @@ export async function startTestApp(db: Db, options: StartOptions = {}): Promise<
     secrets: options.secrets ?? createTenantSecretStore(createSecretBox([generateSecretKey()])),
     ...(options.mailer ? { mailer: options.mailer } : {}),
   };
-  const app = createApp(runtime, options.app);
+  const app = createApp(runtime, options.app, options.features);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -32,6 +32,7 @@ function idOf(b: SeededTenant & { alertId: string }, path: string, param: string
     [/\/api-keys\//, b.apiKeyId],
     [/\/billing\/alerts\//, b.alertId],
     [/\/channels\//, b.connectionId],
+    [/\/contacts\//, b.contactId],
     [/\/conversations\//, b.conversationId],
     [/\/documents\//, b.documentId],
     [/\/faq\//, b.faqId],
@@ -80,7 +81,7 @@ describe.skipIf(unavailable !== undefined)('cross-tenant sweep over every id-tak
     const withIds = ops.filter((op) => op.pathParams.length > 0 && !NOT_ID_KEYED.has(`${op.method} ${op.path}`));
     expect(withIds.length).toBeGreaterThan(15);
     const problems: string[] = [];
-    const secretsOfB = [b.tenantId, b.slug, b.adminEmail, b.connectionId, b.conversationId, b.messageId, b.documentId, b.faqId, b.productId];
+    const secretsOfB = [b.tenantId, b.slug, b.adminEmail, b.connectionId, b.contactId, b.conversationId, b.messageId, b.documentId, b.faqId, b.productId];
     for (const op of withIds) {
       let path = op.path;
       for (const param of op.pathParams) {
