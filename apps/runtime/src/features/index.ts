@@ -9,11 +9,6 @@ import { botFeature } from '../bots/bot-feature';
 import { createChannelsFeature } from '../channels/index';
 import { createBillingFeature } from '../billing/billing-feature';
 import { knowledgeFeature } from '../knowledge/feature';
-import { widgetFeature } from '../widget/index';
-import { analyticsFeature } from '../analytics/feature';
-import { supportFeature } from '../support/feature';
-import { onboardingFeature } from '../templates/feature';
-import { brandingFeature } from '../branding/feature';
 import { contactsFeature } from '../contacts/feature';
 import type { Route } from '../http/route';
 import type { Runtime } from '../runtime';
@@ -45,11 +40,6 @@ export const featureFactories: readonly FeatureFactory[] = [
   (runtime) => createChannelsFeature(runtime),
   createBillingFeature,
   knowledgeFeature,
-  widgetFeature,
-  analyticsFeature,
-  supportFeature,
-  onboardingFeature,
-  brandingFeature,
   contactsFeature,
 ];
 
