@@ -9,6 +9,7 @@ import { botFeature } from '../bots/bot-feature';
 import { createChannelsFeature } from '../channels/index';
 import { createBillingFeature } from '../billing/billing-feature';
 import { knowledgeFeature } from '../knowledge/feature';
+import { analyticsFeature } from '../analytics/feature';
 import { contactsFeature } from '../contacts/feature';
 import type { Route } from '../http/route';
 import type { Runtime } from '../runtime';
@@ -40,6 +41,7 @@ export const featureFactories: readonly FeatureFactory[] = [
   (runtime) => createChannelsFeature(runtime),
   createBillingFeature,
   knowledgeFeature,
+  analyticsFeature,
   contactsFeature,
 ];
 

@@ -16,6 +16,7 @@ export interface SeededTenant {
   faqId: string;
   productId: string;
   invitationId: string;
+  trackedLinkId: string;
 }
 
 /** Two tenants with data in every tenant table: the cross-tenant fixture. */
@@ -83,9 +84,18 @@ async function seedTenant(tx: Tx, label: string): Promise<SeededTenant> {
   await tx.query(`INSERT INTO billing_payments (tenant_id, method, order_ref, amount_vnd) VALUES ($1, 'vietqr', $2, 50000)`, [tenantId, `NAP${tag}`]);
   await tx.query(`INSERT INTO external_events (tenant_id, source, external_id, payload) VALUES ($1, 'web', $2, '{}'::jsonb)`, [tenantId, `evt-${tag}`]);
   await tx.query(`INSERT INTO audit_log (tenant_id, action) VALUES ($1, 'seed')`, [tenantId]);
+  // Inbox tables (migration 0021).
+  await tx.query(`INSERT INTO conversation_reads (tenant_id, conversation_id, user_id) VALUES ($1, $2, $3)`, [tenantId, conversationId, adminUserId]);
+  await tx.query(`INSERT INTO inbox_events (tenant_id, conversation_id, type, payload) VALUES ($1, $2, 'note.created', '{}'::jsonb)`, [tenantId, conversationId]);
+  // Analytics tables (migration 0022).
+  const trackedLinkId = await one(
+    `INSERT INTO tracked_links (tenant_id, code, name, target_url) VALUES ($1, $2, 'Đặt hàng', 'https://example.vn/dat-hang') RETURNING id`,
+    [tenantId, `L${tag.replace(/[^A-Za-z0-9]/g, '')}`],
+  );
+  await tx.query(`INSERT INTO link_clicks (tenant_id, link_id, conversation_id) VALUES ($1, $2, $3)`, [tenantId, trackedLinkId, conversationId]);
   return {
     tenantId, slug: `shop-${tag}`, adminUserId, adminEmail, apiKeyId, connectionId, contactId, conversationId,
-    messageId, documentId, faqId, productId, invitationId,
+    messageId, documentId, faqId, productId, invitationId, trackedLinkId,
   };
 }
 

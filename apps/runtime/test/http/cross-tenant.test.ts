@@ -4,6 +4,8 @@ import { seedTwoTenants, type TwoTenants } from '../helpers/seed';
 import { startTestApp, type TestApp } from './harness';
 import { createFixtureUser, loginAs, setFixturePassword } from './fixtures';
 import { expectAllCrossTenantDenied, type CrossTenantProbe } from './cross-tenant';
+import { startAnalyticsApp, type AnalyticsApp } from '../analytics/harness';
+import { fixturePassword } from './fixtures';
 import { contactsFeature } from '../../src/contacts/feature';
 import { conversationRoutes } from '../../src/conversations/conversation-routes';
 import type { Runtime } from '../../src/runtime';
@@ -163,5 +165,60 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
     const only = await app.call('PATCH', `/v1/tenant/members/${seed.a.adminUserId}`, { token: adminA, body: { role: 'tenant-agent' } });
     expect(only.status).toBe(409);
     expect(only.body.error.code).toBe('last_admin');
+  });
+});
+
+describe.skipIf(skip)('tenant A cannot reach tenant B through the analytics routes (Postgres)', () => {
+  let database: TestDatabase;
+  let app: AnalyticsApp;
+  let seed: TwoTenants;
+  let adminA: string;
+  let agentA: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ max: 4 });
+    seed = await seedTwoTenants(database.db);
+    app = await startAnalyticsApp(database.db);
+    await setFixturePassword(database.db, seed.a.adminUserId);
+    const agent = await createFixtureUser(database.db, { tenantId: seed.a.tenantId, role: 'tenant-agent' });
+    const login = async (email: string) => (await app.call('POST', '/v1/auth/login', { body: { email, password: fixturePassword } })).body.access_token as string;
+    adminA = await login(seed.a.adminEmail);
+    agentA = await login(agent.email);
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop().catch(() => undefined);
+  });
+
+  const probesFor = (b: TwoTenants['b']): CrossTenantProbe[] => [
+    { method: 'DELETE', path: `/v1/tenant/tracked-links/${b.trackedLinkId}` },
+    { method: 'POST', path: `/v1/tenant/analytics/unanswered/${b.messageId}/faq`, body: { answer: 'Dạ có ạ' } },
+  ];
+
+  it("answers 404 to A's admin and 403 to A's agent for B's link and B's question, and B keeps them", async () => {
+    // The harness's call has the same shape as TestApp's for what the probes use.
+    const probeApp = app as unknown as Parameters<typeof expectAllCrossTenantDenied>[0];
+    await expectAllCrossTenantDenied(probeApp, adminA, probesFor(seed.b), [seed.b.tenantId, seed.b.slug, 'Xin chào từ']);
+    await expectAllCrossTenantDenied(probeApp, agentA, probesFor(seed.b).map((p) => ({ ...p, status: 403 as const })), [seed.b.tenantId]);
+    const state = await database.db.platform(async (tx) => ({
+      links: (await tx.query('SELECT 1 FROM tracked_links WHERE id = $1', [seed.b.trackedLinkId])).rowCount,
+      faq: (await tx.query('SELECT 1 FROM faq_entries WHERE tenant_id = $1', [seed.b.tenantId])).rowCount,
+    }));
+    expect(state).toEqual({ links: 1, faq: 1 });
+  });
+
+  it("never lists or counts B's rows for A", async () => {
+    for (const path of ['/v1/tenant/tracked-links', '/v1/tenant/analytics/top-questions', '/v1/tenant/analytics/unanswered', '/v1/tenant/analytics/overview']) {
+      const res = await app.call('GET', path, { token: adminA });
+      expect(res.status, path).toBe(200);
+      for (const secret of [seed.b.tenantId, seed.b.trackedLinkId, seed.b.messageId, seed.b.conversationId, seed.b.slug.slice(5)]) {
+        expect(res.text, `${path} leaks ${secret}`).not.toContain(secret);
+      }
+    }
+    const links = await app.call('GET', '/v1/tenant/tracked-links', { token: adminA });
+    expect(links.body.items.map((l: { id: string; clicks: number }) => [l.id, l.clicks])).toEqual([[seed.a.trackedLinkId, 1]]);
+    const overview = await app.call('GET', '/v1/tenant/analytics/overview', { token: adminA });
+    expect(overview.body.totals.messages.customer).toBe(1);
+    expect(overview.body.totals.conversions).toBe(1);
   });
 });

@@ -21,7 +21,13 @@ if (unavailable) console.warn(`cross-tenant-sweep skipped: ${unavailable}`);
  * Operations whose path parameter is not an id of another tenant's row but a name within the
  * caller's own tenant (A's own `openai_api_key`); B's rows are still checked untouched after.
  */
-const NOT_ID_KEYED = new Set(['GET /v1/tenant/secrets/{name}', 'PUT /v1/tenant/secrets/{name}', 'DELETE /v1/tenant/secrets/{name}']);
+const NOT_ID_KEYED = new Set([
+  'GET /v1/tenant/secrets/{name}',
+  'PUT /v1/tenant/secrets/{name}',
+  'DELETE /v1/tenant/secrets/{name}',
+  // A platform-wide industry template id (`spa`), applied to the caller's own tenant only.
+  'POST /v1/tenant/templates/{id}/apply',
+]);
 
 /** B's id for a path parameter of `path` (undefined: no mapping yet → the sweep fails). */
 function idOf(b: SeededTenant & { alertId: string }, path: string, param: string): string | undefined {
@@ -39,6 +45,8 @@ function idOf(b: SeededTenant & { alertId: string }, path: string, param: string
     [/\/invitations\//, b.invitationId],
     [/\/messages\//, b.messageId],
     [/\/products\//, b.productId],
+    [/\/tracked-links\//, b.trackedLinkId],
+    [/\/analytics\/unanswered\//, b.messageId],
   ];
   return table.find(([pattern]) => pattern.test(path))?.[1];
 }
