@@ -9,6 +9,8 @@ import { botFeature } from '../bots/bot-feature';
 import { createChannelsFeature } from '../channels/index';
 import { createBillingFeature } from '../billing/billing-feature';
 import { knowledgeFeature } from '../knowledge/feature';
+import { onboardingFeature } from '../templates/feature';
+import { brandingFeature } from '../branding/feature';
 import { analyticsFeature } from '../analytics/feature';
 import { contactsFeature } from '../contacts/feature';
 import type { Route } from '../http/route';
@@ -41,6 +43,8 @@ export const featureFactories: readonly FeatureFactory[] = [
   (runtime) => createChannelsFeature(runtime),
   createBillingFeature,
   knowledgeFeature,
+  onboardingFeature,
+  brandingFeature,
   analyticsFeature,
   contactsFeature,
 ];
