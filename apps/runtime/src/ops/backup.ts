@@ -2,8 +2,11 @@
  * `agent-chatbot backup` and `restore`: one `.tar.gz` (optionally AES-256-GCM encrypted) with
  * `manifest.json`, `database/` (the portable JSON-lines dump of {@link dumpTables}, plus a
  * `pg_dump` custom-format file on Postgres when `pg_dump` is installed, for manual `pg_restore`)
- * and `data/` (the data folder's LanceDB tables and stored files). Restore reads the portable dump,
- * so an archive moves between PGlite and Postgres.
+ * and `data/` (the data folder's LanceDB tables and stored files), plus `objects/<tenantId>/…`
+ * (every stored file) when files live in an S3-compatible bucket. Restore reads the portable dump,
+ * so an archive moves between PGlite and Postgres, and puts `objects/` into the configured storage,
+ * so it also moves between a local folder and a bucket. LanceDB on object storage (`s3://…`) is not
+ * archived: it is derived from the documents and rebuilt with `agent-chatbot tenant reindex`.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -17,7 +20,8 @@ import type { RuntimeConfig } from '../config';
 import { loadMigrations, migrate } from '../db/index';
 import type { Db } from '../db/types';
 import { decryptFile, encryptFile, isEncryptedArchive } from './archive-crypto';
-import { archivedEntries, folderSize } from './data-layout';
+import { createStorage, readAll, type ObjectStorage } from '../storage/index';
+import { archivedEntries, folderSize, isLocalPath, lancedbDir } from './data-layout';
 import { assertEmpty, dumpTables, loadTables, tableCounts, withSnapshot } from './db-dump';
 
 const manifestSchema = z.object({
@@ -31,6 +35,10 @@ const manifestSchema = z.object({
   keyIds: z.array(z.string()),
   data: z.array(z.object({ name: z.string(), files: z.number(), bytes: z.number() })),
   pgDump: z.string().nullable(),
+  /** Stored files copied from the S3-compatible bucket (absent or null: files are in `data/files`). */
+  objects: z.object({ files: z.number(), bytes: z.number() }).nullable().optional(),
+  /** `remote`: LanceDB lives on object storage and is not in the archive (reindex after restore). */
+  lancedb: z.enum(['archived', 'remote']).optional(),
 });
 
 /** What a backup archive holds (its `manifest.json`). */
@@ -82,7 +90,7 @@ export async function createBackup(config: RuntimeConfig, db: Db, options: Backu
   const staging = mkdtempSync(join(tmpdir(), 'acb-backup-'));
   try {
     mkdirSync(join(staging, 'database'));
-    const { tables, migrations, keyIds } = await withSnapshot(db, async (tx) => ({
+    const { tables, migrations, keyIds, tenantIds } = await withSnapshot(db, async (tx) => ({
       tables: await dumpTables(tx, join(staging, 'database')),
       migrations: (await tx.query<{ version: string }>('SELECT version FROM app.schema_migrations ORDER BY version')).rows.map((r) => r.version),
       keyIds: (
@@ -90,7 +98,10 @@ export async function createBackup(config: RuntimeConfig, db: Db, options: Backu
           `SELECT DISTINCT key_id FROM (SELECT key_id FROM tenant_secrets UNION ALL SELECT key_id FROM channel_connections) k WHERE key_id IS NOT NULL ORDER BY 1`,
         )
       ).rows.map((r) => r.key_id),
+      tenantIds: (await tx.query<{ id: string }>('SELECT id FROM tenants ORDER BY id')).rows.map((r) => r.id),
     }));
+    // Files in a bucket are copied in; on the local driver they are already under data/files.
+    const objects = config.storage?.s3 ? await withStorage(config, (storage) => downloadObjects(storage, tenantIds, join(staging, 'objects'))) : null;
     let pgDump: string | null = null;
     const url = (db as { url?: unknown }).url;
     if (db.kind === 'postgres' && typeof url === 'string' && (options.pgDump ?? true)) {
@@ -117,10 +128,12 @@ export async function createBackup(config: RuntimeConfig, db: Db, options: Backu
       keyIds,
       data: entries.map((name) => ({ name, ...folderSize(join(config.dataDir, name)) })),
       pgDump,
+      objects,
+      lancedb: isLocalPath(lancedbDir(config)) ? 'archived' : 'remote',
     };
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const plain = options.encrypt ? join(staging, 'archive.tar.gz') : `${path}.partial`;
-    await tarCreate({ gzip: true, file: plain, cwd: staging, follow: true, portable: true }, ['manifest.json', 'database', 'data']);
+    await tarCreate({ gzip: true, file: plain, cwd: staging, follow: true, portable: true }, ['manifest.json', 'database', 'data', ...(objects ? ['objects'] : [])]);
     if (options.encrypt) await encryptFile(plain, `${path}.partial`, config.backupPassphrase!);
     // Renamed only when complete, so retention never counts (or a restore never reads) half a file.
     renameSync(`${path}.partial`, path);
@@ -129,6 +142,51 @@ export async function createBackup(config: RuntimeConfig, db: Db, options: Backu
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+async function withStorage<T>(config: RuntimeConfig, fn: (storage: ObjectStorage) => Promise<T>): Promise<T> {
+  const storage = createStorage(config);
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Copies every stored file of the tenants into `dir/<tenantId>/<key>`. */
+async function downloadObjects(storage: ObjectStorage, tenantIds: readonly string[], dir: string): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
+  for (const tenantId of tenantIds) {
+    for await (const key of storage.list(tenantId)) {
+      const body = await readAll(await storage.get(tenantId, key));
+      const target = join(dir, tenantId, key);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, body);
+      files += 1;
+      bytes += body.byteLength;
+    }
+  }
+  return { files, bytes };
+}
+
+/** Puts every file under `dir/<tenantId>/<key>` into the storage; returns how many. */
+async function uploadObjects(storage: ObjectStorage, dir: string): Promise<number> {
+  let count = 0;
+  for (const tenantId of readdirSync(dir)) {
+    const walk = async (relative: string): Promise<void> => {
+      for (const entry of readdirSync(join(dir, tenantId, relative), { withFileTypes: true })) {
+        const key = relative === '' ? entry.name : `${relative}/${entry.name}`;
+        if (entry.isDirectory()) await walk(key);
+        else if (entry.isFile()) {
+          await storage.put(tenantId, key, readFileSync(join(dir, tenantId, key)));
+          count += 1;
+        }
+      }
+    };
+    await walk('');
+  }
+  return count;
 }
 
 /**
@@ -181,6 +239,10 @@ export interface RestoreResult {
   manifest: BackupManifest;
   rows: Record<string, number>;
   dataEntries: string[];
+  /** Stored files put into the configured storage from the archive's `objects/`. */
+  objectsRestored: number;
+  /** True when the archive holds no LanceDB (it was on object storage): run `tenant reindex`. */
+  reindexNeeded: boolean;
 }
 
 /**
@@ -218,8 +280,9 @@ export async function restoreBackup(config: RuntimeConfig, db: Db, path: string)
     });
     mkdirSync(config.dataDir, { recursive: true });
     for (const name of dataEntries) cpSync(join(dir, 'data', name), join(config.dataDir, name), { recursive: true, force: false, errorOnExist: false });
+    const objectsRestored = existsSync(join(dir, 'objects')) ? await withStorage(config, (storage) => uploadObjects(storage, join(dir, 'objects'))) : 0;
     await migrate(db);
-    return { manifest, rows, dataEntries };
+    return { manifest, rows, dataEntries, objectsRestored, reindexNeeded: manifest.lancedb === 'remote' };
   } finally {
     rmSync(resolve(dir, '..'), { recursive: true, force: true });
   }

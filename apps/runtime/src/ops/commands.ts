@@ -58,8 +58,18 @@ export const opsCommands: readonly CommandDef[] = [
       const r = await restoreBackup(env.config, env.db, path!);
       const rows = Object.values(r.rows).reduce((n, c) => n + c, 0);
       return {
-        json: { createdAt: r.manifest.createdAt, rows: r.rows, dataEntries: r.dataEntries, migrations: r.manifest.migrations },
-        text: `Đã khôi phục / Restored backup of ${r.manifest.createdAt}: ${rows} dòng / rows in ${Object.keys(r.rows).length} bảng / tables; dữ liệu / data: ${r.dataEntries.join(', ') || '-'}\nHãy chạy / now run: agent-chatbot doctor`,
+        json: {
+          createdAt: r.manifest.createdAt, rows: r.rows, dataEntries: r.dataEntries, migrations: r.manifest.migrations,
+          objectsRestored: r.objectsRestored, reindexNeeded: r.reindexNeeded,
+        },
+        text: [
+          `Đã khôi phục / Restored backup of ${r.manifest.createdAt}: ${rows} dòng / rows in ${Object.keys(r.rows).length} bảng / tables; dữ liệu / data: ${r.dataEntries.join(', ') || '-'}`,
+          ...(r.objectsRestored ? [`  Tệp đã đưa vào kho lưu trữ / files put into storage: ${r.objectsRestored}`] : []),
+          ...(r.reindexNeeded
+            ? ['  LanceDB nằm trên object storage, không có trong bản sao lưu: chạy `agent-chatbot tenant reindex <ID>` cho từng cửa hàng / LanceDB was on object storage and is not in the archive: run `agent-chatbot tenant reindex <ID>` per tenant']
+            : []),
+          'Hãy chạy / now run: agent-chatbot doctor',
+        ].join('\n'),
       };
     },
   },

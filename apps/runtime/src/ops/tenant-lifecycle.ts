@@ -18,7 +18,7 @@ import type { RuntimeConfig } from '../config';
 import type { RuntimeDb } from '../db/index';
 import type { Db } from '../db/types';
 import { createJobQueue, type JobQueue } from '../jobs/index';
-import { createStorage } from '../storage/index';
+import { createStorage, readAll } from '../storage/index';
 import { getTenant, type TenantSummary } from '../tenants/tenant-service';
 import { isLocalPath, lancedbDir, tenantFilesDir, tenantLanceTables } from './data-layout';
 import { applicationTables, dumpTables, withSnapshot, type DumpedTable } from './db-dump';
@@ -66,11 +66,8 @@ export async function exportTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
         lanceTables.push(name);
       }
     }
-    // Local storage only: the storage driver has no listing, so S3 files are not exported (the
-    // manifest says so) — copy `tenants/<id>/` from the bucket with the provider's tools.
-    const filesDir = tenantFilesDir(config.dataDir, tenant.id);
-    const files = existsSync(filesDir);
-    if (files) cpSync(filesDir, join(staging, 'files'), { recursive: true });
+    // Through the storage driver, so files in an S3-compatible bucket are exported too.
+    const files = (await copyTenantFiles(config, tenant.id, join(staging, 'files'))) > 0;
     const manifest = {
       format: 'agent-chatbot-tenant-export',
       formatVersion: 1,
@@ -78,7 +75,7 @@ export async function exportTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
       tenant,
       tables,
       lanceTables,
-      files: config.storage?.s3 ? `not exported: files are in the S3 bucket under tenants/${tenant.id}/` : files,
+      files,
     };
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await tarCreate({ gzip: true, file: path, cwd: staging, portable: true }, ['manifest.json', 'database', ...(lanceTables.length ? ['lancedb'] : []), ...(files ? ['files'] : [])]);
@@ -86,6 +83,23 @@ export async function exportTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Copies every stored file of a tenant (local folder or bucket) into `dir`; returns how many. */
+async function copyTenantFiles(config: RuntimeConfig, tenantId: string, dir: string): Promise<number> {
+  const storage = createStorage(config);
+  let count = 0;
+  try {
+    for await (const key of storage.list(tenantId)) {
+      const target = join(dir, key);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, await readAll(await storage.get(tenantId, key)));
+      count += 1;
+    }
+  } finally {
+    await storage.close();
+  }
+  return count;
 }
 
 /** What {@link deleteTenant} removed. */

@@ -14,6 +14,15 @@ async function countFiles(path: string): Promise<number> {
   return count;
 }
 
+async function* walk(path: string, relative: string): AsyncGenerator<string> {
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const inner = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    if (entry.isDirectory()) yield* walk(join(path, entry.name), inner);
+    else if (entry.isFile() && !entry.name.endsWith('.part')) yield inner;
+  }
+}
+
 /**
  * Files in a local folder (`<dataDir>/files` by default). Writes go to a temporary name first
  * and are renamed into place, so a reader never sees half a file.
@@ -37,6 +46,10 @@ export function createLocalStorage(root: string): ObjectStorage {
     },
     async delete(tenantId, key) {
       await rm(pathOf(tenantId, key), { force: true });
+    },
+    async *list(tenantId, prefix = '') {
+      const start = tenantPrefix(tenantId, prefix).slice(tenantPrefix(tenantId).length);
+      yield* walk(join(root, tenantPrefix(tenantId, prefix)), start.replace(/\/$/, ''));
     },
     async deletePrefix(tenantId, prefix) {
       const path = join(root, tenantPrefix(tenantId, prefix));

@@ -53,6 +53,18 @@ export function createS3Storage(settings: S3Settings): ObjectStorage {
     async delete(tenantId, key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: tenantObjectKey(tenantId, key) }));
     },
+    async *list(tenantId, prefix = '') {
+      const Prefix = tenantPrefix(tenantId, prefix);
+      const root = tenantPrefix(tenantId, '');
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+        for (const object of page.Contents ?? []) {
+          if (typeof object.Key === 'string' && object.Key.startsWith(root)) yield object.Key.slice(root.length);
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    },
     async deletePrefix(tenantId, prefix) {
       const Prefix = tenantPrefix(tenantId, prefix);
       let removed = 0;

@@ -10,6 +10,11 @@ export interface ObjectStorage {
   get(tenantId: string, key: string): Promise<Readable>;
   /** Deletes one object (no error when absent). */
   delete(tenantId: string, key: string): Promise<void>;
+  /**
+   * Every key of the tenant under `prefix` (`''`: all of the tenant's files), relative to the
+   * tenant (as passed to {@link ObjectStorage.put}); used by backups and tenant export.
+   */
+  list(tenantId: string, prefix?: string): AsyncIterable<string>;
   /** Deletes every object of the tenant under `prefix` (`''`: all of the tenant's files); returns how many. */
   deletePrefix(tenantId: string, prefix: string): Promise<number>;
   /** Releases clients. */
