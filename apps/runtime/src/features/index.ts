@@ -13,6 +13,7 @@ import { onboardingFeature } from '../templates/feature';
 import { brandingFeature } from '../branding/feature';
 import { analyticsFeature } from '../analytics/feature';
 import { contactsFeature } from '../contacts/feature';
+import { createInboxFeature } from '../inbox/index';
 import type { Route } from '../http/route';
 import type { Runtime } from '../runtime';
 
@@ -47,6 +48,7 @@ export const featureFactories: readonly FeatureFactory[] = [
   brandingFeature,
   analyticsFeature,
   contactsFeature,
+  (runtime) => createInboxFeature(runtime),
 ];
 
 /** Builds every feature for one runtime. */

@@ -87,6 +87,9 @@ async function seedTenant(tx: Tx, label: string): Promise<SeededTenant> {
   // Inbox tables (migration 0021).
   await tx.query(`INSERT INTO conversation_reads (tenant_id, conversation_id, user_id) VALUES ($1, $2, $3)`, [tenantId, conversationId, adminUserId]);
   await tx.query(`INSERT INTO inbox_events (tenant_id, conversation_id, type, payload) VALUES ($1, $2, 'note.created', '{}'::jsonb)`, [tenantId, conversationId]);
+  // Inbox tables (migration 0021).
+  await tx.query(`INSERT INTO conversation_reads (tenant_id, conversation_id, user_id) VALUES ($1, $2, $3)`, [tenantId, conversationId, adminUserId]);
+  await tx.query(`INSERT INTO inbox_events (tenant_id, conversation_id, type, payload) VALUES ($1, $2, 'note.created', '{}'::jsonb)`, [tenantId, conversationId]);
   // Analytics tables (migration 0022).
   const trackedLinkId = await one(
     `INSERT INTO tracked_links (tenant_id, code, name, target_url) VALUES ($1, $2, 'Đặt hàng', 'https://example.vn/dat-hang') RETURNING id`,

@@ -1,0 +1,84 @@
+/**
+ * What the answering engine tells the inbox: a stored customer message and a stored bot reply
+ * become `message.created` events; a handoff (the customer asked for a person, two fallbacks in
+ * a row, or a message arrived while a person is expected) becomes a `handoff.requested` event and
+ * an `inbox.notify` job — at most one notification per conversation every 10 minutes while nobody
+ * has taken it, and always one for a new handoff.
+ */
+import type { BotEventEmitter } from '@agent-chatbot/core';
+import { configureTenantBots } from '../bots/tenant-bot';
+import type { Runtime } from '../runtime';
+import { withInboxEvents } from './inbox-events';
+import { INBOX_NOTIFY_JOB, type InboxNotifyPayload } from './handoff-notify';
+
+/** Tracks background writes so tests (and shutdown) can wait for them. */
+export interface Tracker {
+  track(task: Promise<unknown>): void;
+  idle(): Promise<void>;
+}
+
+/** A {@link Tracker} that logs failures instead of throwing. */
+export function createTracker(onError: (error: unknown) => void): Tracker {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    track(task) {
+      const guarded = task.catch(onError);
+      pending.add(guarded);
+      void guarded.finally(() => pending.delete(guarded));
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+/** Re-notify about a conversation still waiting for a person after this long. */
+const RENOTIFY_MINUTES = 10;
+
+/** Subscribes the inbox to one tenant engine's events. */
+export function attachInboxListeners(runtime: Runtime, tracker: Tracker, tenantId: string, emitter: BotEventEmitter): void {
+  emitter.on('message.received', (event) => {
+    tracker.track(
+      withInboxEvents(runtime, tenantId, async (tx, events) => {
+        await events.add(tx, 'message.created', event.conversationId, { message_id: event.messageId, role: 'customer', content: event.text.slice(0, 500) });
+        // A customer writing into a closed conversation reopens it (the bot answers, as before it was closed).
+        const reopened = await tx.query(`UPDATE conversations SET mode = 'bot', status = 'open', updated_at = now() WHERE id = $1 AND mode = 'closed' RETURNING id`, [
+          event.conversationId,
+        ]);
+        if (reopened.rowCount) await events.add(tx, 'conversation.mode', event.conversationId, { mode: 'bot', assignee_id: null, reason: 'reopened' });
+      }),
+    );
+  });
+  emitter.on('reply.generated', (event) => {
+    const id = event.result.replyMessageId;
+    if (!id || event.result.duplicate || !event.result.text) return;
+    tracker.track(
+      withInboxEvents(runtime, tenantId, (tx, events) =>
+        events.add(tx, 'message.created', event.conversationId, { message_id: id, role: 'bot', route: event.route, content: event.result.text.slice(0, 500) }),
+      ),
+    );
+  });
+  emitter.on('handoff.requested', (event) => {
+    tracker.track(
+      withInboxEvents(runtime, tenantId, async (tx, events) => {
+        const fresh = event.reason !== 'human-mode';
+        // Claim the notification: a new handoff always, a waiting one once per RENOTIFY_MINUTES and only while unassigned.
+        const { rows } = await tx.query<{ id: string; assignee_id: string | null }>(
+          `UPDATE conversations SET handoff_notified_at = now(), needs_human = CASE WHEN $2 THEN true ELSE needs_human END
+           WHERE id = $1 AND ($2 OR (assignee_id IS NULL AND (handoff_notified_at IS NULL OR handoff_notified_at < now() - make_interval(mins => $3))))
+           RETURNING id, assignee_id`,
+          [event.conversationId, fresh, RENOTIFY_MINUTES],
+        );
+        if (!rows[0]) return;
+        await events.add(tx, 'handoff.requested', event.conversationId, { reason: event.reason, content: event.text.slice(0, 500) });
+        if (fresh) await events.add(tx, 'conversation.mode', event.conversationId, { mode: 'human', assignee_id: rows[0].assignee_id, reason: event.reason });
+        await runtime.jobs.enqueue<InboxNotifyPayload>(tx, INBOX_NOTIFY_JOB, { conversationId: event.conversationId, reason: event.reason, text: event.text.slice(0, 1000) }, { retryLimit: 5, retryDelaySeconds: 5 });
+      }),
+    );
+  });
+}
+
+/** Plugs the listeners into every tenant bot of the runtime. */
+export function connectInboxToBots(runtime: Runtime, tracker: Tracker): void {
+  configureTenantBots(runtime, { onEmitter: (tenantId, emitter) => attachInboxListeners(runtime, tracker, tenantId, emitter) });
+}

@@ -1,0 +1,111 @@
+/**
+ * Inbox events: every change an agent must see live (a new message, a mode change, an
+ * assignment, a note, a read). Each is written to `inbox_events` inside the transaction of the
+ * change and published on the runtime's pub/sub after that transaction commits, so every api
+ * replica's SSE streams receive it (Redis pub/sub when configured) and a reconnecting stream
+ * replays what it missed from the table (`Last-Event-ID`).
+ */
+import type { PubSubV1 } from '@agent-chatbot/core';
+import type { Db, Tx } from '../db/types';
+
+/** Kinds of inbox event. */
+export const INBOX_EVENT_TYPES = [
+  'message.created',
+  'conversation.mode',
+  'conversation.assigned',
+  'conversation.read',
+  'note.created',
+  'handoff.requested',
+] as const;
+
+/** One of {@link INBOX_EVENT_TYPES}. */
+export type InboxEventType = (typeof INBOX_EVENT_TYPES)[number];
+
+/** An inbox event as streamed to the dashboard. */
+export interface InboxEvent {
+  /** Monotonic id (the SSE `id:`); resume with `Last-Event-ID`. */
+  id: string;
+  type: InboxEventType;
+  conversation_id: string | null;
+  payload: Record<string, unknown>;
+  created_at: string;
+}
+
+/** The pub/sub channel of one tenant's inbox. */
+export const inboxChannel = (tenantId: string) => `inbox:${tenantId}`;
+
+interface EventRow {
+  id: string | number;
+  type: InboxEventType;
+  conversation_id: string | null;
+  payload: Record<string, unknown> | string;
+  created_at: Date | string;
+}
+
+/** Converts a stored row to the streamed shape. */
+export function toInboxEvent(row: EventRow): InboxEvent {
+  return {
+    id: String(row.id),
+    type: row.type,
+    conversation_id: row.conversation_id,
+    payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Collects the events of one transaction, to publish after it commits. */
+export class InboxEventBatch {
+  readonly events: InboxEvent[] = [];
+
+  constructor(private readonly tenantId: string) {}
+
+  /** Stores one event in `tx` (the caller's tenant transaction) and remembers it for publishing. */
+  async add(tx: Tx, type: InboxEventType, conversationId: string | null, payload: Record<string, unknown> = {}): Promise<InboxEvent> {
+    const { rows } = await tx.query<EventRow>(
+      `INSERT INTO inbox_events (tenant_id, conversation_id, type, payload) VALUES ($1, $2, $3, $4)
+       RETURNING id, type, conversation_id, payload, created_at`,
+      [this.tenantId, conversationId, type, JSON.stringify(payload)],
+    );
+    const event = toInboxEvent(rows[0]!);
+    this.events.push(event);
+    return event;
+  }
+
+  /** Publishes the collected events (after commit). Publishing failures are logged, never thrown: the table still has them. */
+  async publish(pubsub: PubSubV1, onError: (error: unknown) => void): Promise<void> {
+    for (const event of this.events) await pubsub.publish(inboxChannel(this.tenantId), event).catch(onError);
+  }
+}
+
+/** What {@link withInboxEvents} needs from the runtime. */
+export interface InboxEventRuntime {
+  readonly db: Db;
+  readonly pubsub: PubSubV1;
+  readonly logger: { warn(obj: Record<string, unknown>, msg?: string): void };
+}
+
+/**
+ * Runs `fn` in one tenant transaction with an event batch, then publishes the batch once the
+ * transaction has committed.
+ *
+ * @example await withInboxEvents(runtime, tenantId, (tx, events) => events.add(tx, 'note.created', id, { … }));
+ */
+export async function withInboxEvents<T>(runtime: InboxEventRuntime, tenantId: string, fn: (tx: Tx, events: InboxEventBatch) => Promise<T>): Promise<T> {
+  const batch = new InboxEventBatch(tenantId);
+  const result = await runtime.db.tenant(tenantId, (tx) => fn(tx, batch));
+  await batch.publish(runtime.pubsub, (error) => runtime.logger.warn({ err: error, tenantId }, 'inbox event publish failed'));
+  return result;
+}
+
+/** Events of a tenant after `afterId` (oldest first, at most `limit`): the replay after a reconnect. */
+export async function inboxEventsAfter(db: Db, tenantId: string, afterId: string, limit = 500): Promise<InboxEvent[]> {
+  const rows = await db.tenant(tenantId, async (tx) =>
+    (
+      await tx.query<EventRow>(
+        'SELECT id, type, conversation_id, payload, created_at FROM inbox_events WHERE id > $1::bigint ORDER BY id LIMIT $2',
+        [afterId, limit],
+      )
+    ).rows,
+  );
+  return rows.map(toInboxEvent);
+}
