@@ -70,17 +70,8 @@ export function instrumentModelChains<T extends { cheap: ReadonlyArray<ModelEntr
   return { ...models, cheap: models.cheap.map(wrap), premium: models.premium.map(wrap) };
 }
 
-/** Routes that passed the answer-cache lookup (greetings, handoffs and held conversations never look). */
-const LOOKED_UP = new Set(['cache', 'faq', 'cheap', 'premium', 'fallback']);
-
-/**
- * Counts answer-cache lookups from the engine's `reply.generated` events: a `cache` route is a hit,
- * the other answering routes a miss. (Contextual follow-ups skip the cache but answer through the
- * same routes, so this slightly over-counts misses.)
- */
+/** Counts answer-cache lookups from the engine's `cache.hit` and `cache.miss` events. */
 export function attachAnswerCacheMetrics(emitter: BotEventEmitter): void {
-  emitter.on('reply.generated', (event) => {
-    if (event.result.duplicate || !LOOKED_UP.has(event.route)) return;
-    recordAnswerCache(event.result.cacheHit);
-  });
+  emitter.on('cache.hit', () => recordAnswerCache(true));
+  emitter.on('cache.miss', () => recordAnswerCache(false));
 }

@@ -171,6 +171,7 @@ async function decideAnswer(turn: TurnContext, onDelta?: (delta: string) => void
       config.emitter?.emit('cache.hit', { tenantId, conversationId: turn.conversation.id, kind: hit.kind, question: text });
       return { text: hit.answer.text, route: 'cache', routeReason: `${hit.kind}-cache:${hit.answer.route}`, sources: hit.answer.sources, cacheHit: true };
     }
+    config.emitter?.emit('cache.miss', { tenantId, conversationId: turn.conversation.id, question: text });
   }
 
   const history = turn.input.history

@@ -19,6 +19,7 @@ function setup(options: { answer?: Parameters<typeof createTierModels>[0]; noMod
     persona: { name: 'Mai', businessName: 'Shop Hoa Mai' },
     events: {
       'cache.hit': record('cache.hit'),
+      'cache.miss': record('cache.miss'),
       'fallback.triggered': record('fallback.triggered'),
       'handoff.requested': record('handoff.requested'),
       'message.received': record('message.received'),
@@ -54,6 +55,7 @@ describe('answer routes', () => {
     expect(paraphrase.routeReason).toMatch(/^semantic-cache/);
     expect(models.cheap.doGenerateCalls).toHaveLength(1);
     expect(named('cache.hit').map((event) => (event.payload as { kind: string }).kind)).toEqual(['exact', 'semantic']);
+    expect(named('cache.miss').map((event) => (event.payload as { question: string }).question)).toEqual(['Áo thun cotton có những màu gì?']);
   });
 
   it('skips the cache when asked (Cache-Control: no-cache)', async () => {

@@ -57,6 +57,16 @@ export interface CacheHitEvent {
   readonly question: string;
 }
 
+/** Payload of `cache.miss`: the answer cache was looked up and had nothing for the question. */
+export interface CacheMissEvent {
+  /** The tenant. */
+  readonly tenantId: string;
+  /** The conversation. */
+  readonly conversationId: string;
+  /** The customer's question. */
+  readonly question: string;
+}
+
 /** Payload of `fallback.triggered`: nothing relevant was found (the analytics' fallback rate). */
 export interface FallbackTriggeredEvent {
   /** The tenant. */
@@ -107,6 +117,8 @@ export interface BotEventMap {
   'usage.recorded': (event: UsageRecordedEvent) => void;
   /** The answer cache answered. */
   'cache.hit': (event: CacheHitEvent) => void;
+  /** The answer cache was looked up and missed. */
+  'cache.miss': (event: CacheMissEvent) => void;
   /** Nothing relevant was found. */
   'fallback.triggered': (event: FallbackTriggeredEvent) => void;
   /** A background step failed. */
