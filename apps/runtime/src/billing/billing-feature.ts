@@ -11,6 +11,7 @@ import { recordTenantSpend } from '../ops/metrics';
 import type { Runtime } from '../runtime';
 import { adminBillingRoutes } from './admin-billing-routes';
 import { registerBillingJobs, scheduleBillingJobs } from './billing-jobs';
+import { billingConsoleRoutes } from './billing-console-routes';
 import { billingRawRouter } from './billing-raw-router';
 import { billingRoutes } from './billing-routes';
 import { billingOf, meterForTenant, recordBotReplyFor, track } from './billing-service';
@@ -41,7 +42,7 @@ export const createBillingFeature: FeatureFactory = (runtime: Runtime): RuntimeF
   connectBillingToBots(runtime);
   return {
     name: 'billing',
-    routes: [...billingRoutes(runtime), ...adminBillingRoutes(runtime)],
+    routes: [...billingRoutes(runtime), ...adminBillingRoutes(runtime), ...billingConsoleRoutes(runtime)],
     rawRouter: billingRawRouter(runtime),
     registerJobs: () => registerBillingJobs(runtime, runtime.jobs),
     scheduleJobs: () => scheduleBillingJobs(runtime.jobs),

@@ -63,6 +63,15 @@ export function billingOf(runtime: BillingRuntime): BillingState {
   return state;
 }
 
+/**
+ * Swaps this process's plans and prices (the admin saved new ones): a new meter with the new price
+ * table, the same mailer, and empty plan/gate caches. Returns the new state.
+ */
+export function replaceBillingConfig(runtime: BillingRuntime, config: BillingConfig): BillingState {
+  const old = billingOf(runtime);
+  return configureBilling(runtime, { mailer: old.mailer, config, cacheMs: old.cacheMs });
+}
+
 function createState(runtime: BillingRuntime, overrides: BillingOverrides): BillingState {
   const settings = runtime.config.billing;
   const config = overrides.config ?? loadBillingConfig(settings);

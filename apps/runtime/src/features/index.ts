@@ -9,6 +9,7 @@ import { botFeature } from '../bots/bot-feature';
 import { createChannelsFeature } from '../channels/index';
 import { createBillingFeature } from '../billing/billing-feature';
 import { knowledgeFeature } from '../knowledge/feature';
+import { supportFeature } from '../support/feature';
 import { onboardingFeature } from '../templates/feature';
 import { brandingFeature } from '../branding/feature';
 import { analyticsFeature } from '../analytics/feature';
@@ -44,6 +45,7 @@ export const featureFactories: readonly FeatureFactory[] = [
   (runtime) => createChannelsFeature(runtime),
   createBillingFeature,
   knowledgeFeature,
+  supportFeature,
   onboardingFeature,
   brandingFeature,
   analyticsFeature,

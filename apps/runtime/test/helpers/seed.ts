@@ -17,6 +17,8 @@ export interface SeededTenant {
   productId: string;
   invitationId: string;
   trackedLinkId: string;
+  /** A support ticket (migration 0025) with one message. */
+  ticketId: string;
 }
 
 /** Two tenants with data in every tenant table: the cross-tenant fixture. */
@@ -84,9 +86,9 @@ async function seedTenant(tx: Tx, label: string): Promise<SeededTenant> {
   await tx.query(`INSERT INTO billing_payments (tenant_id, method, order_ref, amount_vnd) VALUES ($1, 'vietqr', $2, 50000)`, [tenantId, `NAP${tag}`]);
   await tx.query(`INSERT INTO external_events (tenant_id, source, external_id, payload) VALUES ($1, 'web', $2, '{}'::jsonb)`, [tenantId, `evt-${tag}`]);
   await tx.query(`INSERT INTO audit_log (tenant_id, action) VALUES ($1, 'seed')`, [tenantId]);
-  // Inbox tables (migration 0021).
-  await tx.query(`INSERT INTO conversation_reads (tenant_id, conversation_id, user_id) VALUES ($1, $2, $3)`, [tenantId, conversationId, adminUserId]);
-  await tx.query(`INSERT INTO inbox_events (tenant_id, conversation_id, type, payload) VALUES ($1, $2, 'note.created', '{}'::jsonb)`, [tenantId, conversationId]);
+  // Support tickets (migration 0025).
+  const ticketId = await one(`INSERT INTO support_tickets (tenant_id, subject) VALUES ($1, $2) RETURNING id`, [tenantId, `Hỗ trợ ${tag}`]);
+  await tx.query(`INSERT INTO support_ticket_messages (tenant_id, ticket_id, author_kind, body) VALUES ($1, $2, 'tenant', 'Cần giúp đỡ')`, [tenantId, ticketId]);
   // Inbox tables (migration 0021).
   await tx.query(`INSERT INTO conversation_reads (tenant_id, conversation_id, user_id) VALUES ($1, $2, $3)`, [tenantId, conversationId, adminUserId]);
   await tx.query(`INSERT INTO inbox_events (tenant_id, conversation_id, type, payload) VALUES ($1, $2, 'note.created', '{}'::jsonb)`, [tenantId, conversationId]);
@@ -98,7 +100,7 @@ async function seedTenant(tx: Tx, label: string): Promise<SeededTenant> {
   await tx.query(`INSERT INTO link_clicks (tenant_id, link_id, conversation_id) VALUES ($1, $2, $3)`, [tenantId, trackedLinkId, conversationId]);
   return {
     tenantId, slug: `shop-${tag}`, adminUserId, adminEmail, apiKeyId, connectionId, contactId, conversationId,
-    messageId, documentId, faqId, productId, invitationId, trackedLinkId,
+    messageId, documentId, faqId, productId, invitationId, trackedLinkId, ticketId,
   };
 }
 

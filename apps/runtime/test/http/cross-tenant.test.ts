@@ -9,6 +9,7 @@ import { fixturePassword } from './fixtures';
 import { contactsFeature } from '../../src/contacts/feature';
 import { conversationRoutes } from '../../src/conversations/conversation-routes';
 import type { Runtime } from '../../src/runtime';
+import { supportFeature } from '../../src/support/feature';
 
 const skip = await postgresUnavailable();
 
@@ -24,7 +25,7 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
     seed = await seedTwoTenants(database.db);
     await setFixturePassword(database.db, seed.a.adminUserId);
     app = await startTestApp(database.db, {
-      features: [contactsFeature({ db: database.db } as unknown as Runtime), { name: 'conversations', routes: conversationRoutes }],
+      features: [contactsFeature({ db: database.db } as unknown as Runtime), { name: 'conversations', routes: conversationRoutes }, supportFeature({ db: database.db, config: {} } as unknown as Runtime)],
     });
     adminA = (await loginAs(app, seed.a.adminEmail)).access;
     const agent = await createFixtureUser(database.db, { tenantId: seed.a.tenantId, role: 'tenant-agent' });
@@ -62,6 +63,33 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
     await expectAllCrossTenantDenied(app, adminA, [
       { method: 'POST', path: `/v1/admin/tenants/${seed.b.tenantId}/suspend`, status: 403 },
     ]);
+  });
+
+  it("support tickets: B's ticket is 404 to A (admin and agent), never listed, unchanged; admin routes are 403", async () => {
+    const ticket = `/v1/tenant/support/tickets/${seed.b.ticketId}`;
+    const probes: CrossTenantProbe[] = [
+      { method: 'GET', path: ticket },
+      { method: 'POST', path: `${ticket}/messages`, body: { body: 'Xin chào' } },
+      { method: 'POST', path: `${ticket}/close` },
+    ];
+    await expectAllCrossTenantDenied(app, adminA, probes, [seed.b.tenantId, seed.b.slug]);
+    await expectAllCrossTenantDenied(app, agentA, probes, [seed.b.tenantId, seed.b.slug]);
+    await expectAllCrossTenantDenied(app, adminA, [
+      { method: 'GET', path: `/v1/admin/support/tickets/${seed.b.ticketId}`, status: 403 },
+      { method: 'POST', path: `/v1/admin/support/tickets/${seed.b.ticketId}/messages`, body: { body: 'x' }, status: 403 },
+      { method: 'POST', path: `/v1/admin/support/tickets/${seed.b.ticketId}/close`, status: 403 },
+    ]);
+    const list = await app.call('GET', '/v1/tenant/support/tickets', { token: adminA });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((t: { id: string }) => t.id)).toEqual([seed.a.ticketId]);
+    expect(list.text).not.toContain(seed.b.ticketId);
+    const b = await database.db.platform((tx) =>
+      tx.query<{ status: string; n: number }>(
+        'SELECT t.status, (SELECT count(*) FROM support_ticket_messages m WHERE m.ticket_id = t.id) AS n FROM support_tickets t WHERE t.id = $1',
+        [seed.b.ticketId],
+      ),
+    );
+    expect({ status: b.rows[0]?.status, n: Number(b.rows[0]?.n) }).toEqual({ status: 'open', n: 1 });
   });
 
   it("never lists B's rows to A", async () => {

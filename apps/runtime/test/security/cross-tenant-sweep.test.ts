@@ -45,6 +45,7 @@ function idOf(b: SeededTenant & { alertId: string }, path: string, param: string
     [/\/invitations\//, b.invitationId],
     [/\/messages\//, b.messageId],
     [/\/products\//, b.productId],
+    [/\/support\/tickets\//, b.ticketId],
     [/\/tracked-links\//, b.trackedLinkId],
     [/\/analytics\/unanswered\//, b.messageId],
   ];
