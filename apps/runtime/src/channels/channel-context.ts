@@ -9,9 +9,10 @@ import type { SecretBox } from '../secrets/secret-box';
 import { createAttachmentStore } from './attachment-store';
 import { buildChannel, createChannelCache, type ChannelCache, type ProviderChannel } from './channel-factory';
 import { defaultDeliveryPolicy, type ChannelProviderSettings, type DeliveryPolicy } from './channel-settings';
-import { loadConnection, type LoadedConnection } from './connection-store';
+import { loadAnyConnection, type AnyConnection } from './connection-store';
 import { createConnectionHost } from './inbound-events';
 import { createWebhookRoutes, type WebhookRoutes } from './webhook-routes-cache';
+import { widgetContextOf } from '../widget/widget-context';
 import { createConnectionZaloTokenStore } from './zalo-token-store';
 
 /** Options of the channel feature (tests shorten the delivery policy and polling). */
@@ -62,9 +63,9 @@ export interface ChannelContext extends ChannelSetup {
   /** Copies customers' media into tenant storage. */
   readonly attachments: ReturnType<typeof createAttachmentStore>;
   /** The initialised channel of a loaded connection (cached per connection + `updated_at`). */
-  channelFor(connection: LoadedConnection): Promise<ProviderChannel>;
-  /** Loads the connection (its own transaction) and returns it with its channel. */
-  openChannel(tenantId: string, connectionId: string): Promise<{ connection: LoadedConnection; channel: ProviderChannel }>;
+  channelFor(connection: AnyConnection): Promise<ProviderChannel>;
+  /** Loads the connection (its own transaction; the web widget's too) and returns it with its channel. */
+  openChannel(tenantId: string, connectionId: string): Promise<{ connection: AnyConnection; channel: ProviderChannel }>;
 }
 
 /** Builds the {@link ChannelContext} of a runtime. */
@@ -88,10 +89,12 @@ export function createChannelContext(runtime: Runtime, options: ChannelFeatureOp
     attachments: createAttachmentStore(runtime),
     fetch: options.fetch,
     channelFor(connection) {
+      const type = connection.type;
       return cache.get({ connectionId: connection.id, updatedAt: connection.updatedAt }, async () => ({
-        channel: buildChannel(connection.type, connection.config, providers, {
+        // The web widget: replies are published to the process's realtime hub (src/widget).
+        channel: type === 'web' ? (widgetContextOf(runtime).createChannel() as unknown as ProviderChannel) : buildChannel(type, connection.config, providers, {
           ...(options.fetch ? { fetch: options.fetch } : {}),
-          ...(connection.type === 'zalo'
+          ...(type === 'zalo'
             ? { tokenStore: createConnectionZaloTokenStore(runtime.db, runtime.secretBox, connection.tenantId, connection.id) }
             : {}),
         }),
@@ -99,7 +102,7 @@ export function createChannelContext(runtime: Runtime, options: ChannelFeatureOp
       }));
     },
     async openChannel(tenantId, connectionId) {
-      const connection = await runtime.db.tenant(tenantId, (tx) => loadConnection(tx, runtime.secretBox, connectionId));
+      const connection = await runtime.db.tenant(tenantId, (tx) => loadAnyConnection(tx, runtime.secretBox, connectionId));
       return { connection, channel: await context.channelFor(connection) };
     },
     webhookUrl: (type, connectionId) => `${runtime.config.publicUrl}/webhooks/${type}/${connectionId}`,

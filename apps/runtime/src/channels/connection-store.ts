@@ -91,6 +91,21 @@ export async function loadConnection(tx: Tx, secretBox: SecretBox, id: string, o
   return { ...toRow(row), config: decryptConfig(secretBox, row) };
 }
 
+/** A connection of any type the channel jobs deliver through: the provider channels or the web widget. */
+export type AnyConnection = Omit<LoadedConnection, 'type'> & { type: ChannelType | 'web' };
+
+/**
+ * Loads one connection of the transaction's tenant, the web widget's included (delivery and
+ * attachment jobs; the setup API sees provider connections only); 404 when absent.
+ */
+export async function loadAnyConnection(tx: Tx, secretBox: SecretBox, id: string): Promise<AnyConnection> {
+  const { rows } = await tx.query<Omit<DbRow, 'type'> & { type: ChannelType | 'web' }>(`SELECT ${COLUMNS} FROM channel_connections WHERE id = $1`, [id]);
+  const row = rows[0];
+  if (!row) throw notFound();
+  if (row.type === 'web') return { ...toRow({ ...row, type: 'zalo' }), type: 'web', config: {} };
+  return { ...toRow({ ...row, type: row.type }), config: decryptConfig(secretBox, { ...row, type: row.type }) };
+}
+
 /** The tenant's provider connections, newest first (no config). */
 export async function listConnections(tx: Tx): Promise<ConnectionRow[]> {
   const { rows } = await tx.query<DbRow>(`SELECT ${COLUMNS} FROM channel_connections WHERE ${PROVIDER_TYPES} ORDER BY created_at DESC`);

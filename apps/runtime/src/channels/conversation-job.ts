@@ -4,6 +4,7 @@
  * enqueued only while that reply is still `pending`.
  */
 import { answerForTenant } from '../bots/answer-for-tenant';
+import { answerWebTurn } from '../widget/stream-answer';
 import { checkCustomerRate } from '../billing/rate-limits';
 import type { JobContext } from '../jobs/types';
 import type { ChannelContext } from './channel-context';
@@ -136,8 +137,10 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
   }
 
   let result;
+  // Web widget answers stream their deltas live; the final reply is delivered like any other.
+  let streamId: string | undefined;
   try {
-    result = await answerForTenant(runtime, {
+    const turn = {
       tenantId,
       channel,
       connectionId: row.connection_id,
@@ -147,7 +150,9 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
       externalMessageId: event.eventId,
       text: text.slice(0, 4000),
       ...(attachments.length ? { attachments } : {}),
-    });
+    };
+    if (channel === 'web') ({ result, streamId } = await answerWebTurn(context, turn));
+    else result = await answerForTenant(runtime, turn);
   } catch (error) {
     await db.tenant(tenantId, (tx) =>
       tx.query('UPDATE external_events SET error = $2 WHERE id = $1', [row.id, error instanceof Error ? error.message.slice(0, 1000) : String(error)]),
@@ -162,7 +167,7 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
     if (result.replyMessageId) {
       const { rows } = await tx.query<{ delivery_status: string | null }>('SELECT delivery_status FROM messages WHERE id = $1', [result.replyMessageId]);
       if (rows[0]?.delivery_status === 'pending') {
-        await enqueueDelivery(tx, runtime.jobs, { messageId: result.replyMessageId, ...(replyToken ? { replyToken } : {}) });
+        await enqueueDelivery(tx, runtime.jobs, { messageId: result.replyMessageId, ...(replyToken ? { replyToken } : {}), ...(streamId ? { streamId } : {}) });
       }
     }
     await tx.query('UPDATE external_events SET processed_at = now(), error = NULL WHERE id = $1', [row.id]);

@@ -20,6 +20,8 @@ export interface DeliverPayload {
   messageId: string;
   /** LINE: the inbound event's reply token (used while still valid, else push). */
   replyToken?: { value: string; expiresAt: string };
+  /** Web widget: the stream the answer's deltas went out under (the final message replaces it). */
+  streamId?: string;
 }
 
 const MESSENGER_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -107,6 +109,7 @@ export async function runDelivery(context: ChannelContext, job: JobContext<Deliv
           ...(lastCustomerAt ? { lastInteractionAt: lastCustomerAt.toISOString() } : {}),
           ...(humanTag ? { tag: 'HUMAN_AGENT' } : {}),
           ...(job.payload.replyToken ? { replyToken: job.payload.replyToken } : {}),
+          ...(channel.platform === 'web' ? { role: claimed.role, ...(job.payload.streamId ? { streamId: job.payload.streamId } : {}) } : {}),
         },
       },
     });

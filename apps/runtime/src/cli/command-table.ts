@@ -3,6 +3,7 @@ import type { RuntimeConfig } from '../config';
 import { chatCommand } from '../bots/chat-command';
 import { setLlmCommand } from '../llm/set-llm-command';
 import { channelCommands } from '../channels/channel-commands';
+import { widgetCommands } from '../widget/widget-commands';
 import { migrate } from '../db/migrate';
 import type { Db } from '../db/types';
 import { rotateSecrets } from '../secrets/rotate';
@@ -196,6 +197,7 @@ export const COMMANDS: readonly CommandDef[] = [
     },
   },
   ...channelCommands,
+  ...widgetCommands,
   ...opsCommands,
   ...billingCommands,
   ...knowledgeCommands,

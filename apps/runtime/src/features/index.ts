@@ -9,6 +9,7 @@ import { botFeature } from '../bots/bot-feature';
 import { createChannelsFeature } from '../channels/index';
 import { createBillingFeature } from '../billing/billing-feature';
 import { knowledgeFeature } from '../knowledge/feature';
+import { widgetFeature } from '../widget/index';
 import { supportFeature } from '../support/feature';
 import { onboardingFeature } from '../templates/feature';
 import { brandingFeature } from '../branding/feature';
@@ -45,6 +46,7 @@ export const featureFactories: readonly FeatureFactory[] = [
   (runtime) => createChannelsFeature(runtime),
   createBillingFeature,
   knowledgeFeature,
+  widgetFeature,
   supportFeature,
   onboardingFeature,
   brandingFeature,

@@ -15,8 +15,8 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Db } from '../db/types';
 
-/** Paths of the web widget (`/widget`, `/widget/…`, `/widget.js`): framed by tenant sites, own CSP. */
-const WIDGET_PATH = /^\/widget(\/|\.js$|$)/;
+/** Paths of the web widget (`/widget`, `/widget/…`, `/widget.js`, `/widget-api/…`): framed by tenant sites, own CSP. */
+const WIDGET_PATH = /^\/widget(-api)?(\/|\.js$|$)/;
 
 /**
  * helmet with the runtime's CSP (see the file header for what is left to routes). Widget paths

@@ -172,9 +172,13 @@ export function createWebChannel(options: WebChannelOptions): WebChannel {
     },
 
     doSend({ conversationId, message, providerOptions }) {
-      const role = providerOptions?.['web']?.['role'] === 'agent' ? 'agent' : 'bot';
+      const web = providerOptions?.['web'];
+      const role = web?.['role'] === 'agent' ? 'agent' : 'bot';
+      // A runtime that streamed the answer's deltas itself names the stream, so the final message replaces its bubble.
+      const streamId = typeof web?.['streamId'] === 'string' && web['streamId'] ? web['streamId'] : undefined;
       return publishMessage(conversationId, {
         role,
+        ...(streamId ? { streamId } : {}),
         ...(message.text !== undefined ? { text: message.text } : {}),
         ...(message.attachments?.length ? { attachments: message.attachments } : {}),
         ...(message.quickReplies?.length ? { quickReplies: message.quickReplies } : {}),
