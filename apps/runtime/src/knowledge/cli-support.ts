@@ -1,6 +1,7 @@
 /** Helpers of the knowledge CLI commands: the service for a command, progress output, paths. */
 import { isAbsolute, resolve } from 'node:path';
 import type { CommandEnv } from '../cli/command-table';
+import { createTenantSecretStore } from '../secrets/tenant-secret-store';
 import { existingKnowledgeService, KnowledgeService } from './service';
 
 /**
@@ -9,7 +10,7 @@ import { existingKnowledgeService, KnowledgeService } from './service';
  */
 export async function withService<T>(env: CommandEnv, fn: (service: KnowledgeService) => Promise<T>): Promise<T> {
   const shared = env.inServer ? existingKnowledgeService(env.db) : undefined;
-  const service = shared ?? new KnowledgeService({ config: env.config, db: env.db });
+  const service = shared ?? new KnowledgeService({ config: env.config, db: env.db, secrets: createTenantSecretStore(env.secretBox) });
   try {
     return await fn(service);
   } finally {

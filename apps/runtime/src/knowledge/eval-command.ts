@@ -73,7 +73,7 @@ export async function runRetrievalEval(
         documents: corpus.map((doc) => ({ sourceId: doc.id, name: doc.id, content: doc.text, format: 'txt' as const })),
       });
       const ingestSeconds = (performance.now() - started) / 1000;
-      const mode: RetrievalMode = options.mode === 'hybrid' && !service.kb.embeddingModel ? 'bm25' : options.mode;
+      const mode: RetrievalMode = options.mode === 'hybrid' && !(await service.kb.embeddingModelOf(tenantId)) ? 'bm25' : options.mode;
       const lines: string[] = [];
       const latencies: number[] = [];
       let mrr = 0;

@@ -13,12 +13,14 @@ import {
   prepareTable,
   type ExtractedDocument,
   type IngestProgress,
+  type IngestResult,
   type KnowledgeDocumentInput,
 } from '@agent-chatbot/rag';
 import { recordIngestedChunks } from '../ops/metrics';
 import { readAll } from '../storage/index';
 import { findDocument, finishDocument, updateDocumentProgress, type DocumentRecord } from './document-rows';
 import { deleteFaq, deleteProducts, insertFaq, rowsOfDocument, toRagProduct, upsertProducts } from './faq-product-rows';
+import { stampEmbeddingIndex } from './embedding-settings';
 import { documentSource, faqSource, productSource, type KnowledgeService } from './service';
 
 /** The result of ingesting one document. */
@@ -64,9 +66,12 @@ export async function ingestStoredDocument(
   try {
     const table = extracted.rows ? prepareTable(extracted.rows.map((row) => row.map((cell) => normaliseDocumentText(cell)))) : undefined;
     let chunkCount: number;
+    let embedding: EmbeddingOutcome;
     if (table?.kind === 'faq' || table?.kind === 'products') {
       reporter.report('indexing', 40);
-      chunkCount = table.kind === 'faq' ? await ingestFaqSheet(service, tenantId, doc, table.entries) : await ingestCatalog(service, tenantId, doc, table.products);
+      const sheet = table.kind === 'faq' ? await ingestFaqSheet(service, tenantId, doc, table.entries) : await ingestCatalog(service, tenantId, doc, table.products);
+      chunkCount = sheet.count;
+      embedding = embeddingOutcome(sheet.results);
       // A sheet that used to be plain text must not leave its old chunks behind.
       await service.removeSources(tenantId, [documentSource(doc.id)]);
     } else {
@@ -86,8 +91,9 @@ export async function ingestStoredDocument(
         },
       });
       chunkCount = result.chunkCount;
+      embedding = embeddingOutcome([result]);
     }
-    return await reporter.finish(chunkCount, extracted.encoding, table?.kind ?? 'text');
+    return await reporter.finish(chunkCount, extracted.encoding, table?.kind ?? 'text', embedding);
   } catch (error) {
     const failure = asContentError(error);
     if (!failure) throw error;
@@ -95,19 +101,34 @@ export async function ingestStoredDocument(
   }
 }
 
+/** Whether the document got vectors: `failed` carries the provider's error (keyword search only). */
+interface EmbeddingOutcome {
+  readonly state: 'embedded' | 'none' | 'failed' | 'unchanged';
+  readonly error?: AgentChatbotError;
+}
+
+function embeddingOutcome(results: readonly IngestResult[]): EmbeddingOutcome {
+  const failed = results.find((result) => result.embedding === 'failed');
+  if (failed) return { state: 'failed', ...(failed.embeddingError ? { error: failed.embeddingError } : {}) };
+  if (results.some((result) => result.embedding === 'embedded')) return { state: 'embedded' };
+  // Same content, same model: nothing was written, the document keeps what it had.
+  if (results.length > 0 && results.every((result) => result.status === 'unchanged')) return { state: 'unchanged' };
+  return { state: 'none' };
+}
+
 async function ingestFaqSheet(
   service: KnowledgeService,
   tenantId: string,
   doc: DocumentRecord,
   entries: ReadonlyArray<{ question: string; answer: string }>,
-): Promise<number> {
+): Promise<{ count: number; results: IngestResult[] }> {
   const previous = await service.db.tenant(tenantId, (tx) => rowsOfDocument(tx, doc.id));
   const inserted = await service.db.tenant(tenantId, (tx) => insertFaq(tx, tenantId, entries, doc.id));
-  await service.kb.upsertFaq({ namespace: tenantId, entries: inserted.map((row) => ({ id: row.id, question: row.question, answer: row.answer })) });
+  const results = await service.kb.upsertFaq({ namespace: tenantId, entries: inserted.map((row) => ({ id: row.id, question: row.question, answer: row.answer })) });
   // The new entries are live: only now do the previous ones go (no gap in what is searchable).
   await service.removeSources(tenantId, previous.faq.map(faqSource));
   await service.db.tenant(tenantId, (tx) => deleteFaq(tx, previous.faq));
-  return inserted.length;
+  return { count: inserted.length, results };
 }
 
 async function ingestCatalog(
@@ -115,15 +136,23 @@ async function ingestCatalog(
   tenantId: string,
   doc: DocumentRecord,
   products: Parameters<typeof upsertProducts>[2],
-): Promise<number> {
+): Promise<{ count: number; results: IngestResult[] }> {
   const previous = await service.db.tenant(tenantId, (tx) => rowsOfDocument(tx, doc.id));
   const stored = await service.db.tenant(tenantId, (tx) => upsertProducts(tx, tenantId, products, doc.id));
-  await service.kb.upsertProducts({ namespace: tenantId, products: stored.map(toRagProduct) });
+  const results = await service.kb.upsertProducts({ namespace: tenantId, products: stored.map(toRagProduct) });
   const kept = new Set(stored.map((row) => row.id));
   const stale = previous.products.filter((id) => !kept.has(id));
   await service.removeSources(tenantId, stale.map(productSource));
   await service.db.tenant(tenantId, (tx) => deleteProducts(tx, stale));
-  return stored.length;
+  return { count: stored.length, results };
+}
+
+function embeddingUnavailable(cause: AgentChatbotError | undefined): { code: string; message: string; messageVi: string } {
+  return {
+    code: 'embedding_unavailable',
+    message: `Indexed for keyword search only: the embedding provider failed (${cause?.message ?? 'unknown error'}). Re-index when it is back.`,
+    messageVi: `Chỉ lập chỉ mục theo từ khoá: dịch vụ embedding lỗi (${cause?.messageVi ?? 'lỗi không rõ'}). Hãy lập chỉ mục lại khi dịch vụ hoạt động.`,
+  };
 }
 
 /** Writes progress to the row (on stage changes and every 10 %) and publishes every report. */
@@ -155,11 +184,24 @@ function createReporter(
         .then(() => service.publish(tenantId, { ...base, status: 'processing', stage, percent: rounded }))
         .catch((error: unknown) => service.logger?.warn({ err: error, documentId: doc.id }, 'progress update failed'));
     },
-    async finish(chunkCount: number, encoding: string | undefined, kind: string): Promise<IngestOutcome> {
+    async finish(chunkCount: number, encoding: string | undefined, kind: string, embedding: EmbeddingOutcome): Promise<IngestOutcome> {
       await chain;
-      const live = await service.db.tenant(tenantId, (tx) =>
-        finishDocument(tx, doc.id, { status: 'ready', chunkCount, encoding, metadata: { contentKind: kind } }),
-      );
+      // Ready either way; when the embedding provider failed the document says so (searchable by
+      // keywords only until a re-index embeds it).
+      const note = embedding.state === 'failed' ? embeddingUnavailable(embedding.error) : undefined;
+      const identity = embedding.state === 'embedded' ? await service.embeddingIdentity(tenantId) : null;
+      const live = await service.db.tenant(tenantId, async (tx) => {
+        const updated = await finishDocument(tx, doc.id, {
+          status: 'ready',
+          chunkCount,
+          encoding,
+          error: note,
+          metadata: { contentKind: kind, ...(embedding.state === 'unchanged' ? {} : { embedding: embedding.state }) },
+        });
+        if (updated && identity) await stampEmbeddingIndex(tx, tenantId, identity, { onlyIfMissing: true });
+        return updated;
+      });
+      if (note) service.logger?.warn({ tenantId, documentId: doc.id, cause: embedding.error?.code }, 'document indexed without vectors (embedding failed)');
       if (!live) return cleanup();
       recordIngestedChunks(chunkCount); // ingestion_chunks_total
       onProgress?.({ stage: 'done', percent: 100 });

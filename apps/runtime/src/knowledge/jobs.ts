@@ -5,6 +5,7 @@ import type { JobQueue } from '../jobs/index';
 import { allDocumentIds, updateDocumentProgress } from './document-rows';
 import { INGEST_JOB, REINDEX_JOB } from './documents';
 import { listFaq, listProducts, toRagProduct } from './faq-product-rows';
+import { stampEmbeddingIndex } from './embedding-settings';
 import { ingestStoredDocument } from './ingest';
 import type { KnowledgeService } from './service';
 
@@ -20,7 +21,11 @@ function invalid(what: string, issues: unknown): ValidationError {
  * stays searchable until its new one is) and re-indexes hand-written FAQ entries and products.
  */
 export async function reindexTenant(service: KnowledgeService, jobs: JobQueue, tenantId: string): Promise<{ documents: number; faq: number; products: number }> {
+  // Settings may have changed in another process a moment ago: read them now, not from the cache.
+  service.forgetEmbedding(tenantId);
+  const identity = await service.embeddingIdentity(tenantId);
   const documents = await service.db.tenant(tenantId, async (tx) => {
+    await stampEmbeddingIndex(tx, tenantId, identity);
     const ids = await allDocumentIds(tx);
     for (const id of ids) {
       await updateDocumentProgress(tx, id, { status: 'pending', stage: 'queued', progress: 0 });

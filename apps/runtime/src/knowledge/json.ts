@@ -19,6 +19,8 @@ export const documentSchema = z.object({
   mime_type: z.string().nullable(),
   encoding: z.string().nullable(),
   content_kind: z.string().nullable(),
+  /** `embedded` (hybrid search), `none` (no embedding model: keywords), `failed` (provider failed: keywords until re-indexed). */
+  embedding: z.enum(['embedded', 'none', 'failed']).nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -37,6 +39,7 @@ export const documentJson = (d: DocumentRecord): z.infer<typeof documentSchema> 
   mime_type: d.mimeType,
   encoding: d.encoding,
   content_kind: typeof d.metadata.contentKind === 'string' ? d.metadata.contentKind : null,
+  embedding: d.metadata.embedding === 'embedded' || d.metadata.embedding === 'none' || d.metadata.embedding === 'failed' ? d.metadata.embedding : null,
   created_at: d.createdAt.toISOString(),
   updated_at: d.updatedAt.toISOString(),
 });

@@ -5,13 +5,26 @@
  */
 import { join } from 'node:path';
 import { createMemoryPubSub, type EmbeddingModelV1, type PubSubV1 } from '@agent-chatbot/core';
+import { DEFAULT_BILLING_CONFIG, platformPriceTable } from '@agent-chatbot/billing';
 import { createKnowledgeBase, type KnowledgeBase } from '@agent-chatbot/rag';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config';
 import type { Db } from '../db/types';
+import { recordUsageEvent } from '../bots/usage-recorder';
+import type { TenantSecretStore } from '../secrets/tenant-secret-store';
+import { usageCostVnd } from '@agent-chatbot/core';
 import { createStorage, type ObjectStorage } from '../storage/index';
 import { bumpKnowledgeVersion } from './document-rows';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './settings';
+import {
+  effectiveIdentity,
+  loadTenantEmbedding,
+  meteredEmbeddingModel,
+  resolveEmbedding,
+  type EffectiveEmbedding,
+  type EmbeddingUsageRecorder,
+  type PlatformEmbeddingConfig,
+} from './embedding-settings';
 
 /** What the service is built from (a runtime, or what a CLI command opened). */
 export interface KnowledgeServiceDeps {
@@ -20,9 +33,19 @@ export interface KnowledgeServiceDeps {
   readonly pubsub?: PubSubV1;
   readonly logger?: Logger;
   readonly storage?: ObjectStorage;
-  /** Dense arm for every tenant; without it retrieval is BM25 only. */
+  /**
+   * One dense arm for every tenant (tests, embedding); overrides the per-tenant resolution from
+   * `config.knowledge.embedding` and tenant settings.
+   */
   readonly embeddingModel?: EmbeddingModelV1;
+  /** Reads tenants' own embedding keys; without it only the platform model is used. */
+  readonly secrets?: TenantSecretStore;
+  /** Where embedding usage goes (the billing meter); default: `usage_events` rows directly. */
+  readonly recordUsage?: EmbeddingUsageRecorder;
 }
+
+/** How long a tenant's resolved embedding model is reused before settings are read again. */
+const EMBEDDING_CACHE_MS = 5_000;
 
 /** A progress or change event on `knowledge:<tenantId>`. */
 export type KnowledgeEvent =
@@ -50,10 +73,19 @@ export class KnowledgeService {
   readonly db: Db;
   readonly maxUploadBytes: number;
   readonly logger: Logger | undefined;
+  /** Tenants' own embedding keys (absent: platform model only). */
+  readonly secrets: TenantSecretStore | undefined;
+  /** The platform embedding model (`CHATBOT_EMBEDDING_*`), if configured. */
+  readonly platformEmbedding: PlatformEmbeddingConfig | undefined;
   private closed = false;
+  private readonly deps: KnowledgeServiceDeps;
+  private readonly embeddings = new Map<string, { at: number; effective: EffectiveEmbedding | undefined; model: EmbeddingModelV1 | undefined }>();
 
   constructor(deps: KnowledgeServiceDeps) {
     this.db = deps.db;
+    this.deps = deps;
+    this.secrets = deps.secrets;
+    this.platformEmbedding = deps.config.knowledge?.embedding;
     this.logger = deps.logger;
     this.pubsub = deps.pubsub ?? createMemoryPubSub();
     this.storage = deps.storage ?? createStorage(deps.config);
@@ -61,8 +93,54 @@ export class KnowledgeService {
     this.kb = createKnowledgeBase({
       storage: { uri: deps.config.knowledge?.lancedbUri ?? join(deps.config.dataDir, 'lancedb') },
       limits: { maxFileBytes: this.maxUploadBytes },
-      ...(deps.embeddingModel ? { embeddingModel: deps.embeddingModel } : {}),
+      ...(deps.embeddingModel ? { embeddingModel: deps.embeddingModel } : { embeddingModelFor: (tenantId: string) => this.embeddingModelFor(tenantId) }),
+      ...(deps.config.knowledge?.vectorIndexMinRows ? { vectorIndexMinRows: deps.config.knowledge.vectorIndexMinRows } : {}),
     });
+  }
+
+  /**
+   * The tenant's embedding model (metered), or undefined for keyword search only: its own
+   * settings and key or the platform's (see `resolveEmbedding`). Cached a few seconds per tenant;
+   * saving the settings in this process drops the cache at once.
+   */
+  async embeddingModelFor(tenantId: string): Promise<EmbeddingModelV1 | undefined> {
+    return (await this.embeddingOf(tenantId)).model;
+  }
+
+  /** The tenant's effective embedding setting (no secret in it is ever returned by an API). */
+  async effectiveEmbedding(tenantId: string): Promise<EffectiveEmbedding | undefined> {
+    return (await this.embeddingOf(tenantId)).effective;
+  }
+
+  /** Forgets a tenant's cached embedding model (after its settings changed). */
+  forgetEmbedding(tenantId: string): void {
+    this.embeddings.delete(tenantId);
+  }
+
+  private async embeddingOf(tenantId: string): Promise<{ effective: EffectiveEmbedding | undefined; model: EmbeddingModelV1 | undefined }> {
+    if (this.deps.embeddingModel) return { effective: undefined, model: this.deps.embeddingModel };
+    const cached = this.embeddings.get(tenantId);
+    if (cached && Date.now() - cached.at < EMBEDDING_CACHE_MS) return cached;
+    const platform = this.deps.config.knowledge?.embedding;
+    const loaded = await this.db.tenant(tenantId, (tx) => loadTenantEmbedding(tx, this.deps.secrets, tenantId));
+    const effective = resolveEmbedding(loaded.settings, loaded.ownKey, platform);
+    const model = effective
+      ? meteredEmbeddingModel(tenantId, effective, this.deps.recordUsage ?? this.defaultRecorder, {
+          onRecordError: (error) => this.logger?.error({ err: error, tenantId }, 'embedding usage write failed'),
+        })
+      : undefined;
+    const entry = { at: Date.now(), effective, model };
+    if (this.embeddings.size >= 5_000) this.embeddings.delete(this.embeddings.keys().next().value ?? '');
+    this.embeddings.set(tenantId, entry);
+    return entry;
+  }
+
+  private readonly defaultRecorder: EmbeddingUsageRecorder = (event) =>
+    recordUsageEvent(this.db, event, usageCostVnd(DEFAULT_PRICES, event));
+
+  /** `provider:model:dimensions` the tenant's knowledge should be embedded with (null: none). */
+  async embeddingIdentity(tenantId: string): Promise<string | null> {
+    return effectiveIdentity(await this.effectiveEmbedding(tenantId));
   }
 
   /** Publishes an event to the tenant's subscribers (best effort: never fails the work). */
@@ -109,6 +187,7 @@ export const faqSource = (faqId: string): string => `faq:${faqId}`;
 /** Source id of a product's card. */
 export const productSource = (productId: string): string => `product:${productId}`;
 
+const DEFAULT_PRICES = platformPriceTable(DEFAULT_BILLING_CONFIG);
 const services = new Map<Db, KnowledgeService>();
 
 /**

@@ -1,5 +1,4 @@
 import type { MetadataFilterV1, VectorRecordV1, VectorStoreV1, VectorStoreV1Hit } from '@agent-chatbot/core';
-import { ValidationError } from '@agent-chatbot/core';
 import { Index, makeArrowTable, type Table } from '@lancedb/lancedb';
 import { tokenizeSyllables } from '@agent-chatbot/core';
 import { chunkTableName, documentTableName, sourceKey, sqlHex } from './keys';
