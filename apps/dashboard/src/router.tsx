@@ -76,6 +76,7 @@ const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings
 const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/api-keys', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/api-keys-page'), 'ApiKeysPage') });
 const llmKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/llm-keys', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/llm-keys-page'), 'LlmKeysPage') });
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/audit-log-page'), 'AuditLogPage') });
+const analyticsRoute = createRoute({ getParentRoute: () => appRoute, path: '/analytics', component: lazyRouteComponent(() => import('./pages/analytics-page'), 'AnalyticsPage') });
 const adminTenantsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/admin/tenants',
@@ -92,7 +93,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   acceptRoute,
-  appRoute.addChildren([overviewRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, adminTenantsRoute]),
+  appRoute.addChildren([overviewRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, adminTenantsRoute]),
 ]);
 
 /**

@@ -46,6 +46,27 @@ export interface paths {
         };
         /** Cấu hình gói và giá · Plans and prices configuration */
         get: operations["getV1AdminBillingConfig"];
+        /**
+         * Lưu gói và giá · Save plans and prices
+         * @description Ghi vào tệp CHATBOT_BILLING_CONFIG và áp dụng ngay cho tiến trình này; tiến trình khác (worker) áp dụng khi khởi động lại · Written to the CHATBOT_BILLING_CONFIG file and applied at once in this process; other processes (workers) apply it on restart.
+         */
+        put: operations["putV1AdminBillingConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/billing/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Doanh thu, chi phí và lãi theo cửa hàng · Revenue, cost and margin per tenant */
+        get: operations["getV1AdminBillingOverview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -64,6 +85,23 @@ export interface paths {
         /** Tình trạng thanh toán của cửa hàng · A tenant billing status */
         get: operations["getV1AdminBillingTenantsTenantId"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/billing/tenants/{tenantId}/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Đổi gói hoặc hạn mức của cửa hàng · Set a tenant plan or cap */
+        put: operations["putV1AdminBillingTenantsTenantIdAccount"];
         post?: never;
         delete?: never;
         options?: never;
@@ -119,6 +157,114 @@ export interface paths {
          * @description Ghi nhận một lần; sai số tiền bị từ chối, gọi lại không cộng thêm · Recorded once; a wrong amount is rejected, a repeat credits nothing.
          */
         post: operations["postV1AdminBillingTransfersConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/platform-llm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Khoá AI của nền tảng (chỉ mặt nạ) · The platform LLM key (masked)
+         * @description Đặt bằng biến môi trường CHATBOT_PLATFORM_LLM_*; khoá không bao giờ được trả về · Set with CHATBOT_PLATFORM_LLM_*; the key is never returned.
+         */
+        get: operations["getV1AdminPlatformLlm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/support/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Yêu cầu hỗ trợ của mọi cửa hàng · Every tenant support ticket */
+        get: operations["getV1AdminSupportTickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/support/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xem yêu cầu hỗ trợ · A support ticket */
+        get: operations["getV1AdminSupportTicketsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/support/tickets/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đóng yêu cầu hỗ trợ · Close a ticket */
+        post: operations["postV1AdminSupportTicketsIdClose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/support/tickets/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Trả lời cửa hàng · Reply to a ticket */
+        post: operations["postV1AdminSupportTicketsIdMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/system/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tình trạng hệ thống · System health
+         * @description Cơ sở dữ liệu, hàng đợi (đang chờ, thư chết, lỗi 1 giờ), tỉ lệ lỗi HTTP của tiến trình này · Database, job queues (waiting, dead letters, failures in the last hour), this process HTTP error rate.
+         */
+        get: operations["getV1AdminSystemHealth"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -358,6 +504,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bảng giá công khai · Public plans and prices
+         * @description Gói cước và giá tín dụng cho trang giới thiệu · Plans and credit prices for the landing page.
+         */
+        get: operations["getV1Plans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Thương hiệu theo tên miền đang truy cập · Branding of the requested host
+         * @description Theo header Host (tên miền riêng hoặc tên miền con) · Resolved from the Host header (custom domain or subdomain).
+         */
+        get: operations["getV1PublicBranding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mẫu ngành (shop, spa, nhà hàng, giáo dục) · Industry templates */
+        get: operations["getV1Templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant": {
         parameters: {
             query?: never;
@@ -374,6 +577,80 @@ export interface paths {
         head?: never;
         /** Đổi tên, cài đặt cửa hàng · Update tenant name and settings */
         patch: operations["patchV1Tenant"];
+        trace?: never;
+    };
+    "/v1/tenant/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Thống kê theo ngày · Daily analytics
+         * @description Cuộc trò chuyện, tin nhắn (khách/bot/nhân viên), tỉ lệ bot/người, tỉ lệ fallback, thời gian phản hồi đầu, token, chi phí, chuyển đổi · conversations, messages, bot-vs-human share, fallback rate, first-response time, tokens, cost and conversions per day.
+         */
+        get: operations["getV1TenantAnalyticsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/analytics/top-questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Câu hỏi thường gặp nhất (gom theo nghĩa) · Top questions grouped by meaning */
+        get: operations["getV1TenantAnalyticsTopQuestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/analytics/unanswered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Câu hỏi bot chưa trả lời được · Unanswered questions
+         * @description Trả lời bằng fallback hoặc không có nguồn; nhóm giống một câu FAQ đã có bị ẩn · fallback or no-source answers; groups matching an existing FAQ are hidden.
+         */
+        get: operations["getV1TenantAnalyticsUnanswered"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/analytics/unanswered/{messageId}/faq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Thêm câu hỏi chưa trả lời vào FAQ · Add an unanswered question to the FAQ */
+        post: operations["postV1TenantAnalyticsUnansweredMessageIdFaq"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/tenant/api-keys": {
@@ -476,6 +753,26 @@ export interface paths {
         put?: never;
         /** Đánh dấu đã xem cảnh báo · Acknowledge an alert */
         post: operations["postV1TenantBillingAlertsIdAcknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/billing/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Đặt hạn mức chi tiêu tháng · Set the monthly hard cap
+         * @description Giới hạn chi tiêu khoá AI nền tảng mỗi tháng; null = mức mặc định của nền tảng · Monthly cap on platform-key spend; null = the platform default.
+         */
+        put: operations["putV1TenantBillingBudget"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -596,6 +893,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenant/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Danh sách khách hàng · List contacts */
+        get: operations["getV1TenantContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xem một khách hàng · Get a contact */
+        get: operations["getV1TenantContactsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Sửa khách hàng (thẻ, ghi chú…) · Edit a contact (tags, notes…)
+         * @description Nhân viên (tenant-agent) cũng được sửa · agents may edit too. Chỉ gửi các trường cần đổi · send only the fields to change.
+         */
+        patch: operations["patchV1TenantContactsId"];
+        trace?: never;
+    };
+    "/v1/tenant/contacts/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Xuất danh sách khách hàng ra CSV · Export contacts as CSV
+         * @description CSV UTF-8 có BOM (Excel mở đúng tiếng Việt), cùng bộ lọc với danh sách; ô bắt đầu bằng = + - @ được thêm dấu ' phía trước. · UTF-8 CSV with a BOM (Excel reads Vietnamese correctly), same filters as the list; cells starting with = + - @ are prefixed with '.
+         */
+        get: operations["getV1TenantContactsExportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant/conversations": {
         parameters: {
             query?: never;
@@ -622,6 +977,26 @@ export interface paths {
         };
         /** Tin nhắn của cuộc trò chuyện · Messages of a conversation */
         get: operations["getV1TenantConversationsIdMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/conversations/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Xuất lịch sử trò chuyện ra CSV · Export conversation history as CSV
+         * @description Mỗi tin nhắn một dòng, cùng bộ lọc với danh sách (from/to giới hạn cả tin nhắn); CSV UTF-8 có BOM để Excel mở đúng tiếng Việt; ô bắt đầu bằng = + - @ được thêm dấu ' phía trước. · One line per message, the list's filters (from/to also bound the messages); UTF-8 CSV with a BOM so Excel reads Vietnamese; cells starting with = + - @ are prefixed with '.
+         */
+        get: operations["getV1TenantConversationsExportCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -763,6 +1138,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenant/inbox/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hộp thư: danh sách cuộc trò chuyện · Inbox: list conversations */
+        get: operations["getV1TenantInboxConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hộp thư: một cuộc trò chuyện và thông tin khách · Inbox: conversation with contact panel */
+        get: operations["getV1TenantInboxConversationsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/conversations/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Giao cho đồng nghiệp · Assign to a colleague */
+        post: operations["postV1TenantInboxConversationsIdAssign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/conversations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đóng cuộc trò chuyện · Close the conversation */
+        post: operations["postV1TenantInboxConversationsIdClose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/conversations/{id}/hand-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Trả lại cho bot · Hand back to the bot */
+        post: operations["postV1TenantInboxConversationsIdHandBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Nhân viên trả lời qua kênh của khách · Agent reply through the conversation’s channel
+         * @description Lưu tin của nhân viên và gửi qua kênh của cuộc trò chuyện (Messenger ngoài 24 giờ: thẻ HUMAN_AGENT); bot ngừng trả lời. Stores the agent message and delivers it through the conversation’s own channel (Messenger outside 24 h: HUMAN_AGENT tag); the bot stops.
+         */
+        post: operations["postV1TenantInboxConversationsIdMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ghi chú nội bộ (khách không thấy) · Internal note (never sent) */
+        post: operations["postV1TenantInboxConversationsIdNotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đánh dấu đã đọc · Mark read */
+        post: operations["postV1TenantInboxConversationsIdRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/conversations/{id}/take-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tiếp nhận (bot ngừng trả lời) · Take over (the bot stops) */
+        post: operations["postV1TenantInboxConversationsIdTakeOver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cài đặt hộp thư · Inbox settings */
+        get: operations["getV1TenantInboxSettings"];
+        /** Đổi cài đặt hộp thư · Update inbox settings */
+        put: operations["putV1TenantInboxSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/inbox/stream-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Vé mở luồng sự kiện trực tiếp · Ticket for the live event stream
+         * @description Vé ký HMAC, hết hạn sau 60 giây, dùng một lần cho GET /v1/tenant/inbox/stream?ticket=… (EventSource không gửi được header). A signed ticket valid 60 s for GET /v1/tenant/inbox/stream?ticket=… (EventSource cannot send headers).
+         */
+        post: operations["postV1TenantInboxStreamTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant/invitations": {
         parameters: {
             query?: never;
@@ -793,6 +1362,27 @@ export interface paths {
         post?: never;
         /** Huỷ lời mời · Revoke an invitation */
         delete: operations["deleteV1TenantInvitationsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/knowledge/embedding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mô hình embedding của kho tri thức · Get the knowledge embedding model */
+        get: operations["getV1TenantKnowledgeEmbedding"];
+        /**
+         * Lưu mô hình embedding (đổi mô hình sẽ lập chỉ mục lại) · Save the embedding model (a change re-indexes)
+         * @description Khoá API chỉ ghi, được kiểm tra bằng một lần gọi embedding và lưu mã hoá; đổi mô hình xếp hàng lập chỉ mục lại toàn bộ · The key is write-only, checked with one embedding call and stored encrypted; a model change queues a full re-index. key_mode: own | own_then_platform | platform.
+         */
+        put: operations["putV1TenantKnowledgeEmbedding"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -905,6 +1495,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenant/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tiến độ thiết lập ban đầu · Onboarding progress */
+        get: operations["getV1TenantOnboarding"];
+        /**
+         * Hoàn tất hoặc bỏ qua thiết lập ban đầu · Complete or skip onboarding
+         * @description status: completed | skipped | pending (làm lại · start again)
+         */
+        put: operations["putV1TenantOnboarding"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant/products": {
         parameters: {
             query?: never;
@@ -996,6 +1607,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenant/support/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Yêu cầu hỗ trợ của cửa hàng · The tenant support tickets */
+        get: operations["getV1TenantSupportTickets"];
+        put?: never;
+        /** Gửi yêu cầu hỗ trợ · Open a support ticket */
+        post: operations["postV1TenantSupportTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/support/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xem yêu cầu hỗ trợ và phản hồi · A support ticket with its replies */
+        get: operations["getV1TenantSupportTicketsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/support/tickets/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đóng yêu cầu hỗ trợ · Close a ticket */
+        post: operations["postV1TenantSupportTicketsIdClose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/support/tickets/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trả lời yêu cầu hỗ trợ · Add a message to a ticket
+         * @description Mở lại yêu cầu đã đóng · Reopens a closed ticket.
+         */
+        post: operations["postV1TenantSupportTicketsIdMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/templates/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Áp dụng mẫu ngành · Apply an industry template
+         * @description Một giao dịch: persona, câu hỏi gợi ý, FAQ (không nhân đôi khi áp dụng lại), sản phẩm/dịch vụ mẫu · One transaction: persona, suggested questions, FAQ (never duplicated on a second apply), sample products or services.
+         */
+        post: operations["postV1TenantTemplatesIdApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant/test-chat": {
         parameters: {
             query?: never;
@@ -1010,6 +1713,89 @@ export interface paths {
          * @description SSE khi stream=true · Server-sent events when stream=true: `delta` events, then `final`.
          */
         post: operations["postV1TenantTestChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/tracked-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liên kết theo dõi chuyển đổi · Conversion tracking links */
+        get: operations["getV1TenantTrackedLinks"];
+        put?: never;
+        /**
+         * Tạo liên kết theo dõi · Create a tracking link
+         * @description Gửi `url` cho khách; thêm `?c=<conversation id>` để gắn lượt bấm với cuộc trò chuyện · send `url`; append `?c=<conversation id>` to attribute the click.
+         */
+        post: operations["postV1TenantTrackedLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/tracked-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Xoá liên kết theo dõi · Delete a tracking link */
+        delete: operations["deleteV1TenantTrackedLinksId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/white-label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Thương hiệu riêng (logo, màu, tên miền) · White-label settings */
+        get: operations["getV1TenantWhiteLabel"];
+        /**
+         * Lưu thương hiệu riêng · Save white-label settings
+         * @description Trường bỏ trống giữ nguyên, null xoá; tên miền con và tên miền riêng là duy nhất (409 khi đã có người dùng) · Omitted fields are kept, null removes; subdomains and custom domains are unique (409 when taken).
+         */
+        put: operations["putV1TenantWhiteLabel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/widget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Xem cấu hình khung chat website · Get the website widget settings
+         * @description Tạo khung chat (mã công khai mới) ở lần đọc đầu · Creates the widget (a new public key) on first read.
+         */
+        get: operations["getV1TenantWidget"];
+        /**
+         * Sửa cấu hình khung chat website · Update the website widget settings
+         * @description Tên miền được phép, giao diện, câu hỏi gợi ý, xác minh danh tính, bật/tắt. Khoá xác minh chỉ hiện đầy đủ trong câu trả lời đã tạo nó · Allowed domains, branding, suggested questions, identity verification, on/off. The identity secret is shown in full only in the answer that generated it.
+         */
+        put: operations["putV1TenantWidget"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1141,6 +1927,116 @@ export interface operations {
             };
         };
     };
+    putV1AdminBillingConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    config: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Chưa đặt CHATBOT_BILLING_CONFIG · No config file set */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1AdminBillingOverview: {
+        parameters: {
+            query?: {
+                cycle?: string;
+                limit?: number;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycle: string;
+                        items: {
+                            balance_vnd: number;
+                            chats: number;
+                            cost_vnd: number;
+                            faq_only: boolean;
+                            margin_vnd: number;
+                            messages: number;
+                            monthly_cap_vnd: number | null;
+                            name: string;
+                            overage_vnd: number;
+                            plan_id: string;
+                            plan_known: boolean;
+                            platform_tokens: number;
+                            revenue_vnd: number;
+                            slug: string;
+                            status: string;
+                            subscription_vnd: number;
+                            tenant_id: string;
+                            tokens_in: number;
+                            tokens_out: number;
+                            usage_vnd: number;
+                        }[];
+                        totals: {
+                            chats: number;
+                            cost_vnd: number;
+                            margin_vnd: number;
+                            messages: number;
+                            revenue_vnd: number;
+                        };
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getV1AdminBillingTenantsTenantId: {
         parameters: {
             query?: never;
@@ -1151,6 +2047,46 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1AdminBillingTenantsTenantIdAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    monthly_cap_vnd?: number | null;
+                    plan_id?: string;
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -1273,6 +2209,312 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1AdminPlatformLlm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example sk-…abcd */
+                        api_key_hint: string | null;
+                        base_url: string | null;
+                        cheap_model: string | null;
+                        configured: boolean;
+                        env: string[];
+                        premium_model: string | null;
+                        /** @enum {string|null} */
+                        provider: "openai" | "anthropic" | "ollama" | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1AdminSupportTickets: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number | null;
+                status?: "open" | "answered" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            closed_at: string | null;
+                            created_at: string;
+                            id: string;
+                            message_count: number;
+                            /** @enum {string} */
+                            status: "open" | "answered" | "closed";
+                            subject: string;
+                            tenant_id: string;
+                            tenant_name: string | null;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1AdminSupportTicketsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closed_at: string | null;
+                        created_at: string;
+                        id: string;
+                        message_count: number;
+                        messages: {
+                            author_email: string | null;
+                            /** @enum {string} */
+                            author_kind: "tenant" | "platform";
+                            body: string;
+                            created_at: string;
+                            id: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "answered" | "closed";
+                        subject: string;
+                        tenant_id: string;
+                        tenant_name: string | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1AdminSupportTicketsIdClose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closed_at: string | null;
+                        created_at: string;
+                        id: string;
+                        message_count: number;
+                        messages: {
+                            author_email: string | null;
+                            /** @enum {string} */
+                            author_kind: "tenant" | "platform";
+                            body: string;
+                            created_at: string;
+                            id: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "answered" | "closed";
+                        subject: string;
+                        tenant_id: string;
+                        tenant_name: string | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1AdminSupportTicketsIdMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closed_at: string | null;
+                        created_at: string;
+                        id: string;
+                        message_count: number;
+                        messages: {
+                            author_email: string | null;
+                            /** @enum {string} */
+                            author_kind: "tenant" | "platform";
+                            body: string;
+                            created_at: string;
+                            id: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "answered" | "closed";
+                        subject: string;
+                        tenant_id: string;
+                        tenant_name: string | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1AdminSystemHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checked_at: string;
+                        database: {
+                            latency_ms: number;
+                            ok: boolean;
+                        };
+                        http: {
+                            error_rate: number | null;
+                            requests: number;
+                            server_errors: number;
+                        };
+                        limits: {
+                            dead_letters_last_day: number;
+                            error_rate: number;
+                            queued: number;
+                        };
+                        process: {
+                            rss_bytes: number;
+                            uptime_seconds: number;
+                        };
+                        queues: {
+                            active: number;
+                            completed_last_hour: number;
+                            dead_letters: number;
+                            failed_last_hour: number;
+                            name: string;
+                            queued: number;
+                        }[] | null;
+                        /** @enum {string} */
+                        status: "ok" | "degraded";
+                        totals: {
+                            dead_letters: number;
+                            dead_letters_last_day: number;
+                            job_error_rate_last_hour: number | null;
+                            queued: number;
+                        };
                     };
                 };
             };
@@ -1929,6 +3171,153 @@ export interface operations {
             };
         };
     };
+    getV1Plans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credit_prices: {
+                            input_vnd_per_million_tokens: number;
+                            model: string;
+                            output_vnd_per_million_tokens: number;
+                        }[];
+                        plans: {
+                            id: string;
+                            included_chats: number;
+                            /** @enum {string} */
+                            kind: "free" | "subscription";
+                            monthly_fee_vnd: number;
+                            name: string;
+                            name_vi: string;
+                            overage_per_chat_vnd: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1PublicBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accent_color?: string;
+                        brand_name?: string;
+                        logo_url?: string;
+                        /** @example #0f766e */
+                        primary_color?: string;
+                        tenant_name: string;
+                        tenant_slug: string;
+                    };
+                };
+            };
+            /** @description Tên miền của nền tảng hoặc chưa gắn · Platform host or unknown host */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1Templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            description: string;
+                            description_en: string;
+                            faq: {
+                                answer: string;
+                                question: string;
+                            }[];
+                            /** @enum {string} */
+                            id: "shop" | "spa" | "restaurant" | "education";
+                            name: string;
+                            name_en: string;
+                            persona: {
+                                customInstructions: string;
+                                fallbackText: string;
+                                greeting: string;
+                                name: string;
+                                /** @enum {string} */
+                                tone: "friendly" | "professional" | "concise";
+                            };
+                            products: {
+                                category: string;
+                                description: string;
+                                name: string;
+                                price_vnd: number;
+                                sku: string;
+                            }[];
+                            suggested_questions: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getV1Tenant: {
         parameters: {
             query?: never;
@@ -2007,6 +3396,231 @@ export interface operations {
                         updated_at: string;
                     };
                 };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantAnalyticsOverview: {
+        parameters: {
+            query?: {
+                /** @description Ngày đầu (YYYY-MM-DD, mặc định 29 ngày trước) · first day (default 29 days ago) */
+                from?: string;
+                /** @description Ngày cuối, tính cả ngày đó (mặc định hôm nay) · last day, inclusive (default today) */
+                to?: string;
+                /** @description Múi giờ IANA (mặc định của tenant, Asia/Ho_Chi_Minh) · IANA time zone (default: the tenant's) */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        days: {
+                            conversations: number;
+                            conversions: number;
+                            cost_vnd: number;
+                            date: string;
+                            fallback: number;
+                            first_response_median_seconds: number | null;
+                            messages: {
+                                agent: number;
+                                bot: number;
+                                customer: number;
+                            };
+                            tokens_in: number;
+                            tokens_out: number;
+                        }[];
+                        from: string;
+                        timezone: string;
+                        to: string;
+                        totals: {
+                            bot_share: number | null;
+                            conversations: number;
+                            conversions: number;
+                            cost_vnd: number;
+                            fallback: number;
+                            fallback_rate: number | null;
+                            first_response: {
+                                median_seconds: number | null;
+                                p90_seconds: number | null;
+                                samples: number;
+                            };
+                            human_share: number | null;
+                            messages: {
+                                agent: number;
+                                bot: number;
+                                customer: number;
+                            };
+                            tokens_in: number;
+                            tokens_out: number;
+                        };
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantAnalyticsTopQuestions: {
+        parameters: {
+            query?: {
+                /** @description Ngày đầu (YYYY-MM-DD, mặc định 29 ngày trước) · first day (default 29 days ago) */
+                from?: string;
+                limit?: number;
+                /** @description Ngày cuối, tính cả ngày đó (mặc định hôm nay) · last day, inclusive (default today) */
+                to?: string;
+                /** @description Múi giờ IANA (mặc định của tenant, Asia/Ho_Chi_Minh) · IANA time zone (default: the tenant's) */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            conversation_id: string;
+                            count: number;
+                            examples: string[];
+                            last_asked_at: string;
+                            message_id: string;
+                            question: string;
+                        }[];
+                        sampled: number;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantAnalyticsUnanswered: {
+        parameters: {
+            query?: {
+                /** @description Ngày đầu (YYYY-MM-DD, mặc định 29 ngày trước) · first day (default 29 days ago) */
+                from?: string;
+                limit?: number;
+                /** @description Ngày cuối, tính cả ngày đó (mặc định hôm nay) · last day, inclusive (default today) */
+                to?: string;
+                /** @description Múi giờ IANA (mặc định của tenant, Asia/Ho_Chi_Minh) · IANA time zone (default: the tenant's) */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            conversation_id: string;
+                            count: number;
+                            examples: string[];
+                            last_asked_at: string;
+                            message_id: string;
+                            question: string;
+                            /** @enum {string} */
+                            reason: "fallback" | "no_sources";
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantAnalyticsUnansweredMessageIdFaq: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answer: string;
+                    /** @description Mặc định: nguyên văn câu của khách · default: the customer's words */
+                    question?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Đã thêm vào FAQ · Added to the FAQ */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        answer: string;
+                        created_at: string;
+                        document_id: string | null;
+                        id: string;
+                        question: string;
+                        tags: string[];
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Lỗi · Error */
             default: {
@@ -2261,6 +3875,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1TenantBillingBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    monthly_cap_vnd: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Lỗi · Error */
             default: {
@@ -2673,10 +4324,226 @@ export interface operations {
             };
         };
     };
+    getV1TenantContacts: {
+        parameters: {
+            query?: {
+                /** @description Chỉ khách có danh tính trên kênh này · only contacts known on this channel */
+                channel?: string;
+                limit?: number;
+                offset?: number | null;
+                /** @description Tìm theo tên, SĐT, email, ghi chú, thẻ, tên trên kênh · search */
+                q?: string;
+                /** @description Chỉ khách có thẻ này · only contacts with this tag */
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mới hoạt động trước · most recently active first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            conversation_count: number;
+                            created_at: string;
+                            email: string | null;
+                            id: string;
+                            identities: {
+                                channel: string;
+                                display_name: string | null;
+                                external_user_id: string;
+                                last_inbound_at: string | null;
+                            }[];
+                            last_message_at: string | null;
+                            name: string | null;
+                            notes: string | null;
+                            phone: string | null;
+                            tags: string[];
+                            updated_at: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantContactsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation_count: number;
+                        created_at: string;
+                        email: string | null;
+                        id: string;
+                        identities: {
+                            channel: string;
+                            display_name: string | null;
+                            external_user_id: string;
+                            last_inbound_at: string | null;
+                        }[];
+                        last_message_at: string | null;
+                        name: string | null;
+                        notes: string | null;
+                        phone: string | null;
+                        tags: string[];
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchV1TenantContactsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email?: string | null;
+                    name?: string | null;
+                    notes?: string | null;
+                    phone?: string | null;
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation_count: number;
+                        created_at: string;
+                        email: string | null;
+                        id: string;
+                        identities: {
+                            channel: string;
+                            display_name: string | null;
+                            external_user_id: string;
+                            last_inbound_at: string | null;
+                        }[];
+                        last_message_at: string | null;
+                        name: string | null;
+                        notes: string | null;
+                        phone: string | null;
+                        tags: string[];
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantContactsExportCsv: {
+        parameters: {
+            query?: {
+                /** @description Chỉ khách có danh tính trên kênh này · only contacts known on this channel */
+                channel?: string;
+                /** @description Tìm theo tên, SĐT, email, ghi chú, thẻ, tên trên kênh · search */
+                q?: string;
+                /** @description Chỉ khách có thẻ này · only contacts with this tag */
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getV1TenantConversations: {
         parameters: {
             query?: {
                 channel?: string;
+                /** @description Chỉ của một khách · only one contact */
+                contact_id?: string;
+                /** @description Có tin nhắn từ thời điểm này · with messages at or after (ISO 8601) */
+                from?: string;
                 limit?: number;
                 mode?: "bot" | "human" | "closed";
                 needs_human?: "true" | "false";
@@ -2684,6 +4551,8 @@ export interface operations {
                 /** @description Tìm theo tên khách hoặc nội dung tin nhắn · search contact name or messages */
                 q?: string;
                 status?: "open" | "closed";
+                /** @description Có tin nhắn trước thời điểm này · with messages before (ISO 8601, exclusive) */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -2797,6 +4666,46 @@ export interface operations {
             };
         };
     };
+    getV1TenantConversationsExportCsv: {
+        parameters: {
+            query?: {
+                channel?: string;
+                /** @description Chỉ của một khách · only one contact */
+                contact_id?: string;
+                /** @description Có tin nhắn từ thời điểm này · with messages at or after (ISO 8601) */
+                from?: string;
+                mode?: "bot" | "human" | "closed";
+                needs_human?: "true" | "false";
+                /** @description Tìm theo tên khách hoặc nội dung tin nhắn · search contact name or messages */
+                q?: string;
+                status?: "open" | "closed";
+                /** @description Có tin nhắn trước thời điểm này · with messages before (ISO 8601, exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getV1TenantDeadLetters: {
         parameters: {
             query?: {
@@ -2874,6 +4783,8 @@ export interface operations {
                             chunk_count: number;
                             content_kind: string | null;
                             created_at: string;
+                            /** @enum {string|null} */
+                            embedding: "embedded" | "none" | "failed" | null;
                             encoding: string | null;
                             error: {
                                 code: string;
@@ -2927,6 +4838,8 @@ export interface operations {
                                 chunk_count: number;
                                 content_kind: string | null;
                                 created_at: string;
+                                /** @enum {string|null} */
+                                embedding: "embedded" | "none" | "failed" | null;
                                 encoding: string | null;
                                 error: {
                                     code: string;
@@ -2995,6 +4908,8 @@ export interface operations {
                         chunk_count: number;
                         content_kind: string | null;
                         created_at: string;
+                        /** @enum {string|null} */
+                        embedding: "embedded" | "none" | "failed" | null;
                         encoding: string | null;
                         error: {
                             code: string;
@@ -3089,6 +5004,8 @@ export interface operations {
                         chunk_count: number;
                         content_kind: string | null;
                         created_at: string;
+                        /** @enum {string|null} */
+                        embedding: "embedded" | "none" | "failed" | null;
                         encoding: string | null;
                         error: {
                             code: string;
@@ -3390,6 +5307,640 @@ export interface operations {
             };
         };
     };
+    getV1TenantInboxConversations: {
+        parameters: {
+            query?: {
+                channel?: string;
+                /** @description next_cursor của trang trước · next_cursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                /** @description Chỉ cuộc được giao cho tôi · assigned to me */
+                mine?: "true" | "false";
+                mode?: "bot" | "human" | "closed";
+                needs_human?: "true" | "false";
+                /** @description Tìm theo tên khách hoặc nội dung · search contact name or messages */
+                q?: string;
+                /** @description Có tin khách tôi chưa đọc · unread for me */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mới nhất trước · newest activity first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            assignee: {
+                                email: string;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            channel: string;
+                            connection_id: string | null;
+                            contact: {
+                                id: string | null;
+                                name: string | null;
+                            };
+                            created_at: string;
+                            id: string;
+                            last_customer_message_at: string | null;
+                            last_message: {
+                                content: string;
+                                created_at: string;
+                                role: string;
+                            } | null;
+                            last_message_at: string | null;
+                            /** @enum {string} */
+                            mode: "bot" | "human" | "closed";
+                            needs_human: boolean;
+                            status: string;
+                            /** @description Tin khách tôi chưa đọc · customer messages unread by me */
+                            unread_count: number;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantInboxConversationsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contact: {
+                            email: string | null;
+                            id: string;
+                            identities: {
+                                channel: string;
+                                display_name: string | null;
+                                external_user_id: string;
+                                last_inbound_at: string | null;
+                            }[];
+                            name: string | null;
+                            notes: string | null;
+                            phone: string | null;
+                            tags: string[];
+                        } | null;
+                        conversation: {
+                            assignee: {
+                                email: string;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            channel: string;
+                            connection_id: string | null;
+                            contact: {
+                                id: string | null;
+                                name: string | null;
+                            };
+                            created_at: string;
+                            id: string;
+                            last_customer_message_at: string | null;
+                            last_message: {
+                                content: string;
+                                created_at: string;
+                                role: string;
+                            } | null;
+                            last_message_at: string | null;
+                            /** @enum {string} */
+                            mode: "bot" | "human" | "closed";
+                            needs_human: boolean;
+                            reply_window_ends_at: string | null;
+                            status: string;
+                            /** @description Tin khách tôi chưa đọc · customer messages unread by me */
+                            unread_count: number;
+                        };
+                        messages: {
+                            author: {
+                                email: string;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            content: string;
+                            created_at: string;
+                            delivery_error: string | null;
+                            delivery_status: string | null;
+                            id: string;
+                            /** @enum {string} */
+                            role: "customer" | "bot" | "agent" | "system" | "note";
+                            route: string | null;
+                        }[];
+                        notes: {
+                            author: {
+                                email: string;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            content: string;
+                            created_at: string;
+                            delivery_error: string | null;
+                            delivery_status: string | null;
+                            id: string;
+                            /** @enum {string} */
+                            role: "customer" | "bot" | "agent" | "system" | "note";
+                            route: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Không tìm thấy cuộc trò chuyện · Conversation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantInboxConversationsIdAssign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    user_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Trạng thái mới · the new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assignee_id: string | null;
+                        id: string;
+                        /** @enum {string} */
+                        mode: "bot" | "human" | "closed";
+                        needs_human: boolean;
+                        status: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy cuộc trò chuyện · Conversation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Không phải thành viên cửa hàng · not a member of the shop */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantInboxConversationsIdClose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trạng thái mới · the new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assignee_id: string | null;
+                        id: string;
+                        /** @enum {string} */
+                        mode: "bot" | "human" | "closed";
+                        needs_human: boolean;
+                        status: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy cuộc trò chuyện · Conversation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantInboxConversationsIdHandBack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trạng thái mới · the new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assignee_id: string | null;
+                        id: string;
+                        /** @enum {string} */
+                        mode: "bot" | "human" | "closed";
+                        needs_human: boolean;
+                        status: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy cuộc trò chuyện · Conversation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantInboxConversationsIdMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Đã xếp hàng gửi · queued for delivery */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created_at: string;
+                        delivery_status: string;
+                        id: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy cuộc trò chuyện · Conversation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Không có kênh để gửi · no channel to send through */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantInboxConversationsIdNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Đã lưu · stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created_at: string;
+                        id: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy cuộc trò chuyện · Conversation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantInboxConversationsIdRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Không tìm thấy cuộc trò chuyện · Conversation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantInboxConversationsIdTakeOver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trạng thái mới · the new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assignee_id: string | null;
+                        id: string;
+                        /** @enum {string} */
+                        mode: "bot" | "human" | "closed";
+                        needs_human: boolean;
+                        status: string;
+                    };
+                };
+            };
+            /** @description Không tìm thấy cuộc trò chuyện · Conversation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantInboxSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Cụm từ khách dùng để gặp người thật · phrases that ask for a person */
+                        handoff_keywords: string[];
+                        /** @description Phút không có nhân viên trước khi trả lại bot · idle minutes before the bot takes back */
+                        idle_minutes: number;
+                        notify_email: boolean;
+                        telegram_chat_id: string | null;
+                        telegram_connection_id: string | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1TenantInboxSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    handoff_keywords?: string[];
+                    idle_minutes?: number;
+                    notify_email?: boolean;
+                    telegram_chat_id?: string | null;
+                    /** Format: uuid */
+                    telegram_connection_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Cụm từ khách dùng để gặp người thật · phrases that ask for a person */
+                        handoff_keywords: string[];
+                        /** @description Phút không có nhân viên trước khi trả lại bot · idle minutes before the bot takes back */
+                        idle_minutes: number;
+                        notify_email: boolean;
+                        telegram_chat_id: string | null;
+                        telegram_connection_id: string | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantInboxStreamTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expires_in: number;
+                        ticket: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getV1TenantInvitations: {
         parameters: {
             query?: never;
@@ -3495,6 +6046,136 @@ export interface operations {
         responses: {
             /** @description Đã huỷ · Revoked */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantKnowledgeEmbedding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK (khoá chỉ hiện mặt nạ · key masked) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example sk-…abcd */
+                        api_key_hint: string | null;
+                        api_key_set: boolean;
+                        base_url: string | null;
+                        dimensions: number | null;
+                        effective: {
+                            base_url: string;
+                            dimensions: number | null;
+                            /** @enum {string} */
+                            key_source: "own" | "platform";
+                            model: string;
+                            /** @enum {string} */
+                            provider: "openai" | "ollama";
+                        } | null;
+                        enabled: boolean;
+                        indexed_with: string | null;
+                        /** @enum {string} */
+                        key_mode: "own" | "own_then_platform" | "platform";
+                        model: string | null;
+                        /** @enum {string|null} */
+                        provider: "openai" | "ollama" | null;
+                        /** @enum {string} */
+                        reindex?: "queued" | "not_needed";
+                        reindex_required: boolean;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1TenantKnowledgeEmbedding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    api_key?: string | null;
+                    /** Format: uri */
+                    base_url?: string | null;
+                    dimensions?: number | null;
+                    enabled?: boolean;
+                    /** @enum {string} */
+                    key_mode?: "own" | "own_then_platform" | "platform";
+                    model?: string | null;
+                    /** @enum {string|null} */
+                    provider?: "openai" | "ollama" | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Đã lưu · Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example sk-…abcd */
+                        api_key_hint: string | null;
+                        api_key_set: boolean;
+                        base_url: string | null;
+                        dimensions: number | null;
+                        effective: {
+                            base_url: string;
+                            dimensions: number | null;
+                            /** @enum {string} */
+                            key_source: "own" | "platform";
+                            model: string;
+                            /** @enum {string} */
+                            provider: "openai" | "ollama";
+                        } | null;
+                        enabled: boolean;
+                        indexed_with: string | null;
+                        /** @enum {string} */
+                        key_mode: "own" | "own_then_platform" | "platform";
+                        model: string | null;
+                        /** @enum {string|null} */
+                        provider: "openai" | "ollama" | null;
+                        /** @enum {string} */
+                        reindex?: "queued" | "not_needed";
+                        reindex_required: boolean;
+                    };
+                };
+            };
+            /** @description Nhà cung cấp từ chối khoá hoặc không trả lời · The provider rejected the key or did not answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3845,6 +6526,97 @@ export interface operations {
                         role: string;
                         /** @description pending | sending | sent | failed | dead | window_closed */
                         status: string | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checklist: {
+                            /** @description Có ít nhất một kênh · at least one channel connected */
+                            channel: boolean;
+                            /** @description Có tài liệu, FAQ hoặc sản phẩm · documents, FAQ or products exist */
+                            knowledge: boolean;
+                            /** @description Có khoá riêng hoặc dùng tín dụng nền tảng · own key stored or platform credits */
+                            llm: boolean;
+                            template: string | null;
+                        };
+                        finished_at: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "completed" | "skipped";
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1TenantOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "pending" | "completed" | "skipped";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checklist: {
+                            /** @description Có ít nhất một kênh · at least one channel connected */
+                            channel: boolean;
+                            /** @description Có tài liệu, FAQ hoặc sản phẩm · documents, FAQ or products exist */
+                            knowledge: boolean;
+                            /** @description Có khoá riêng hoặc dùng tín dụng nền tảng · own key stored or platform credits */
+                            llm: boolean;
+                            template: string | null;
+                        };
+                        finished_at: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "completed" | "skipped";
                     };
                 };
             };
@@ -4225,6 +6997,304 @@ export interface operations {
             };
         };
     };
+    getV1TenantSupportTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            closed_at: string | null;
+                            created_at: string;
+                            id: string;
+                            message_count: number;
+                            /** @enum {string} */
+                            status: "open" | "answered" | "closed";
+                            subject: string;
+                            tenant_id: string;
+                            tenant_name: string | null;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantSupportTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                    subject: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Đã gửi · Opened */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closed_at: string | null;
+                        created_at: string;
+                        id: string;
+                        message_count: number;
+                        messages: {
+                            author_email: string | null;
+                            /** @enum {string} */
+                            author_kind: "tenant" | "platform";
+                            body: string;
+                            created_at: string;
+                            id: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "answered" | "closed";
+                        subject: string;
+                        tenant_id: string;
+                        tenant_name: string | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantSupportTicketsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closed_at: string | null;
+                        created_at: string;
+                        id: string;
+                        message_count: number;
+                        messages: {
+                            author_email: string | null;
+                            /** @enum {string} */
+                            author_kind: "tenant" | "platform";
+                            body: string;
+                            created_at: string;
+                            id: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "answered" | "closed";
+                        subject: string;
+                        tenant_id: string;
+                        tenant_name: string | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantSupportTicketsIdClose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closed_at: string | null;
+                        created_at: string;
+                        id: string;
+                        message_count: number;
+                        messages: {
+                            author_email: string | null;
+                            /** @enum {string} */
+                            author_kind: "tenant" | "platform";
+                            body: string;
+                            created_at: string;
+                            id: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "answered" | "closed";
+                        subject: string;
+                        tenant_id: string;
+                        tenant_name: string | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantSupportTicketsIdMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closed_at: string | null;
+                        created_at: string;
+                        id: string;
+                        message_count: number;
+                        messages: {
+                            author_email: string | null;
+                            /** @enum {string} */
+                            author_kind: "tenant" | "platform";
+                            body: string;
+                            created_at: string;
+                            id: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "open" | "answered" | "closed";
+                        subject: string;
+                        tenant_id: string;
+                        tenant_name: string | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantTemplatesIdApply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã áp dụng · Applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        faq_added: number;
+                        faq_skipped: number;
+                        products: number;
+                        suggested_questions: string[];
+                        /** @enum {string} */
+                        template_id: "shop" | "spa" | "restaurant" | "education";
+                    };
+                };
+            };
+            /** @description Không có mẫu này · Unknown template */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postV1TenantTestChat: {
         parameters: {
             query?: never;
@@ -4280,6 +7350,394 @@ export interface operations {
                         }[];
                         tokens_in: number;
                         tokens_out: number;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantTrackedLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            clicks: number;
+                            code: string;
+                            created_at: string;
+                            id: string;
+                            last_clicked_at: string | null;
+                            name: string;
+                            target_url: string;
+                            url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1TenantTrackedLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * Format: uri
+                     * @description Trang đích (http/https) · target page (http/https)
+                     */
+                    target_url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Đã tạo · Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clicks: number;
+                        code: string;
+                        created_at: string;
+                        id: string;
+                        last_clicked_at: string | null;
+                        name: string;
+                        target_url: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteV1TenantTrackedLinksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Đã xoá · Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Không tìm thấy · Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantWhiteLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accent_color?: string;
+                        brand_name?: string;
+                        custom_domain?: string;
+                        /** @description Bản ghi DNS cần tạo cho tên miền riêng · DNS records the custom domain needs */
+                        dns_records: {
+                            name: string;
+                            /** @enum {string} */
+                            type: "CNAME";
+                            value: string;
+                        }[];
+                        logo_url?: string;
+                        /** @example bot.example.vn */
+                        platform_domain: string;
+                        /** @example #0f766e */
+                        primary_color?: string;
+                        subdomain?: string;
+                        /** @example spa1.bot.example.vn */
+                        subdomain_host: string | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1TenantWhiteLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accent_color?: string | null;
+                    brand_name?: string | null;
+                    custom_domain?: string | null;
+                    logo_url?: string | null;
+                    primary_color?: string | null;
+                    subdomain?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Đã lưu · Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accent_color?: string;
+                        brand_name?: string;
+                        custom_domain?: string;
+                        /** @description Bản ghi DNS cần tạo cho tên miền riêng · DNS records the custom domain needs */
+                        dns_records: {
+                            name: string;
+                            /** @enum {string} */
+                            type: "CNAME";
+                            value: string;
+                        }[];
+                        logo_url?: string;
+                        /** @example bot.example.vn */
+                        platform_domain: string;
+                        /** @example #0f766e */
+                        primary_color?: string;
+                        subdomain?: string;
+                        /** @example spa1.bot.example.vn */
+                        subdomain_host: string | null;
+                    };
+                };
+            };
+            /** @description Tên miền đã được dùng · Domain taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1TenantWidget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowed_domains: string[];
+                        bot_name: string;
+                        color: string;
+                        created_at: string;
+                        enabled: boolean;
+                        greeting: {
+                            en: string | null;
+                            vi: string | null;
+                        };
+                        id: string;
+                        identity: {
+                            enabled: boolean;
+                            required: boolean;
+                            /** @description Chỉ có trong câu trả lời đã tạo khoá · Only in the answer that generated it */
+                            secret?: string;
+                            secret_mask: string | null;
+                        };
+                        loader_url: string;
+                        logo_url: string | null;
+                        /** @enum {string} */
+                        position: "left" | "right";
+                        /** @example pk_3kq9… */
+                        public_key: string;
+                        /** @example <script src="https://bot.example.vn/widget.js" data-key="pk_3kq9…" async></script> */
+                        snippet: string;
+                        suggested_questions: {
+                            en: string[];
+                            vi: string[];
+                        };
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1TenantWidget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    allowed_domains?: string[];
+                    bot_name?: string;
+                    color?: string;
+                    enabled?: boolean;
+                    greeting?: {
+                        en?: string | null;
+                        vi?: string | null;
+                    };
+                    identity?: {
+                        enabled?: boolean;
+                        required?: boolean;
+                        /** @description Tạo khoá mới (khoá cũ hết hiệu lực) · Generate a new secret (the old one stops working) */
+                        rotate_secret?: boolean;
+                    };
+                    /** Format: uri */
+                    logo_url?: string | null;
+                    /** @enum {string} */
+                    position?: "left" | "right";
+                    /** @description Đổi mã công khai (phải dán lại đoạn mã) · New public key (the snippet must be replaced) */
+                    rotate_public_key?: boolean;
+                    suggested_questions?: {
+                        en?: string[];
+                        vi?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowed_domains: string[];
+                        bot_name: string;
+                        color: string;
+                        created_at: string;
+                        enabled: boolean;
+                        greeting: {
+                            en: string | null;
+                            vi: string | null;
+                        };
+                        id: string;
+                        identity: {
+                            enabled: boolean;
+                            required: boolean;
+                            /** @description Chỉ có trong câu trả lời đã tạo khoá · Only in the answer that generated it */
+                            secret?: string;
+                            secret_mask: string | null;
+                        };
+                        loader_url: string;
+                        logo_url: string | null;
+                        /** @enum {string} */
+                        position: "left" | "right";
+                        /** @example pk_3kq9… */
+                        public_key: string;
+                        /** @example <script src="https://bot.example.vn/widget.js" data-key="pk_3kq9…" async></script> */
+                        snippet: string;
+                        suggested_questions: {
+                            en: string[];
+                            vi: string[];
+                        };
+                        updated_at: string;
                     };
                 };
             };
