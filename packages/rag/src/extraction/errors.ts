@@ -39,8 +39,8 @@ export const extractionErrors = {
     ),
   timeout: (name: string, ms: number): UnprocessableError =>
     new UnprocessableError(
-      `Reading "${name}" took longer than ${Math.round(ms / 1000)} s`,
-      `Đọc tệp "${name}" mất quá ${Math.round(ms / 1000)} giây`,
+      `Reading "${name}" took longer than ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} and was stopped`,
+      `Đọc tệp "${name}" mất quá ${ms < 1000 ? `${ms} mili giây` : `${Math.round(ms / 1000)} giây`} nên đã bị dừng`,
       { code: 'extraction_timeout', details: { file: name, limit_ms: ms } },
     ),
   tooManyPages: (name: string, pages: number, limit: number): UnprocessableError =>

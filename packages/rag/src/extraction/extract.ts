@@ -1,12 +1,10 @@
-import { extractionErrors, withTimeout } from './errors';
+import { extractionErrors } from './errors';
 import { parseCsv } from './csv';
 import { decodeText } from './decode-text';
-import { extractDocx } from './docx';
-import { extractPdf } from './pdf';
+import { extractBinary, isOle } from './extract-binary';
+import { extractInWorker } from './worker-pool';
 import { readLimited } from './read-limited';
-import { SafeZip } from './safe-zip';
 import type { DocumentFormat, ExtractedDocument, ExtractionLimits } from './types';
-import { extractXlsxRows } from './xlsx';
 
 const EXTENSIONS: Readonly<Record<string, DocumentFormat>> = {
   txt: 'txt', text: 'txt', md: 'md', markdown: 'md', pdf: 'pdf', docx: 'docx', xlsx: 'xlsx', csv: 'csv', tsv: 'csv',
@@ -20,8 +18,16 @@ export function detectFormat(name: string, bytes: Uint8Array): DocumentFormat | 
   return extension === undefined ? 'txt' : undefined;
 }
 
-/** OLE compound files: legacy .doc/.xls, and password-protected .docx/.xlsx (Office encrypts into OLE). */
-const isOle = (bytes: Uint8Array): boolean => bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
+
+/** Options of {@link extractDocument}. */
+export interface ExtractOptions {
+  /**
+   * Parse .pdf/.docx/.xlsx in a worker thread (default true): the event loop keeps serving while
+   * a large file is parsed, and the time limit terminates the thread. `false` parses in-process
+   * (the time limit then cannot interrupt synchronous zip/XML work).
+   */
+  readonly worker?: boolean;
+}
 
 /**
  * Extracts text (or rows, for CSV/XLSX) from one file within the safety limits. Failures are
@@ -32,6 +38,7 @@ const isOle = (bytes: Uint8Array): boolean => bytes[0] === 0xd0 && bytes[1] === 
 export async function extractDocument(
   input: { readonly name: string; readonly content: Uint8Array | string | AsyncIterable<Uint8Array>; readonly format?: DocumentFormat },
   limits: ExtractionLimits,
+  options: ExtractOptions = {},
 ): Promise<ExtractedDocument> {
   const { name } = input;
   if (typeof input.content === 'string') {
@@ -44,31 +51,15 @@ export async function extractDocument(
   const format = input.format ?? detectFormat(name, bytes);
   if (!format) throw extractionErrors.unsupported(name);
   switch (format) {
-    case 'pdf': {
-      const pdf = await extractPdf(bytes, name, limits);
-      if (pdf.text.replace(/--\s*\d+\s*of\s*\d+\s*--/g, '').trim() === '') throw extractionErrors.empty(name);
-      return { format, text: pdf.text, pages: pdf.pages, warnings: pdf.warnings };
-    }
+    case 'pdf':
     case 'docx':
-    case 'xlsx': {
-      if (isOle(bytes)) throw extractionErrors.encrypted(name);
-      if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw extractionErrors.corrupt(name);
-      return withTimeout(
-        Promise.resolve().then(() => {
-          const zip = new SafeZip(bytes, limits, name);
-          if (format === 'docx') {
-            const text = extractDocx(zip, name);
-            if (text === '') throw extractionErrors.empty(name);
-            return { format, text, warnings: [] };
-          }
-          const rows = extractXlsxRows(zip, name, limits.maxRows);
-          if (rows.length === 0) throw extractionErrors.empty(name);
-          return { format, text: rows.map((row) => row.join('\t')).join('\n'), rows, warnings: [] };
-        }),
-        limits.timeoutMs,
-        name,
-      );
-    }
+    case 'xlsx':
+      // Cheap checks first: no thread for a file that cannot be a document.
+      if (format !== 'pdf' && isOle(bytes)) throw extractionErrors.encrypted(name);
+      if (format !== 'pdf' && !(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw extractionErrors.corrupt(name);
+      // Parsing these is CPU-bound (inflate, XML, pdf.js): off the main thread by default, where
+      // the time limit can really stop a runaway parse.
+      return options.worker === false ? extractBinary(bytes, name, format, limits) : extractInWorker(bytes, name, format, limits);
     default: {
       if (isOle(bytes) || (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03)) throw extractionErrors.unsupported(name);
       const decoded = decodeText(bytes, name);
