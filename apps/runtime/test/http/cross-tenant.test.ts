@@ -10,6 +10,11 @@ import { contactsFeature } from '../../src/contacts/feature';
 import { conversationRoutes } from '../../src/conversations/conversation-routes';
 import type { Runtime } from '../../src/runtime';
 import { supportFeature } from '../../src/support/feature';
+import { createMemoryPubSub } from '@agent-chatbot/core';
+import { generateSecretKey } from '../../src/config';
+import { createLogger, createSecretBox } from '../../src/secrets';
+import { widgetFeature } from '../../src/widget/index';
+import { testJwtSecret } from './harness';
 
 const skip = await postgresUnavailable();
 
@@ -25,7 +30,15 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
     seed = await seedTwoTenants(database.db);
     await setFixturePassword(database.db, seed.a.adminUserId);
     app = await startTestApp(database.db, {
-      features: [contactsFeature({ db: database.db } as unknown as Runtime), { name: 'conversations', routes: conversationRoutes }, supportFeature({ db: database.db, config: {} } as unknown as Runtime)],
+      features: [contactsFeature({ db: database.db } as unknown as Runtime), { name: 'conversations', routes: conversationRoutes }, supportFeature({ db: database.db, config: {} } as unknown as Runtime),
+        // The widget settings routes (no path id: scoped by the caller's tenant alone).
+        widgetFeature({
+          db: database.db,
+          config: { jwtSecret: testJwtSecret, publicUrl: 'http://127.0.0.1:8000', dataDir: '/tmp/acb-cross-tenant-widget' },
+          secretBox: createSecretBox([generateSecretKey()]),
+          pubsub: createMemoryPubSub(),
+          logger: createLogger({ level: 'silent' }),
+        } as unknown as Runtime)],
     });
     adminA = (await loginAs(app, seed.a.adminEmail)).access;
     const agent = await createFixtureUser(database.db, { tenantId: seed.a.tenantId, role: 'tenant-agent' });
@@ -106,6 +119,31 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
       for (const b of [seed.b.tenantId, seed.b.adminEmail, seed.b.apiKeyId, seed.b.invitationId, seed.b.slug]) expect(text).not.toContain(b);
     }
     expect(texts[1]).toContain(seed.a.adminEmail);
+  });
+
+  it("reads and edits only the caller's own widget settings (GET/PUT /v1/tenant/widget)", async () => {
+    const pkA = `pk_${seed.a.slug.replace('shop-', '')}`;
+    const pkB = `pk_${seed.b.slug.replace('shop-', '')}`;
+    const read = await app.call('GET', '/v1/tenant/widget', { token: agentA });
+    expect(read.status, read.text).toBe(200);
+    expect(read.body.public_key).toBe(pkA);
+    const saved = await app.call('PUT', '/v1/tenant/widget', { token: adminA, body: { allowed_domains: ['shop-a.vn'], bot_name: 'Shop A', identity: { enabled: true } } });
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body).toMatchObject({ public_key: pkA, allowed_domains: ['shop-a.vn'], bot_name: 'Shop A' });
+    for (const res of [read, saved]) for (const b of [pkB, seed.b.tenantId, seed.b.connectionId, seed.b.slug]) expect(res.text).not.toContain(b);
+    // Writes are for tenant admins only.
+    await expectAllCrossTenantDenied(app, agentA, [{ method: 'PUT', path: '/v1/tenant/widget', body: { allowed_domains: ['evil.vn'] }, status: 403 }], [pkB]);
+    const rows = await database.db.platform(async (tx) =>
+      (await tx.query<{ tenant_id: string; settings: Record<string, unknown>; credentials_ciphertext: string | null }>(
+        `SELECT tenant_id, settings, credentials_ciphertext FROM channel_connections WHERE type = 'web' AND tenant_id = ANY($1::uuid[])`,
+        [[seed.a.tenantId, seed.b.tenantId]],
+      )).rows,
+    );
+    const b = rows.find((r) => r.tenant_id === seed.b.tenantId)!;
+    expect(b.settings).toEqual({});
+    expect(b.credentials_ciphertext).toBeNull();
+    expect(rows.filter((r) => r.tenant_id === seed.a.tenantId)).toHaveLength(1);
+    expect(rows.find((r) => r.tenant_id === seed.a.tenantId)!.settings).toMatchObject({ allowed_origins: ['shop-a.vn'], bot_name: 'Shop A' });
   });
 
   it("never shows or changes B's contacts and conversations: by id, in lists and in CSV exports", async () => {
