@@ -77,6 +77,9 @@ const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/setti
 const llmKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/llm-keys', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/llm-keys-page'), 'LlmKeysPage') });
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/audit-log-page'), 'AuditLogPage') });
 const analyticsRoute = createRoute({ getParentRoute: () => appRoute, path: '/analytics', component: lazyRouteComponent(() => import('./pages/analytics-page'), 'AnalyticsPage') });
+const inboxSearch = (search: Record<string, unknown>): { conversation?: string } =>
+  typeof search['conversation'] === 'string' && /^[0-9a-f-]{36}$/i.test(search['conversation']) ? { conversation: search['conversation'] } : {};
+const inboxRoute = createRoute({ getParentRoute: () => appRoute, path: '/inbox', validateSearch: inboxSearch, component: lazyRouteComponent(() => import('./pages/inbox-page'), 'InboxPage') });
 const adminTenantsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/admin/tenants',
@@ -93,7 +96,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   acceptRoute,
-  appRoute.addChildren([overviewRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, adminTenantsRoute]),
+  appRoute.addChildren([overviewRoute, inboxRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, adminTenantsRoute]),
 ]);
 
 /**
