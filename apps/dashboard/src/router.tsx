@@ -80,6 +80,10 @@ const analyticsRoute = createRoute({ getParentRoute: () => appRoute, path: '/ana
 const inboxSearch = (search: Record<string, unknown>): { conversation?: string } =>
   typeof search['conversation'] === 'string' && /^[0-9a-f-]{36}$/i.test(search['conversation']) ? { conversation: search['conversation'] } : {};
 const inboxRoute = createRoute({ getParentRoute: () => appRoute, path: '/inbox', validateSearch: inboxSearch, component: lazyRouteComponent(() => import('./pages/inbox-page'), 'InboxPage') });
+const knowledgeRoute = createRoute({ getParentRoute: () => appRoute, path: '/knowledge', component: lazyRouteComponent(() => import('./pages/knowledge-page'), 'KnowledgePage') });
+const conversationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/conversations', component: lazyRouteComponent(() => import('./pages/conversations-page'), 'ConversationsPage') });
+const customersRoute = createRoute({ getParentRoute: () => appRoute, path: '/customers', component: lazyRouteComponent(() => import('./pages/customers-page'), 'CustomersPage') });
+const testChatRoute = createRoute({ getParentRoute: () => appRoute, path: '/test-chat', component: lazyRouteComponent(() => import('./pages/test-chat-page'), 'TestChatPage') });
 const adminTenantsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/admin/tenants',
@@ -96,7 +100,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   acceptRoute,
-  appRoute.addChildren([overviewRoute, inboxRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, adminTenantsRoute]),
+  appRoute.addChildren([overviewRoute, knowledgeRoute, conversationsRoute, customersRoute, testChatRoute, inboxRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, adminTenantsRoute]),
 ]);
 
 /**

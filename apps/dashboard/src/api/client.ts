@@ -28,6 +28,13 @@ export interface ApiClient {
   restore: () => Promise<boolean>;
   /** Revokes the session on the server (best effort) and forgets it locally. */
   logout: () => Promise<void>;
+  /** The runtime's origin (for requests the typed client cannot make, like upload progress). */
+  baseUrl: string;
+  /**
+   * An authenticated request outside the typed client — event streams, CSV downloads, multipart
+   * imports — with the same rule: one refresh and one retry on a 401.
+   */
+  fetchRaw: (path: string, init?: RequestInit) => Promise<Response>;
 }
 
 /**
@@ -119,5 +126,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   };
 
-  return { api, refresh, restore, logout };
+  const fetchRaw = async (path: string, init: RequestInit = {}): Promise<Response> => {
+    const send = () => {
+      const headers = new Headers(init.headers);
+      const token = session.getState().accessToken;
+      if (token) headers.set('Authorization', `Bearer ${token}`);
+      return fetchImpl(new Request(new URL(path, options.baseUrl), { ...init, headers }));
+    };
+    const response = await send();
+    if (response.status !== 401 || !(await refresh())) return response;
+    return send();
+  };
+
+  return { api, refresh, restore, logout, baseUrl: options.baseUrl, fetchRaw };
 }

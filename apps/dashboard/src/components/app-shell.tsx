@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { Inbox, BarChart3, Bot, Building2, FileClock, Home, KeyRound, Menu, Users, Webhook, X } from 'lucide-react';
+import { Inbox, BarChart3, Bot, Building2, FileClock, Home, KeyRound, Menu, Users, Webhook, X, BookOpen, MessagesSquare, Contact, FlaskConical } from 'lucide-react';
 import { useSession } from '../api/api-context';
 import { cn } from '../lib/utils';
 import { LanguageSwitcher } from './language-switcher';
@@ -13,7 +13,7 @@ import { Button } from './ui/button';
 import { UserMenu } from './user-menu';
 
 interface NavItem {
-  to: '/app' | '/app/inbox' | '/app/analytics' | '/app/settings/bot' | '/app/settings/team' | '/app/settings/api-keys' | '/app/settings/llm-keys' | '/app/settings/audit-log' | '/app/admin/tenants';
+  to: '/app' | '/app/knowledge' | '/app/conversations' | '/app/customers' | '/app/test-chat' | '/app/inbox' | '/app/analytics' | '/app/settings/bot' | '/app/settings/team' | '/app/settings/api-keys' | '/app/settings/llm-keys' | '/app/settings/audit-log' | '/app/admin/tenants';
   label: string;
   icon: typeof Home;
   /** Who sees it. */
@@ -22,6 +22,10 @@ interface NavItem {
 
 const nav: readonly NavItem[] = [
   { to: '/app', label: 'nav.overview', icon: Home, show: 'member' },
+  { to: '/app/knowledge', label: 'nav.knowledge', icon: BookOpen, show: 'member' },
+  { to: '/app/conversations', label: 'nav.conversations', icon: MessagesSquare, show: 'member' },
+  { to: '/app/customers', label: 'nav.customers', icon: Contact, show: 'member' },
+  { to: '/app/test-chat', label: 'nav.testChat', icon: FlaskConical, show: 'member' },
   { to: '/app/inbox', label: 'nav.inbox', icon: Inbox, show: 'member' },
   { to: '/app/analytics', label: 'nav.analytics', icon: BarChart3, show: 'member' },
   { to: '/app/settings/bot', label: 'nav.bot', icon: Bot, show: 'admin' },

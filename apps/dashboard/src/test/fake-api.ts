@@ -15,6 +15,11 @@ export interface RecordedCall {
 export interface FakeReply {
   status: number;
   body?: unknown;
+  /** A non-JSON body (CSV, an event stream) sent as is, with {@link FakeReply.contentType}. */
+  raw?: string | ReadableStream<Uint8Array>;
+  contentType?: string;
+  /** Extra response headers (e.g. Content-Disposition). */
+  headers?: Record<string, string>;
 }
 
 /** A handler for `METHOD /path` (path params as `{id}` segments match anything). */
@@ -23,6 +28,15 @@ export type FakeHandler = (call: RecordedCall) => FakeReply | Promise<FakeReply>
 /** The bilingual error body the runtime answers with. */
 export function errorReply(status: number, code: string, message: string, messageVi: string): FakeReply {
   return { status, body: { error: { code, message, message_vi: messageVi } } };
+}
+
+/** JSON bodies parsed; anything else (multipart, text) kept as text. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function matches(pattern: string, path: string): boolean {
@@ -45,7 +59,7 @@ export function createFakeApi(handlers: Record<string, FakeHandler>) {
       method: request.method,
       path: url.pathname + url.search,
       headers: request.headers,
-      body: text ? (JSON.parse(text) as unknown) : undefined,
+      body: text ? parseBody(text) : undefined,
     };
     calls.push(call);
     const key = Object.keys(handlers).find((k) => {
@@ -53,6 +67,9 @@ export function createFakeApi(handlers: Record<string, FakeHandler>) {
       return method === request.method && pattern !== undefined && matches(pattern, url.pathname);
     });
     const reply = key ? await handlers[key]!(call) : errorReply(404, 'not_found', 'Not found', 'Không tìm thấy');
+    if (reply.raw !== undefined) {
+      return new Response(reply.raw, { status: reply.status, headers: { 'content-type': reply.contentType ?? 'text/plain', ...reply.headers } });
+    }
     return reply.body === undefined
       ? new Response(null, { status: reply.status })
       : new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } });
