@@ -104,9 +104,10 @@ export function InboxConversation({ id }: { id: string }) {
 
   // Opening a conversation marks it read for me.
   useEffect(() => {
-    void client.api.POST('/v1/tenant/inbox/conversations/{id}/read', { params: { path: { id } } }).then(() => refresh());
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per opened conversation
-  }, [id]);
+    void client.api
+      .POST('/v1/tenant/inbox/conversations/{id}/read', { params: { path: { id } } })
+      .then(() => queryClient.invalidateQueries({ queryKey: inboxKeys.all }));
+  }, [client, queryClient, id]);
 
   const act = useMutation({
     mutationFn: (action: Action) => {
