@@ -37,6 +37,11 @@ export interface LineProviderOptions {
 export interface LineChannel extends ChannelV1<string> {
   /** Downloads a customer's media: `line-content:<message id>` from inbound events, or a URL. */
   fetchAttachment(url: string): Promise<Response>;
+  /**
+   * A user's profile (`GET /v2/bot/profile/{userId}`: `displayName`, `pictureUrl`) to name the
+   * contact; `undefined` when LINE refuses (the user has not added the bot) or is unreachable.
+   */
+  getUserProfile(userId: string): Promise<{ displayName: string; avatar?: string } | undefined>;
 }
 
 const optionsSchema = z.object({
@@ -187,6 +192,17 @@ export function createLineChannel(options: LineChannelOptions): LineChannel {
         return response.ok ? { ok: true, details: `${json?.displayName ?? ''} ${json?.basicId ?? ''}`.trim() } : { ok: false, details: json?.message ?? `HTTP ${response.status}` };
       } catch (error) {
         return { ok: false, details: String(error) };
+      }
+    },
+
+    async getUserProfile(userId) {
+      try {
+        const response = await http.request(`${apiBase}/v2/bot/profile/${encodeURIComponent(userId)}`, { method: 'GET', headers: auth });
+        const json = (await readJson(response)) as { displayName?: unknown; pictureUrl?: unknown } | undefined;
+        if (!response.ok || typeof json?.displayName !== 'string' || !json.displayName) return undefined;
+        return { displayName: json.displayName, ...(typeof json.pictureUrl === 'string' ? { avatar: json.pictureUrl } : {}) };
+      } catch {
+        return undefined;
       }
     },
 

@@ -35,6 +35,11 @@ export interface MessengerChannel extends ChannelV1<MessengerConversationRef> {
    * app's webhook; call it when the channel is added. Throws ProviderError when Meta refuses.
    */
   subscribePage(fields?: ReadonlyArray<string>): Promise<void>;
+  /**
+   * The customer's public profile (`GET /<PSID>?fields=first_name,last_name,profile_pic`) to name
+   * the contact; `undefined` when Meta refuses (no permission, user unavailable) or is unreachable.
+   */
+  getUserProfile(psid: string): Promise<{ displayName: string; avatar?: string } | undefined>;
 }
 
 const lastInboundKey = (ref: MessengerConversationRef) => `messenger:last-inbound:${ref.pageId}:${ref.psid}`;
@@ -201,6 +206,19 @@ export function createMessengerChannel(options: MessengerChannelOptions): Messen
     },
 
     fetchAttachment: (url) => downloadMedia(http.request, 'messenger', url),
+
+    async getUserProfile(psid) {
+      try {
+        const response = await http.request(`${graph}/${encodeURIComponent(psid)}?fields=first_name,last_name,profile_pic&${auth}`, { method: 'GET' });
+        const json = (await readJson(response)) as { first_name?: unknown; last_name?: unknown; profile_pic?: unknown } | undefined;
+        if (!response.ok || !json) return undefined;
+        const displayName = [json.first_name, json.last_name].filter((p): p is string => typeof p === 'string' && p.length > 0).join(' ');
+        if (!displayName) return undefined;
+        return { displayName, ...(typeof json.profile_pic === 'string' ? { avatar: json.profile_pic } : {}) };
+      } catch {
+        return undefined;
+      }
+    },
 
     async subscribePage(fields = ['messages', 'messaging_postbacks']) {
       if (!options.pageId) throw new ValidationError('pageId is required to subscribe a Page', 'Cần pageId để đăng ký Trang');

@@ -2,7 +2,7 @@ import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1Send
 import { createHttpClient, downloadMedia } from './http-client';
 import { splitText } from '@agent-chatbot/core';
 import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
-import { callZalo, planZaloParts, toZaloMessage } from './zalo-api';
+import { callZalo, planZaloParts, toZaloMessage, uploadToZalo, type ZaloApiResult, type ZaloPart, type ZaloPlannedAttachment, type ZaloUploadResult } from './zalo-api';
 import { zaloChannelOptionsSchema, type ZaloChannelOptions } from './zalo-channel-options';
 import { decodeZaloConversationId, encodeZaloConversationId, type ZaloConversationRef } from './zalo-conversation-id';
 import { isZaloTokenError, localFailure, zaloFailure } from './zalo-errors';
@@ -76,8 +76,8 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     return localFailure('network_error', true, 'Không kết nối được Zalo', `Zalo unreachable: ${String(error)}`);
   };
 
-  /** One API call with the "refresh once on -216/-220, then retry" rule. */
-  const sendPart = async (userId: string, part: { text?: string; imageUrl?: string }): Promise<ChannelV1SendResult> => {
+  /** One API call with the "refresh once on -216/-220, then retry" rule; failures as results. */
+  const withToken = async (call: (accessToken: string) => Promise<ZaloApiResult>): Promise<ZaloApiResult | ChannelV1SendResult> => {
     let refreshed = false;
     for (;;) {
       let accessToken: string;
@@ -86,18 +86,13 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       } catch (error) {
         return refreshFailure(error);
       }
-      let result;
+      let result: ZaloApiResult;
       try {
-        result = await callZalo(http.request, `${apiBase}/v3.0/oa/message/cs`, accessToken, { method: 'POST', body: { recipient: { user_id: userId }, message: toZaloMessage(part) } });
+        result = await call(accessToken);
       } catch (error) {
         return localFailure('network_error', true, 'Không kết nối được Zalo; sẽ thử lại', `Zalo unreachable: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (result.kind === 'ok') return { status: 'sent', messageId: result.messageId ?? '', raw: result.raw };
-      if (result.kind === 'http_error') {
-        const retryable = result.status === 429 || result.status >= 500;
-        return localFailure(retryable ? 'provider_unavailable' : 'provider_error', retryable, `Zalo trả về HTTP ${result.status}`, `Zalo answered HTTP ${result.status}`, { providerCode: result.status, ...(result.retryAfterMs ? { retryAfterMs: result.retryAfterMs } : {}) });
-      }
-      if (isZaloTokenError(result.code) && !refreshed && (await store.get()).refreshToken) {
+      if (result.kind === 'zalo_error' && isZaloTokenError(result.code) && !refreshed && (await store.get()).refreshToken) {
         refreshed = true;
         try {
           await tokens.refresh(accessToken);
@@ -106,8 +101,81 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
         }
         continue;
       }
-      return zaloFailure(result.code, result.message);
+      return result;
     }
+  };
+
+  const asSendResult = (result: ZaloApiResult | ChannelV1SendResult): ChannelV1SendResult => {
+    if (!('kind' in result)) return result;
+    if (result.kind === 'ok') return { status: 'sent', messageId: result.messageId ?? '', raw: result.raw };
+    if (result.kind === 'http_error') {
+      const retryable = result.status === 429 || result.status >= 500;
+      return localFailure(retryable ? 'provider_unavailable' : 'provider_error', retryable, `Zalo trả về HTTP ${result.status}`, `Zalo answered HTTP ${result.status}`, { providerCode: result.status, ...(result.retryAfterMs ? { retryAfterMs: result.retryAfterMs } : {}) });
+    }
+    return zaloFailure(result.code, result.message);
+  };
+
+  /**
+   * Sends one part: `/v3.0/oa/message/cs` to a user; anonymous chats go to `/v2.0/oa/message`
+   * with `recipient: {anonymous_id, conversation_id}` (channels.md §1.6).
+   */
+  const sendPart = async (ref: ZaloConversationRef, part: ZaloPart): Promise<ChannelV1SendResult> => {
+    const anonymous = ref.anonymousConversationId !== undefined;
+    const url = anonymous ? `${apiBase}/v2.0/oa/message` : `${apiBase}/v3.0/oa/message/cs`;
+    const recipient = anonymous ? { anonymous_id: ref.userId, conversation_id: ref.anonymousConversationId } : { user_id: ref.userId };
+    return asSendResult(await withToken((accessToken) => callZalo(http.request, url, accessToken, { method: 'POST', body: { recipient, message: toZaloMessage(part) } })));
+  };
+
+  const uploadKey = (planned: ZaloPlannedAttachment) => `zalo:upload:${options.appId}:${options.oaId ?? 'default'}:${planned.kind}:${planned.attachment.url}`;
+
+  /**
+   * The part for an outbound image or file: downloaded, uploaded to Zalo (id/token cached for 6
+   * days, Zalo keeps them about 7), sent by id. When the file cannot be fetched or Zalo does not
+   * take it (size, type), an image goes by URL and a file as a link in text.
+   */
+  const uploadPart = async (planned: ZaloPlannedAttachment, fresh: boolean): Promise<ZaloPart | ChannelV1SendResult> => {
+    const { kind, attachment } = planned;
+    const fallback: ZaloPart = kind === 'image' ? { imageUrl: attachment.url } : { text: `${attachment.name ?? attachment.url}: ${attachment.url}` };
+    const cache = host?.getCache();
+    const cached = fresh ? undefined : await cache?.get<string>(uploadKey(planned));
+    if (cached) return kind === 'image' ? { imageAttachmentId: cached } : { fileToken: cached };
+    let bytes: Uint8Array;
+    let mimeType: string;
+    try {
+      const response = await http.request(attachment.url, { method: 'GET' });
+      if (!response.ok) {
+        await response.body?.cancel();
+        return fallback;
+      }
+      bytes = new Uint8Array(await response.arrayBuffer());
+      mimeType = attachment.mimeType ?? response.headers.get('content-type') ?? 'application/octet-stream';
+    } catch {
+      return fallback;
+    }
+    const name = attachment.name ?? (decodeURIComponent(new URL(attachment.url).pathname.split('/').pop() ?? '') || kind);
+    let outcome: ZaloUploadResult | undefined;
+    const result = await withToken(async (accessToken) => {
+      outcome = await uploadToZalo(http.request, apiBase, accessToken, { kind, bytes, mimeType, name });
+      return outcome.kind === 'failed' ? outcome.result : { kind: 'ok', messageId: undefined, raw: undefined };
+    });
+    if (!('kind' in result)) return result;
+    if (!outcome || outcome.kind === 'unsupported') return fallback;
+    if (outcome.kind === 'failed') return asSendResult(outcome.result);
+    await cache?.set(uploadKey(planned), outcome.id, { ttlMs: 6 * 86_400_000 });
+    return kind === 'image' ? { imageAttachmentId: outcome.id } : { fileToken: outcome.id };
+  };
+
+  /** Sends a planned step; an expired upload (-100) is uploaded again once. */
+  const sendStep = async (ref: ZaloConversationRef, step: { part: ZaloPart } | ZaloPlannedAttachment): Promise<ChannelV1SendResult> => {
+    if ('part' in step) return sendPart(ref, step.part);
+    for (const fresh of [false, true]) {
+      const part = await uploadPart(step, fresh);
+      if ('status' in part) return part;
+      const result = await sendPart(ref, part);
+      const expired = result.status === 'failed' && result.error.providerCode === -100 && (part.imageAttachmentId || part.fileToken);
+      if (!expired || fresh) return result;
+    }
+    return localFailure('attachment_expired', false, 'Tệp đính kèm đã hết hạn', 'The attachment expired');
   };
 
   const windowClosed = async (ref: ZaloConversationRef, zaloOptions: ZaloProviderOptions | undefined): Promise<boolean> => {
@@ -119,7 +187,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
   return {
     specificationVersion: 'v1',
     platform: 'zalo',
-    capabilities: { messageParts: ['text', 'image'], streaming: 'none', typingIndicator: false, maxTextLength: ZALO_MAX_TEXT_LENGTH, replyWindowMs: ZALO_REPLY_WINDOW_MS },
+    capabilities: { messageParts: ['text', 'image', 'file', 'quick-replies'], streaming: 'none', typingIndicator: false, maxTextLength: ZALO_MAX_TEXT_LENGTH, replyWindowMs: ZALO_REPLY_WINDOW_MS },
     tokens,
     refreshIfExpiringWithin: (ms) => tokens.refreshIfExpiringWithin(ms),
     fetchAttachment: (url) => downloadMedia(http.request, 'zalo', url),
@@ -196,7 +264,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       if (await windowClosed(ref, zaloOptions)) {
         return localFailure('window_closed', false, 'Khách chưa tương tác với OA trong 7 ngày qua; chờ khách nhắn lại', 'Outside the 7-day interaction window; wait for the user to write again');
       }
-      const parts = planZaloParts(message, (text) => splitText(text, ZALO_MAX_TEXT_LENGTH));
+      const parts = planZaloParts(message, (text) => splitText(text, ZALO_MAX_TEXT_LENGTH), { upload: options.uploadAttachments ?? true });
       if (parts.length === 0) return localFailure('invalid_payload', false, 'Tin nhắn trống', 'Empty message');
       const ids: string[] = [];
       for (const [index, part] of parts.entries()) {
@@ -206,7 +274,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
           ids.push(done);
           continue;
         }
-        const result = await sendPart(ref.userId, part);
+        const result = await sendStep(ref, part);
         if (result.status === 'failed') return result;
         ids.push(result.messageId);
         if (doneKey) await host?.getCache().set(doneKey, result.messageId, { ttlMs: 2 * 86_400_000 });

@@ -29,6 +29,12 @@ export interface ZaloChannelOptions {
   maxEventAgeMs?: number;
   /** Refresh the access token before a send when it expires within this (default 10 min). */
   refreshAheadMs?: number;
+  /**
+   * Upload outbound images and files (`/v2.0/oa/upload/image|file`) and send them by id (default
+   * true), so files the provider cannot fetch (private storage URLs) still arrive. When false,
+   * images are sent by URL and files as links.
+   */
+  uploadAttachments?: boolean;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -50,6 +56,7 @@ export const zaloChannelOptionsSchema = z
     timeoutMs: z.number().int().positive().optional(),
     maxEventAgeMs: z.number().positive().optional(),
     refreshAheadMs: z.number().nonnegative().optional(),
+    uploadAttachments: z.boolean().optional(),
     now: z.custom<() => number>((v) => typeof v === 'function').optional(),
   })
   .refine((o) => o.accessToken !== undefined || o.tokenStore !== undefined, {

@@ -15,7 +15,7 @@ let store: ReturnType<typeof memoryZaloTokenStore>;
 let channel: ZaloChannel;
 let host: ReturnType<typeof createRecordingHost>;
 
-const make = async (tokens: Partial<ZaloTokens> = {}, extra: { proxy?: string } = {}) => {
+const make = async (tokens: Partial<ZaloTokens> = {}, extra: { proxy?: string; uploadAttachments?: boolean } = {}) => {
   store = memoryZaloTokenStore({ ...fake.currentTokens(), accessTokenExpiresAt: new Date(Date.now() + 20 * 3600_000), ...tokens });
   channel = createZaloChannel({ appId, appSecret, oaSecretKey, oaId, tokenStore: store, apiBase: fake.url, oauthBase: fake.url, ...extra });
   host = createRecordingHost();
@@ -120,7 +120,8 @@ describe('Zalo delivery rules', () => {
     expect(fake.sent.map((s) => s.message.text).join(' ')).toBe(text.trim());
   });
 
-  it('sends images as a media template', async () => {
+  it('sends images by URL as a media template when uploads are off', async () => {
+    await make({}, { uploadAttachments: false });
     await channel.doSend({ conversationId, message: { text: 'Ảnh mẫu', attachments: [{ type: 'image', url: 'https://cdn.example/a.jpg' }] } });
     expect(fake.sent.map((s) => s.message)).toEqual([
       { text: 'Ảnh mẫu' },

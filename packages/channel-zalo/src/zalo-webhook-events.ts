@@ -24,6 +24,9 @@ export const zaloWebhookSchema = z.looseObject({
   event_name: z.string(),
   timestamp: id,
   oa_id: id.optional(),
+  /** Anonymous chats: some payloads carry these at the top level instead of in `sender`/`message`. */
+  anonymous_id: id.optional(),
+  conversation_id: id.optional(),
   sender: z.looseObject({ id }).optional(),
   recipient: z.looseObject({ id }).optional(),
   follower: z.looseObject({ id }).optional(),
@@ -31,6 +34,8 @@ export const zaloWebhookSchema = z.looseObject({
     .looseObject({
       msg_id: id.optional(),
       text: z.string().optional(),
+      /** Anonymous chats (`anonymous_send_*`): the chat to reply in, with the sender's anonymous id. */
+      conversation_id: id.optional(),
       attachments: z.array(attachment).optional(),
       location: z.looseObject({ latitude: z.coerce.number(), longitude: z.coerce.number() }).optional(),
     })
@@ -74,7 +79,9 @@ function toAttachment(raw: z.infer<typeof attachment>): AttachmentV1 | undefined
 
 /**
  * Turns one Zalo webhook into normalised events: user messages (text, image, gif, file, sticker,
- * audio, video, location) and follow/unfollow. OA echoes (`oa_send_*`), receipts and other
+ * audio, video, location), the same from anonymous users (`anonymous_send_*`, conversation id
+ * `zalo:<oa>:anon:<anonymous_id>:<conversation_id>`) and follow/unfollow. OA echoes (`oa_send_*`,
+ * `oa_send_anonymous_*`), receipts and other
  * management events give nothing (echoes would otherwise make the bot answer itself).
  */
 export function normaliseZaloWebhook(event: ZaloWebhook): InboundEventV1[] {
@@ -97,10 +104,14 @@ export function normaliseZaloWebhook(event: ZaloWebhook): InboundEventV1[] {
       },
     ];
   }
-  if (!event.event_name.startsWith('user_send_')) return [];
-  const userId = event.sender?.id;
+  const anonymous = event.event_name.startsWith('anonymous_send_');
+  if (!event.event_name.startsWith('user_send_') && !anonymous) return [];
+  const userId = anonymous ? (event.anonymous_id ?? event.sender?.id) : event.sender?.id;
   const msgId = event.message?.msg_id;
   if (!userId || !msgId) return [];
+  // An anonymous user has no UID: the reply needs the anonymous id and the chat's conversation id.
+  const anonymousConversationId = anonymous ? (event.message?.conversation_id ?? event.conversation_id) : undefined;
+  if (anonymous && !anonymousConversationId) return [];
   const attachments = (event.message?.attachments ?? []).map(toAttachment).filter((a): a is AttachmentV1 => a !== undefined);
   const location = event.message?.location;
   if (location && !attachments.some((a) => a.type === 'location')) {
@@ -111,7 +122,7 @@ export function normaliseZaloWebhook(event: ZaloWebhook): InboundEventV1[] {
     {
       type: 'message',
       eventId: msgId,
-      conversationId: encodeZaloConversationId({ oaId, userId }),
+      conversationId: encodeZaloConversationId({ oaId, userId, ...(anonymousConversationId ? { anonymousConversationId } : {}) }),
       sender: { id: userId },
       accountId: oaId,
       timestamp,

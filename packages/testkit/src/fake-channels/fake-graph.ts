@@ -24,6 +24,10 @@ export interface FakeGraph {
   readonly actions: Array<{ recipientId: string; action: string }>;
   /** Fields the app subscribed the Page to (`POST /<page id>/subscribed_apps`). */
   readonly subscribedFields: string[];
+  /** Profiles `GET /<version>/<PSID>?fields=first_name,last_name,profile_pic` answers (others: error 100). */
+  setProfile(psid: string, profile: { firstName: string; lastName?: string; profilePic?: string }): void;
+  /** How many profile lookups reached the fake. */
+  profileLookups(): number;
   /** Records the customer's last message; the fake then enforces 24 h (7 days with HUMAN_AGENT). */
   setLastInteraction(psid: string, at: Date): void;
   /** Makes the current page token invalid (error 190). */
@@ -55,7 +59,8 @@ const DAY = 86_400_000;
 /**
  * Starts a fake Graph API: `POST /<version>/(me|<page id>)/messages` (Send API: `messaging_type`
  * required, text under 2,000 characters, the 24-hour / HUMAN_AGENT 7-day windows) and sender
- * actions; `GET /<version>/me` for page info. The page token travels as `access_token` query.
+ * actions; `GET /<version>/me` for page info; `GET /<version>/<PSID>?fields=…` for user profiles
+ * set with `setProfile`. The page token travels as `access_token` query.
  */
 export async function createFakeGraph(options: { pageId: string; pageAccessToken: string; pageName?: string }): Promise<FakeGraph> {
   const failures = new FailureQueue<FakeGraphFailure>();
@@ -64,6 +69,8 @@ export async function createFakeGraph(options: { pageId: string; pageAccessToken
   const interactions = new Map<string, number>();
   const subscribedFields: string[] = [];
   let token = options.pageAccessToken;
+  const profiles = new Map<string, { firstName: string; lastName?: string; profilePic?: string }>();
+  let lookups = 0;
 
   const handle = (request: RecordedRequest): FakeResponse => {
     const accessToken = request.query.get('access_token') ?? request.headers.authorization?.replace(/^Bearer /, '');
@@ -72,6 +79,22 @@ export async function createFakeGraph(options: { pageId: string; pageAccessToken
     if (request.method === 'POST' && new RegExp(`^/v\\d+\\.\\d+/${options.pageId}/subscribed_apps$`).test(request.path)) {
       subscribedFields.splice(0, subscribedFields.length, ...(request.query.get('subscribed_fields') ?? '').split(',').filter(Boolean));
       return subscribedFields.length > 0 ? { status: 200, json: { success: true } } : graphError(400, 100, '(#100) subscribed_fields is required');
+    }
+    const profileMatch = request.method === 'GET' ? /^\/v\d+\.\d+\/([^/]+)$/.exec(request.path) : null;
+    if (profileMatch) {
+      lookups += 1;
+      const profile = profiles.get(decodeURIComponent(profileMatch[1] ?? ''));
+      if (!profile) return graphError(400, 100, '(#100) No profile available for this user', { error_subcode: 2018218 });
+      const fields = (request.query.get('fields') ?? '').split(',');
+      return {
+        status: 200,
+        json: {
+          id: profileMatch[1],
+          ...(fields.includes('first_name') ? { first_name: profile.firstName } : {}),
+          ...(fields.includes('last_name') && profile.lastName ? { last_name: profile.lastName } : {}),
+          ...(fields.includes('profile_pic') && profile.profilePic ? { profile_pic: profile.profilePic } : {}),
+        },
+      };
     }
     const match = /^\/v\d+\.\d+\/([^/]+)\/messages$/.exec(request.path);
     if (request.method !== 'POST' || !match) return graphError(400, 100, `(#100) Unknown path components: ${request.path}`);
@@ -108,6 +131,8 @@ export async function createFakeGraph(options: { pageId: string; pageAccessToken
     sent,
     actions,
     subscribedFields,
+    setProfile: (psid, profile) => profiles.set(psid, profile),
+    profileLookups: () => lookups,
     setLastInteraction: (psid, at) => interactions.set(psid, at.getTime()),
     revokeToken: () => {
       token = `revoked-${randomBytes(4).toString('hex')}`;

@@ -57,7 +57,8 @@ function write(response: ServerResponse, answer: FakeResponse): void {
  * Used by every fake provider so the channel packages exercise real sockets, headers and bodies.
  */
 export async function startFakeHttpServer(
-  handle: (request: RecordedRequest) => FakeResponse | Promise<FakeResponse>,
+  /** `raw` is the exact body bytes (multipart uploads); `request.body` is the same as UTF-8 text. */
+  handle: (request: RecordedRequest, raw: Uint8Array) => FakeResponse | Promise<FakeResponse>,
 ): Promise<FakeHttpServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((incoming, response) => {
@@ -65,16 +66,17 @@ export async function startFakeHttpServer(
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+      const raw = Buffer.concat(chunks);
       const recorded: RecordedRequest = {
         method: incoming.method ?? 'GET',
         path: url.pathname,
         query: url.searchParams,
         headers: flattenHeaders(incoming),
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: raw.toString('utf8'),
       };
       requests.push(recorded);
       Promise.resolve()
-        .then(() => handle(recorded))
+        .then(() => handle(recorded, new Uint8Array(raw)))
         .then(
           (answer) => write(response, answer),
           (error: unknown) => write(response, { status: 500, text: `fake server error: ${String(error)}` }),

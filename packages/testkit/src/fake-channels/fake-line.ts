@@ -27,6 +27,10 @@ export interface FakeLine {
   /** Issues a reply token the fake accepts once, within `ttlMs` (default 60 s). */
   issueReplyToken(ttlMs?: number): string;
   failNext(kind: FakeLineFailure, times?: number, after?: number): void;
+  /** Profiles `GET /v2/bot/profile/<userId>` answers (others: 404, as for users who did not add the bot). */
+  setProfile(userId: string, profile: { displayName: string; pictureUrl?: string }): void;
+  /** How many profile lookups reached the fake. */
+  profileLookups(): number;
   /** Serves `GET /v2/bot/message/<id>/content` (this server is also the `api-data` host). */
   addContent(messageId: string, bytes: Uint8Array, mimeType: string): void;
   close(): Promise<void>;
@@ -42,7 +46,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Starts a fake LINE Messaging API: `POST /v2/bot/message/reply` (single-use, expiring reply
  * tokens), `POST /v2/bot/message/push` (`X-Line-Retry-Key`: a reused accepted key gets 409 with
- * `x-line-accepted-request-id`), `GET /v2/bot/info`, `POST /v2/bot/chat/loading/start`.
+ * `x-line-accepted-request-id`), `GET /v2/bot/info`, `GET /v2/bot/profile/<userId>`,
+ * `POST /v2/bot/chat/loading/start`.
  */
 export async function createFakeLine(options: { channelAccessToken: string; botUserId?: string }): Promise<FakeLine> {
   const failures = new FailureQueue<FakeLineFailure>();
@@ -51,6 +56,8 @@ export async function createFakeLine(options: { channelAccessToken: string; botU
   const replyTokens = new Map<string, number>();
   const acceptedKeys = new Map<string, string>();
   const contents = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+  const profiles = new Map<string, { displayName: string; pictureUrl?: string }>();
+  let lookups = 0;
 
   const validMessages = (body: Record<string, unknown> | undefined): FakeResponse | Array<Record<string, unknown>> => {
     const messages = body?.messages;
@@ -84,6 +91,12 @@ export async function createFakeLine(options: { channelAccessToken: string; botU
     if (content) {
       const item = contents.get(content[1] ?? '');
       return item ? { status: 200, bytes: item.bytes, headers: { 'content-type': item.mimeType } } : lineError(404, 'Not found');
+    }
+    const profileRoute = /^GET \/v2\/bot\/profile\/([^/]+)$/.exec(route);
+    if (profileRoute) {
+      lookups += 1;
+      const profile = profiles.get(decodeURIComponent(profileRoute[1] ?? ''));
+      return profile ? { status: 200, json: { userId: profileRoute[1], displayName: profile.displayName, ...(profile.pictureUrl ? { pictureUrl: profile.pictureUrl } : {}), language: 'vi' } } : lineError(404, 'Not found');
     }
     if (route === 'GET /v2/bot/info') return { status: 200, json: { userId: options.botUserId ?? `U${'0'.repeat(32)}`, basicId: '@123abcde', displayName: 'Fake LINE Shop', chatMode: 'bot', markAsReadMode: 'auto' } };
     if (route === 'POST /v2/bot/chat/loading/start') {
@@ -128,6 +141,8 @@ export async function createFakeLine(options: { channelAccessToken: string; botU
     },
     failNext: (kind, times, after) => failures.push(kind, times, after),
     addContent: (messageId, bytes, mimeType) => contents.set(messageId, { bytes, mimeType }),
+    setProfile: (userId, profile) => profiles.set(userId, profile),
+    profileLookups: () => lookups,
     close: () => server.close(),
   };
 }

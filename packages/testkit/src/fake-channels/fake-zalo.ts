@@ -14,9 +14,22 @@ export type FakeZaloFailure =
 /** A consultation message the fake accepted. */
 export interface FakeZaloSentMessage {
   readonly messageId: string;
+  /** The user's UID, or the `anonymous_id` of an anonymous chat. */
   readonly userId: string;
+  /** Set for sends to an anonymous chat (`POST /v2.0/oa/message`). */
+  readonly anonymousConversationId?: string;
   readonly message: Record<string, unknown>;
   readonly accessToken: string;
+}
+
+/** A file the fake accepted on `POST /v2.0/oa/upload/image|file`. */
+export interface FakeZaloUpload {
+  readonly kind: 'image' | 'file';
+  /** `attachment_id` (images) or `token` (files) it answered. */
+  readonly id: string;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
 }
 
 /** Options of {@link createFakeZalo}. */
@@ -42,6 +55,16 @@ export interface FakeZalo {
   /** `oa_send_text` echo payloads Zalo would post for each accepted send. */
   readonly echoes: Record<string, unknown>[];
   readonly requests: RecordedRequest[];
+  /** Files uploaded with `POST /v2.0/oa/upload/image|file`. */
+  readonly uploads: FakeZaloUpload[];
+  /** Serves `bytes` at `<url>/media/<name>` (a stand-in for storage the channel downloads from). */
+  serveMedia(name: string, bytes: Uint8Array, contentType: string): string;
+  /** Makes every id uploaded so far expire: sends using them get `-100`. */
+  expireUploads(): void;
+  /** Profiles `GET /v3.0/oa/user/detail` answers (default: "Khách hàng", no avatar). */
+  setProfile(userId: string, profile: { displayName: string; avatar?: string }): void;
+  /** How many requests reached a route, e.g. `'GET /v3.0/oa/user/detail'`. */
+  count(route: string): number;
   /** How many refresh calls succeeded. */
   refreshCount(): number;
   /** The tokens currently valid on the fake. */
@@ -61,6 +84,8 @@ const randomId = (bytes = 10) => randomBytes(bytes).toString('hex');
 
 /**
  * Starts a fake Zalo OA Open API v3 + OAuth v4 server: `POST /v3.0/oa/message/cs`,
+ * `POST /v2.0/oa/message` (anonymous chats only; users get `-240`), `POST /v2.0/oa/upload/image`
+ * and `/upload/file` (multipart `file` → `attachment_id` / `token`, `-100` once expired),
  * `GET /v2.0/oa/getoa`, `GET /v3.0/oa/user/detail`, `POST /v4/oa/access_token` with single-use,
  * rotating refresh tokens (reuse is rejected), all answering HTTP 200 with `{error, message}`.
  */
@@ -75,6 +100,10 @@ export async function createFakeZalo(options: FakeZaloOptions): Promise<FakeZalo
   const sent: FakeZaloSentMessage[] = [];
   const echoes: Record<string, unknown>[] = [];
   const sendTimes: number[] = [];
+  const uploads: FakeZaloUpload[] = [];
+  const expiredUploads = new Set<string>();
+  const media = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  const profiles = new Map<string, { displayName: string; avatar?: string }>();
 
   const authorise = (request: RecordedRequest): FakeResponse | undefined => {
     const token = request.headers['access_token'];
@@ -102,7 +131,17 @@ export async function createFakeZalo(options: FakeZaloOptions): Promise<FakeZalo
     }
   };
 
-  const send = (request: RecordedRequest): FakeResponse => {
+  /** Ids of uploads a message refers to (media template `attachment_id`, file `token`). */
+  const referencedUploads = (message: Record<string, unknown>): string[] => {
+    const attachment = message.attachment as { type?: string; payload?: { token?: unknown; elements?: Array<{ attachment_id?: unknown }> } } | undefined;
+    const ids: string[] = [];
+    if (typeof attachment?.payload?.token === 'string') ids.push(attachment.payload.token);
+    for (const element of attachment?.payload?.elements ?? []) if (typeof element.attachment_id === 'string') ids.push(element.attachment_id);
+    return ids;
+  };
+
+  /** `POST /v3.0/oa/message/cs` (users) and `POST /v2.0/oa/message` (anonymous chats only). */
+  const send = (request: RecordedRequest, anonymousEndpoint: boolean): FakeResponse => {
     const denied = authorise(request);
     if (denied) return denied;
     const injected = sendFailures.take();
@@ -111,27 +150,64 @@ export async function createFakeZalo(options: FakeZaloOptions): Promise<FakeZalo
     while (sendTimes.length > 0 && (sendTimes[0] ?? 0) < now - 60_000) sendTimes.shift();
     if (options.rateLimitPerMinute !== undefined && sendTimes.length >= options.rateLimitPerMinute) return failure('rate_limit');
     const body = parseJsonBody(request);
-    const recipient = body?.recipient as { user_id?: unknown } | undefined;
+    const recipient = body?.recipient as { user_id?: unknown; anonymous_id?: unknown; conversation_id?: unknown } | undefined;
     const message = body?.message as Record<string, unknown> | undefined;
-    if (typeof recipient?.user_id !== 'string' || !message) return zaloError(-201, 'recipient.user_id or message is invalid');
+    const anonymous = typeof recipient?.anonymous_id === 'string' && typeof recipient.conversation_id === 'string';
+    if (anonymousEndpoint && !anonymous) {
+      return zaloError(-240, 'MessageV2 API has been shut down, please switch to MessageV3');
+    }
+    const userId = anonymous ? String(recipient?.anonymous_id) : recipient?.user_id;
+    if (typeof userId !== 'string' || !message) return zaloError(-201, 'recipient.user_id or message is invalid');
     if (typeof message.text === 'string' && message.text.normalize('NFC').length > 2000) return zaloError(-201, 'text is invalid');
-    const last = interactions.get(recipient.user_id);
+    for (const id of referencedUploads(message)) {
+      if (expiredUploads.has(id)) return zaloError(-100, 'attachment_id is expired');
+      if (!uploads.some((u) => u.id === id)) return zaloError(-201, 'attachment_id is invalid');
+    }
+    const last = interactions.get(userId);
     if (last !== undefined && now - last > WINDOW_MS) return failure('window_closed');
     sendTimes.push(now);
     const messageId = randomId();
-    sent.push({ messageId, userId: recipient.user_id, message, accessToken: request.headers['access_token'] ?? '' });
+    sent.push({
+      messageId,
+      userId,
+      ...(anonymous ? { anonymousConversationId: String(recipient?.conversation_id) } : {}),
+      message,
+      accessToken: request.headers['access_token'] ?? '',
+    });
     echoes.push({
       app_id: options.appId,
       sender: { id: options.oaId, admin_id: 'api' },
-      recipient: { id: recipient.user_id },
-      event_name: 'oa_send_text',
-      message: { msg_id: messageId, text: message.text ?? '' },
+      recipient: { id: userId },
+      event_name: anonymous ? 'oa_send_anonymous_text' : 'oa_send_text',
+      message: { msg_id: messageId, text: message.text ?? '', ...(anonymous ? { conversation_id: String(recipient?.conversation_id) } : {}) },
       timestamp: String(now),
     });
     return {
       status: 200,
-      json: { error: 0, message: 'Success', data: { message_id: messageId, user_id: recipient.user_id, sent_time: String(now), quota: { quota_type: 'reply', remain: '8', total: '8' } } },
+      json: { error: 0, message: 'Success', data: { message_id: messageId, user_id: userId, sent_time: String(now), quota: { quota_type: 'reply', remain: '8', total: '8' } } },
     };
+  };
+
+  /** `POST /v2.0/oa/upload/image|file`: multipart field `file` → `attachment_id` / `token`. */
+  const upload = async (request: RecordedRequest, raw: Uint8Array, kind: 'image' | 'file'): Promise<FakeResponse> => {
+    const denied = authorise(request);
+    if (denied) return denied;
+    const injected = sendFailures.take();
+    if (injected) return failure(injected);
+    let file: File | null;
+    try {
+      const form = await new Response(raw, { headers: { 'content-type': request.headers['content-type'] ?? '' } }).formData();
+      const value = form.get('file');
+      file = typeof value === 'string' ? null : value;
+    } catch {
+      file = null;
+    }
+    if (!file) return zaloError(-201, 'file is invalid');
+    const limit = kind === 'image' ? 1024 * 1024 : 5 * 1024 * 1024;
+    if (file.size > limit) return zaloError(-201, 'file size exceeds the limit');
+    const id = kind === 'image' ? `att_${randomId()}` : `tok_${randomId()}`;
+    uploads.push({ kind, id, name: file.name, mimeType: file.type, size: file.size });
+    return { status: 200, json: { error: 0, message: 'Success', data: kind === 'image' ? { attachment_id: id } : { token: id } } };
   };
 
   const oauth = (request: RecordedRequest): FakeResponse => {
@@ -152,10 +228,19 @@ export async function createFakeZalo(options: FakeZaloOptions): Promise<FakeZalo
     return { status: 200, json: { access_token: accessToken, refresh_token: refreshToken, expires_in: String(options.accessTokenTtlSeconds ?? 90000) } };
   };
 
-  const server = await startFakeHttpServer((request) => {
+  const counts = new Map<string, number>();
+  const server = await startFakeHttpServer((request, raw) => {
     const route = `${request.method} ${request.path}`;
+    counts.set(route, (counts.get(route) ?? 0) + 1);
     if (route === 'POST /v4/oa/access_token') return oauth(request);
-    if (route === 'POST /v3.0/oa/message/cs') return send(request);
+    if (route === 'POST /v3.0/oa/message/cs') return send(request, false);
+    if (route === 'POST /v2.0/oa/message') return send(request, true);
+    if (route === 'POST /v2.0/oa/upload/image') return upload(request, raw, 'image');
+    if (route === 'POST /v2.0/oa/upload/file') return upload(request, raw, 'file');
+    if (request.method === 'GET' && request.path.startsWith('/media/')) {
+      const found = media.get(decodeURIComponent(request.path.slice('/media/'.length)));
+      return found ? { status: 200, bytes: found.bytes, headers: { 'content-type': found.contentType } } : { status: 404, text: 'not found' };
+    }
     if (route === 'GET /v2.0/oa/getoa') {
       return authorise(request) ?? { status: 200, json: { error: 0, message: 'Success', data: { oa_id: options.oaId, name: 'Fake OA', is_verified: true } } };
     }
@@ -163,7 +248,11 @@ export async function createFakeZalo(options: FakeZaloOptions): Promise<FakeZalo
       const denied = authorise(request);
       if (denied) return denied;
       const data = JSON.parse(request.query.get('data') ?? '{}') as { user_id?: string };
-      return { status: 200, json: { error: 0, message: 'Success', data: { user_id: data.user_id, display_name: 'Khách hàng', user_is_follower: true } } };
+      const profile = profiles.get(data.user_id ?? '') ?? { displayName: 'Khách hàng' };
+      return {
+        status: 200,
+        json: { error: 0, message: 'Success', data: { user_id: data.user_id, display_name: profile.displayName, ...(profile.avatar ? { avatar: profile.avatar } : {}), user_is_follower: true } },
+      };
     }
     return { status: 404, json: { error: -404, message: `fake zalo: no route ${route}` } };
   });
@@ -173,6 +262,16 @@ export async function createFakeZalo(options: FakeZaloOptions): Promise<FakeZalo
     sent,
     echoes,
     requests: server.requests,
+    uploads,
+    serveMedia: (name, bytes, contentType) => {
+      media.set(name, { bytes, contentType });
+      return `${server.url}/media/${encodeURIComponent(name)}`;
+    },
+    expireUploads: () => {
+      for (const u of uploads) expiredUploads.add(u.id);
+    },
+    setProfile: (userId, profile) => profiles.set(userId, profile),
+    count: (route) => counts.get(route) ?? 0,
     refreshCount: () => refreshes,
     currentTokens: () => ({ accessToken, refreshToken }),
     expireAccessToken: () => {

@@ -13,6 +13,11 @@ export interface ZaloWebhookDriver {
   deliver(payload: Record<string, unknown> | string, options?: { retryDelaysMs?: ReadonlyArray<number> }): Promise<WebhookDelivery>;
   /** A `user_send_text` payload (timestamp now unless given). */
   textEvent(options: { userId: string; text: string; msgId?: string; timestamp?: number }): Record<string, unknown>;
+  /**
+   * An `anonymous_send_text` payload: a user chatting without following or sharing a UID;
+   * `sender.id` is the anonymous id and `message.conversation_id` the chat to reply in.
+   */
+  anonymousTextEvent(options: { anonymousId: string; conversationId: string; text: string; msgId?: string; timestamp?: number }): Record<string, unknown>;
   /** A `follow` / `unfollow` payload. */
   followEvent(options: { userId: string; unfollow?: boolean; timestamp?: number }): Record<string, unknown>;
 }
@@ -51,6 +56,14 @@ export function createZaloWebhookDriver(options: {
       recipient: { id: options.oaId },
       event_name: 'user_send_text',
       message: { text, msg_id: msgId ?? randomBytes(10).toString('hex') },
+      timestamp: String(timestamp ?? Date.now()),
+    }),
+    anonymousTextEvent: ({ anonymousId, conversationId, text, msgId, timestamp }) => ({
+      app_id: options.appId,
+      sender: { id: anonymousId },
+      recipient: { id: options.oaId },
+      event_name: 'anonymous_send_text',
+      message: { text, msg_id: msgId ?? randomBytes(10).toString('hex'), conversation_id: conversationId },
       timestamp: String(timestamp ?? Date.now()),
     }),
     followEvent: ({ userId, unfollow, timestamp }) => ({
