@@ -210,6 +210,44 @@ describe('/app/inbox', () => {
     expect(calls.filter((c) => c.path === '/v1/tenant/inbox/stream-ticket').length).toBe(tickets + 1);
   });
 
+  it('lets an admin set the idle time, Telegram chat and handoff keywords, with field errors first', async () => {
+    const user = userEvent.setup();
+    const server = inboxServer();
+    let saved: unknown;
+    server.handlers['GET /v1/tenant/inbox/settings'] = () => ({
+      status: 200,
+      body: { idle_minutes: 30, notify_email: true, telegram_chat_id: null, telegram_connection_id: null, handoff_keywords: ['gặp nhân viên'] },
+    });
+    server.handlers['PUT /v1/tenant/inbox/settings'] = (call) => {
+      saved = call.body;
+      return { status: 200, body: { ...(call.body as object), telegram_connection_id: null } };
+    };
+    await renderApp({ path: '/app/inbox', handlers: server.handlers, session: adminSession });
+    await user.click(await screen.findByText('Cài đặt hộp thư và chuyển cho nhân viên'));
+    const idle = await screen.findByLabelText('Trả lại cho bot sau (phút không có nhân viên hoạt động)');
+    await user.clear(idle);
+    await user.type(idle, '45');
+    await user.type(screen.getByLabelText('Chat ID Telegram của chủ cửa hàng'), 'abc');
+    await user.click(screen.getByRole('button', { name: 'Lưu cài đặt' }));
+    expect(await screen.findByText('Chat ID chỉ gồm chữ số (có thể có dấu - ở đầu).')).toBeTruthy();
+    expect(saved).toBeUndefined();
+
+    await user.clear(screen.getByLabelText('Chat ID Telegram của chủ cửa hàng'));
+    await user.type(screen.getByLabelText('Chat ID Telegram của chủ cửa hàng'), '123456');
+    await user.type(screen.getByLabelText('Cụm từ khách dùng để gặp nhân viên'), '\ngặp quản lý');
+    await user.click(screen.getByLabelText('Gửi e-mail cho nhân viên khi có khách cần người'));
+    await user.click(screen.getByRole('button', { name: 'Lưu cài đặt' }));
+    expect(await screen.findByText('Đã lưu cài đặt hộp thư.')).toBeTruthy();
+    expect(saved).toEqual({ idle_minutes: 45, notify_email: false, telegram_chat_id: '123456', handoff_keywords: ['gặp nhân viên', 'gặp quản lý'] });
+  });
+
+  it('hides the settings from a tenant-agent', async () => {
+    const agent = { ...adminSession, tenant: { ...adminSession.tenant!, role: 'tenant-agent' as const } };
+    await renderApp({ path: '/app/inbox', handlers: inboxServer().handlers, session: agent });
+    await screen.findByRole('list', { name: 'Danh sách cuộc trò chuyện' });
+    expect(screen.queryByText('Cài đặt hộp thư và chuyển cho nhân viên')).toBeNull();
+  });
+
   it('has the inbox in the navigation, in English too', async () => {
     await renderApp({ path: '/app/inbox', handlers: inboxServer().handlers, session: adminSession, language: 'en' });
     const nav = await screen.findByRole('navigation');

@@ -8,7 +8,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { useApi } from '../api/api-context';
+import { useApi, useSession } from '../api/api-context';
 import { unwrap } from '../api/api-error';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { PageHeader } from '../components/page-header';
@@ -19,6 +19,7 @@ import { Label } from '../components/ui/label';
 import { formatDateTime } from '../lib/format';
 import { cn } from '../lib/utils';
 import { InboxConversation, inboxKeys } from './inbox/inbox-conversation';
+import { InboxSettingsForm } from './inbox/inbox-settings-form';
 import { useInboxStream } from './inbox/use-inbox-stream';
 
 /** Channels an inbox conversation can come from. */
@@ -43,6 +44,7 @@ export function InboxPage() {
   const selected = typeof search['conversation'] === 'string' ? search['conversation'] : null;
   const ids = { channel: useId(), q: useId(), needs: useId(), mine: useId(), unread: useId() };
   const [filters, setFilters] = useState<InboxFilters>({});
+  const isAdmin = useSession((s) => s.tenant?.role === 'tenant-admin');
 
   const list = useInfiniteQuery({
     queryKey: inboxKeys.list(filters as Record<string, string>),
@@ -178,6 +180,14 @@ export function InboxPage() {
           {selected ? <InboxConversation key={selected} id={selected} /> : <Alert>{t('inbox.pick')}</Alert>}
         </section>
       </div>
+      {isAdmin ? (
+        <details className="mt-6 rounded-md border p-4">
+          <summary className="cursor-pointer font-semibold">{t('inbox.settings.title')}</summary>
+          <div className="mt-4 max-w-xl">
+            <InboxSettingsForm />
+          </div>
+        </details>
+      ) : null}
     </>
   );
 }
