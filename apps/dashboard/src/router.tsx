@@ -76,6 +76,10 @@ const teamRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings
 const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/api-keys', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/api-keys-page'), 'ApiKeysPage') });
 const llmKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/llm-keys', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/llm-keys-page'), 'LlmKeysPage') });
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/audit-log', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/audit-log-page'), 'AuditLogPage') });
+const onboardingRoute = createRoute({ getParentRoute: () => appRoute, path: '/onboarding', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/onboarding-page'), 'OnboardingPage') });
+const channelsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/channels', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/channels-page'), 'ChannelsPage') });
+const widgetRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/widget', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/widget-page'), 'WidgetPage') });
+const whiteLabelRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/white-label', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/white-label-page'), 'WhiteLabelPage') });
 const analyticsRoute = createRoute({ getParentRoute: () => appRoute, path: '/analytics', component: lazyRouteComponent(() => import('./pages/analytics-page'), 'AnalyticsPage') });
 const inboxSearch = (search: Record<string, unknown>): { conversation?: string } =>
   typeof search['conversation'] === 'string' && /^[0-9a-f-]{36}$/i.test(search['conversation']) ? { conversation: search['conversation'] } : {};
@@ -100,7 +104,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   acceptRoute,
-  appRoute.addChildren([overviewRoute, knowledgeRoute, conversationsRoute, customersRoute, testChatRoute, inboxRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, adminTenantsRoute]),
+  appRoute.addChildren([overviewRoute, knowledgeRoute, conversationsRoute, customersRoute, testChatRoute, inboxRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, onboardingRoute, channelsRoute, widgetRoute, whiteLabelRoute, adminTenantsRoute]),
 ]);
 
 /**

@@ -6,14 +6,16 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { Inbox, BarChart3, Bot, Building2, FileClock, Home, KeyRound, Menu, Users, Webhook, X, BookOpen, MessagesSquare, Contact, FlaskConical } from 'lucide-react';
+import { Palette, Plug, Rocket, SquareCode } from 'lucide-react';
 import { useSession } from '../api/api-context';
 import { cn } from '../lib/utils';
 import { LanguageSwitcher } from './language-switcher';
+import { useTenantBranding } from './tenant-branding';
 import { Button } from './ui/button';
 import { UserMenu } from './user-menu';
 
 interface NavItem {
-  to: '/app' | '/app/knowledge' | '/app/conversations' | '/app/customers' | '/app/test-chat' | '/app/inbox' | '/app/analytics' | '/app/settings/bot' | '/app/settings/team' | '/app/settings/api-keys' | '/app/settings/llm-keys' | '/app/settings/audit-log' | '/app/admin/tenants';
+  to: '/app' | '/app/knowledge' | '/app/conversations' | '/app/customers' | '/app/test-chat' | '/app/inbox' | '/app/analytics' | '/app/settings/bot' | '/app/settings/team' | '/app/settings/api-keys' | '/app/settings/llm-keys' | '/app/settings/audit-log' | '/app/onboarding' | '/app/settings/channels' | '/app/settings/widget' | '/app/settings/white-label' | '/app/admin/tenants';
   label: string;
   icon: typeof Home;
   /** Who sees it. */
@@ -28,7 +30,11 @@ const nav: readonly NavItem[] = [
   { to: '/app/test-chat', label: 'nav.testChat', icon: FlaskConical, show: 'member' },
   { to: '/app/inbox', label: 'nav.inbox', icon: Inbox, show: 'member' },
   { to: '/app/analytics', label: 'nav.analytics', icon: BarChart3, show: 'member' },
+  { to: '/app/onboarding', label: 'nav.onboarding', icon: Rocket, show: 'admin' },
   { to: '/app/settings/bot', label: 'nav.bot', icon: Bot, show: 'admin' },
+  { to: '/app/settings/channels', label: 'nav.channels', icon: Plug, show: 'admin' },
+  { to: '/app/settings/widget', label: 'nav.widget', icon: SquareCode, show: 'admin' },
+  { to: '/app/settings/white-label', label: 'nav.whiteLabel', icon: Palette, show: 'admin' },
   { to: '/app/settings/team', label: 'nav.team', icon: Users, show: 'member' },
   { to: '/app/settings/api-keys', label: 'nav.apiKeys', icon: Webhook, show: 'admin' },
   { to: '/app/settings/llm-keys', label: 'nav.llmKeys', icon: KeyRound, show: 'admin' },
@@ -42,6 +48,7 @@ export function AppShell() {
   const tenant = useSession((s) => s.tenant);
   const platformAdmin = useSession((s) => s.user?.platform_admin ?? false);
   const [open, setOpen] = useState(false);
+  const branding = useTenantBranding();
   const openButton = useRef<HTMLButtonElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   // Phone menu: focus moves into it when it opens and back to the menu button when it closes.
@@ -55,7 +62,7 @@ export function AppShell() {
     item.show === 'platform' ? platformAdmin : item.show === 'admin' ? tenant?.role === 'tenant-admin' : tenant !== null,
   );
   return (
-    <div className="min-h-screen md:grid md:grid-cols-[15rem_1fr]">
+    <div className="min-h-screen md:grid md:grid-cols-[15rem_1fr]" style={branding.style}>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-background focus:p-2">
         {t('shell.skipToContent')}
       </a>
@@ -71,8 +78,9 @@ export function AppShell() {
         )}
       >
         <div className="flex h-14 items-center justify-between border-b px-4">
-          <Link to="/" className="font-bold text-primary">
-            {t('common.brand')}
+          <Link to="/" className="flex min-w-0 items-center gap-2 font-bold text-primary">
+            {branding.logo ? <img src={branding.logo} alt="" className="h-7 w-auto" /> : null}
+            <span className="truncate">{branding.brandName ?? t('common.brand')}</span>
           </Link>
           <Button ref={closeButton} variant="ghost" size="icon" className="md:hidden" onClick={() => setOpen(false)} aria-label={t('shell.closeMenu')}>
             <X className="h-5 w-5" aria-hidden="true" />

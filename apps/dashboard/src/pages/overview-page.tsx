@@ -1,5 +1,6 @@
 /** `/app`: the tenant at a glance (name, address slug, plan, status) and where to go next. */
 import { Link } from '@tanstack/react-router';
+import { useOnboardingRedirect } from './onboarding/use-onboarding-redirect';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useApi, useSession } from '../api/api-context';
@@ -17,6 +18,8 @@ export function OverviewPage() {
   const { t, i18n } = useTranslation();
   const { client } = useApi();
   const membership = useSession((s) => s.tenant);
+  // A new shop's owner goes through the setup wizard first (until it is finished or skipped).
+  useOnboardingRedirect(membership?.role === 'tenant-admin');
   const tenant = useQuery({
     queryKey: queryKeys.tenant,
     queryFn: () => unwrap(client.api.GET('/v1/tenant')),
