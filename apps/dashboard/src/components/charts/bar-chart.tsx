@@ -72,7 +72,7 @@ export function BarChart({ title, series, points, format = (v) => v.toLocaleStri
                 return h > 0 ? <rect key={series[k]?.name ?? k} x={x} y={y} width={barWidth} height={h} className={series[k]?.fill ?? 'fill-primary'} rx={1} /> : null;
               })}
               {i % labelEvery === 0 ? (
-                <text x={x + barWidth / 2} y={HEIGHT - 6} textAnchor="middle" className="fill-muted-foreground" fontSize={10}>
+                <text x={Math.min(Math.max(x + barWidth / 2, 16), WIDTH - 16)} y={HEIGHT - 6} textAnchor="middle" className="fill-muted-foreground" fontSize={10}>
                   {point.label.slice(5)}
                 </text>
               ) : null}

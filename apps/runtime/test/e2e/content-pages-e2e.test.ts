@@ -1,0 +1,220 @@
+/**
+ * The Conversations, Customers and Test chat pages in a real browser (playwright-core + Debian's
+ * Chromium, headless) against a real runtime (`startServer`, every feature, embedded PGlite) serving
+ * a fresh build of the dashboard, with the fake OpenAI server as the platform LLM: the owner chats in
+ * the test chat (streamed answer, tier and length cap sent), finds that conversation in the history
+ * with the transcript's figures, downloads the CSV export (UTF-8 BOM, Vietnamese intact, formula
+ * defused), tags and annotates the customer, and downloads the customers CSV. Screenshots go to
+ * apps/dashboard/test-artifacts/ (gitignored).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Download, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake-llm';
+import { startServer, type RunningServer } from '../../src/cli/serve';
+import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
+import { parseCsv } from '../contacts/csv-helpers';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install -y chromium); skipping the content pages browser test`;
+if (skip) console.warn(skip);
+
+const DASHBOARD = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
+const ARTIFACTS = join(DASHBOARD, 'test-artifacts');
+const PLATFORM_KEY = 'sk-platform-e2e-content-0123456789';
+const ANSWER = 'Dạ, shop mở cửa từ 8 giờ sáng đến 9 giờ tối mỗi ngày ạ.';
+const INJECTION = '=HYPERLINK("http://evil.example","bấm vào đây")';
+
+type Tree = { [key: string]: string | Tree };
+const vi = JSON.parse(readFileSync(join(DASHBOARD, 'src/locales/vi.json'), 'utf8')) as Tree;
+/** The Vietnamese text of `key` (the test follows the pages' wording). */
+function must(key: string, values: Record<string, string | number> = {}): string {
+  let node: string | Tree | undefined = vi;
+  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
+  if (typeof node !== 'string') throw new Error(`vi.json has no ${key}`);
+  return node.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
+}
+
+/** Reads a downloaded CSV: checks the BOM, returns the parsed rows and the raw text. */
+async function readDownload(download: Download): Promise<{ name: string; rows: string[][]; text: string }> {
+  const path = await download.path();
+  const bytes = readFileSync(path);
+  expect([...bytes.subarray(0, 3)], 'UTF-8 byte-order mark').toEqual([0xef, 0xbb, 0xbf]);
+  const text = bytes.subarray(3).toString('utf8');
+  return { name: download.suggestedFilename(), rows: parseCsv(text), text };
+}
+
+describe.skipIf(skip !== undefined)('conversations, customers and test chat pages in a browser', { timeout: 300_000 }, () => {
+  let llm: FakeLlmServer;
+  let server: RunningServer;
+  let dataDir: string;
+  let distDir: string;
+  let userDataDir: string;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    distDir = mkdtempSync(join(tmpdir(), 'acb-e2e-content-dist-'));
+    execFileSync('pnpm', ['exec', 'vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: DASHBOARD, stdio: 'pipe' });
+    process.env['DASHBOARD_DIST'] = distDir;
+    llm = await startFakeOpenAI({ apiKey: PLATFORM_KEY, responder: () => ANSWER });
+    dataDir = mkdtempSync(join(tmpdir(), 'acb-e2e-content-data-'));
+    const config = loadConfig(
+      {
+        CHATBOT_DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        CHATBOT_JWT_SECRET: 'e2e-content-jwt-secret-0123456789-0123456789-ab',
+        CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
+        CHATBOT_PLATFORM_LLM_PROVIDER: 'openai',
+        CHATBOT_PLATFORM_LLM_API_KEY: PLATFORM_KEY,
+        CHATBOT_PLATFORM_LLM_BASE_URL: llm.baseURL,
+        CHATBOT_PLATFORM_CHEAP_MODEL: 'gpt-4o-mini',
+        CHATBOT_PLATFORM_PREMIUM_MODEL: 'gpt-4o',
+      },
+      dataDir,
+    );
+    server = await startServer(config, { print: () => undefined });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    userDataDir = mkdtempSync(join(tmpdir(), 'acb-e2e-content-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      acceptDownloads: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1280, height: 900 },
+      locale: 'vi-VN',
+    });
+    context.setDefaultTimeout(30_000);
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+    await llm?.close();
+    delete process.env['DASHBOARD_DIST'];
+    for (const dir of [userDataDir, dataDir, distDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `content-${name}.png`), fullPage: true });
+
+  it('chats in the test chat, reads and exports the history, tags the customer and exports the customers', async () => {
+    const page = await context.newPage();
+    try {
+      await journey(page);
+    } catch (error) {
+      await shot(page, 'failure').catch(() => undefined);
+      throw error;
+    }
+  });
+
+  async function journey(page: Page): Promise<void> {
+    const email = `chu-shop-${Date.now()}@example.vn`;
+    const password = 'Mat-khau-that-dai-2026!';
+    const signup = await fetch(`${server.url}/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant_name: 'Tiệm Áo Dài Lan', email, password }),
+    });
+    expect(signup.status, await signup.clone().text()).toBe(201);
+
+    // Sign in through the login page.
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel(must('common.email'), { exact: true }).fill(email);
+    await page.getByLabel(must('common.password'), { exact: true }).fill(password);
+    await page.getByRole('button', { name: must('login.submit') }).click();
+    await page.waitForURL(/\/app(\/.*)?$/, { timeout: 60_000 });
+
+    // 1. Test chat: premium tier and a length cap; the answer streams in with its figures.
+    await page.goto(`${server.url}/app/test-chat`);
+    await page.getByRole('heading', { level: 1, name: must('testChat.title') }).waitFor();
+    await page.getByLabel(must('testChat.tier')).selectOption('premium');
+    await page.getByLabel(must('testChat.lengthCap')).fill('300');
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/v1/tenant/test-chat')) requests.push(request.postData() ?? '');
+    });
+    const box = page.getByLabel(must('testChat.message'));
+    await box.fill('Cho hỏi shop mở cửa mấy giờ?');
+    await box.press('Enter');
+    const log = page.getByRole('log', { name: must('testChat.log') });
+    await log.getByText(must('conversations.meta.cost')).first().waitFor({ timeout: 60_000 });
+    expect(JSON.parse(requests[0]!)).toMatchObject({ message: 'Cho hỏi shop mở cửa mấy giờ?', stream: true, tier: 'premium', max_output_tokens: 300 });
+    const firstAnswer = (await log.locator('li > div p.whitespace-pre-wrap').first().textContent())?.trim() ?? '';
+    expect(firstAnswer.length).toBeGreaterThan(0);
+    await box.fill(INJECTION);
+    await page.getByRole('button', { name: must('testChat.send') }).click();
+    await expect.poll(() => log.getByText(must('conversations.meta.cost')).count(), { timeout: 60_000 }).toBe(2);
+    await shot(page, '01-test-chat');
+
+    // 2. The history lists that conversation; the search finds it; the transcript shows both turns.
+    await page.goto(`${server.url}/app/conversations`);
+    await page.getByRole('heading', { level: 1, name: must('conversations.title') }).waitFor();
+    await page.getByLabel(must('conversations.search')).fill('mở cửa');
+    await page.getByLabel(must('conversations.channel')).selectOption('test');
+    const today = new Date();
+    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+    await page.getByLabel(must('conversations.from')).fill(day);
+    await page.getByLabel(must('conversations.to')).fill(day);
+    await page.getByRole('button', { name: must('common.search'), exact: true }).click();
+    const list = page.getByRole('list', { name: must('conversations.list') });
+    const item = list.getByRole('button').first();
+    await item.waitFor();
+    expect(await list.getByRole('button').count()).toBe(1);
+    await item.click();
+    const transcript = page.getByRole('list', { name: must('conversations.transcript') });
+    await transcript.getByText('Cho hỏi shop mở cửa mấy giờ?').waitFor();
+    await transcript.getByText(INJECTION).waitFor();
+    await transcript.getByText(firstAnswer).first().waitFor();
+    expect(await transcript.getByText(`${must('conversations.meta.tokens')}:`).count()).toBe(2);
+    await shot(page, '02-conversations');
+
+    // 3. Export CSV: the download is the filtered history, Excel-safe.
+    const [historyDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: must('conversations.export') }).click()]);
+    const history = await readDownload(historyDownload);
+    expect(history.name).toMatch(/^hoi-thoai-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(history.rows[0]![0]).toBe('Mã cuộc trò chuyện · Conversation ID');
+    const messages = history.rows.slice(1);
+    expect(messages.map((row) => row[4])).toEqual(['customer', 'bot', 'customer', 'bot']);
+    expect(messages[0]![5]).toBe('Cho hỏi shop mở cửa mấy giờ?');
+    expect(messages[1]![5]).toBe(firstAnswer);
+    expect(messages[2]![5]).toBe(`'${INJECTION}`);
+    expect(messages.every((row) => row[1] === 'test')).toBe(true);
+
+    // 4. Customers: the test chat's customer, tagged and annotated from the keyboard.
+    await page.goto(`${server.url}/app/customers`);
+    await page.getByRole('heading', { level: 1, name: must('customers.title') }).waitFor();
+    const editButton = page.getByRole('button', { name: must('customers.editNamed', { name: must('customers.unnamed') }) });
+    await editButton.waitFor();
+    expect(await page.getByRole('table').getByText(must('conversations.channels.test')).count()).toBe(1);
+    await editButton.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(must('customers.name')).fill('Chị Lan');
+    await dialog.getByLabel(must('customers.tags')).fill('VIP, khách quen');
+    await dialog.getByLabel(must('customers.notes')).fill('+84 thích áo dài lụa màu be');
+    await dialog.getByRole('button', { name: must('common.save') }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByRole('row', { name: /Chị Lan/ });
+    await row.getByText('khách quen').waitFor();
+    await row.getByText('+84 thích áo dài lụa màu be').waitFor();
+    await page.getByLabel(must('customers.tagFilter')).fill('VIP');
+    await page.getByRole('button', { name: must('common.search'), exact: true }).click();
+    await row.waitFor();
+    await shot(page, '03-customers');
+
+    const [contactsDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: must('customers.export') }).click()]);
+    const contacts = await readDownload(contactsDownload);
+    expect(contacts.name).toMatch(/^khach-hang-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(contacts.rows).toHaveLength(2);
+    expect(contacts.rows[1]!.slice(1, 2)).toEqual(['Chị Lan']);
+    expect(contacts.rows[1]![4]).toMatch(/^test:/);
+    expect(contacts.rows[1]![5]).toBe('VIP; khách quen');
+    expect(contacts.rows[1]![6]).toBe("'+84 thích áo dài lụa màu be");
+    expect(contacts.rows[1]![7]).toBe('1');
+  }
+});

@@ -1,0 +1,235 @@
+/**
+ * The issue's end-to-end journey in a real browser (playwright-core + Debian's Chromium, headless)
+ * against a real runtime (`startServer`, every feature, embedded PGlite, in-process workers)
+ * serving the freshly built dashboard, with the fake OpenAI server as the platform LLM:
+ * sign-up at /signup → onboarding wizard (skipped when present) → upload a file on the Knowledge
+ * page and watch its progress → ask the test chat → the Analytics page shows that conversation.
+ * Screenshots go to apps/dashboard/test-artifacts/ (gitignored).
+ *
+ * Texts are read from the dashboard's vi.json, so the test follows the pages' wording. A page that
+ * is missing from the build is replaced by the equivalent API call, and the test says so.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake-llm';
+import { startServer, type RunningServer } from '../../src/cli/serve';
+import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install -y chromium); skipping the dashboard end-to-end test`;
+if (skip) console.warn(skip);
+
+const DASHBOARD = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
+const ARTIFACTS = join(DASHBOARD, 'test-artifacts');
+/** The fake OpenAI account's key: the platform's and, after the key step, the shop's own. */
+const LLM_KEY = 'sk-e2e-0123456789abcdef0123456789';
+const ANSWER = 'Dạ, shop mở cửa từ 8 giờ sáng đến 9 giờ tối mỗi ngày ạ.';
+const QUESTION = 'Shop mở cửa mấy giờ vậy shop?';
+const FILE = { name: 'gio-mo-cua.txt', mimeType: 'text/plain', buffer: Buffer.from('Giờ mở cửa: shop mở cửa từ 8 giờ sáng đến 9 giờ tối, tất cả các ngày trong tuần, kể cả Chủ nhật.\n') };
+
+type Tree = { [key: string]: string | Tree };
+const vi = JSON.parse(readFileSync(join(DASHBOARD, 'src/locales/vi.json'), 'utf8')) as Tree;
+/** The Vietnamese text of `key`, or undefined when the dashboard has no such key (page not built yet). */
+function text(key: string): string | undefined {
+  let node: string | Tree | undefined = vi;
+  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
+  return typeof node === 'string' ? node : undefined;
+}
+function must(key: string): string {
+  const value = text(key);
+  if (value === undefined) throw new Error(`vi.json has no ${key}`);
+  return value;
+}
+/** A template like "Sẵn sàng · {{count}} đoạn" as a pattern. */
+const templatePattern = (template: string) =>
+  new RegExp(template.split(/\{\{\w+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+'));
+
+describe.skipIf(skip !== undefined)('dashboard end to end: sign-up → wizard → upload → test chat → analytics', { timeout: 300_000 }, () => {
+  let llm: FakeLlmServer;
+  let server: RunningServer;
+  let dataDir: string;
+  let distDir: string;
+  let userDataDir: string;
+  let context: BrowserContext;
+  const viaApi: string[] = [];
+
+  beforeAll(async () => {
+    // A private build of the dashboard (vite only: the type check is `pnpm run typecheck`'s job),
+    // so other builds of apps/dashboard/dist running at the same time cannot disturb this one.
+    distDir = mkdtempSync(join(tmpdir(), 'acb-e2e-dist-'));
+    execFileSync('pnpm', ['exec', 'vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: DASHBOARD, stdio: 'pipe' });
+    process.env['DASHBOARD_DIST'] = distDir;
+
+    llm = await startFakeOpenAI({ apiKey: LLM_KEY, responder: () => ANSWER });
+    dataDir = mkdtempSync(join(tmpdir(), 'acb-e2e-data-'));
+    const config = loadConfig(
+      {
+        CHATBOT_DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        CHATBOT_JWT_SECRET: 'e2e-jwt-secret-0123456789-0123456789-abcdefgh',
+        CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
+        CHATBOT_PLATFORM_LLM_PROVIDER: 'openai',
+        CHATBOT_PLATFORM_LLM_API_KEY: LLM_KEY,
+        CHATBOT_PLATFORM_LLM_BASE_URL: llm.baseURL,
+        CHATBOT_PLATFORM_CHEAP_MODEL: 'gpt-4o-mini',
+        CHATBOT_PLATFORM_PREMIUM_MODEL: 'gpt-4o',
+      },
+      dataDir,
+    );
+    server = await startServer(config, { print: () => undefined });
+    expect(server.runtime.db.kind).toBe('pglite');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    userDataDir = mkdtempSync(join(tmpdir(), 'acb-e2e-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1280, height: 900 },
+      locale: 'vi-VN',
+    });
+    context.setDefaultTimeout(30_000);
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+    await llm?.close();
+    delete process.env['DASHBOARD_DIST'];
+    for (const dir of [userDataDir, dataDir, distDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    if (viaApi.length > 0) console.warn(`dashboard e2e: done through the API instead of a page: ${viaApi.join(', ')}`);
+  });
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `e2e-${name}.png`), fullPage: true });
+
+  /** Whether the page shows an h1 with `title` (a built page) rather than the not-found page. */
+  async function pageExists(page: Page, title: string | undefined): Promise<boolean> {
+    if (!title) return false;
+    return page
+      .getByRole('heading', { level: 1, name: title })
+      .waitFor({ state: 'visible', timeout: 20_000 })
+      .then(() => true, () => false);
+  }
+
+  it('signs up, uploads with progress, chats, and sees the conversation in Analytics', async () => {
+    const page = await context.newPage();
+    try {
+      await journey(page);
+    } catch (error) {
+      await shot(page, 'failure').catch(() => undefined);
+      throw error;
+    }
+  });
+
+  async function journey(page: Page): Promise<void> {
+    const email = `chu-shop-${Date.now()}@example.vn`;
+    const password = 'Mat-khau-that-dai-2026!';
+
+    // 1. Sign-up at /signup.
+    await page.goto(`${server.url}/signup`);
+    await page.getByLabel(must('signup.tenantName')).fill('Tiệm Hoa Đào');
+    await page.getByLabel(must('common.email'), { exact: true }).fill(email);
+    await page.getByLabel(must('common.password'), { exact: true }).fill(password);
+    await shot(page, '01-signup');
+    await page.getByRole('button', { name: must('signup.submit') }).click();
+    await page.waitForURL(/\/app(\/.*)?$/, { timeout: 60_000 });
+
+    // The API, for the checks below (and for steps whose page is not built yet).
+    const login = await fetch(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    expect(login.status).toBe(200);
+    const token = ((await login.json()) as { access_token: string }).access_token;
+    const api = async (path: string, init: RequestInit = {}) =>
+      fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
+
+    // 2. The onboarding wizard, when the build has one: it opens by itself for a new shop.
+    const wizardTitle = text('onboarding.title');
+    if (wizardTitle && (await page.waitForURL(/\/app\/onboarding/, { timeout: 15_000 }).then(() => true, () => false))) {
+      await page.getByRole('heading', { level: 1, name: wizardTitle }).waitFor({ state: 'visible' });
+      await shot(page, '02-onboarding');
+      const skipAll = text('onboarding.skipAll');
+      if (skipAll) {
+        await page.getByRole('button', { name: skipAll }).or(page.getByRole('link', { name: skipAll })).first().click();
+        await page.waitForURL((url) => !url.pathname.startsWith('/app/onboarding'));
+      }
+    } else {
+      viaApi.push('onboarding wizard (not in this build)');
+    }
+
+    // The wizard's key step, done through the API: the shop's own key (a new shop has no platform
+    // credits, so without it the bot only falls back). Validated on save against the fake server.
+    const llmSaved = await api('/v1/tenant/llm', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'openai', base_url: llm.baseURL, api_key: LLM_KEY, key_mode: 'own', cheap_model: 'gpt-4o-mini', premium_model: 'gpt-4o' }),
+    });
+    expect(llmSaved.status, await llmSaved.clone().text()).toBe(200);
+    viaApi.push('LLM key mode (own key set with PUT /v1/tenant/llm)');
+
+    // 3. Upload a file on the Knowledge page and watch its progress bar.
+    await page.goto(`${server.url}/app/knowledge`);
+    if (await pageExists(page, text('knowledge.title'))) {
+      // Record every progress value the page shows, however briefly.
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { __progress: string[] }).__progress = seen;
+        const record = () => {
+          for (const bar of document.querySelectorAll('[role="progressbar"]')) seen.push(`${bar.getAttribute('aria-label') ?? ''}=${bar.getAttribute('aria-valuenow') ?? ''}`);
+        };
+        new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+      });
+      await page.getByLabel(must('knowledge.upload.chooseLabel')).setInputFiles(FILE);
+      const ready = templatePattern(must('knowledge.upload.ready'));
+      await page.getByText(ready).first().waitFor({ state: 'visible', timeout: 90_000 });
+      const progress = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+      expect(progress.length, 'a progress bar was shown for the upload').toBeGreaterThan(0);
+      expect(progress.some((entry) => entry.includes(FILE.name)), progress.join(' | ')).toBe(true);
+      await shot(page, '03-knowledge');
+    } else {
+      viaApi.push('knowledge upload (no /app/knowledge page)');
+      const form = new FormData();
+      form.append('file', new Blob([FILE.buffer], { type: FILE.mimeType }), FILE.name);
+      const up = await api('/v1/tenant/documents', { method: 'POST', body: form });
+      expect(up.status).toBe(201);
+    }
+    // Either way the document must be ready before the bot can use it.
+    await expect
+      .poll(async () => ((await (await api('/v1/tenant/documents')).json()) as { items: Array<{ status: string }> }).items.map((d) => d.status), { timeout: 90_000 })
+      .toEqual(['ready']);
+
+    // 4. Ask the test chat.
+    await page.goto(`${server.url}/app/test-chat`);
+    if (await pageExists(page, text('testChat.title'))) {
+      await page.getByLabel(must('testChat.message')).fill(QUESTION);
+      await page.getByRole('button', { name: must('testChat.send') }).click();
+      await page.getByText(ANSWER).first().waitFor({ state: 'visible', timeout: 60_000 });
+      await shot(page, '04-test-chat');
+    } else {
+      viaApi.push('test chat (no /app/test-chat page)');
+      const res = await api('/v1/tenant/test-chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: QUESTION }) });
+      expect(res.status).toBe(200);
+    }
+
+    // 5. Analytics shows that conversation: one conversation, the question among the top ones.
+    await page.goto(`${server.url}/app/analytics`);
+    await page.getByRole('heading', { level: 1, name: must('analytics.title') }).waitFor({ state: 'visible' });
+    const figures = page.getByRole('region', { name: must('analytics.summary') });
+    await figures.waitFor({ state: 'visible' });
+    const conversations = figures.locator('div', { has: page.getByText(must('analytics.stats.conversations'), { exact: true }) }).locator('dd').first();
+    await expect.poll(() => conversations.textContent(), { timeout: 30_000 }).toBe('1');
+    const top = page.getByRole('list', { name: must('analytics.top.title') });
+    await top.getByText(QUESTION).waitFor({ state: 'visible' });
+    await page.getByRole('img', { name: new RegExp(must('analytics.charts.conversations')) }).waitFor({ state: 'visible' });
+    await shot(page, '05-analytics');
+
+    const overview = (await (await api('/v1/tenant/analytics/overview')).json()) as { totals: { conversations: number; messages: { customer: number; bot: number } } };
+    expect(overview.totals.conversations).toBe(1);
+    expect(overview.totals.messages).toMatchObject({ customer: 1, bot: 1 });
+  }
+});
