@@ -153,7 +153,7 @@ export function CustomersPage() {
             <Label htmlFor={ids.channel}>{t('conversations.channel')}</Label>
             <NativeSelect id={ids.channel} name="channel" defaultValue="">
               <option value="">{t('conversations.allChannels')}</option>
-              {CHANNELS.filter((c) => c !== 'test').map((channel) => (
+              {CHANNELS.map((channel) => (
                 <option key={channel} value={channel}>
                   {t(`conversations.channels.${channel}`)}
                 </option>

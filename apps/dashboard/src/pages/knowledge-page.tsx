@@ -233,6 +233,8 @@ function DocumentsSection({ canEdit }: { canEdit: boolean }) {
               type="file"
               multiple
               accept={ACCEPTED_FILES}
+              // The visible button below opens it; one tab stop, not an invisible second one.
+              tabIndex={-1}
               className="sr-only"
               onChange={(event) => {
                 if (event.currentTarget.files) addFiles(event.currentTarget.files);
@@ -361,6 +363,7 @@ function ImportButton({ path, label, onDone }: { path: '/v1/tenant/faq/import' |
         ref={ref}
         type="file"
         accept={SHEETS}
+        tabIndex={-1}
         className="sr-only"
         onChange={(event) => {
           const file = event.currentTarget.files?.[0];
