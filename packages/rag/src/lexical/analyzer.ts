@@ -43,12 +43,27 @@ export function foldToken(token: string): string {
   return folded;
 }
 
+const Y_TO_I: Readonly<Record<string, string>> = { y: 'i', 'ý': 'í', 'ỳ': 'ì', 'ỷ': 'ỉ', 'ỹ': 'ĩ', 'ỵ': 'ị' };
+const CONSONANT_THEN_Y = /^(b|c|d|đ|g|h|k|l|m|n|p|qu|r|s|t|v|x|ph|th|tr|ch|nh|kh|gh|ng|ngh)([yýỳỷỹỵ])$/;
+
+/**
+ * One spelling for syllables Vietnamese writes with either i or y after a consonant: "sỹ"/"sĩ",
+ * "kỹ"/"kĩ", "lý"/"lí", "mỹ"/"mĩ", "quý"/"quí", "tỷ"/"tỉ" (both spellings are in use; the
+ * 1984 and later rules disagree). A lone "y"/"ý" ("y tế", "ý kiến") and vowel clusters ("tay",
+ * "uy") are not touched. Applied to documents and questions alike, for search only.
+ */
+export function canonicalSpelling(token: string): string {
+  const match = CONSONANT_THEN_Y.exec(token);
+  return match ? `${match[1]}${Y_TO_I[match[2]!]}` : token;
+}
+
 /**
  * A document's syllables for both BM25 fields (the index derives unigrams and bigrams itself).
  * Tokens never contain `_`, which marks a bigram in query terms.
  */
 export function analyzeDocumentTokens(tokens: readonly string[]): { accented: readonly string[]; folded: string[] } {
-  return { accented: tokens, folded: tokens.map(foldToken) };
+  const accented = tokens.map(canonicalSpelling);
+  return { accented, folded: accented.map(foldToken) };
 }
 
 /** A query split into syllables, before it becomes BM25 terms. */
@@ -66,7 +81,7 @@ export function tokenizeQuery(query: string, options: QueryAnalysisOptions = {})
   const raw = tokenizeSyllables(normalizeVietnamese(query), { normalize: false });
   const unaccented = raw.every((token) => foldDiacritics(token) === token);
   const table = options.abbreviations ? { ...BUILTIN_ABBREVIATIONS, ...options.abbreviations } : BUILTIN_ABBREVIATIONS;
-  const tokens = expandAbbreviations(raw, table);
+  const tokens = expandAbbreviations(raw, table).map(canonicalSpelling);
   // Keep longer abbreviations too: documents write "TP.HCM" and "COD" as often as the full words.
   const originals = raw.filter((token) => token.length >= 3 && Object.hasOwn(table, token) && table[token] !== token);
   return { tokens, unaccented, originals };
