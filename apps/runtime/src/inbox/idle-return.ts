@@ -2,12 +2,12 @@
  * `inbox.idle-return` (every minute, platform job): a human-mode conversation in which no person
  * did anything (take over, reply, note, assign) for the tenant's idle time — `settings.inbox.
  * idle_minutes`, 30 minutes by default — goes back to the bot, so a customer is never left with
- * nobody answering. Each change is an inbox event, published after commit. Inbox events older
- * than a day are pruned in the same sweep.
+ * nobody answering. The sweep finds the tenants with such conversations (one platform read), then
+ * hands them back in one tenant transaction per tenant, with an inbox event for each. Inbox events
+ * older than a day are pruned at the end.
  */
-import type { PubSubV1 } from '@agent-chatbot/core';
 import type { Db } from '../db/types';
-import { inboxChannel, toInboxEvent } from './inbox-events';
+import { withInboxEvents, type InboxEventRuntime } from './inbox-events';
 import { DEFAULT_IDLE_MINUTES } from './inbox-settings';
 
 /** The job's name. */
@@ -18,31 +18,38 @@ export interface IdleReturnResult {
   returned: Array<{ tenantId: string; conversationId: string }>;
 }
 
-/** Runs one sweep (at most 500 conversations; the next minute takes the rest). */
-export async function runIdleReturn(deps: { db: Db; pubsub: PubSubV1 }, options: { defaultMinutes?: number } = {}): Promise<IdleReturnResult> {
-  const events = await deps.db.platform(async (tx) => {
-    const { rows } = await tx.query<{ id: string; tenant_id: string; conversation_id: string; type: 'conversation.mode'; payload: Record<string, unknown>; created_at: Date }>(
-      `WITH idle AS (
-         SELECT c.id, c.tenant_id FROM conversations c JOIN tenants t ON t.id = c.tenant_id
-         WHERE c.mode = 'human'
-           AND coalesce(c.agent_activity_at, c.human_since, c.updated_at) < now() - make_interval(mins =>
-             greatest(1, CASE WHEN t.settings #>> '{inbox,idle_minutes}' ~ '^[0-9]{1,5}$' THEN (t.settings #>> '{inbox,idle_minutes}')::integer ELSE $1 END))
-         ORDER BY c.tenant_id LIMIT 500
-         FOR UPDATE OF c SKIP LOCKED
-       ),
-       changed AS (
-         UPDATE conversations c SET mode = 'bot', human_since = NULL, assignee_id = NULL, consecutive_fallbacks = 0,
-           handoff_notified_at = NULL, updated_at = now()
-         FROM idle WHERE c.id = idle.id RETURNING c.id, c.tenant_id
-       )
-       INSERT INTO inbox_events (tenant_id, conversation_id, type, payload)
-       SELECT tenant_id, id, 'conversation.mode', jsonb_build_object('mode', 'bot', 'assignee_id', NULL, 'reason', 'idle') FROM changed
-       RETURNING id, tenant_id, conversation_id, type, payload, created_at`,
-      [options.defaultMinutes ?? DEFAULT_IDLE_MINUTES],
-    );
-    await tx.query(`DELETE FROM inbox_events WHERE created_at < now() - interval '1 day'`);
-    return rows;
-  });
-  for (const row of events) await deps.pubsub.publish(inboxChannel(row.tenant_id), toInboxEvent(row)).catch(() => {});
-  return { returned: events.map((row) => ({ tenantId: row.tenant_id, conversationId: row.conversation_id })) };
+/** The tenant's idle time in minutes, from its settings (the default when unset or damaged). */
+const IDLE_MINUTES_SQL = `greatest(1, CASE WHEN t.settings #>> '{inbox,idle_minutes}' ~ '^[0-9]{1,5}$'
+  THEN (t.settings #>> '{inbox,idle_minutes}')::integer ELSE $1 END)`;
+const IDLE_SQL = `c.mode = 'human' AND coalesce(c.agent_activity_at, c.human_since, c.updated_at) < now() - make_interval(mins => ${IDLE_MINUTES_SQL})`;
+
+/** Runs one sweep (at most 500 conversations per tenant; the next minute takes the rest). */
+export async function runIdleReturn(runtime: InboxEventRuntime & { readonly db: Db }, options: { defaultMinutes?: number } = {}): Promise<IdleReturnResult> {
+  const minutes = options.defaultMinutes ?? DEFAULT_IDLE_MINUTES;
+  const tenants = await runtime.db.platform(async (tx) =>
+    (
+      await tx.query<{ tenant_id: string }>(
+        `SELECT DISTINCT c.tenant_id FROM conversations c JOIN tenants t ON t.id = c.tenant_id WHERE ${IDLE_SQL} LIMIT 1000`,
+        [minutes],
+      )
+    ).rows.map((row) => row.tenant_id),
+  );
+  const returned: IdleReturnResult['returned'] = [];
+  for (const tenantId of tenants) {
+    const ids = await withInboxEvents(runtime, tenantId, async (tx, events) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `UPDATE conversations c SET mode = 'bot', human_since = NULL, assignee_id = NULL, consecutive_fallbacks = 0, handoff_notified_at = NULL, updated_at = now()
+         FROM tenants t
+         WHERE c.id IN (SELECT c.id FROM conversations c JOIN tenants t ON t.id = c.tenant_id WHERE ${IDLE_SQL} LIMIT 500 FOR UPDATE OF c SKIP LOCKED)
+           AND t.id = c.tenant_id
+         RETURNING c.id`,
+        [minutes],
+      );
+      for (const row of rows) await events.add(tx, 'conversation.mode', row.id, { mode: 'bot', assignee_id: null, reason: 'idle' });
+      return rows.map((row) => row.id);
+    });
+    for (const conversationId of ids) returned.push({ tenantId, conversationId });
+  }
+  await runtime.db.platform((tx) => tx.query(`DELETE FROM inbox_events WHERE created_at < now() - interval '1 day'`));
+  return { returned };
 }

@@ -2,8 +2,8 @@
  * Inbox events: every change an agent must see live (a new message, a mode change, an
  * assignment, a note, a read). Each is written to `inbox_events` inside the transaction of the
  * change and published on the runtime's pub/sub after that transaction commits, so every api
- * replica's SSE streams receive it (Redis pub/sub when configured) and a reconnecting stream
- * replays what it missed from the table (`Last-Event-ID`).
+ * replica's SSE streams learn of it (Redis pub/sub when configured) and read it — and anything a
+ * reconnecting stream missed (`Last-Event-ID`) — from the table.
  */
 import type { PubSubV1 } from '@agent-chatbot/core';
 import type { Db, Tx } from '../db/types';
@@ -92,9 +92,29 @@ export interface InboxEventRuntime {
  */
 export async function withInboxEvents<T>(runtime: InboxEventRuntime, tenantId: string, fn: (tx: Tx, events: InboxEventBatch) => Promise<T>): Promise<T> {
   const batch = new InboxEventBatch(tenantId);
-  const result = await runtime.db.tenant(tenantId, (tx) => fn(tx, batch));
+  const result = await runtime.db.tenant(tenantId, async (tx) => {
+    await lockInboxEvents(tx, tenantId);
+    return fn(tx, batch);
+  });
   await batch.publish(runtime.pubsub, (error) => runtime.logger.warn({ err: error, tenantId }, 'inbox event publish failed'));
   return result;
+}
+
+/**
+ * Serialises the transactions that write a tenant's inbox events (a transaction-scoped advisory
+ * lock, taken first so every writer locks in the same order): ids are then committed in id order,
+ * which lets a stream read "everything after the last id I sent" without gaps.
+ */
+export async function lockInboxEvents(tx: Tx, tenantId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`inbox-events:${tenantId}`]);
+}
+
+/** The newest event id of a tenant ('0' when none). */
+export async function latestInboxEventId(db: Db, tenantId: string): Promise<string> {
+  return db.tenant(tenantId, async (tx) => {
+    const { rows } = await tx.query<{ id: string | number | null }>('SELECT max(id) AS id FROM inbox_events');
+    return String(rows[0]?.id ?? 0);
+  });
 }
 
 /** Events of a tenant after `afterId` (oldest first, at most `limit`): the replay after a reconnect. */

@@ -28,6 +28,8 @@ export interface InboxFeatureOptions {
   pollingIntervalSeconds?: number;
   /** SSE heartbeat interval (default 20 s). */
   heartbeatMs?: number;
+  /** How often an open stream re-checks membership (default 5 min). */
+  streamRecheckMs?: number;
 }
 
 /** The inbox feature plus a way to wait for its background event writes (tests). */
@@ -49,7 +51,10 @@ export function createInboxFeature(runtime: Runtime, options: InboxFeatureOption
     name: 'inbox',
     tracker,
     routes: inboxRoutes(runtime),
-    rawRouter: inboxStreamRouter(runtime, options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    rawRouter: inboxStreamRouter(runtime, {
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.streamRecheckMs ? { recheckMs: options.streamRecheckMs } : {}),
+    }),
     registerJobs() {
       runtime.jobs.register<InboxNotifyPayload>(INBOX_NOTIFY_JOB, (job) => runHandoffNotify(runtime, { mailer, channels }, job), {
         retryLimit: 5,

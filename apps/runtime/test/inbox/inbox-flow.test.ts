@@ -234,6 +234,25 @@ for (const driver of await testDrivers()) {
       expect((await fetch(`${rig.baseUrl}/v1/tenant/inbox/stream`)).status).toBe(401);
     });
 
+    it('streams every event of concurrent writers once, in id order', async () => {
+      const id = (await rig.call('GET', '/v1/tenant/inbox/conversations', { token: shop.token })).body.items[0].id as string;
+      const texts = Array.from({ length: 12 }, (_, i) => `song song ${i}`);
+      const results = await Promise.all(texts.map((content) => act(id, 'notes', { content })));
+      expect(results.map((r) => r.status)).toEqual(texts.map(() => 201));
+      await waitFor(() => texts.every((text) => stream.events.some((e) => e.payload.content === text)), 15_000, 'all notes streamed');
+      const ids = stream.events.map((e) => BigInt(e.id));
+      expect(ids.every((value, i) => i === 0 || value > ids[i - 1]!)).toBe(true);
+      expect(stream.events.filter((e) => texts.includes(String(e.payload.content)))).toHaveLength(texts.length);
+    });
+
+    it("a removed colleague's open stream ends", async () => {
+      const colleague = await createFixtureUser(rig.runtime.db, { tenantId: shop.tenantId, role: 'tenant-agent' });
+      const own = await rig.stream(await rig.login(colleague.email));
+      await own.ready();
+      expect((await rig.call('DELETE', `/v1/tenant/members/${colleague.userId}`, { token: shop.token })).status).toBe(204);
+      await own.ended();
+    });
+
     it('pages the list with a cursor', async () => {
       const page1 = await rig.call('GET', '/v1/tenant/inbox/conversations?limit=2', { token: shop.token });
       expect(page1.body.items).toHaveLength(2);

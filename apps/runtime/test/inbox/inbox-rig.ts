@@ -37,6 +37,8 @@ export interface StreamReader {
   next(match: (event: InboxEvent) => boolean, timeoutMs?: number): Promise<InboxEvent>;
   /** Resolves once the server said `ready` (replay done, live from now on). */
   ready(): Promise<void>;
+  /** Resolves when the server ends the stream. */
+  ended(): Promise<void>;
   close(): void;
 }
 
@@ -61,7 +63,7 @@ export function readSse(res: Response, controller: AbortController): StreamReade
   const events: InboxEvent[] = [];
   let readyResolve: () => void = () => {};
   const readyPromise = new Promise<void>((resolve) => (readyResolve = resolve));
-  void (async () => {
+  const endedPromise = (async () => {
     if (!res.body) return;
     const decoder = new TextDecoder();
     let buffer = '';
@@ -82,6 +84,7 @@ export function readSse(res: Response, controller: AbortController): StreamReade
       // aborted
     }
   })();
+  void endedPromise;
   return {
     events,
     status: res.status,
@@ -95,6 +98,7 @@ export function readSse(res: Response, controller: AbortController): StreamReade
       }
     },
     ready: () => readyPromise,
+    ended: () => endedPromise,
     close: () => controller.abort(),
   };
 }
@@ -118,7 +122,7 @@ export async function startInboxRig(db: RuntimeDb, options: { redisUrl?: string 
   const providers = { ...telegram.providers, ...messenger.providers };
   const channels = createChannelsFeature(runtime, { providers, delivery: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollingIntervalSeconds: 0.5 });
   const mailer = createMailer({ smtpUrl: smtp.url, from: 'agent-chatbot <no-reply@example.test>' });
-  const inbox = createInboxFeature(runtime, { mailer, channels: { providers }, pollingIntervalSeconds: 0.5 });
+  const inbox = createInboxFeature(runtime, { mailer, channels: { providers }, pollingIntervalSeconds: 0.5, streamRecheckMs: 300 });
   channels.registerJobs?.();
   inbox.registerJobs?.();
   await runtime.jobs.start({ work: true });
