@@ -97,6 +97,16 @@ const adminTenantsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/admin-tenants-page'), 'AdminTenantsPage'),
 });
 
+const requirePlatformAdmin = ({ context }: { context: RouterContext }) => {
+  if (!context.session.getState().user?.platform_admin) throw redirect({ to: '/app' });
+};
+const billingRoute = createRoute({ getParentRoute: () => appRoute, path: '/billing', beforeLoad: requireTenantAdmin, component: lazyRouteComponent(() => import('./pages/billing-page'), 'BillingPage') });
+const supportRoute = createRoute({ getParentRoute: () => appRoute, path: '/support', component: lazyRouteComponent(() => import('./pages/support-page'), 'SupportPage') });
+const adminBillingRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/billing', beforeLoad: requirePlatformAdmin, component: lazyRouteComponent(() => import('./pages/admin/admin-billing-page'), 'AdminBillingPage') });
+const adminPlansRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/plans', beforeLoad: requirePlatformAdmin, component: lazyRouteComponent(() => import('./pages/admin/admin-plans-page'), 'AdminPlansPage') });
+const adminSystemRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/system', beforeLoad: requirePlatformAdmin, component: lazyRouteComponent(() => import('./pages/admin/admin-system-page'), 'AdminSystemPage') });
+const adminSupportRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/support', beforeLoad: requirePlatformAdmin, component: lazyRouteComponent(() => import('./pages/admin/admin-support-page'), 'AdminSupportPage') });
+
 const routeTree = rootRoute.addChildren([
   landingRoute,
   signupRoute,
@@ -104,7 +114,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   acceptRoute,
-  appRoute.addChildren([overviewRoute, knowledgeRoute, conversationsRoute, customersRoute, testChatRoute, inboxRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, onboardingRoute, channelsRoute, widgetRoute, whiteLabelRoute, adminTenantsRoute]),
+  appRoute.addChildren([overviewRoute, knowledgeRoute, conversationsRoute, customersRoute, testChatRoute, inboxRoute, analyticsRoute, botRoute, teamRoute, apiKeysRoute, llmKeysRoute, auditRoute, onboardingRoute, channelsRoute, widgetRoute, whiteLabelRoute, adminTenantsRoute, billingRoute, supportRoute, adminBillingRoute, adminPlansRoute, adminSystemRoute, adminSupportRoute]),
 ]);
 
 /**

@@ -7,7 +7,9 @@ import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { Inbox, BarChart3, Bot, Building2, FileClock, Home, KeyRound, Menu, Users, Webhook, X, BookOpen, MessagesSquare, Contact, FlaskConical } from 'lucide-react';
 import { Palette, Plug, Rocket, SquareCode } from 'lucide-react';
+import { CreditCard, HeartPulse, LifeBuoy, ReceiptText, Tags } from 'lucide-react';
 import { useSession } from '../api/api-context';
+import { BillingAlertBanner } from './billing-alert-banner';
 import { cn } from '../lib/utils';
 import { LanguageSwitcher } from './language-switcher';
 import { useTenantBranding } from './tenant-branding';
@@ -15,7 +17,7 @@ import { Button } from './ui/button';
 import { UserMenu } from './user-menu';
 
 interface NavItem {
-  to: '/app' | '/app/knowledge' | '/app/conversations' | '/app/customers' | '/app/test-chat' | '/app/inbox' | '/app/analytics' | '/app/settings/bot' | '/app/settings/team' | '/app/settings/api-keys' | '/app/settings/llm-keys' | '/app/settings/audit-log' | '/app/onboarding' | '/app/settings/channels' | '/app/settings/widget' | '/app/settings/white-label' | '/app/admin/tenants';
+  to: '/app' | '/app/knowledge' | '/app/conversations' | '/app/customers' | '/app/test-chat' | '/app/inbox' | '/app/analytics' | '/app/settings/bot' | '/app/settings/team' | '/app/settings/api-keys' | '/app/settings/llm-keys' | '/app/settings/audit-log' | '/app/onboarding' | '/app/settings/channels' | '/app/settings/widget' | '/app/settings/white-label' | '/app/admin/tenants' | '/app/billing' | '/app/support' | '/app/admin/billing' | '/app/admin/plans' | '/app/admin/system' | '/app/admin/support';
   label: string;
   icon: typeof Home;
   /** Who sees it. */
@@ -39,7 +41,13 @@ const nav: readonly NavItem[] = [
   { to: '/app/settings/api-keys', label: 'nav.apiKeys', icon: Webhook, show: 'admin' },
   { to: '/app/settings/llm-keys', label: 'nav.llmKeys', icon: KeyRound, show: 'admin' },
   { to: '/app/settings/audit-log', label: 'nav.auditLog', icon: FileClock, show: 'admin' },
+  { to: '/app/billing', label: 'nav.billing', icon: CreditCard, show: 'admin' },
+  { to: '/app/support', label: 'nav.support', icon: LifeBuoy, show: 'member' },
   { to: '/app/admin/tenants', label: 'nav.adminTenants', icon: Building2, show: 'platform' },
+  { to: '/app/admin/billing', label: 'nav.adminBilling', icon: ReceiptText, show: 'platform' },
+  { to: '/app/admin/plans', label: 'nav.adminPlans', icon: Tags, show: 'platform' },
+  { to: '/app/admin/system', label: 'nav.adminSystem', icon: HeartPulse, show: 'platform' },
+  { to: '/app/admin/support', label: 'nav.adminSupport', icon: LifeBuoy, show: 'platform' },
 ];
 
 /** The app shell around every `/app` page. */
@@ -121,6 +129,7 @@ export function AppShell() {
           <LanguageSwitcher />
           <UserMenu />
         </header>
+        <BillingAlertBanner variant="shell" />
         <main id="main" className="flex-1 p-4 sm:p-6">
           <Outlet />
         </main>

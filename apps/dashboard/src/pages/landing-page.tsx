@@ -1,6 +1,6 @@
 /**
- * `/`: the operator's public page — what the service does and a sign-up call to action. (No
- * pricing section: the runtime has no plans API yet.)
+ * `/`: the operator's public page — what the service does, pricing from the configured plans and
+ * a sign-up call to action.
  */
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { useSession } from '../api/api-context';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { buttonVariants } from '../components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '../components/ui/card';
+import { LandingPricing } from './landing-pricing';
 
 const features = [
   { icon: MessagesSquare, title: 'landing.features.channels.title', body: 'landing.features.channels.body' },
@@ -69,6 +70,7 @@ export function LandingPage() {
             ))}
           </div>
         </section>
+        <LandingPricing />
         <section aria-labelledby="steps" className="mx-auto max-w-3xl px-4 py-16">
           <h2 id="steps" className="mb-6 text-center text-2xl font-semibold">
             {t('landing.stepsTitle')}
