@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createChannelsFeature } from '../../src/channels/index';
 import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
 import type { RuntimeDb } from '../../src/db/index';
+import { closeFeatures, createFeatures, registerFeatureJobs, type FeatureFactory } from '../../src/features/index';
 import { createApp } from '../../src/http/app';
 import { createInboxFeature, type InboxFeature } from '../../src/inbox/index';
 import type { InboxEvent } from '../../src/inbox/inbox-events';
@@ -104,7 +105,7 @@ export function readSse(res: Response, controller: AbortController): StreamReade
 }
 
 /** Starts a rig over `db` (closed with the rig). */
-export async function startInboxRig(db: RuntimeDb, options: { redisUrl?: string } = {}): Promise<InboxRig> {
+export async function startInboxRig(db: RuntimeDb, options: { redisUrl?: string; extraFeatures?: readonly FeatureFactory[] } = {}): Promise<InboxRig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'acb-inbox-'));
   const telegram = await telegramKit();
   const messenger = await messengerKit();
@@ -123,10 +124,12 @@ export async function startInboxRig(db: RuntimeDb, options: { redisUrl?: string 
   const channels = createChannelsFeature(runtime, { providers, delivery: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollingIntervalSeconds: 0.5 });
   const mailer = createMailer({ smtpUrl: smtp.url, from: 'agent-chatbot <no-reply@example.test>' });
   const inbox = createInboxFeature(runtime, { mailer, channels: { providers }, pollingIntervalSeconds: 0.5, streamRecheckMs: 300 });
+  const extra = createFeatures(runtime, options.extraFeatures ?? []);
   channels.registerJobs?.();
   inbox.registerJobs?.();
+  registerFeatureJobs(extra);
   await runtime.jobs.start({ work: true });
-  const app = createApp(runtime, {}, [channels, inbox]);
+  const app = createApp(runtime, {}, [channels, ...extra, inbox]);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -185,6 +188,7 @@ export async function startInboxRig(db: RuntimeDb, options: { redisUrl?: string 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await channels.close?.();
       await inbox.close?.();
+      await closeFeatures(extra, () => {});
       await runtime.close();
       await Promise.all([telegram.close(), messenger.close(), smtp.close()]);
       rmSync(dataDir, { recursive: true, force: true });
