@@ -85,7 +85,9 @@ const inboxSearch = (search: Record<string, unknown>): { conversation?: string }
   typeof search['conversation'] === 'string' && /^[0-9a-f-]{36}$/i.test(search['conversation']) ? { conversation: search['conversation'] } : {};
 const inboxRoute = createRoute({ getParentRoute: () => appRoute, path: '/inbox', validateSearch: inboxSearch, component: lazyRouteComponent(() => import('./pages/inbox-page'), 'InboxPage') });
 const knowledgeRoute = createRoute({ getParentRoute: () => appRoute, path: '/knowledge', component: lazyRouteComponent(() => import('./pages/knowledge-page'), 'KnowledgePage') });
-const conversationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/conversations', component: lazyRouteComponent(() => import('./pages/conversations-page'), 'ConversationsPage') });
+const contactSearch = (search: Record<string, unknown>): { contact?: string } =>
+  typeof search['contact'] === 'string' && /^[0-9a-f-]{36}$/i.test(search['contact']) ? { contact: search['contact'] } : {};
+const conversationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/conversations', validateSearch: contactSearch, component: lazyRouteComponent(() => import('./pages/conversations-page'), 'ConversationsPage') });
 const customersRoute = createRoute({ getParentRoute: () => appRoute, path: '/customers', component: lazyRouteComponent(() => import('./pages/customers-page'), 'CustomersPage') });
 const testChatRoute = createRoute({ getParentRoute: () => appRoute, path: '/test-chat', component: lazyRouteComponent(() => import('./pages/test-chat-page'), 'TestChatPage') });
 const adminTenantsRoute = createRoute({

@@ -120,6 +120,27 @@ describe('/app/conversations', () => {
     expect(within(customer).queryByText('Mô hình')).toBeNull();
   });
 
+  it('opens narrowed to one customer from ?contact= and can widen again', async () => {
+    const user = userEvent.setup();
+    const contactId = '00000000-0000-4000-8000-00000000a001';
+    const handlers = historyServer();
+    handlers['GET /v1/tenant/contacts/{id}'] = () => ({ status: 200, body: { id: contactId, name: 'Nguyễn Thị Lan' } });
+    const { calls, history } = await renderApp({ path: `/app/conversations?contact=${contactId}`, handlers, session: adminSession });
+    expect(await screen.findByText('Chỉ hiện các cuộc trò chuyện của Nguyễn Thị Lan.')).toBeTruthy();
+    const listCalls = () => calls.filter((c) => c.path.startsWith('/v1/tenant/conversations?'));
+    await waitFor(() => expect(listCalls().length).toBeGreaterThan(0));
+    expect(new URL(listCalls()[0]!.path, 'http://x').searchParams.get('contact_id')).toBe(contactId);
+    // A search keeps the customer filter.
+    await user.type(screen.getByLabelText('Tìm kiếm'), 'áo');
+    await user.click(screen.getByRole('button', { name: 'Tìm' }));
+    await waitFor(() => expect(new URL(listCalls().at(-1)!.path, 'http://x').searchParams.get('q')).toBe('áo'));
+    expect(new URL(listCalls().at(-1)!.path, 'http://x').searchParams.get('contact_id')).toBe(contactId);
+    await user.click(screen.getByRole('button', { name: 'Xem của mọi khách' }));
+    await waitFor(() => expect(history.location.search).not.toContain('contact'));
+    await waitFor(() => expect(new URL(listCalls().at(-1)!.path, 'http://x').searchParams.get('contact_id')).toBeNull());
+    expect(screen.queryByText('Chỉ hiện các cuộc trò chuyện của Nguyễn Thị Lan.')).toBeNull();
+  });
+
   it('refuses an end date before the start date without calling the API', async () => {
     const user = userEvent.setup();
     const { calls } = await renderApp({ path: '/app/conversations', handlers: historyServer(), session: adminSession });

@@ -5,7 +5,8 @@
  * filtered history (one line per message) as a UTF-8 file that Excel opens in Vietnamese.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { Download } from 'lucide-react';
 import { useApi } from '../api/api-context';
@@ -147,7 +148,21 @@ export function ConversationsPage() {
   const { t, i18n } = useTranslation();
   const { client } = useApi();
   const ids = { q: useId(), channel: useId(), from: useId(), to: useId() };
-  const [filters, setFilters] = useState<ConversationFilters>({});
+  // `?contact=<id>` (from the customers page) narrows the history to one customer.
+  const { contact } = useSearch({ from: '/app/conversations' });
+  const navigate = useNavigate();
+  const [filters, setFilters] = useState<ConversationFilters>(contact ? { contact_id: contact } : {});
+  useEffect(() => {
+    setFilters((current) => {
+      const { contact_id: _dropped, ...rest } = current;
+      return contact ? { ...rest, contact_id: contact } : rest;
+    });
+  }, [contact]);
+  const contactName = useQuery({
+    queryKey: ['tenant', 'contacts', 'one', contact ?? ''],
+    enabled: Boolean(contact),
+    queryFn: () => unwrap(client.api.GET('/v1/tenant/contacts/{id}', { params: { path: { id: contact ?? '' } } })),
+  });
   const [dateError, setDateError] = useState(false);
   const [selected, setSelected] = useState<ConversationSummary | null>(null);
   const list = useInfiniteQuery({
@@ -175,6 +190,7 @@ export function ConversationsPage() {
     setDateError(false);
     setSelected(null);
     setFilters({
+      ...(contact ? { contact_id: contact } : {}),
       ...(text('q') ? { q: text('q') } : {}),
       ...(text('channel') ? { channel: text('channel') } : {}),
       ...(from ? { from: localDayStart(from) } : {}),
@@ -197,6 +213,14 @@ export function ConversationsPage() {
       <div className="grid gap-4">
         <ApiErrorAlert error={exportCsv.error} />
         {exportCsv.data ? <Alert variant="success">{t('common.downloaded', { name: exportCsv.data })}</Alert> : null}
+        {contact ? (
+          <Alert className="flex flex-wrap items-center justify-between gap-2">
+            <span>{t('conversations.onlyContact', { name: contactName.data?.name ?? t('conversations.anonymous') })}</span>
+            <Button variant="outline" size="sm" onClick={() => void navigate({ to: '/app/conversations', search: {} })}>
+              {t('conversations.allContacts')}
+            </Button>
+          </Alert>
+        ) : null}
         <form role="search" aria-label={t('conversations.filters')} onSubmit={submit} className="grid gap-3 rounded-md border p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_auto] lg:items-end">
           <div className="grid gap-2">
             <Label htmlFor={ids.q}>{t('conversations.search')}</Label>

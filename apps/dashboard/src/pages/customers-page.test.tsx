@@ -73,6 +73,18 @@ describe('/app/customers', () => {
     expect(Object.fromEntries(query)).toEqual({ q: 'Lan', tag: 'VIP', channel: 'zalo', limit: '50', offset: '0' });
   });
 
+  it("links to the customer's conversations", async () => {
+    const user = userEvent.setup();
+    const server = contactServer();
+    server.handlers['GET /v1/tenant/conversations'] = () => ({ status: 200, body: { items: [], next_offset: null } });
+    server.handlers['GET /v1/tenant/contacts/{id}'] = () => ({ status: 200, body: lan });
+    const { calls, history } = await renderApp({ path: '/app/customers', handlers: server.handlers, session: adminSession });
+    await user.click(await screen.findByRole('link', { name: 'Xem các cuộc trò chuyện của Nguyễn Thị Lan' }));
+    await waitFor(() => expect(history.location.pathname).toBe('/app/conversations'));
+    expect(await screen.findByText('Chỉ hiện các cuộc trò chuyện của Nguyễn Thị Lan.')).toBeTruthy();
+    await waitFor(() => expect(calls.some((c) => c.path.startsWith('/v1/tenant/conversations?') && c.path.includes(`contact_id=${lan.id}`))).toBe(true));
+  });
+
   it('edits tags and notes from the keyboard (an agent may too)', async () => {
     const user = userEvent.setup();
     const agent: SessionResponse = { ...adminSession, tenant: { ...adminSession.tenant!, role: 'tenant-agent' } };

@@ -5,6 +5,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { Download } from 'lucide-react';
 import { useApi } from '../api/api-context';
@@ -14,7 +15,7 @@ import { ApiErrorAlert } from '../components/api-error-alert';
 import { FormField } from '../components/form-field';
 import { PageHeader } from '../components/page-header';
 import { Alert, Badge } from '../components/ui/alert';
-import { Button } from '../components/ui/button';
+import { Button, buttonVariants } from '../components/ui/button';
 import { Card, CardContent } from '../components/ui/card';
 import { Dialog, DialogContent, DialogFooter, DialogHeader, DialogTitle } from '../components/ui/dialog';
 import { Input, NativeSelect, Textarea } from '../components/ui/input';
@@ -215,9 +216,19 @@ export function CustomersPage() {
                           <span className="block text-muted-foreground">{t('customers.conversationCount', { count: contact.conversation_count })}</span>
                         </TableCell>
                         <TableCell>
-                          <Button variant="outline" size="sm" onClick={() => setEditing(contact)} aria-label={t('customers.editNamed', { name: contact.name ?? t('customers.unnamed') })}>
-                            {t('customers.edit')}
-                          </Button>
+                          <div className="flex flex-wrap gap-2">
+                            <Link
+                              to="/app/conversations"
+                              search={{ contact: contact.id }}
+                              className={buttonVariants({ variant: 'ghost', size: 'sm' })}
+                              aria-label={t('customers.viewConversationsNamed', { name: contact.name ?? t('customers.unnamed') })}
+                            >
+                              {t('customers.viewConversations')}
+                            </Link>
+                            <Button variant="outline" size="sm" onClick={() => setEditing(contact)} aria-label={t('customers.editNamed', { name: contact.name ?? t('customers.unnamed') })}>
+                              {t('customers.edit')}
+                            </Button>
+                          </div>
                         </TableCell>
                       </TableRow>
                     ))}

@@ -66,6 +66,7 @@ const doc = (id: string, name: string, extra: Partial<KnowledgeDocument> = {}): 
   mime_type: 'application/pdf',
   encoding: null,
   content_kind: null,
+  embedding: null,
   created_at: at,
   updated_at: at,
   ...extra,
