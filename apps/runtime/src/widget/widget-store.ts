@@ -71,6 +71,21 @@ export const newPublicKey = (): string => `pk_${randomBytes(18).toString('base64
 /** A new identity-verification secret (43 URL-safe characters). */
 export const newIdentitySecret = (): string => randomBytes(32).toString('base64url');
 
+/** Stored settings, field by field: a value that no longer validates falls back to its default. */
+function parseSettings(raw: unknown): StoredWidgetSettings {
+  const value = (typeof raw === 'string' ? JSON.parse(raw) : raw) ?? {};
+  const whole = storedWidgetSettingsSchema.safeParse(value);
+  if (whole.success) return whole.data;
+  const defaults = storedWidgetSettingsSchema.parse({});
+  const kept = Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).filter(([key, field]) => {
+      const one = storedWidgetSettingsSchema.shape[key as keyof StoredWidgetSettings];
+      return one !== undefined && one.safeParse(field).success;
+    }),
+  );
+  return { ...defaults, ...storedWidgetSettingsSchema.partial().parse(kept) } as StoredWidgetSettings;
+}
+
 function toRow(secretBox: SecretBox, r: DbRow): WidgetRow {
   let identitySecret: string | undefined;
   if (r.credentials_ciphertext) {
@@ -82,7 +97,7 @@ function toRow(secretBox: SecretBox, r: DbRow): WidgetRow {
     tenantId: r.tenant_id,
     publicKey: r.public_key,
     enabled: r.status !== 'disabled',
-    settings: storedWidgetSettingsSchema.parse(typeof r.settings === 'string' ? JSON.parse(r.settings) : (r.settings ?? {})),
+    settings: parseSettings(r.settings),
     identitySecret,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),

@@ -29,7 +29,7 @@ describe('agent-chatbot widget snippet (PGlite)', () => {
     env = { config, db, secretBox: createSecretBox(config.secretKeys), inServer: false };
     const created = await run('tenant', 'create', '--name', 'Tiệm Hoa Hồng', '--admin-email', 'hoa@example.vn', '--admin-password', 'hoa-hong-dep-lam-1', '--json');
     tenantId = (JSON.parse(created.stdout) as { id: string }).id;
-  });
+  }, 60_000);
   afterAll(() => db?.close());
 
   it('prints the snippet as JSON and adds the allowed domains', async () => {
