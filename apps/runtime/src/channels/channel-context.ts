@@ -10,7 +10,7 @@ import { createAttachmentStore } from './attachment-store';
 import { buildChannel, createChannelCache, type ChannelCache, type ProviderChannel } from './channel-factory';
 import { defaultDeliveryPolicy, type ChannelProviderSettings, type DeliveryPolicy } from './channel-settings';
 import { loadAnyConnection, type AnyConnection } from './connection-store';
-import { createConnectionHost } from './inbound-events';
+import { createConnectionHost, createInboundRecorder } from './inbound-events';
 import { createWebhookRoutes, type WebhookRoutes } from './webhook-routes-cache';
 import { widgetContextOf } from '../widget/widget-context';
 import { createConnectionZaloTokenStore } from './zalo-token-store';
@@ -73,6 +73,8 @@ export function createChannelContext(runtime: Runtime, options: ChannelFeatureOp
   const providers = options.providers ?? runtime.config.channelProviders ?? {};
   const cache = createChannelCache();
   const routes = createWebhookRoutes(runtime.db, runtime.secretBox, options.routeTtlMs);
+  // One group-commit recorder for every connection of this process (batches per tenant).
+  const recorder = createInboundRecorder(runtime);
   const context: ChannelContext = {
     runtime,
     db: runtime.db,
@@ -98,7 +100,7 @@ export function createChannelContext(runtime: Runtime, options: ChannelFeatureOp
             ? { tokenStore: createConnectionZaloTokenStore(runtime.db, runtime.secretBox, connection.tenantId, connection.id) }
             : {}),
         }),
-        host: createConnectionHost(runtime, connection),
+        host: createConnectionHost(runtime, connection, recorder),
       }));
     },
     async openChannel(tenantId, connectionId) {

@@ -8,6 +8,7 @@ import { answerWebTurn } from '../widget/stream-answer';
 import { checkCustomerRate } from '../billing/rate-limits';
 import type { JobContext } from '../jobs/types';
 import type { ChannelContext } from './channel-context';
+import { refreshContactProfile } from './contact-profiles';
 import { ensureContact, ensureConversation, recordCannedExchange, recordCustomerMessage, touchConversation, type ChannelParty } from './conversation-records';
 import { enqueueDelivery } from './delivery-job';
 import { storedEventSchema, type ConversationHandlePayload, type StoredEvent } from './inbound-events';
@@ -82,6 +83,7 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
       ]);
       await tx.query('UPDATE external_events SET processed_at = now() WHERE id = $1', [row.id]);
     });
+    if (event.type === 'follow') await refreshContactProfile(context, tenantId, row.connection_id, event);
     return;
   }
 
@@ -133,6 +135,8 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
       return customerId;
     });
     await copyAttachments(context, tenantId, row.connection_id, customerId, attachments);
+    // After the reply is queued: the profile lookup never delays the answer.
+    await refreshContactProfile(context, tenantId, row.connection_id, event);
     return;
   }
 
@@ -167,12 +171,19 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
     if (result.replyMessageId) {
       const { rows } = await tx.query<{ delivery_status: string | null }>('SELECT delivery_status FROM messages WHERE id = $1', [result.replyMessageId]);
       if (rows[0]?.delivery_status === 'pending') {
-        await enqueueDelivery(tx, runtime.jobs, { messageId: result.replyMessageId, ...(replyToken ? { replyToken } : {}), ...(streamId ? { streamId } : {}) });
+        const quickReplies = result.quickReplies?.length ? [...result.quickReplies] : undefined;
+        await enqueueDelivery(tx, runtime.jobs, {
+          messageId: result.replyMessageId,
+          ...(replyToken ? { replyToken } : {}),
+          ...(streamId ? { streamId } : {}),
+          ...(quickReplies ? { quickReplies } : {}),
+        });
       }
     }
     await tx.query('UPDATE external_events SET processed_at = now(), error = NULL WHERE id = $1', [row.id]);
   });
   await copyAttachments(context, tenantId, row.connection_id, result.customerMessageId, attachments);
+  if (channel !== 'web') await refreshContactProfile(context, tenantId, row.connection_id, event);
 }
 
 /** Copies media after the reply is queued: a slow or failed download never delays the answer. */

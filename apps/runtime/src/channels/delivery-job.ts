@@ -22,6 +22,11 @@ export interface DeliverPayload {
   replyToken?: { value: string; expiresAt: string };
   /** Web widget: the stream the answer's deltas went out under (the final message replaces it). */
   streamId?: string;
+  /**
+   * The engine's suggested replies (e.g. "Gặp nhân viên" after a fallback), sent as each channel's
+   * native quick replies; a tap comes back as an ordinary inbound message.
+   */
+  quickReplies?: string[];
 }
 
 const MESSENGER_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -102,7 +107,11 @@ export async function runDelivery(context: ChannelContext, job: JobContext<Deliv
   try {
     result = await channel.doSend({
       conversationId: claimed.external_conversation_id,
-      message: { ...(claimed.content ? { text: claimed.content } : {}), ...(attachments.length ? { attachments } : {}) },
+      message: {
+        ...(claimed.content ? { text: claimed.content } : {}),
+        ...(attachments.length ? { attachments } : {}),
+        ...(job.payload.quickReplies?.length ? { quickReplies: job.payload.quickReplies } : {}),
+      },
       providerOptions: {
         [channel.platform]: {
           outboundMessageId: claimed.id,

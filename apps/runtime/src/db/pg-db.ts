@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { activeTransaction, enterScope, guardTx, tenantScope } from './transaction';
-import type { Db, QueryResult, Tx, TxScope } from './types';
+import type { Db, QueryResult, Tx, TxOptions, TxScope } from './types';
 
 /** Options for {@link createPgDb}. */
 export interface PgDbOptions {
@@ -41,9 +41,19 @@ export function createPgDb(url: string, options: PgDbOptions = {}): PgDb {
   });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // `priority: 'high'` transactions (webhook acknowledgements) get two connections of their own, so
+  // a pool busy with jobs never makes a provider wait; opened on first use.
+  let priorityPool: pg.Pool | undefined;
+  const highPool = () => {
+    if (!priorityPool) {
+      priorityPool = new pg.Pool({ connectionString: url, max: 2, application_name: `${options.applicationName ?? 'agent-chatbot'}-ack`, types, idleTimeoutMillis: 30_000 });
+      priorityPool.on('error', () => {});
+    }
+    return priorityPool;
+  };
 
-  async function run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+  async function run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>, txOptions: TxOptions = {}): Promise<T> {
+    const client = await (txOptions.priority === 'high' ? highPool() : pool).connect();
     // A checked-out client whose connection dies (server restart, pg_terminate_backend) emits
     // 'error' on itself, not on the pool: without a listener that would crash the process. The
     // failing query rejects anyway; the client is then discarded instead of returned.
@@ -89,9 +99,11 @@ export function createPgDb(url: string, options: PgDbOptions = {}): PgDb {
     pool,
     url,
     // async, so a bad tenant id is a rejected promise like every other failure.
-    tenant: async (tenantId, fn) => run(tenantScope(tenantId), fn),
+    tenant: async (tenantId, fn, txOptions) => run(tenantScope(tenantId), fn, txOptions),
     anonymous: (fn) => run({ kind: 'anonymous' }, fn),
     platform: (fn) => run({ kind: 'platform' }, fn),
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), priorityPool?.end()]);
+    },
   };
 }

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { ConflictError } from '@agent-chatbot/core';
 import { activeTransaction, enterScope, guardTx, NestedTransactionError, tenantScope } from './transaction';
-import type { Db, QueryResult, Tx, TxScope } from './types';
+import type { Db, QueryResult, Tx, TxOptions, TxScope } from './types';
 
 /** A {@link Db} over one PGlite instance; `pglite` is exposed for pg-boss's adapter. */
 export interface PgliteDb extends Db {
@@ -38,8 +38,19 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise
     throw error;
   }
 
-  async function run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const gate = createPriorityGate();
+
+  async function run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
     if (activeTransaction.getStore()) throw new NestedTransactionError();
+    await gate.acquire(options.priority ?? 'normal');
+    try {
+      return await transaction(scope, fn);
+    } finally {
+      gate.release();
+    }
+  }
+
+  async function transaction<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return pglite.transaction(async (inner) => {
       const raw: Tx = {
         async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -67,7 +78,7 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise
     pglite,
     dir: path,
     // async, so a bad tenant id is a rejected promise like every other failure.
-    tenant: async (tenantId, fn) => run(tenantScope(tenantId), fn),
+    tenant: async (tenantId, fn, options) => run(tenantScope(tenantId), fn, options),
     anonymous: (fn) => run({ kind: 'anonymous' }, fn),
     platform: (fn) => run({ kind: 'platform' }, fn),
     close: async () => {
@@ -76,6 +87,40 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise
       } finally {
         if (lockFile) rmSync(lockFile, { force: true });
       }
+    },
+  };
+}
+
+/** After this many `high` grants in a row, a waiting `normal` transaction goes first (no starvation). */
+const MAX_HIGH_IN_A_ROW = 8;
+
+/**
+ * The order our transactions reach PGlite's one connection: one at a time, `high` before `normal`
+ * (FIFO within each), so a webhook acknowledgement waits for at most the transaction in progress,
+ * not for every job transaction queued before it. pg-boss's own queries still interleave between.
+ */
+export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Promise<void>; release(): void; readonly waiting: number } {
+  let busy = false;
+  let highInARow = 0;
+  const high: Array<() => void> = [];
+  const normal: Array<() => void> = [];
+  return {
+    get waiting() {
+      return high.length + normal.length;
+    },
+    acquire(priority) {
+      if (!busy) {
+        busy = true;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => (priority === 'high' ? high : normal).push(resolve));
+    },
+    release() {
+      const takeHigh = high.length > 0 && (normal.length === 0 || highInARow < MAX_HIGH_IN_A_ROW);
+      const next = takeHigh ? high.shift() : normal.shift();
+      highInARow = takeHigh ? highInARow + 1 : 0;
+      if (next) next();
+      else busy = false;
     },
   };
 }

@@ -23,11 +23,20 @@ export interface Tx {
 /** The scope a transaction runs in (what {@link Db} method opened it). */
 export type TxScope = { kind: 'tenant'; tenantId: string } | { kind: 'anonymous' } | { kind: 'platform' };
 
+/**
+ * How urgent a transaction is. `high` is for short writes a caller is waiting on with a deadline
+ * (webhook acknowledgements: providers give up after 2 s): on PGlite, whose one connection runs
+ * transactions one at a time, they go before queued `normal` work (jobs, API reads).
+ */
+export interface TxOptions {
+  priority?: 'high' | 'normal';
+}
+
 /** The database: every use is one scoped transaction (see the file header). */
 export interface Db {
   readonly kind: 'postgres' | 'pglite';
   /** One transaction acting for `tenantId`: it sees and writes that tenant's rows only. */
-  tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   /**
    * One transaction with no tenant: sees zero tenant rows. For global tables (users, sessions,
    * password resets) and the one-door lookup functions (`app.tenant_for_api_key`, …).

@@ -5,6 +5,7 @@ import type { RuntimeDb } from '../db/index';
 import { assertTenantId } from '../db/tenant-id';
 import type { Tx } from '../db/types';
 import { captureJobTrace, runInstrumentedJob } from '../ops/job-instrumentation';
+import type { TraceCarrier } from '../ops/tracing';
 import type { DeadLetter, EnqueueOptions, JobEnvelope, JobHandler, QueueOptions } from './types';
 
 /** The runtime's job queue: pg-boss on Postgres and on PGlite. */
@@ -19,6 +20,12 @@ export interface JobQueue {
    * Returns the job id, or null when `singletonKey` deduplicated it.
    */
   enqueue<P>(tx: Tx, name: string, payload: P, options?: EnqueueOptions): Promise<string | null>;
+  /**
+   * Enqueues several jobs of one queue with one INSERT, inside the caller's transaction (same
+   * tenant rule as {@link JobQueue.enqueue}; queue defaults for retries). Each item may carry the
+   * trace of the request it came from. Returns how many were inserted.
+   */
+  enqueueMany<P>(tx: Tx, name: string, items: ReadonlyArray<{ payload: P; trace?: TraceCarrier }>): Promise<number>;
   /** Runs `name` on a cron schedule (5-field cron, default time zone UTC). Call after start(). */
   schedule<P>(name: string, cron: string, payload?: P, options?: { tenantId?: string; tz?: string }): Promise<void>;
   unschedule(name: string): Promise<void>;
@@ -151,6 +158,26 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
       }
       await tx.query('SET LOCAL ROLE chatbot_app');
       return id;
+    },
+    async enqueueMany<P>(tx: Tx, name: string, items: ReadonlyArray<{ payload: P; trace?: TraceCarrier }>) {
+      if (items.length === 0) return 0;
+      if (!started) throw new Error('jobs.start() has not run: the queue schema may not exist yet');
+      if (!queues.has(name)) {
+        throw new Error(`Queue "${name}" was not declared (jobs.define or jobs.register) before jobs.start()`);
+      }
+      const { rows } = await tx.query<{ role: string; tenant: string | null }>('SELECT current_user::text AS role, app.current_tenant()::text AS tenant');
+      const scope = rows[0]!;
+      const jobs = items.map(({ payload, trace }) => ({ data: (trace ? { tenantId: scope.tenant, payload, trace } : { tenantId: scope.tenant, payload }) as object }));
+      const txDb: BossDb = { executeSql: async (text: string, values?: unknown[]) => tx.query(text, values ?? []) };
+      const stepOut = scope.role === 'chatbot_app';
+      if (stepOut) await tx.query('RESET ROLE');
+      try {
+        const ids = await boss.insert(name, jobs, { db: txDb, returnId: true });
+        return ids?.length ?? items.length;
+      } finally {
+        // Back to chatbot_app in any case (see enqueue); in an aborted transaction nothing runs anyway.
+        if (stepOut) await tx.query('SET LOCAL ROLE chatbot_app').catch(() => {});
+      }
     },
     async schedule(name, cron, payload, scheduleOptions = {}) {
       if (!queues.has(name)) throw new Error(`Queue "${name}" was not declared before jobs.start()`);
