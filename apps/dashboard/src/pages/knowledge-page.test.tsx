@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FaqEntry, KnowledgeDocument, Product } from '../api/content-types';
@@ -193,6 +193,22 @@ describe('/app/knowledge', () => {
     const row = screen.getAllByRole('row').find((r) => within(r).queryByText('bang-gia.pdf'))!;
     expect(within(row).getByText('Sẵn sàng')).toBeTruthy();
     expect(within(row).getByText('7')).toBeTruthy();
+  });
+
+  it('uploads files dropped on the drop zone', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+    const server = knowledgeServer();
+    await renderApp({ path: '/app/knowledge', handlers: server.handlers, session: adminSession });
+    const zone = await screen.findByTestId('dropzone');
+    const file = new File(['Chính sách đổi trả trong 7 ngày'], 'doi-tra.md', { type: 'text/markdown' });
+    fireEvent.dragOver(zone, { dataTransfer: { files: [file] } });
+    expect(zone.className).toContain('border-primary');
+    fireEvent.drop(zone, { dataTransfer: { files: [file] } });
+    await waitFor(() => expect(FakeXhr.sent).toHaveLength(1));
+    expect(FakeXhr.sent[0]!.fileName()).toBe('doi-tra.md');
+    expect(screen.getByRole('progressbar', { name: 'Tiến độ của doi-tra.md' }).getAttribute('aria-valuenow')).toBe('0');
+    act(() => FakeXhr.sent[0]!.respond(415, { error: { code: 'unsupported_type', message: 'Unsupported file type', message_vi: 'Định dạng tệp không được hỗ trợ' } }));
+    expect(await screen.findByText('Định dạng tệp không được hỗ trợ')).toBeTruthy();
   });
 
   it('shows a failed ingestion in the reader language, re-indexes and deletes after confirmation', async () => {
