@@ -62,7 +62,7 @@ describe('channels settings', () => {
     expect(within(zalo).getByText(`https://bot.example.vn/webhooks/zalo/${zaloId}`)).toBeTruthy();
     const fanpage = screen.getByRole('heading', { name: /Fanpage Spa/ }).closest('[class*="border"]') as HTMLElement;
     expect(within(fanpage).getByText('verify-abc-123')).toBeTruthy();
-    expect(within(fanpage).getByRole('button', { name: 'Mã xác minh (verify token)' })).toBeTruthy();
+    expect(within(fanpage).getByRole('button', { name: 'Sao chép Mã xác minh (verify token)' })).toBeTruthy();
 
     await user.click(within(zalo).getByRole('button', { name: 'Kiểm tra kết nối' }));
     expect(await within(zalo).findByText('Kết nối lỗi: Access token không hợp lệ')).toBeTruthy();

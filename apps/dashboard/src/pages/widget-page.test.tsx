@@ -46,7 +46,7 @@ describe('widget settings', () => {
   it('shows the snippet with a copy button and warns while no domain is allowed', async () => {
     await renderApp({ path: '/app/settings/widget', session: adminSession, handlers: widgetApi().handlers });
     expect(await screen.findByText('<script src="https://bot.example.vn/widget.js" data-key="pk_abc" async></script>')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Đoạn mã' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sao chép Đoạn mã' })).toBeTruthy();
     expect(screen.getByText(/Chưa có tên miền nào được phép/)).toBeTruthy();
   });
 

@@ -22,12 +22,13 @@ import { ProviderGuide } from './provider-guide';
 
 /** A copyable value with its label. */
 export function CopyField({ label, value }: { label: string; value: string }) {
+  const { t } = useTranslation();
   return (
     <div className="grid gap-1">
       <span className="text-sm font-medium">{label}</span>
       <div className="flex flex-wrap items-center gap-2">
         <code className="min-w-0 flex-1 break-all rounded bg-muted px-2 py-1 text-xs">{value}</code>
-        <CopyButton value={value} label={label} />
+        <CopyButton value={value} label={t('channels.copyField', { label })} />
       </div>
     </div>
   );
