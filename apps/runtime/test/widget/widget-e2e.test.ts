@@ -6,7 +6,7 @@
  * resume, image upload, a staff reply queued through the delivery job, and tenant isolation.
  */
 import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake-llm';
-import type { RealtimeDeltaEvent, RealtimeMessageEvent } from '@agent-chatbot/channel-web';
+import { computeIdentityHash, type RealtimeDeltaEvent, type RealtimeMessageEvent } from '@agent-chatbot/channel-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDelivery } from '../../src/channels/delivery-job';
 import { formatKeyring, generateSecretKey } from '../../src/config';
@@ -288,6 +288,33 @@ for (const driver of drivers) {
       await rig.call('PUT', '/v1/tenant/widget', { token: b.token, body: { enabled: false } });
       expect((await widgetApi(`/config?key=${keyB}`, { headers: { origin: SHOP } })).status).toBe(404);
       expect((await widgetApi(`/config?key=${keyA}`, { headers: { origin: SHOP } })).status).toBe(200);
+    });
+
+    it('verifies signed-in users with the tenant secret (HMAC of the user id) and can require it', async () => {
+      const on = await rig.call('PUT', '/v1/tenant/widget', { token: a.token, body: { identity: { enabled: true, required: true } } });
+      const secret: string = on.body.identity.secret;
+      expect(on.body.identity).toMatchObject({ enabled: true, required: true });
+      const begin = (user?: { id: string; hash: string; name?: string }) =>
+        widgetApi('/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: keyA, origin: SHOP, ...(user ? { user } : {}) }) });
+      const anonymous = await begin();
+      expect(anonymous.status).toBe(401);
+      expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('identity_required');
+      expect((await begin({ id: '42', hash: computeIdentityHash('43', secret) })).status).toBe(401);
+      const signed = await begin({ id: '42', hash: computeIdentityHash('42', secret), name: 'Chị Lan' });
+      expect(signed.status).toBe(200);
+      const { token } = (await signed.json()) as { token: string };
+      expect((await send(token, 'id1', 'Giao hàng đến Đà Nẵng mất mấy ngày?')).status).toBe(200);
+      const sender = await waitFor(
+        () =>
+          rig.runtime.db.tenant(a.tenantId, async (tx) =>
+            (await tx.query<{ sender: string }>(`SELECT payload -> 'event' -> 'sender' ->> 'id' AS sender FROM external_events WHERE external_id LIKE '%:id1'`)).rows[0]?.sender,
+          ),
+        10_000,
+        'verified event stored',
+      );
+      expect(sender).toBe('user:42');
+      await rig.call('PUT', '/v1/tenant/widget', { token: a.token, body: { identity: { enabled: false } } });
+      expect((await begin()).status).toBe(200);
     });
   });
 }
