@@ -34,7 +34,7 @@ export type {
 } from './ingestion/types';
 export { faqChunk, rowsToFaq, detectFaqColumns, prepareTable, type FaqEntry, type PreparedChunk } from './ingestion/tabular';
 export { normaliseDocumentText, embeddingIdentity } from './ingestion/pipeline';
-export { extractDocument, detectFormat } from './extraction/extract';
+export { extractDocument, detectFormat, type ExtractOptions } from './extraction/extract';
 export { decodeText, type DecodedText } from './extraction/decode-text';
 export { parseCsv } from './extraction/csv';
 export { DEFAULT_EXTRACTION_LIMITS, type DocumentFormat, type ExtractedDocument, type ExtractionLimits } from './extraction/types';
