@@ -5,7 +5,7 @@
  * app on 127.0.0.1:0, and an SSE reader for the inbox stream.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { createChannelsFeature } from '../../src/channels/index';
 import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
 import type { RuntimeDb } from '../../src/db/index';
 import { closeFeatures, createFeatures, registerFeatureJobs, type FeatureFactory } from '../../src/features/index';
-import { createApp } from '../../src/http/app';
+import { createApp, type CreateAppOptions } from '../../src/http/app';
 import { createInboxFeature, type InboxFeature } from '../../src/inbox/index';
 import type { InboxEvent } from '../../src/inbox/inbox-events';
 import { createMailer } from '../../src/mail/mailer';
@@ -105,17 +105,24 @@ export function readSse(res: Response, controller: AbortController): StreamReade
 }
 
 /** Starts a rig over `db` (closed with the rig). */
-export async function startInboxRig(db: RuntimeDb, options: { redisUrl?: string; extraFeatures?: readonly FeatureFactory[] } = {}): Promise<InboxRig> {
+export async function startInboxRig(
+  db: RuntimeDb,
+  options: { redisUrl?: string; extraFeatures?: readonly FeatureFactory[]; app?: CreateAppOptions } = {},
+): Promise<InboxRig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'acb-inbox-'));
   const telegram = await telegramKit();
   const messenger = await messengerKit();
   const smtp = await startSmtpCapture();
   const logger = createLogger({ level: 'warn', destination: { write: () => {} } });
+  // Listen first: the public URL is the real address (the widget loader and e-mailed links use it).
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = loadConfig({
     CHATBOT_DATA_DIR: dataDir,
     CHATBOT_JWT_SECRET: 'inbox-tests-secret-0123456789-0123456789-abcdef',
     CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
-    CHATBOT_PUBLIC_URL: 'https://bot.example.vn',
+    CHATBOT_PUBLIC_URL: baseUrl,
     LOG_LEVEL: 'warn',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   });
@@ -129,11 +136,7 @@ export async function startInboxRig(db: RuntimeDb, options: { redisUrl?: string;
   inbox.registerJobs?.();
   registerFeatureJobs(extra);
   await runtime.jobs.start({ work: true });
-  const app = createApp(runtime, {}, [channels, ...extra, inbox]);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', createApp(runtime, options.app ?? {}, [channels, ...extra, inbox]));
   const call: InboxRig['call'] = async (method, path, init = {}) => {
     const headers: Record<string, string> = {};
     if (init.token) headers.authorization = `Bearer ${init.token}`;
