@@ -98,12 +98,24 @@ const MAX_HIGH_IN_A_ROW = 8;
  * The order our transactions reach PGlite's one connection: one at a time, `high` before `normal`
  * (FIFO within each), so a webhook acknowledgement waits for at most the transaction in progress,
  * not for every job transaction queued before it. pg-boss's own queries still interleave between.
+ *
+ * Before a `normal` transaction starts, the gate yields to the event loop (`setImmediate`): PGlite
+ * runs queries synchronously and resolves at once, so without the yield a queue of job
+ * transactions would run back to back in microtasks and incoming requests would not even be read
+ * until the queue drained. A webhook that arrives meanwhile is then served first.
  */
 export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Promise<void>; release(): void; readonly waiting: number } {
   let busy = false;
   let highInARow = 0;
   const high: Array<() => void> = [];
   const normal: Array<() => void> = [];
+  const dispatch = () => {
+    const takeHigh = high.length > 0 && (normal.length === 0 || highInARow < MAX_HIGH_IN_A_ROW);
+    const next = takeHigh ? high.shift() : normal.shift();
+    highInARow = takeHigh ? highInARow + 1 : 0;
+    if (next) next();
+    else busy = false;
+  };
   return {
     get waiting() {
       return high.length + normal.length;
@@ -116,10 +128,9 @@ export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Pr
       return new Promise<void>((resolve) => (priority === 'high' ? high : normal).push(resolve));
     },
     release() {
-      const takeHigh = high.length > 0 && (normal.length === 0 || highInARow < MAX_HIGH_IN_A_ROW);
-      const next = takeHigh ? high.shift() : normal.shift();
-      highInARow = takeHigh ? highInARow + 1 : 0;
-      if (next) next();
+      // A waiting acknowledgement goes at once; anything else after one turn of the event loop.
+      if (high.length > 0 && (normal.length === 0 || highInARow < MAX_HIGH_IN_A_ROW)) dispatch();
+      else if (normal.length > 0) setImmediate(dispatch);
       else busy = false;
     },
   };

@@ -7,7 +7,7 @@
 import type { InboundEventV1 } from '@agent-chatbot/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInboundRecorder, eventSource } from '../../src/channels/inbound-events';
-import { createPriorityGate } from '../../src/db/pglite-db';
+import { createPgliteDb, createPriorityGate } from '../../src/db/pglite-db';
 import { testDrivers } from '../helpers/drivers';
 import { startChannelRig, type ChannelRig } from './channel-rig';
 import { telegramKit } from './provider-kits';
@@ -44,6 +44,35 @@ describe('priority gate (PGlite transaction order)', () => {
     await Promise.all(flood);
     // After 8 high grants in a row the waiting normal transaction gets its turn.
     expect(order.indexOf('waiting-normal')).toBe(9);
+  });
+});
+
+describe('PGlite transactions yield to the event loop', { timeout: 60_000 }, () => {
+  it('a timer (an incoming webhook) runs while job transactions are still queued, not after all of them', async () => {
+    const db = await createPgliteDb('memory');
+    try {
+      await db.platform((tx) => tx.exec('CREATE TABLE gate_probe (id serial PRIMARY KEY, v text)'));
+      let done = 0;
+      let doneWhenTimerFired = -1;
+      const n = 200;
+      const all = Array.from({ length: n }, () =>
+        db.platform(async (tx) => {
+          await tx.query('INSERT INTO gate_probe (v) VALUES ($1)', ['x']);
+          await tx.query('SELECT count(*) FROM gate_probe');
+          done += 1;
+        }),
+      );
+      setTimeout(() => {
+        doneWhenTimerFired = done;
+      }, 1);
+      await Promise.all(all);
+      // PGlite resolves queries at once: without the gate's yield the queue ran back to back in
+      // microtasks and the timer fired only after all 200 transactions.
+      expect(doneWhenTimerFired).toBeGreaterThanOrEqual(0);
+      expect(doneWhenTimerFired).toBeLessThan(n);
+    } finally {
+      await db.close();
+    }
   });
 });
 
