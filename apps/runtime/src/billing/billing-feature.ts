@@ -14,11 +14,13 @@ import { registerBillingJobs, scheduleBillingJobs } from './billing-jobs';
 import { billingConsoleRoutes } from './billing-console-routes';
 import { billingRawRouter } from './billing-raw-router';
 import { billingRoutes } from './billing-routes';
-import { billingOf, meterForTenant, recordBotReplyFor, track } from './billing-service';
+import { billingOf, meterForTenant, onBillingConfigChange, recordBotReplyFor, track } from './billing-service';
 
 /** Plugs billing into the tenant bots: meter, prices, and the bot-reply meter. */
 export function connectBillingToBots(runtime: Runtime): void {
   const state = billingOf(runtime);
+  // Plans and prices saved by an admin (or reloaded from the file) reach the bots' price table.
+  onBillingConfigChange(runtime, (config) => configureTenantBots(runtime, { prices: platformPriceTable(config) }));
   configureTenantBots(runtime, {
     meterForTenant: (tenantId) => meterForTenant(runtime, tenantId),
     prices: platformPriceTable(state.config),

@@ -4,6 +4,7 @@
  * seconds (they run on every message), and the mailer alerts go out through. One per runtime,
  * created on first use; tests may pass their own mailer or configuration with {@link configureBilling}.
  */
+import { statSync } from 'node:fs';
 import { BudgetExceededError, type EngineConfig } from '@agent-chatbot/core';
 import { planById, platformPriceTable, type BillingConfig, type Plan, type PlanGate } from '@agent-chatbot/billing';
 import { createPgMeter, getBillingStatus, recordBotReply, type BillingAlert, type PgMeter } from '@agent-chatbot/billing/pg';
@@ -28,6 +29,11 @@ export interface BillingOverrides {
   readonly config?: BillingConfig;
   /** How long plan gates and plans stay cached (default 5 s). */
   readonly cacheMs?: number;
+  /**
+   * How often the plans/prices file (`CHATBOT_BILLING_CONFIG`) is checked for a change saved by
+   * another process (default 30 s). Only when the configuration came from that file.
+   */
+  readonly reloadMs?: number;
 }
 
 /** One runtime's billing state (see the file header). */
@@ -41,9 +47,43 @@ export interface BillingState {
   readonly plans: Map<string, { readonly at: number; readonly plan: Plan }>;
   /** Background writes (alert mails, bot-reply meters); awaited by {@link billingIdle}. */
   readonly pending: Set<Promise<unknown>>;
+  /** The config file this state was read from, and when it was last checked for a change. */
+  readonly source?: { readonly path: string; mtimeMs: number; checkedAt: number; readonly reloadMs: number };
 }
 
 const states = new WeakMap<object, BillingState>();
+const listeners = new WeakMap<object, Array<(config: BillingConfig) => void>>();
+
+/** Calls `listener` whenever this runtime's plans and prices change (saved or reloaded). */
+export function onBillingConfigChange(runtime: BillingRuntime, listener: (config: BillingConfig) => void): void {
+  listeners.set(runtime, [...(listeners.get(runtime) ?? []), listener]);
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/** Re-reads the config file when another process saved it (checked every `reloadMs`). */
+function reloadIfChanged(runtime: BillingRuntime, state: BillingState): BillingState {
+  const source = state.source;
+  if (!source || Date.now() - source.checkedAt < source.reloadMs) return state;
+  source.checkedAt = Date.now();
+  const mtimeMs = mtimeOf(source.path);
+  if (mtimeMs === source.mtimeMs) return state;
+  try {
+    const config = loadBillingConfig(runtime.config.billing);
+    runtime.logger.info({ path: source.path }, 'billing configuration reloaded');
+    return replaceBillingConfig(runtime, config);
+  } catch (error) {
+    // A half-written or invalid file keeps the running prices; the next check tries again.
+    runtime.logger.warn({ err: error, path: source.path }, 'billing configuration not reloaded');
+    return state;
+  }
+}
 const MAX_CACHED = 5_000;
 
 /** Sets this runtime's billing overrides; call before the first message (drops cached state). */
@@ -60,7 +100,7 @@ export function billingOf(runtime: BillingRuntime): BillingState {
     state = createState(runtime, {});
     states.set(runtime, state);
   }
-  return state;
+  return state.source ? reloadIfChanged(runtime, state) : state;
 }
 
 /**
@@ -68,16 +108,26 @@ export function billingOf(runtime: BillingRuntime): BillingState {
  * table, the same mailer, and empty plan/gate caches. Returns the new state.
  */
 export function replaceBillingConfig(runtime: BillingRuntime, config: BillingConfig): BillingState {
-  const old = billingOf(runtime);
-  return configureBilling(runtime, { mailer: old.mailer, config, cacheMs: old.cacheMs });
+  const old = states.get(runtime) ?? billingOf(runtime);
+  const next = createState(runtime, { mailer: old.mailer, config, cacheMs: old.cacheMs, ...(old.source ? { reloadMs: old.source.reloadMs } : {}) });
+  // Saved from (or reloaded from) the file: keep watching it, from its current version.
+  const path = runtime.config.billing?.configPath;
+  const state: BillingState =
+    old.source && path ? { ...next, source: { path, mtimeMs: mtimeOf(path), checkedAt: Date.now(), reloadMs: old.source.reloadMs } } : next;
+  states.set(runtime, state);
+  for (const listener of listeners.get(runtime) ?? []) listener(config);
+  return state;
 }
 
 function createState(runtime: BillingRuntime, overrides: BillingOverrides): BillingState {
   const settings = runtime.config.billing;
+  const fromFile = overrides.config === undefined && settings?.configPath !== undefined;
+  const mtimeMs = fromFile ? mtimeOf(settings.configPath!) : -1;
   const config = overrides.config ?? loadBillingConfig(settings);
   const mailer = overrides.mailer ?? createMailer({ smtpUrl: runtime.config.smtpUrl, from: runtime.config.mailFrom, logger: runtime.logger });
   const pending = new Set<Promise<unknown>>();
   const state: BillingState = {
+    ...(fromFile ? { source: { path: settings!.configPath!, mtimeMs, checkedAt: Date.now(), reloadMs: overrides.reloadMs ?? 30_000 } } : {}),
     config,
     settings,
     mailer,

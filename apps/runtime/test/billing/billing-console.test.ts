@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyMarginBp, cycleIdOf, parseBillingConfig, DEFAULT_BILLING_CONFIG } from '@agent-chatbot/billing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billingOf, configureBilling, onBillingConfigChange, type BillingRuntime } from '../../src/billing/billing-service';
+import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
+import { createLogger } from '../../src/secrets';
 import { testDrivers } from '../helpers/drivers';
 import { startSupportApp, type SupportApp } from '../support/support-harness';
 import { TEST_BILLING_CONFIG } from './billing-harness';
@@ -131,6 +134,29 @@ for (const driver of await testDrivers()) {
         expect(res.status, `${method} ${path}`).toBe(403);
       }
       expect((await app.call('GET', '/v1/tenant/billing', { token: b.token })).body.budget.cap_vnd).toBe(9_000);
+    });
+
+    it('another process (a worker) reading the same file picks up saved prices without a restart', async () => {
+      const config = loadConfig(
+        { CHATBOT_JWT_SECRET: 'worker-secret-0123456789-0123456789-abcdef', CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]), CHATBOT_BILLING_CONFIG: configPath },
+        join(tmpdir(), 'worker-data'),
+      );
+      const worker = { config, db: database.db, rateLimiter: app.runtime.rateLimiter, logger: createLogger({ level: 'silent' }) } as unknown as BillingRuntime;
+      configureBilling(worker, { mailer: { send: async () => ({ messageId: 'x', delivered: true }), close: () => undefined }, reloadMs: 0 });
+      const before = billingOf(worker).config.plans.find((p) => p.id === 'mini');
+      const seen: number[] = [];
+      onBillingConfigChange(worker, (next) => seen.push(next.marginBasisPoints));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // a later mtime than the file the worker read
+      const current = JSON.parse(readFileSync(configPath, 'utf8'));
+      const saved = await app.call('PUT', '/v1/admin/billing/config', { token: admin.token, body: { config: { ...current, marginBasisPoints: 3_000 } } });
+      expect(saved.status, saved.text).toBe(200);
+      expect(billingOf(worker).config.marginBasisPoints).toBe(3_000);
+      expect(seen).toEqual([3_000]);
+      expect(billingOf(worker).config.plans.find((p) => p.id === 'mini')).toEqual(before);
+      // A broken file keeps the running prices.
+      writeFileSync(configPath, '{ "plans": [');
+      expect(billingOf(worker).config.marginBasisPoints).toBe(3_000);
+      writeFileSync(configPath, JSON.stringify({ ...current, marginBasisPoints: 3_000 }));
     });
 
     it('saves plans and prices to the config file and applies them at once; invalid configs are 400', async () => {
