@@ -32,6 +32,9 @@ export function createTracker(onError: (error: unknown) => void): Tracker {
   };
 }
 
+/** Channels whose handoffs are shown in the inbox but not e-mailed or sent to Telegram. */
+const NOT_NOTIFIED_CHANNELS = new Set(['test']);
+
 /** Re-notify about a conversation still waiting for a person after this long. */
 const RENOTIFY_MINUTES = 10;
 
@@ -63,15 +66,17 @@ export function attachInboxListeners(runtime: Runtime, tracker: Tracker, tenantI
       withInboxEvents(runtime, tenantId, async (tx, events) => {
         const fresh = event.reason !== 'human-mode';
         // Claim the notification: a new handoff always, a waiting one once per RENOTIFY_MINUTES and only while unassigned.
-        const { rows } = await tx.query<{ id: string; assignee_id: string | null }>(
+        const { rows } = await tx.query<{ id: string; assignee_id: string | null; channel: string }>(
           `UPDATE conversations SET handoff_notified_at = now(), needs_human = CASE WHEN $2 THEN true ELSE needs_human END
            WHERE id = $1 AND ($2 OR (assignee_id IS NULL AND (handoff_notified_at IS NULL OR handoff_notified_at < now() - make_interval(mins => $3))))
-           RETURNING id, assignee_id`,
+           RETURNING id, assignee_id, channel`,
           [event.conversationId, fresh, RENOTIFY_MINUTES],
         );
         if (!rows[0]) return;
         await events.add(tx, 'handoff.requested', event.conversationId, { reason: event.reason, content: event.text.slice(0, 500) });
         if (fresh) await events.add(tx, 'conversation.mode', event.conversationId, { mode: 'human', assignee_id: rows[0].assignee_id, reason: event.reason });
+        // The owner trying the bot in the dashboard's test chat is not a customer to notify about.
+        if (NOT_NOTIFIED_CHANNELS.has(rows[0].channel)) return;
         await runtime.jobs.enqueue<InboxNotifyPayload>(tx, INBOX_NOTIFY_JOB, { conversationId: event.conversationId, reason: event.reason, text: event.text.slice(0, 1000) }, { retryLimit: 5, retryDelaySeconds: 5 });
       }),
     );

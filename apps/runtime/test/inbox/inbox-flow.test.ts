@@ -5,6 +5,7 @@
  */
 import { createMessengerWebhookDriver, createTelegramWebhookDriver } from '@agent-chatbot/testkit/fake-channels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerForTenant } from '../../src/bots/answer-for-tenant';
 import { loadConnection } from '../../src/channels/connection-store';
 import { runIdleReturn } from '../../src/inbox/idle-return';
 import { postRequest } from '../channels/channel-rig';
@@ -98,6 +99,20 @@ for (const driver of await testDrivers()) {
 
       const waiting = await rig.call('GET', '/v1/tenant/inbox/conversations?needs_human=true', { token: shop.token });
       expect(waiting.body.items.map((c: { id: string }) => c.id)).toContain(id);
+    });
+
+    it("a handoff in the owner's test chat shows in the inbox but notifies nobody", async () => {
+      await rig.inbox.tracker.idle();
+      await new Promise((r) => setTimeout(r, 1000));
+      const mails = rig.smtp.mails.length;
+      const telegrams = rig.telegram.fake.sent.filter((s) => String(s.body.chat_id) === OWNER_CHAT_ID).length;
+      const result = await answerForTenant(rig.runtime, { tenantId: shop.tenantId, channel: 'test', externalUserId: 'owner-trying', text: 'Cho gặp quản lý' });
+      expect(result.handoff).toBe(true);
+      await stream.next((e) => e.type === 'handoff.requested' && e.conversation_id === result.conversationId);
+      await rig.inbox.tracker.idle();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(rig.smtp.mails.length).toBe(mails);
+      expect(rig.telegram.fake.sent.filter((s) => String(s.body.chat_id) === OWNER_CHAT_ID)).toHaveLength(telegrams);
     });
 
     it('two fallbacks in a row hand over too', async () => {
