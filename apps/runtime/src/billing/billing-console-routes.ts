@@ -227,8 +227,8 @@ export function billingConsoleRoutes(runtime: BillingRuntime): readonly Route[] 
       path: '/v1/admin/billing/config',
       summary: 'Lưu gói và giá · Save plans and prices',
       description:
-        'Ghi vào tệp CHATBOT_BILLING_CONFIG và áp dụng ngay cho tiến trình này; tiến trình khác (worker) áp dụng khi khởi động lại · ' +
-        'Written to the CHATBOT_BILLING_CONFIG file and applied at once in this process; other processes (workers) apply it on restart.',
+        'Ghi vào tệp CHATBOT_BILLING_CONFIG và áp dụng ngay cho tiến trình này; tiến trình khác (worker) đọc lại tệp trong vòng 30 giây · ' +
+        'Written to the CHATBOT_BILLING_CONFIG file and applied at once in this process; other processes (workers) reload the file within 30 s.',
       tags: ['billing', 'admin'],
       access: 'platform-admin',
       body: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),

@@ -48,7 +48,7 @@ export interface paths {
         get: operations["getV1AdminBillingConfig"];
         /**
          * Lưu gói và giá · Save plans and prices
-         * @description Ghi vào tệp CHATBOT_BILLING_CONFIG và áp dụng ngay cho tiến trình này; tiến trình khác (worker) áp dụng khi khởi động lại · Written to the CHATBOT_BILLING_CONFIG file and applied at once in this process; other processes (workers) apply it on restart.
+         * @description Ghi vào tệp CHATBOT_BILLING_CONFIG và áp dụng ngay cho tiến trình này; tiến trình khác (worker) đọc lại tệp trong vòng 30 giây · Written to the CHATBOT_BILLING_CONFIG file and applied at once in this process; other processes (workers) reload the file within 30 s.
          */
         put: operations["putV1AdminBillingConfig"];
         post?: never;
