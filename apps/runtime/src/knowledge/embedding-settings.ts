@@ -126,7 +126,9 @@ export function resolveEmbedding(
 ): EffectiveEmbedding | undefined {
   if (!settings.enabled) return undefined;
   const provider = settings.provider ?? platform?.provider ?? 'openai';
-  const ownUsable = settings.key_mode !== 'platform' && (ownKey !== undefined || (provider === 'ollama' && settings.base_url !== undefined));
+  // Own means the tenant's own account: an OpenAI-compatible key, or its own Ollama server (a key
+  // alone must not route the platform's Ollama server as "own", unbilled).
+  const ownUsable = settings.key_mode !== 'platform' && (provider === 'ollama' ? settings.base_url !== undefined : ownKey !== undefined);
   if (ownUsable) {
     const samePlatform = platform?.provider === provider;
     return {
