@@ -1,9 +1,13 @@
-/** The frame of the sign-up, login and password pages: logo, language switcher, one card. */
+/**
+ * The frame of the sign-up, login and password pages: logo (the shop's, on its own white-label
+ * domain), language switcher, one card.
+ */
 import type { ReactNode } from 'react';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { Card, CardContent, CardDescription, CardHeader } from './ui/card';
 import { LanguageSwitcher } from './language-switcher';
+import { readHostBrand } from './tenant-branding';
 
 /** Props of {@link AuthLayout}. */
 export interface AuthLayoutProps {
@@ -16,11 +20,14 @@ export interface AuthLayoutProps {
 /** A centred card page. */
 export function AuthLayout({ title, description, children, footer }: AuthLayoutProps) {
   const { t } = useTranslation();
+  // On a shop's own domain (white-label) the runtime names the shop in the page.
+  const brand = readHostBrand();
   return (
     <div className="flex min-h-screen flex-col bg-muted">
       <header className="flex items-center justify-between px-4 py-3 sm:px-8">
-        <Link to="/" className="text-lg font-bold text-primary">
-          {t('common.brand')}
+        <Link to="/" className="flex items-center gap-2 text-lg font-bold text-primary">
+          {brand?.logo ? <img src={brand.logo} alt="" className="h-8 w-auto" /> : null}
+          {brand?.name ?? t('common.brand')}
         </Link>
         <LanguageSwitcher />
       </header>

@@ -43,3 +43,23 @@ export function useTenantBranding(): TenantBranding {
   const tenant = useQuery({ queryKey: queryKeys.tenant, queryFn: () => unwrap(client.api.GET('/v1/tenant')), enabled: membership !== null, retry: false });
   return brandingOf(tenant.data?.settings);
 }
+
+/** The brand the runtime put into the page for a tenant's own host (`<meta name="acb-brand">`). */
+export interface HostBrand {
+  name: string;
+  logo?: string;
+}
+
+/** Reads the host brand from the page, once; undefined on the platform's own host. */
+export function readHostBrand(doc: Document | undefined = typeof document === 'undefined' ? undefined : document): HostBrand | undefined {
+  const content = doc?.querySelector('meta[name="acb-brand"]')?.getAttribute('content');
+  if (!content) return undefined;
+  try {
+    const parsed = JSON.parse(content) as { name?: unknown; logo?: unknown };
+    if (typeof parsed.name !== 'string' || parsed.name === '') return undefined;
+    const logo = typeof parsed.logo === 'string' && /^(https:|data:image\/)/.test(parsed.logo) ? parsed.logo : undefined;
+    return { name: parsed.name, ...(logo ? { logo } : {}) };
+  } catch {
+    return undefined;
+  }
+}

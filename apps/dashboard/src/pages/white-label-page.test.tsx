@@ -94,4 +94,21 @@ describe('white-label settings', () => {
     await user.click(screen.getByRole('button', { name: 'Lưu' }));
     await waitFor(() => expect(calls.find((c) => c.method === 'PUT')?.body).toMatchObject({ logo_url: 'data:image/png;base64,iVBORw==' }));
   });
+
+  it("shows the shop's brand on the sign-in page of its own domain (the meta tag the runtime injects)", async () => {
+    const meta = document.createElement('meta');
+    meta.name = 'acb-brand';
+    meta.content = JSON.stringify({ name: 'Spa Hoa Sen', logo: 'javascript:alert(1)' });
+    document.head.append(meta);
+    try {
+      await renderApp({ path: '/login', handlers: {} });
+      const home = await screen.findByRole('link', { name: 'Spa Hoa Sen' });
+      // A logo that is not https or an image data URL is ignored.
+      expect(home.querySelector('img')).toBeNull();
+    } finally {
+      meta.remove();
+    }
+    await renderApp({ path: '/login', handlers: {} });
+    expect((await screen.findAllByRole('link', { name: 'agent-chatbot' })).length).toBeGreaterThan(0);
+  });
 });

@@ -13,6 +13,7 @@ import { createTokenService } from '../auth/tokens';
 import { defaultAppOptions, type AppContext, type AppOptions, type AppRuntime } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { dashboardRouter } from './dashboard';
+import { shellBrandResolver } from '../branding/shell-branding';
 import { mountRoutes } from './mount-routes';
 import { requestContext } from './request-context';
 import { apiRoutes } from './routes';
@@ -95,7 +96,7 @@ export function createApp(
   }
 
   app.use(mountRoutes(context, routes));
-  if (options.dashboardDist) app.use(dashboardRouter(options.dashboardDist));
+  if (options.dashboardDist) app.use(dashboardRouter(options.dashboardDist, shellBrandResolver(runtime.db, runtime.config.publicUrl)));
   app.use(notFoundHandler);
   app.use(errorHandler(runtime.logger));
   return app;

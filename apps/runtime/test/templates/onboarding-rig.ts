@@ -33,13 +33,13 @@ export interface OnboardingRig {
   readonly runtime: Runtime;
   readonly service: KnowledgeService;
   readonly baseUrl: string;
-  call(method: string, path: string, options?: { token?: string; body?: unknown; host?: string }): Promise<RigResponse>;
+  call(method: string, path: string, options?: { token?: string; body?: unknown; host?: string; accept?: string }): Promise<RigResponse & { headers: Record<string, string | string[] | undefined> }>;
   signup(label: string): Promise<{ tenantId: string; token: string }>;
   close(): Promise<void>;
 }
 
 /** Starts the rig over `db` (closed with it); `providers` aims the channels at fake servers. */
-export async function startOnboardingRig(db: RuntimeDb, providers: ChannelProviderSettings = {}): Promise<OnboardingRig> {
+export async function startOnboardingRig(db: RuntimeDb, providers: ChannelProviderSettings = {}, rigOptions: { dashboardDist?: string } = {}): Promise<OnboardingRig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'acb-onboarding-'));
   const config = loadConfig({
     CHATBOT_DATA_DIR: dataDir,
@@ -52,7 +52,7 @@ export async function startOnboardingRig(db: RuntimeDb, providers: ChannelProvid
   const features = createFeatures(runtime, [botFeature, knowledgeFeature, onboardingFeature, brandingFeature, (r) => createChannelsFeature(r, { providers })]);
   registerFeatureJobs(features);
   await runtime.jobs.start({ work: true });
-  const app = createApp(runtime, {}, features);
+  const app = createApp(runtime, rigOptions.dashboardDist ? { dashboardDist: rigOptions.dashboardDist } : {}, features);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -65,6 +65,7 @@ export async function startOnboardingRig(db: RuntimeDb, providers: ChannelProvid
       const headers: Record<string, string> = { host: options.host ?? `127.0.0.1:${port}` };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       if (payload !== undefined) headers['content-type'] = 'application/json';
+      if (options.accept) headers.accept = options.accept;
       const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -76,7 +77,7 @@ export async function startOnboardingRig(db: RuntimeDb, providers: ChannelProvid
           } catch {
             body = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, text, body });
+          resolve({ status: res.statusCode ?? 0, text, body, headers: res.headers });
         });
       });
       req.on('error', reject);
