@@ -216,5 +216,36 @@ describe.skipIf(skip !== undefined)('conversations, customers and test chat page
     expect(contacts.rows[1]![5]).toBe('VIP; khách quen');
     expect(contacts.rows[1]![6]).toBe("'+84 thích áo dài lụa màu be");
     expect(contacts.rows[1]![7]).toBe('1');
+
+    // 5. Knowledge from the keyboard only: focus "Choose files…", Enter opens the file chooser,
+    // and the file's bar goes from upload to "Ready".
+    await page.goto(`${server.url}/app/knowledge`);
+    await page.getByRole('heading', { level: 1, name: must('knowledge.title') }).waitFor();
+    const choose = page.getByRole('button', { name: must('knowledge.upload.choose') });
+    await choose.focus();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    expect(chooser.isMultiple()).toBe(true);
+    await chooser.setFiles([
+      { name: 'bang-gia.txt', mimeType: 'text/plain', buffer: Buffer.from('Bảng giá: áo dài lụa 450.000đ, áo dài gấm 650.000đ.\n') },
+      { name: 'rong.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) },
+    ]);
+    const uploads = page.getByRole('list', { name: must('knowledge.upload.listLabel') });
+    const readyPattern = new RegExp(must('knowledge.upload.ready', { count: 'COUNT' }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('COUNT', '\\d+'));
+    await uploads.locator('li', { hasText: 'bang-gia.txt' }).getByText(readyPattern).waitFor({ timeout: 90_000 });
+    // The empty file gets its own error while the other one went through.
+    const empty = uploads.locator('li', { hasText: 'rong.txt' });
+    await expect.poll(async () => (await empty.getByRole('progressbar').getAttribute('aria-valuetext')) ?? '', { timeout: 60_000 }).toMatch(/rỗng|trống|không có nội dung/i);
+    await shot(page, '04-knowledge-keyboard');
+
+    // 6. Phones: every page fits a 390 px screen (wide tables scroll inside their card).
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/app/knowledge', '/app/conversations', '/app/customers', '/app/test-chat']) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${path} is wider than the phone screen`).toBeLessThanOrEqual(1);
+      await shot(page, `05-phone${path.replaceAll('/', '-')}`);
+    }
   }
 });
