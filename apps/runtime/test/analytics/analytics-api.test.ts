@@ -156,7 +156,7 @@ for (const driver of drivers) {
     it('lists unanswered questions and clears a group once it is added to the FAQ', async () => {
       const before = await app.call('GET', '/v1/tenant/analytics/unanswered?from=2026-11-20&to=2026-11-21', { token: a.token });
       expect(before.status, before.text).toBe(200);
-      expect(before.body.items.map((g: { question: string; count: number; reason: string }) => [g.count, g.reason, g.message_id])).toEqual([
+      expect(before.body.items.map((g: { count: number; reason: string; message_id: string }) => [g.count, g.reason, g.message_id])).toEqual([
         [2, 'no_sources', seeded.messages.q4],
         [1, 'fallback', seeded.messages.q6],
       ]);
