@@ -110,6 +110,7 @@ function wizardApi() {
     'GET /v1/tenant/widget': () => ({ status: 200, body: widget }),
     'PUT /v1/tenant/widget': (call) => {
       Object.assign(widget, call.body as object);
+      state.checklist.channel = true;
       return { status: 200, body: widget };
     },
   };
@@ -168,6 +169,8 @@ describe('onboarding wizard', () => {
     await user.click(screen.getByRole('button', { name: 'Áp dụng mẫu' }));
     expect(await screen.findByText(/thêm 9 câu hỏi \(0 câu đã có\), 5 sản phẩm\/dịch vụ/)).toBeTruthy();
     expect(sent(calls, 'POST', '/v1/tenant/templates/spa/apply')).toHaveLength(1);
+    // Telegram was chosen, not the website: the widget is left alone.
+    expect(sent(calls, 'GET', '/v1/tenant/widget')).toHaveLength(0);
     await user.click(await screen.findByRole('button', { name: 'Tiếp tục' }));
 
     // Step 3: a key the provider refuses shows its Vietnamese error; platform credits are saved.
@@ -209,7 +212,7 @@ describe('onboarding wizard', () => {
     expect(history.location.pathname).toBe('/app');
   }, 30_000);
 
-  it('sets up the website widget: allows the domain and shows the snippet to copy', async () => {
+  it('sets up the website widget: allows the domain, shows the snippet and fills its suggested questions from the template', async () => {
     const user = userEvent.setup();
     const api = wizardApi();
     const { calls } = await renderApp({ path: '/app/onboarding', session: adminSession, handlers: api.handlers });
@@ -223,6 +226,13 @@ describe('onboarding wizard', () => {
     await user.click(screen.getByRole('button', { name: 'Cho phép' }));
     expect(await screen.findByText('Tên miền được phép: spahoasen.vn')).toBeTruthy();
     expect(sent(calls, 'PUT', '/v1/tenant/widget')[0]!.body).toEqual({ enabled: true, allowed_domains: ['spahoasen.vn'] });
+
+    // The template's suggested questions become the widget's (it has none yet).
+    await user.click(await screen.findByRole('button', { name: 'Tiếp tục' }));
+    await user.click(await screen.findByRole('radio', { name: /Spa & thẩm mỹ/ }));
+    await user.click(screen.getByRole('button', { name: 'Áp dụng mẫu' }));
+    await waitFor(() => expect(sent(calls, 'PUT', '/v1/tenant/widget')).toHaveLength(2));
+    expect(sent(calls, 'PUT', '/v1/tenant/widget')[1]!.body).toEqual({ suggested_questions: { vi: spaTemplate.suggested_questions } });
   });
 
   it('sends a new owner from the overview to the wizard until it is skipped', async () => {

@@ -17,7 +17,7 @@ import { PageHeader } from '../components/page-header';
 import { Button } from '../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader } from '../components/ui/card';
 import { cn } from '../lib/utils';
-import { onboardingKeys, type OnboardingState } from './onboarding/api-types';
+import { onboardingKeys, type OnboardingState, type TemplateApplied } from './onboarding/api-types';
 import { ChannelStep, type ChannelChoice } from './onboarding/channel-step';
 import { DataStep } from './onboarding/data-step';
 import { KeyStep } from './onboarding/key-step';
@@ -58,6 +58,18 @@ export function OnboardingPage() {
     if (moved.current) heading.current?.focus();
     moved.current = true;
   }, [index]);
+  // A template's suggested questions also become the website widget's, when the owner chose the
+  // website in step 1 and the widget has none of its own yet.
+  const templateApplied = (result: TemplateApplied) => {
+    setSuggested(result.suggested_questions);
+    if (choice !== 'web') return;
+    void (async () => {
+      const widget = await queryClient.fetchQuery({ queryKey: onboardingKeys.widget, queryFn: () => unwrap(client.api.GET('/v1/tenant/widget')) });
+      if (widget.suggested_questions.vi.length > 0) return;
+      const saved = await unwrap(client.api.PUT('/v1/tenant/widget', { body: { suggested_questions: { vi: result.suggested_questions.slice(0, 6) } } }));
+      queryClient.setQueryData(onboardingKeys.widget, saved);
+    })().catch(() => undefined);
+  };
   const step = steps[index]!;
   const last = index === steps.length - 1;
   return (
@@ -104,7 +116,7 @@ export function OnboardingPage() {
         </CardHeader>
         <CardContent>
           {step === 'channel' ? <ChannelStep choice={choice} onChoose={setChoice} /> : null}
-          {step === 'data' ? <DataStep onApplied={(result) => setSuggested(result.suggested_questions)} /> : null}
+          {step === 'data' ? <DataStep onApplied={templateApplied} /> : null}
           {step === 'key' ? <KeyStep /> : null}
           {step === 'chat' ? <TestChatStep suggested={suggested} /> : null}
         </CardContent>

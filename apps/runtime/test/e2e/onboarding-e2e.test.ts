@@ -195,6 +195,9 @@ describe.skipIf(skip !== undefined)('onboarding end to end: sign-up â†’ wizard â
     const tenant = await api<{ settings: { persona: { tone: string }; limits: { maxOutputTokens: number } } }>('/v1/tenant');
     expect(tenant.settings.persona.tone).toBe('professional');
     expect(tenant.settings.limits.maxOutputTokens).toBe(150);
+    // The website was the channel chosen when the template was applied: its questions are the widget's.
+    const widget = await api<{ allowed_domains: string[]; suggested_questions: { vi: string[] } }>('/v1/tenant/widget');
+    expect(widget).toMatchObject({ allowed_domains: ['spahoasen.vn'], suggested_questions: { vi: spa.suggested_questions } });
 
     // Channels page (through the sidebar, as an owner would: no reload, and the free plan's API
     // rate limit of 30 requests + 1 every 2 s is not spent on restoring the session again).
