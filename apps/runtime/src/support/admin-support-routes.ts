@@ -7,6 +7,7 @@ import { uuidSchema } from '../auth/schemas';
 import { defineRoute, type Route } from '../http/route';
 import type { Db } from '../db/types';
 import { messageBodySchema, ticketDetailJson, ticketDetailSchema, ticketListSchema, ticketSummaryJson } from './support-json';
+import { mailTicketAuthors } from './support-mail';
 import { closeTicketForPlatform, getTicketForPlatform, listAllTickets, replyAsPlatform, ticketStatuses } from './support-service';
 
 const TAGS = ['support', 'admin'] as const;
@@ -49,10 +50,11 @@ export function adminSupportRoutes(runtime: { db: Db }): readonly Route[] {
       params: idParams,
       body: z.object({ body: messageBodySchema }).strict(),
       responses: { 200: { description: 'OK', schema: ticketDetailSchema } },
-      handler: async ({ caller, params, body }) => ({
-        status: 200,
-        body: ticketDetailJson(await replyAsPlatform(db, { id: params.id, userId: caller.userId, body: body.body })),
-      }),
+      handler: async ({ app, caller, params, body, log }) => {
+        const ticket = await replyAsPlatform(db, { id: params.id, userId: caller.userId, body: body.body });
+        await mailTicketAuthors({ db, mailer: app.mailer, publicUrl: app.runtime.config.publicUrl, log }, ticket);
+        return { status: 200, body: ticketDetailJson(ticket) };
+      },
     }),
     defineRoute({
       method: 'post',

@@ -7,8 +7,11 @@ import { uuidSchema } from '../auth/schemas';
 import type { TenantCaller } from '../auth/caller';
 import { recordAudit } from '../http/audit';
 import { defineRoute, type Route } from '../http/route';
+import type { Logger } from 'pino';
 import type { Db } from '../db/types';
+import type { AppContext } from '../http/context';
 import { messageBodySchema, subjectSchema, ticketDetailJson, ticketDetailSchema, ticketListSchema, ticketSummaryJson } from './support-json';
+import { mailPlatformAdmins } from './support-mail';
 import { addTenantMessage, closeTenantTicket, getTenantTicket, listTenantTickets, openTicket } from './support-service';
 
 const TAGS = ['support'] as const;
@@ -18,6 +21,7 @@ const idParams = z.object({ id: uuidSchema });
 /** The tenant support routes. */
 export function supportRoutes(runtime: { db: Db }): readonly Route[] {
   const { db } = runtime;
+  const mailCtx = (app: AppContext, log: Logger) => ({ db, mailer: app.mailer, publicUrl: app.runtime.config.publicUrl, log });
   return [
     defineRoute({
       method: 'get',
@@ -36,10 +40,11 @@ export function supportRoutes(runtime: { db: Db }): readonly Route[] {
       access: 'tenant-member',
       body: z.object({ subject: subjectSchema, body: messageBodySchema }).strict(),
       responses: { 201: { description: 'Đã gửi · Opened', schema: ticketDetailSchema } },
-      handler: async ({ caller, body, req }) => {
+      handler: async ({ app, caller, body, req, log }) => {
         const ticket = await openTicket(db, { tenantId: caller.tenantId, userId: userOf(caller), subject: body.subject, body: body.body }, (tx, id) =>
           recordAudit(tx, { tenantId: caller.tenantId, caller, action: 'support.ticket.open', targetType: 'support_ticket', targetId: id, ip: req.ip }),
         );
+        await mailPlatformAdmins(mailCtx(app, log), ticket, 'opened');
         return { status: 201, body: ticketDetailJson(ticket) };
       },
     }),
@@ -63,10 +68,11 @@ export function supportRoutes(runtime: { db: Db }): readonly Route[] {
       params: idParams,
       body: z.object({ body: messageBodySchema }).strict(),
       responses: { 200: { description: 'OK', schema: ticketDetailSchema } },
-      handler: async ({ caller, params, body }) => ({
-        status: 200,
-        body: ticketDetailJson(await addTenantMessage(db, { tenantId: caller.tenantId, userId: userOf(caller), id: params.id, body: body.body })),
-      }),
+      handler: async ({ app, caller, params, body, log }) => {
+        const ticket = await addTenantMessage(db, { tenantId: caller.tenantId, userId: userOf(caller), id: params.id, body: body.body });
+        await mailPlatformAdmins(mailCtx(app, log), ticket, 'message');
+        return { status: 200, body: ticketDetailJson(ticket) };
+      },
     }),
     defineRoute({
       method: 'post',

@@ -19,6 +19,7 @@ for (const driver of await testDrivers()) {
     let b: Awaited<ReturnType<SupportApp['tenant']>>;
     let admin: Awaited<ReturnType<SupportApp['platformAdmin']>>;
     let ticketId: string;
+    let agentEmail: string;
 
     beforeAll(async () => {
       database = await driver.open();
@@ -41,11 +42,19 @@ for (const driver of await testDrivers()) {
       expect(opened.body).toMatchObject({ subject: 'Không kết nối được Zalo OA', status: 'open', message_count: 1, tenant_id: a.tenantId });
       expect(opened.body.messages).toEqual([expect.objectContaining({ author_kind: 'tenant', author_email: a.email, body: 'Em bấm kiểm tra thì báo lỗi chữ ký ạ.' })]);
       ticketId = opened.body.id;
+      // The platform admins were told (subject names the shop and the ticket); no mail to the tenant.
+      const toAdmin = app.mails.filter((m) => m.to === admin.email);
+      expect(toAdmin).toHaveLength(1);
+      expect(toAdmin[0]!.subject).toBe('[Hỗ trợ] Shop alpha: Không kết nối được Zalo OA · New support ticket');
+      expect(toAdmin[0]!.text).toContain('Em bấm kiểm tra thì báo lỗi chữ ký ạ.');
+      expect(app.mails.some((m) => m.to === a.email)).toBe(false);
 
       const agent = await app.member(a.tenantId, 'tenant-agent');
       const reply = await app.call('POST', `/v1/tenant/support/tickets/${ticketId}/messages`, { token: agent.token, body: { body: 'Bổ sung: lỗi từ sáng nay.' } });
       expect(reply.status, reply.text).toBe(200);
       expect(reply.body.messages.map((m: { author_email: string }) => m.author_email)).toEqual([a.email, agent.email]);
+      agentEmail = agent.email;
+      expect(app.mails.filter((m) => m.to === admin.email).at(-1)?.subject).toContain('trả lời: Không kết nối được Zalo OA');
 
       const list = await app.call('GET', '/v1/tenant/support/tickets', { token: a.token });
       expect(list.body.items).toEqual([expect.objectContaining({ id: ticketId, message_count: 2, status: 'open' })]);
@@ -100,6 +109,12 @@ for (const driver of await testDrivers()) {
       const answered = await app.call('POST', `/v1/admin/support/tickets/${ticketId}/messages`, { token: admin.token, body: { body: 'Anh/chị kiểm tra lại App Secret giúp em ạ.' } });
       expect(answered.status, answered.text).toBe(200);
       expect(answered.body).toMatchObject({ status: 'answered', message_count: 3, tenant_name: 'Shop alpha' });
+      // Both people of A who wrote on the ticket get the reply by mail, with a link to the Support page.
+      const replies = app.mails.filter((m) => m.subject === 'Phản hồi yêu cầu hỗ trợ: Không kết nối được Zalo OA · Support reply');
+      expect(replies.map((m) => m.to).sort()).toEqual([a.email, agentEmail].sort());
+      expect(replies[0]!.text).toContain('Anh/chị kiểm tra lại App Secret giúp em ạ.');
+      expect(replies[0]!.text).toContain('/app/support');
+      expect(app.mails.some((m) => m.to === b.email)).toBe(false);
       const seen = await app.call('GET', `/v1/tenant/support/tickets/${ticketId}`, { token: a.token });
       expect(seen.body.messages.at(-1)).toMatchObject({ author_kind: 'platform', author_email: admin.email });
       expect((await app.call('GET', '/v1/admin/support/tickets?status=open', { token: admin.token })).body.items).toEqual([]);

@@ -26,6 +26,8 @@ import { testJwtSecret, type CallOptions, type TestApp, type TestResponse } from
 /** A running app with billing + support. */
 export interface SupportApp extends TestApp {
   readonly runtime: Runtime;
+  /** Every mail the app sent (support notifications, …). */
+  readonly mails: MailMessage[];
   /** A new tenant (plan `free` unless given) with a signed-in admin. */
   tenant(label: string, plan?: string): Promise<{ tenantId: string; token: string; email: string; userId: string }>;
   /** A signed-in member of `tenantId` with `role`. */
@@ -44,6 +46,14 @@ export async function startSupportApp(db: Db, options: { env?: Record<string, st
     dataDir,
   );
   const secretBox = createSecretBox(config.secretKeys);
+  const mails: MailMessage[] = [];
+  const mailer: Mailer = {
+    send: async (message: MailMessage) => {
+      mails.push(message);
+      return { messageId: `m${mails.length}`, delivered: true };
+    },
+    close: () => undefined,
+  };
   const runtime = {
     config,
     db,
@@ -55,8 +65,8 @@ export async function startSupportApp(db: Db, options: { env?: Record<string, st
     secrets: createTenantSecretStore(secretBox),
     jobs: { register: () => undefined, schedule: async () => undefined },
     close: async () => undefined,
+    mailer,
   } as unknown as Runtime;
-  const mailer: Mailer = { send: async (_m: MailMessage) => ({ messageId: 'm', delivered: true }), close: () => undefined };
   configureBilling(runtime, { mailer, config: options.config ?? TEST_BILLING_CONFIG, cacheMs: 0 });
   const app = createApp(runtime, {}, [createBillingFeature(runtime), supportFeature(runtime)]);
   const server: Server = await new Promise((resolve) => {
@@ -92,6 +102,7 @@ export async function startSupportApp(db: Db, options: { env?: Record<string, st
   return {
     ...base,
     runtime,
+    mails,
     async tenant(label, plan = 'free') {
       const tenantId = await db.platform(async (tx) => {
         const slug = `${label}-${Math.random().toString(36).slice(2, 8)}`;
