@@ -201,12 +201,20 @@ describe('/app/inbox', () => {
     source.emit('message.created', { id: '41', type: 'message.created', conversation_id: convB, payload: { role: 'customer' }, created_at: '2026-11-26T04:02:00.000Z' });
     expect(await screen.findByText('Còn hàng không shop?', { selector: 'p' })).toBeTruthy();
 
+    // A handoff elsewhere: the agent is told at once and can jump to it.
+    source.emit('handoff.requested', { id: '42', type: 'handoff.requested', conversation_id: convA, payload: { reason: 'keyword' }, created_at: '2026-11-26T04:03:00.000Z' });
+    const user = userEvent.setup();
+    await screen.findByText('Có khách vừa cần nhân viên hỗ trợ.');
+    await user.click(screen.getByRole('button', { name: 'Mở cuộc trò chuyện' }));
+    expect(await screen.findByRole('heading', { name: 'Chị Lan' })).toBeTruthy();
+    expect(screen.queryByText('Có khách vừa cần nhân viên hỗ trợ.')).toBeNull();
+
     const tickets = calls.filter((c) => c.path === '/v1/tenant/inbox/stream-ticket').length;
     source.onerror?.();
     expect(source.closed).toBe(true);
     expect(await screen.findByText('Mất kết nối trực tiếp, đang thử lại…')).toBeTruthy();
     await waitFor(() => expect(FakeEventSource.instances).toHaveLength(2), { timeout: 5000 });
-    expect(FakeEventSource.instances[1]!.url).toBe('/v1/tenant/inbox/stream?ticket=t&last_event_id=41');
+    expect(FakeEventSource.instances[1]!.url).toBe('/v1/tenant/inbox/stream?ticket=t&last_event_id=42');
     expect(calls.filter((c) => c.path === '/v1/tenant/inbox/stream-ticket').length).toBe(tickets + 1);
   });
 

@@ -53,9 +53,11 @@ export function InboxPage() {
       unwrap(client.api.GET('/v1/tenant/inbox/conversations', { params: { query: { ...filters, limit: 30, ...(pageParam ? { cursor: pageParam } : {}) } } })),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const status = useInboxStream(() => {
+  const [waiting, setWaiting] = useState<string | null>(null);
+  const status = useInboxStream((event) => {
     // Any change (new message, mode, assignment, note) refreshes the list and the open conversation.
     void queryClient.invalidateQueries({ queryKey: inboxKeys.all });
+    if (event.type === 'handoff.requested' && event.conversation_id) setWaiting(event.conversation_id);
   });
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
 
@@ -89,6 +91,22 @@ export function InboxPage() {
           </span>
         }
       />
+      <div aria-live="assertive" className="mb-4 empty:hidden">
+        {waiting && waiting !== selected ? (
+          <Alert variant="destructive" className="flex flex-wrap items-center justify-between gap-2">
+            <span>{t('inbox.handoffAlert')}</span>
+            <Button
+              size="sm"
+              onClick={() => {
+                choose(waiting);
+                setWaiting(null);
+              }}
+            >
+              {t('inbox.handoffOpen')}
+            </Button>
+          </Alert>
+        ) : null}
+      </div>
       <div className="grid gap-4 lg:grid-cols-[20rem_1fr]">
         <section aria-label={t('inbox.listLabel')} className="grid content-start gap-3">
           <fieldset className="grid gap-2 rounded-md border p-3 text-sm">
