@@ -14,6 +14,7 @@ import { createMemoryPubSub } from '@agent-chatbot/core';
 import { generateSecretKey } from '../../src/config';
 import { createLogger, createSecretBox } from '../../src/secrets';
 import { widgetFeature } from '../../src/widget/index';
+import { inboxRoutes } from '../../src/inbox/inbox-routes';
 import { testJwtSecret } from './harness';
 
 const skip = await postgresUnavailable();
@@ -38,7 +39,12 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
           secretBox: createSecretBox([generateSecretKey()]),
           pubsub: createMemoryPubSub(),
           logger: createLogger({ level: 'silent' }),
-        } as unknown as Runtime)],
+        } as unknown as Runtime),
+        // The inbox routes (the stream and the bot listeners are covered in test/inbox).
+        {
+          name: 'inbox',
+          routes: inboxRoutes({ db: database.db, pubsub: createMemoryPubSub(), logger: createLogger({ level: 'silent' }), config: { jwtSecret: testJwtSecret } } as unknown as Runtime),
+        }],
     });
     adminA = (await loginAs(app, seed.a.adminEmail)).access;
     const agent = await createFixtureUser(database.db, { tenantId: seed.a.tenantId, role: 'tenant-agent' });
@@ -170,6 +176,37 @@ describe.skipIf(skip)('tenant A cannot reach tenant B through the API (Postgres)
     expect(filtered.text.trim().split('\r\n')).toHaveLength(1); // header only
     const b = await database.db.platform((tx) => tx.query<{ notes: string | null }>('SELECT notes FROM contacts WHERE id = $1', [seed.b.contactId]));
     expect(b.rows[0]?.notes).toBeNull();
+  });
+
+  it("inbox: every conversation action on B's conversation is 404 to A, B's inbox is never listed, nothing of B changes", async () => {
+    const conversation = `/v1/tenant/inbox/conversations/${seed.b.conversationId}`;
+    const probes: CrossTenantProbe[] = [
+      { method: 'GET', path: conversation },
+      { method: 'POST', path: `${conversation}/take-over` },
+      { method: 'POST', path: `${conversation}/hand-back` },
+      { method: 'POST', path: `${conversation}/close` },
+      { method: 'POST', path: `${conversation}/assign`, body: { user_id: seed.b.adminUserId } },
+      { method: 'POST', path: `${conversation}/notes`, body: { content: 'ghi chú lạ' } },
+      { method: 'POST', path: `${conversation}/read` },
+      { method: 'POST', path: `${conversation}/messages`, body: { content: 'tin lạ' } },
+    ];
+    const bContact = `Khách ${seed.b.slug.replace('shop-', '')}`;
+    await expectAllCrossTenantDenied(app, adminA, probes, [seed.b.tenantId, bContact, seed.b.adminEmail]);
+    await expectAllCrossTenantDenied(app, agentA, probes, [seed.b.tenantId, bContact, seed.b.adminEmail]);
+    // Assigning A's own conversation to B's admin: not a member of A, refused.
+    const assign = await app.call('POST', `/v1/tenant/inbox/conversations/${seed.a.conversationId}/assign`, { token: adminA, body: { user_id: seed.b.adminUserId } });
+    expect(assign.status).toBe(422);
+    const list = await app.call('GET', '/v1/tenant/inbox/conversations', { token: agentA });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([seed.a.conversationId]);
+    for (const b of [seed.b.conversationId, bContact]) expect(list.text).not.toContain(b);
+    const state = await database.db.platform(async (tx) => ({
+      conversation: (await tx.query('SELECT mode, assignee_id FROM conversations WHERE id = $1', [seed.b.conversationId])).rows[0],
+      messages: Number((await tx.query<{ n: string }>('SELECT count(*) AS n FROM messages WHERE conversation_id = $1', [seed.b.conversationId])).rows[0]!.n),
+      reads: Number((await tx.query<{ n: string }>('SELECT count(*) AS n FROM conversation_reads WHERE conversation_id = $1', [seed.b.conversationId])).rows[0]!.n),
+      assignedA: (await tx.query('SELECT assignee_id FROM conversations WHERE id = $1', [seed.a.conversationId])).rows[0],
+    }));
+    expect(state).toEqual({ conversation: { mode: 'bot', assignee_id: null }, messages: 1, reads: 1, assignedA: { assignee_id: null } });
   });
 
   it('creates, uses, lists and revokes an API key; the key resolves to its own tenant only', async () => {
