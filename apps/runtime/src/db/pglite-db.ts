@@ -93,22 +93,25 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise
 
 /** After this many `high` grants in a row, a waiting `normal` transaction goes first (no starvation). */
 const MAX_HIGH_IN_A_ROW = 8;
+/** How long queued transactions may run back to back before the event loop gets a turn (ms). */
+const SLICE_MS = 4;
 
 /**
  * The order our transactions reach PGlite's one connection: one at a time, `high` before `normal`
  * (FIFO within each), so a webhook acknowledgement waits for at most the transaction in progress,
  * not for every job transaction queued before it. pg-boss's own queries still interleave between.
  *
- * Before a `normal` transaction starts, the gate yields to the event loop (`setImmediate`): PGlite
- * runs queries synchronously and resolves at once, so without the yield a queue of job
- * transactions would run back to back in microtasks and incoming requests would not even be read
- * until the queue drained. A webhook that arrives meanwhile is then served first.
+ * Queued `normal` transactions run back to back for at most {@link SLICE_MS}, then the gate yields
+ * to the event loop (`setImmediate`): PGlite runs queries synchronously and resolves at once, so
+ * without the yield a queue of job transactions would run in microtasks until it drained and
+ * incoming requests would not even be read. A webhook that arrives meanwhile is then served first.
  */
 export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Promise<void>; release(): void; readonly waiting: number } {
   let busy = false;
   let highInARow = 0;
   const high: Array<() => void> = [];
   const normal: Array<() => void> = [];
+  let sliceStart = performance.now();
   const dispatch = () => {
     const takeHigh = high.length > 0 && (normal.length === 0 || highInARow < MAX_HIGH_IN_A_ROW);
     const next = takeHigh ? high.shift() : normal.shift();
@@ -130,8 +133,13 @@ export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Pr
     release() {
       // A waiting acknowledgement goes at once; anything else after one turn of the event loop.
       if (high.length > 0 && (normal.length === 0 || highInARow < MAX_HIGH_IN_A_ROW)) dispatch();
-      else if (normal.length > 0) setImmediate(dispatch);
-      else busy = false;
+      else if (normal.length === 0) busy = false;
+      else if (performance.now() - sliceStart < SLICE_MS) dispatch();
+      else
+        setImmediate(() => {
+          sliceStart = performance.now();
+          dispatch();
+        });
     },
   };
 }
