@@ -1,4 +1,4 @@
-/** `agent-chatbot kb add|list|search` and `eval retrieval` (registered in src/cli/command-table.ts). */
+/** `agent-chatbot kb add|list|search|embedding` and `eval retrieval` (registered in src/cli/command-table.ts). */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AgentChatbotError } from '@agent-chatbot/core';
@@ -8,6 +8,7 @@ import { getTenant } from '../tenants/tenant-service';
 import { absolutizeArgv, progressPrinter, withService } from './cli-support';
 import { listDocumentRows } from './document-rows';
 import { createDocuments, storeFile } from './documents';
+import { embeddingSettingsInputSchema, loadEmbeddingView, saveEmbeddingSettings, type EmbeddingSettingsView } from './embedding-routes';
 import { evalRetrievalCommand } from './eval-command';
 import { ingestStoredDocument } from './ingest';
 import { searchKnowledge } from './search';
@@ -123,6 +124,75 @@ export const knowledgeCommands: readonly CommandDef[] = [
         ? result.hits.map((h) => `${h.rank}. [${h.score.toFixed(4)}] ${h.document_name}\n   ${h.text.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n')
         : 'Không tìm thấy nội dung liên quan / Nothing relevant found';
       return { json: result, text };
+    },
+  },
+  {
+    name: 'kb embedding',
+    summaryVi: 'Xem hoặc đặt mô hình embedding (tìm kiếm lai) của cửa hàng; đổi mô hình sẽ lập chỉ mục lại',
+    summaryEn: "Show or set a tenant's embedding model (hybrid search); a model change re-indexes",
+    usage:
+      'agent-chatbot kb embedding --tenant ID|SLUG [--enabled true|false] [--provider openai|ollama] [--model M] [--base-url URL] [--dimensions N] [--key-mode own|own_then_platform|platform] [--api-key KEY] [--json]',
+    options: {
+      tenant: { type: 'string' },
+      enabled: { type: 'string' },
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      dimensions: { type: 'string' },
+      'key-mode': { type: 'string' },
+      'api-key': { type: 'string' },
+    },
+    async run(env, values) {
+      const tenant = await getTenant(env.db, str(values, 'tenant')!);
+      const given = (name: string) => str(values, name, false);
+      const enabled = given('enabled');
+      if (enabled !== undefined && enabled !== 'true' && enabled !== 'false') throw usageError('--enabled must be true or false', '--enabled phải là true hoặc false');
+      const input = {
+        ...(enabled !== undefined ? { enabled: enabled === 'true' } : {}),
+        ...(given('provider') ? { provider: given('provider') } : {}),
+        ...(given('model') ? { model: given('model') } : {}),
+        ...(given('base-url') ? { base_url: given('base-url') } : {}),
+        ...(given('dimensions') ? { dimensions: Number(given('dimensions')) } : {}),
+        ...(given('key-mode') ? { key_mode: given('key-mode') } : {}),
+        ...(given('api-key') ? { api_key: given('api-key') } : {}),
+      };
+      const parsed = embeddingSettingsInputSchema.safeParse(input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = String(issue?.path[0] ?? '').replace(/_/g, '-');
+        throw usageError(`Invalid --${field}: ${issue?.message ?? ''}`, `Tham số --${field} không hợp lệ: ${issue?.message ?? ''}`);
+      }
+      const view: EmbeddingSettingsView = await withService(env, (service) =>
+        Object.keys(input).length === 0
+          ? loadEmbeddingView(service, tenant.id)
+          : saveEmbeddingSettings(service, tenant.id, parsed.data, {
+              ...(env.jobs ? { jobs: env.jobs } : {}),
+              audit: async (tx, details) => {
+                await tx.query(
+                  `INSERT INTO audit_log (tenant_id, actor_kind, action, target_type, target_id, details) VALUES ($1::uuid, 'cli', 'knowledge.embedding.update', 'tenant', $1::text, $2::jsonb)`,
+                  [tenant.id, JSON.stringify(details)],
+                );
+              },
+            }),
+      );
+      const effective = view.effective
+        ? `${view.effective.provider} ${view.effective.model}${view.effective.dimensions ? ` (${view.effective.dimensions})` : ''} · ${view.effective.key_source}`
+        : 'không có — chỉ tìm theo từ khoá / none — keyword search only';
+      const reindex =
+        view.reindex === 'queued'
+          ? 'Đã xếp hàng lập chỉ mục lại / Re-index queued'
+          : view.reindex === 'required' || view.reindex_required
+            ? `Cần lập chỉ mục lại / Re-index needed: agent-chatbot tenant reindex ${tenant.slug}`
+            : '';
+      return {
+        json: { tenantId: tenant.id, ...view },
+        text: [
+          `Embedding của / of ${tenant.slug}: ${view.enabled ? 'bật / on' : 'tắt / off'} · key mode ${view.key_mode} · key ${view.api_key_hint ?? '—'}`,
+          `  đang dùng / in use: ${effective}`,
+          `  đã lập chỉ mục với / indexed with: ${view.indexed_with ?? '—'}`,
+          ...(reindex ? [`  ${reindex}`] : []),
+        ].join('\n'),
+      };
     },
   },
   evalRetrievalCommand,

@@ -7,6 +7,7 @@ import { AgentChatbotError, UnprocessableError } from '@agent-chatbot/core';
 import { z } from 'zod';
 import { recordAudit } from '../http/audit';
 import { defineRoute, type Route } from '../http/route';
+import type { Tx } from '../db/types';
 import type { JobQueue } from '../jobs/index';
 import { keyModes } from '../llm/llm-settings';
 import { REINDEX_JOB } from './documents';
@@ -71,13 +72,15 @@ const viewSchema = z.object({
   indexed_with: z.string().nullable(),
   /** True when the model in use differs from the one the knowledge was indexed with. */
   reindex_required: z.boolean(),
-  /** Set by PUT: a re-index was queued because the model changed. */
-  reindex: z.enum(['queued', 'not_needed']).optional(),
+  /** Set by PUT: a re-index was queued because the model changed (`required`: no queue here, run `tenant reindex`). */
+  reindex: z.enum(['queued', 'not_needed', 'required']).optional(),
 });
 
-type View = z.infer<typeof viewSchema>;
+/** The settings as the API shows them. */
+export type EmbeddingSettingsView = z.infer<typeof viewSchema>;
 
-async function loadView(service: KnowledgeService, tenantId: string): Promise<View> {
+/** What GET shows: settings, key mask, the model in use and whether a re-index is due. */
+export async function loadEmbeddingView(service: KnowledgeService, tenantId: string): Promise<EmbeddingSettingsView> {
   const secrets = service.secrets;
   return service.db.tenant(tenantId, async (tx) => {
     const loaded = await loadTenantEmbedding(tx, secrets, tenantId);
@@ -118,6 +121,74 @@ function merge(current: TenantEmbeddingSettings, input: z.output<typeof embeddin
   });
 }
 
+/** Input of {@link saveEmbeddingSettings}. */
+export type EmbeddingSettingsInput = z.output<typeof embeddingSettingsInputSchema>;
+
+/**
+ * Saves a tenant's embedding settings (the API's PUT and `kb embedding`): a new key or server is
+ * checked with one embedding call first (422 `embedding_settings_rejected`, nothing stored); the
+ * settings and the encrypted key are written in one transaction that bumps `config_version` and,
+ * when the model the knowledge is embedded with changes, queues `knowledge.reindex` (with `jobs`;
+ * without one the answer says `reindex: 'required'`).
+ */
+export async function saveEmbeddingSettings(
+  service: KnowledgeService,
+  tenantId: string,
+  body: EmbeddingSettingsInput,
+  options: { jobs?: JobQueue; audit?: (tx: Tx, details: Record<string, unknown>) => Promise<void> } = {},
+): Promise<EmbeddingSettingsView> {
+  const secrets = service.secrets;
+  const before = await service.db.tenant(tenantId, (tx) => loadTenantEmbedding(tx, secrets, tenantId));
+  const next = merge(before.settings, body);
+  const ownKey = body.api_key === null ? undefined : (body.api_key ?? before.ownKey);
+  const candidate = resolveEmbedding(next, ownKey, service.platformEmbedding);
+  // A new key or a new server is checked with one call before anything is stored.
+  const serverChanged = next.provider !== before.settings.provider || next.base_url !== before.settings.base_url || next.model !== before.settings.model;
+  if (candidate && candidate.keySource === 'own' && (typeof body.api_key === 'string' || serverChanged)) {
+    const probe = meteredEmbeddingModel(tenantId, candidate, async () => undefined, { timeoutMs: 15_000 });
+    try {
+      await probe.doEmbed({ values: ['kiểm tra'] });
+    } catch (error) {
+      const reason = AgentChatbotError.isInstance(error) ? error : undefined;
+      throw new UnprocessableError(
+        `The embedding provider did not accept these settings: ${reason?.message ?? 'request failed'}`,
+        `Dịch vụ embedding không chấp nhận cấu hình này: ${reason?.messageVi ?? 'không gọi được'}`,
+        { code: 'embedding_settings_rejected' },
+      );
+    }
+  }
+  const oldIdentity = effectiveIdentity(resolveEmbedding(before.settings, before.ownKey, service.platformEmbedding));
+  const newIdentity = effectiveIdentity(candidate);
+  const reindex = newIdentity !== null && newIdentity !== (before.indexed ?? oldIdentity);
+  await service.db.tenant(tenantId, async (tx) => {
+    await tx.query(
+      `UPDATE tenants SET settings = jsonb_set(settings, '{embedding}', $2::jsonb), config_version = config_version + 1, updated_at = now() WHERE id = $1`,
+      [tenantId, JSON.stringify(next)],
+    );
+    let keyChange: 'set' | 'removed' | 'kept' = 'kept';
+    if (typeof body.api_key === 'string' && secrets) {
+      await secrets.put(tx, tenantId, EMBEDDING_KEY_SECRET, body.api_key);
+      keyChange = 'set';
+    } else if (body.api_key === null && secrets && (await secrets.describe(tx, EMBEDDING_KEY_SECRET))) {
+      await secrets.remove(tx, EMBEDDING_KEY_SECRET);
+      keyChange = 'removed';
+    }
+    // Vectors of two models cannot be compared: everything is embedded again.
+    if (reindex && options.jobs) await options.jobs.enqueue(tx, REINDEX_JOB, { tenantId }, { singletonKey: `reindex:${tenantId}` });
+    await options.audit?.(tx, {
+      enabled: next.enabled,
+      provider: next.provider ?? null,
+      model: next.model ?? null,
+      key_mode: next.key_mode,
+      key: keyChange,
+      reindex,
+      identity: newIdentity,
+    });
+  });
+  service.forgetEmbedding(tenantId);
+  return { ...(await loadEmbeddingView(service, tenantId)), reindex: !reindex ? 'not_needed' : options.jobs ? 'queued' : 'required' };
+}
+
 /** The embedding settings routes. */
 export function embeddingRoutes(service: KnowledgeService, jobs: JobQueue | undefined): Route[] {
   return [
@@ -128,7 +199,7 @@ export function embeddingRoutes(service: KnowledgeService, jobs: JobQueue | unde
       tags: ['knowledge'],
       access: 'tenant-admin',
       responses: { 200: { description: 'OK (khoá chỉ hiện mặt nạ · key masked)', schema: viewSchema } },
-      handler: async ({ caller }) => ({ status: 200, body: await loadView(service, caller.tenantId) }),
+      handler: async ({ caller }) => ({ status: 200, body: await loadEmbeddingView(service, caller.tenantId) }),
     }),
     defineRoute({
       method: 'put',
@@ -146,57 +217,12 @@ export function embeddingRoutes(service: KnowledgeService, jobs: JobQueue | unde
         422: { description: 'Nhà cung cấp từ chối khoá hoặc không trả lời · The provider rejected the key or did not answer' },
       },
       handler: async ({ caller, body, req }) => {
-        const tenantId = caller.tenantId;
-        const secrets = service.secrets;
-        const before = await service.db.tenant(tenantId, (tx) => loadTenantEmbedding(tx, secrets, tenantId));
-        const next = merge(before.settings, body);
-        const ownKey = body.api_key === null ? undefined : (body.api_key ?? before.ownKey);
-        const candidate = resolveEmbedding(next, ownKey, service.platformEmbedding);
-        // A new key or a new server is checked with one call before anything is stored.
-        const serverChanged = next.provider !== before.settings.provider || next.base_url !== before.settings.base_url || next.model !== before.settings.model;
-        if (candidate && candidate.keySource === 'own' && (typeof body.api_key === 'string' || serverChanged)) {
-          const probe = meteredEmbeddingModel(tenantId, candidate, async () => undefined, { timeoutMs: 15_000 });
-          try {
-            await probe.doEmbed({ values: ['kiểm tra'] });
-          } catch (error) {
-            const reason = AgentChatbotError.isInstance(error) ? error : undefined;
-            throw new UnprocessableError(
-              `The embedding provider did not accept these settings: ${reason?.message ?? 'request failed'}`,
-              `Dịch vụ embedding không chấp nhận cấu hình này: ${reason?.messageVi ?? 'không gọi được'}`,
-              { code: 'embedding_settings_rejected' },
-            );
-          }
-        }
-        const oldIdentity = effectiveIdentity(resolveEmbedding(before.settings, before.ownKey, service.platformEmbedding));
-        const newIdentity = effectiveIdentity(candidate);
-        const reindex = newIdentity !== null && newIdentity !== (before.indexed ?? oldIdentity);
-        await service.db.tenant(tenantId, async (tx) => {
-          await tx.query(
-            `UPDATE tenants SET settings = jsonb_set(settings, '{embedding}', $2::jsonb), config_version = config_version + 1, updated_at = now() WHERE id = $1`,
-            [tenantId, JSON.stringify(next)],
-          );
-          let keyChange: 'set' | 'removed' | 'kept' = 'kept';
-          if (typeof body.api_key === 'string' && secrets) {
-            await secrets.put(tx, tenantId, EMBEDDING_KEY_SECRET, body.api_key);
-            keyChange = 'set';
-          } else if (body.api_key === null && secrets && (await secrets.describe(tx, EMBEDDING_KEY_SECRET))) {
-            await secrets.remove(tx, EMBEDDING_KEY_SECRET);
-            keyChange = 'removed';
-          }
-          // Vectors of two models cannot be compared: everything is embedded again.
-          if (reindex && jobs) await jobs.enqueue(tx, REINDEX_JOB, { tenantId });
-          await recordAudit(tx, {
-            tenantId,
-            caller,
-            action: 'knowledge.embedding.update',
-            targetType: 'tenant',
-            targetId: tenantId,
-            details: { enabled: next.enabled, provider: next.provider ?? null, model: next.model ?? null, key_mode: next.key_mode, key: keyChange, reindex, identity: newIdentity },
-            ip: req.ip,
-          });
+        const view = await saveEmbeddingSettings(service, caller.tenantId, body, {
+          ...(jobs ? { jobs } : {}),
+          audit: (tx, details) =>
+            recordAudit(tx, { tenantId: caller.tenantId, caller, action: 'knowledge.embedding.update', targetType: 'tenant', targetId: caller.tenantId, details, ip: req.ip }),
         });
-        service.forgetEmbedding(tenantId);
-        return { status: 200, body: { ...(await loadView(service, tenantId)), reindex: reindex ? 'queued' : 'not_needed' } };
+        return { status: 200, body: view };
       },
     }),
   ];
