@@ -6100,7 +6100,7 @@ export interface operations {
                         /** @enum {string|null} */
                         provider: "openai" | "ollama" | null;
                         /** @enum {string} */
-                        reindex?: "queued" | "not_needed";
+                        reindex?: "queued" | "not_needed" | "required";
                         reindex_required: boolean;
                     };
                 };
@@ -6169,7 +6169,7 @@ export interface operations {
                         /** @enum {string|null} */
                         provider: "openai" | "ollama" | null;
                         /** @enum {string} */
-                        reindex?: "queued" | "not_needed";
+                        reindex?: "queued" | "not_needed" | "required";
                         reindex_required: boolean;
                     };
                 };
