@@ -60,16 +60,18 @@ export function BudgetCard({ status }: { status: BillingStatus }) {
           valueText={t('billing.budget.ofCap', { spent: formatVnd(budget.spent_vnd, lang), cap: formatVnd(budget.cap_vnd, lang) })}
         />
         {budget.reserved_vnd > 0 ? <p className="text-xs text-muted-foreground">{t('billing.budget.reserved', { amount: formatVnd(budget.reserved_vnd, lang) })}</p> : null}
-        <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end" noValidate>
+        <form onSubmit={submit} className="grid gap-3" noValidate>
           <FormField label={t('billing.budget.capLabel')} error={error} hint={t('billing.budget.capHint')}>
             <Input inputMode="numeric" value={cap} onChange={(e) => setCap(e.target.value)} />
           </FormField>
-          <Button type="submit" disabled={save.isPending}>
-            {t('billing.budget.save')}
-          </Button>
-          <Button type="button" variant="outline" disabled={save.isPending} onClick={() => save.mutate(null)}>
-            {t('billing.budget.useDefault')}
-          </Button>
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" disabled={save.isPending}>
+              {t('billing.budget.save')}
+            </Button>
+            <Button type="button" variant="outline" disabled={save.isPending} onClick={() => save.mutate(null)}>
+              {t('billing.budget.useDefault')}
+            </Button>
+          </div>
         </form>
         <ApiErrorAlert error={save.error} />
         {save.isSuccess ? <Alert variant="success">{t('billing.budget.saved')}</Alert> : null}
