@@ -131,7 +131,7 @@ describe.skipIf(skip !== undefined)('billing, support and the platform console i
       await page.getByRole('button', { name: must('billing.topup.createQr') }).click();
       const qr = page.getByRole('img', { name: /VietQR/ });
       await qr.waitFor();
-      expect(await qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(100);
+      expect(await qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
       const memo = (await page.locator('dd strong.font-mono').textContent())!.trim();
       expect(memo.length).toBeGreaterThan(3);
       await shot(page, '02-topup-vietqr');
