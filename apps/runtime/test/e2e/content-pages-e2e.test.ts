@@ -104,6 +104,9 @@ describe.skipIf(skip !== undefined)('conversations, customers and test chat page
 
   it('chats in the test chat, reads and exports the history, tags the customer and exports the customers', async () => {
     const page = await context.newPage();
+    // Intercept file choosers from the start: Playwright turns interception on asynchronously when
+    // the first listener appears, and a chooser opened before that is lost in headless Chromium.
+    page.on('filechooser', () => undefined);
     try {
       await journey(page);
     } catch (error) {
@@ -223,6 +226,7 @@ describe.skipIf(skip !== undefined)('conversations, customers and test chat page
     await page.getByRole('heading', { level: 1, name: must('knowledge.title') }).waitFor();
     const choose = page.getByRole('button', { name: must('knowledge.upload.choose') });
     await choose.focus();
+    expect(await choose.evaluate((element) => element === (element.ownerDocument.activeElement as unknown))).toBe(true);
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
     expect(chooser.isMultiple()).toBe(true);
     await chooser.setFiles([
@@ -243,7 +247,11 @@ describe.skipIf(skip !== undefined)('conversations, customers and test chat page
       await page.goto(`${server.url}${path}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle').catch(() => undefined);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      // The runtime's tsconfig has no DOM types: the page's globals are described here.
+      const overflow = await page.evaluate(() => {
+        const view = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+        return view.document.documentElement.scrollWidth - view.innerWidth;
+      });
       expect(overflow, `${path} is wider than the phone screen`).toBeLessThanOrEqual(1);
       await shot(page, `05-phone${path.replaceAll('/', '-')}`);
     }
