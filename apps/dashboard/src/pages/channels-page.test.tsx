@@ -96,6 +96,25 @@ describe('channels settings', () => {
     ]);
   });
 
+  it('replaces only the credentials typed in, showing the stored masks', async () => {
+    const user = userEvent.setup();
+    const api = channelsApi();
+    api.items[1]!.config = { page_id: '102938475610', page_access_token: '…9999', app_secret: '…0000' };
+    const { calls } = await renderApp({ path: '/app/settings/channels', session: adminSession, handlers: api.handlers });
+    const card = (await screen.findByRole('heading', { name: /Fanpage Spa/ })).closest('[class*="border"]') as HTMLElement;
+    await user.click(within(card).getByRole('button', { name: 'Cập nhật thông tin đăng nhập' }));
+    const form = within(card).getByRole('form', { name: 'Thông tin đăng nhập mới cho Fanpage Spa' });
+    expect(within(form).getByText('Đang lưu: …9999')).toBeTruthy();
+    await user.click(within(form).getByRole('button', { name: 'Lưu' }));
+    expect(await within(form).findByText('Nhập ít nhất một giá trị mới.')).toBeTruthy();
+    const token = within(form).getByLabelText<HTMLInputElement>('Page access token');
+    expect(token.type).toBe('password');
+    await user.type(token, 'EAAG-token-moi');
+    await user.click(within(form).getByRole('button', { name: 'Lưu' }));
+    await waitFor(() => expect(within(card).queryByRole('form', { name: /Thông tin đăng nhập mới/ })).toBeNull());
+    expect(calls.filter((c) => c.method === 'PATCH').map((c) => [c.path, c.body])).toEqual([[`/v1/tenant/channels/${messengerId}`, { config: { page_access_token: 'EAAG-token-moi' } }]]);
+  });
+
   it('adds a channel with the provider fields, showing the provider refusal and the guide', async () => {
     const user = userEvent.setup();
     const { calls } = await renderApp({ path: '/app/settings/channels', session: adminSession, handlers: channelsApi().handlers });

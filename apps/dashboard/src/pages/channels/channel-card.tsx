@@ -1,7 +1,8 @@
 /**
  * One connected channel: status and health (last event, last error), the webhook URL and (for
  * Messenger) the verify token with copy buttons and the provider's short guide, a "test" button
- * that asks the provider's identity endpoint through the runtime, rename, pause/resume and remove.
+ * that asks the provider's identity endpoint through the runtime, rename, new credentials,
+ * pause/resume and remove.
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -18,6 +19,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../..
 import { Input } from '../../components/ui/input';
 import { formatDateTime } from '../../lib/format';
 import { onboardingKeys, type Channel } from '../onboarding/api-types';
+import { CredentialsForm } from './credentials-form';
 import { ProviderGuide } from './provider-guide';
 
 /** A copyable value with its label. */
@@ -73,6 +75,7 @@ export function ChannelCard({ channel }: { channel: Channel }) {
   const { client } = useApi();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
+  const [rotating, setRotating] = useState(false);
   const invalidate = () => {
     void queryClient.invalidateQueries({ queryKey: onboardingKeys.channels });
     void queryClient.invalidateQueries({ queryKey: onboardingKeys.state });
@@ -137,11 +140,17 @@ export function ChannelCard({ channel }: { channel: Channel }) {
             </Button>
           </form>
         ) : null}
+        {rotating ? <CredentialsForm channel={channel} onDone={() => setRotating(false)} /> : null}
         <ApiErrorAlert error={update.error ?? remove.error} />
         <div className="flex flex-wrap gap-2">
           {!editing ? (
             <Button type="button" variant="outline" onClick={() => setEditing(true)}>
               {t('channels.rename')}
+            </Button>
+          ) : null}
+          {!rotating ? (
+            <Button type="button" variant="outline" onClick={() => setRotating(true)}>
+              {t('channels.updateCredentials')}
             </Button>
           ) : null}
           <Button
