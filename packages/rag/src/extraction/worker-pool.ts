@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PayloadTooLargeError, UnprocessableError } from '@agent-chatbot/core';
@@ -19,16 +20,16 @@ const WORKER_HEAP_MB = 1024;
 let workerFile: string | null | undefined;
 
 /**
- * The built worker script: next to this module when running from `dist/`, else the package's
- * `./extraction-worker` export (the runtime bundles this package's source; tests run it from
- * `src/`). `null` when it cannot be found (the package was not built): extraction then runs
- * in-process.
+ * The built worker script: next to this module when running from `dist/`, else `dist/` of the
+ * package found through its `package.json` (the runtime bundles this package's source; tests run
+ * it from `src/`). Not a package export: it is an internal file. `null` when it cannot be found
+ * (the package was not built): extraction then runs in-process.
  */
 export function extractionWorkerFile(): string | null {
   if (workerFile !== undefined) return workerFile;
   const candidates: Array<() => string> = [
     () => fileURLToPath(new URL('./extraction-worker.js', import.meta.url)),
-    () => createRequire(import.meta.url).resolve('@agent-chatbot/rag/extraction-worker'),
+    () => join(dirname(createRequire(import.meta.url).resolve('@agent-chatbot/rag/package.json')), 'dist', 'extraction-worker.js'),
   ];
   workerFile = null;
   for (const candidate of candidates) {
