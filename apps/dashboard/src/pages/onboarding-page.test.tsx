@@ -191,6 +191,7 @@ describe('onboarding wizard', () => {
     await user.selectOptions(screen.getByLabelText('Độ dài câu trả lời'), 'short');
     await user.click(screen.getByRole('button', { name: 'Đặt lịch chiều nay được không?' }));
     expect(await screen.findByText('Dạ được ạ: Đặt lịch chiều nay được không?')).toBeTruthy();
+    expect(screen.getByText('Cách trả lời: Câu hỏi thường gặp · 0 token · 0 đ')).toBeTruthy();
     expect(sent(calls, 'POST', '/v1/tenant/test-chat')[0]!.body).toEqual({ message: 'Đặt lịch chiều nay được không?', tone: 'professional', max_output_tokens: 150 });
     await user.type(screen.getByLabelText('Tin nhắn'), 'Còn lịch tối nay không?{Enter}');
     expect(await screen.findByText('Dạ được ạ: Còn lịch tối nay không?')).toBeTruthy();

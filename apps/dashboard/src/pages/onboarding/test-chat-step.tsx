@@ -128,7 +128,7 @@ export function TestChatStep({ suggested }: { suggested: readonly string[] }) {
                 <div className="justify-self-start rounded-lg bg-muted px-3 py-2">
                   <p className="whitespace-pre-wrap">{turn.answer.answer}</p>
                   <p className="mt-1 text-xs text-muted-foreground">
-                    {t('onboarding.answerMeta', { route: turn.answer.route, tokens: turn.answer.tokens_in + turn.answer.tokens_out, cost: turn.answer.cost_vnd })}
+                    {t('onboarding.answerMeta', { route: t(`conversations.routes.${turn.answer.route}`, turn.answer.route), tokens: turn.answer.tokens_in + turn.answer.tokens_out, cost: turn.answer.cost_vnd })}
                   </p>
                 </div>
               ) : i === turns.length - 1 && ask.isPending ? (
