@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { industryTemplates } from '../../src/templates/catalog';
 import { industryTemplateSchema } from '../../src/templates/template-types';
 import { testDrivers } from '../helpers/drivers';
+import { createFixtureUser, fixturePassword } from '../http/fixtures';
 import { startOnboardingRig, type OnboardingRig } from './onboarding-rig';
 
 const drivers = await testDrivers();
@@ -99,6 +100,25 @@ describe.each(drivers)('templates, onboarding and white-label on $name', (driver
       expect(res.status).toBe(404);
       expect(res.body.error.message_vi).toContain('karaoke');
       expect((await rig.call('POST', '/v1/tenant/templates/spa/apply')).status).toBe(401);
+    });
+
+    it('lets a tenant-agent read the wizard state and the white-label settings but change none of them', async () => {
+      const agent = await createFixtureUser(rig.runtime.db, { tenantId: a.tenantId, role: 'tenant-agent' });
+      const login = await rig.call('POST', '/v1/auth/login', { body: { email: agent.email, password: fixturePassword } });
+      expect(login.status, login.text).toBe(200);
+      const token = login.body.access_token as string;
+      expect((await rig.call('GET', '/v1/tenant/onboarding', { token })).status).toBe(200);
+      expect((await rig.call('GET', '/v1/tenant/white-label', { token })).status).toBe(200);
+      for (const [method, path, body] of [
+        ['POST', '/v1/tenant/templates/shop/apply', undefined],
+        ['PUT', '/v1/tenant/onboarding', { status: 'skipped' }],
+        ['PUT', '/v1/tenant/white-label', { brand_name: 'Của nhân viên' }],
+      ] as const) {
+        const res = await rig.call(method, path, { token, ...(body ? { body } : {}) });
+        expect(res.status, `${method} ${path}`).toBe(403);
+        expect(typeof res.body.error.message_vi).toBe('string');
+      }
+      expect((await rig.call('GET', '/v1/tenant', { token: a.token })).body.settings.template.id).toBe('spa');
     });
 
     it("never touches tenant B: B's FAQ, products, settings and onboarding stay empty", async () => {
