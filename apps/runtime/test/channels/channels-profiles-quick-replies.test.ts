@@ -78,7 +78,7 @@ describe.each(drivers)('profiles and quick replies ($name)', { timeout: 60_000 }
     const reply = messenger.fake.sent.at(-1)!;
     // No FAQ and no model: the fallback offers the handoff as a native quick reply.
     expect(reply.message.quick_replies).toEqual([{ content_type: 'text', title: 'Gặp nhân viên', payload: 'Gặp nhân viên' }]);
-    await waitFor(async () => (await contactOf(ids.messenger!, psid))?.name, 10_000, 'profile stored');
+    await waitFor(async () => (await contactOf(ids.messenger!, psid))?.avatar, 20_000, 'profile stored');
     expect(await contactOf(ids.messenger!, psid)).toEqual({ name: 'Lan Nguyễn', display_name: 'Lan Nguyễn', avatar: 'https://platform-lookaside.fbsbx.com/lan.jpg' });
     expect(messenger.fake.profileLookups()).toBe(1);
 
@@ -118,7 +118,7 @@ describe.each(drivers)('profiles and quick replies ($name)', { timeout: 60_000 }
       type: 'template',
       payload: { template_type: 'button', buttons: [{ title: 'Gặp nhân viên', type: 'oa.query.show', payload: 'Gặp nhân viên' }] },
     });
-    await waitFor(async () => (await contactOf(ids.zalo!, user))?.name, 10_000, 'zalo profile');
+    await waitFor(async () => (await contactOf(ids.zalo!, user))?.avatar, 20_000, 'zalo profile');
     expect(await contactOf(ids.zalo!, user)).toEqual({ name: 'Trần Minh', display_name: 'Trần Minh', avatar: 'https://s120-ava-talk.zadn.vn/minh.jpg' });
   });
 
@@ -145,7 +145,7 @@ describe.each(drivers)('profiles and quick replies ($name)', { timeout: 60_000 }
     expect((await postRequest(url('line'), d.request(JSON.stringify(body)))).status).toBe(200);
     await waitFor(() => line.fake.sent.length > before, 20_000, 'line reply');
     expect(line.fake.sent.at(-1)!.messages.at(-1)!.quickReply).toEqual({ items: [{ type: 'action', action: { type: 'message', label: 'Gặp nhân viên', text: 'Gặp nhân viên' } }] });
-    await waitFor(async () => (await contactOf(ids.line!, user))?.name, 10_000, 'line profile');
+    await waitFor(async () => (await contactOf(ids.line!, user))?.avatar, 20_000, 'line profile');
     expect(await contactOf(ids.line!, user)).toEqual({ name: 'Somchai', display_name: 'Somchai', avatar: 'https://profile.line-scdn.net/somchai' });
   });
 
