@@ -9,6 +9,7 @@
 import { createLineWebhookDriver, createMessengerWebhookDriver, createTelegramWebhookDriver, createZaloWebhookDriver } from '@agent-chatbot/testkit/fake-channels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnection } from '../../src/channels/connection-store';
+import type { RuntimeDb } from '../../src/db/index';
 import { testDrivers } from '../helpers/drivers';
 import { postRequest, startChannelRig, waitFor, type ChannelRig } from './channel-rig';
 import { lineKit, messengerKit, telegramKit, zaloKit } from './provider-kits';
@@ -52,7 +53,7 @@ describe.each(drivers)('profiles and quick replies ($name)', { timeout: 60_000 }
     const opened = await driver.open({ max: 6 });
     close = opened.close;
     [messenger, zalo, line, telegram] = [await messengerKit(), await zaloKit(), await lineKit(), await telegramKit()];
-    rig = await startChannelRig(opened.db, { providers: Object.assign({}, messenger.providers, zalo.providers, line.providers, telegram.providers) });
+    rig = await startChannelRig(opened.db as RuntimeDb, { providers: Object.assign({}, messenger.providers, zalo.providers, line.providers, telegram.providers) });
     tenant = await rig.signup(`profiles-${driver.name}`);
     for (const kit of [messenger, zalo, line, telegram]) {
       const res = await rig.call('POST', '/v1/tenant/channels', { token: tenant.token, body: { type: kit.type, config: kit.config() } });

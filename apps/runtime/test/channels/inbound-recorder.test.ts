@@ -8,6 +8,7 @@ import type { InboundEventV1 } from '@agent-chatbot/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInboundRecorder, eventSource } from '../../src/channels/inbound-events';
 import { createPgliteDb, createPriorityGate } from '../../src/db/pglite-db';
+import type { RuntimeDb } from '../../src/db/index';
 import { testDrivers } from '../helpers/drivers';
 import { startChannelRig, type ChannelRig } from './channel-rig';
 import { telegramKit } from './provider-kits';
@@ -107,7 +108,7 @@ describe.each(drivers)('inbound group commit ($name)', { timeout: 60_000 }, (dri
     const opened = await driver.open({ max: 6 });
     if (driver.name === 'postgres') close = opened.close;
     kit = await telegramKit();
-    rig = await startChannelRig(opened.db, { providers: kit.providers });
+    rig = await startChannelRig(opened.db as RuntimeDb, { providers: kit.providers });
     const tenant = await rig.signup(`recorder-${driver.name}`);
     const res = await rig.call('POST', '/v1/tenant/channels', { token: tenant.token, body: { type: 'telegram', config: kit.config() } });
     expect(res.status, res.text).toBe(201);
