@@ -94,6 +94,17 @@ describe('embedding model per namespace', () => {
     expect(await kb.store.countChunks('switch')).toBe(2);
   });
 
+  it('a new model of the same size: old vectors are ignored by the dense arm until re-embedded', async () => {
+    models.set('same-size', model('model-a'));
+    await kb.ingestDocuments({ namespace: 'same-size', documents: DOCS });
+    const dense = async () => (await kb.search({ namespace: 'same-size', query: 'máy tính xách tay', mode: 'dense' })).hits;
+    expect((await dense())[0]).toMatchObject({ sourceId: 'laptop', metadata: { embeddingModel: 'openai-compatible:model-a:' } });
+    models.set('same-size', model('model-c'));
+    expect(await dense()).toEqual([]); // model-a's vectors are not model-c's
+    await kb.ingestDocuments({ namespace: 'same-size', documents: DOCS });
+    expect((await dense())[0]).toMatchObject({ sourceId: 'laptop', metadata: { embeddingModel: 'openai-compatible:model-c:' } });
+  });
+
   it('builds an IVF_PQ index once the table passes the row threshold, and dense search still finds the answer', async () => {
     models.set('big', model('text-embedding-3-small'));
     const filler = Array.from({ length: 320 }, (_, i) => ({ id: `q${i}`, question: `Câu hỏi số ${i} về mã hàng MH${i}`, answer: `Trả lời cho mã hàng MH${i} và lô ${i % 17}` }));

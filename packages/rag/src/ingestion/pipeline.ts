@@ -226,7 +226,9 @@ async function indexPrepared(
           version,
           text: chunk.text,
           tokens: tokenizeSyllables(chunk.text).join(' '),
-          metadata: { ...chunk.metadata, chunkIndex: index },
+          // Which model made the vector: the dense arm ignores vectors of another model of the
+          // same size while a re-index replaces them.
+          metadata: { ...chunk.metadata, chunkIndex: index, ...(vectors && context.embeddingModel ? { embeddingModel: embeddingIdentity(context.embeddingModel) } : {}) },
         }),
       );
     }

@@ -9,6 +9,7 @@ import type {
 } from '@agent-chatbot/core';
 import { AgentChatbotError, expandAbbreviations, ValidationError, VIETNAMESE_ABBREVIATIONS } from '@agent-chatbot/core';
 import { z } from 'zod';
+import { embeddingIdentity } from '../ingestion/pipeline';
 import { queryTerms, tokenizeQuery } from '../lexical/analyzer';
 import { parseProductQuery, priceWithin, type ProductQueryConstraints } from '../products/product-query';
 import { isLive, type LanceKnowledgeStore } from '../store/knowledge-store';
@@ -218,7 +219,10 @@ export class RagRetriever implements RetrieverV1 {
           topK: pool,
           ...(options.filter ? { filter: options.filter } : {}),
         });
+        const identity = embeddingIdentity(embeddingModel);
         for (const hit of hits) {
+          // Vectors another model made (same size, re-index still running) are not comparable.
+          if (typeof hit.metadata.embeddingModel === 'string' && hit.metadata.embeddingModel !== identity) continue;
           // A price question restricts the dense arm to products in range, like the lexical arm.
           if (catalog && !(hit.metadata.kind === 'product' && priceWithin(hit.metadata.price, constraints))) continue;
           denseRanking.push(hit.id);
