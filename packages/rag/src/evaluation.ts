@@ -18,6 +18,7 @@ export interface EvaluateRetrievalOptions {
   readonly mode?: RetrievalMode;
   /** Documents ranked per query (default 100). */
   readonly k?: number;
+  /** Adds the vector arm (hybrid mode) when given. */
   readonly embeddingModel?: EmbeddingModelV1;
   /** Use this knowledge base (a temporary namespace is created in it and dropped after). */
   readonly knowledgeBase?: KnowledgeBase;
@@ -27,17 +28,27 @@ export interface EvaluateRetrievalOptions {
 
 /** Metrics and rankings of one evaluation run. */
 export interface RetrievalEvaluation {
+  /** Retrieval mode measured. */
   readonly mode: RetrievalMode;
+  /** Questions asked. */
   readonly queries: number;
+  /** Documents indexed. */
   readonly documents: number;
+  /** Chunks indexed. */
   readonly chunks: number;
+  /** Mean reciprocal rank of the first relevant document in the top 10. */
   readonly mrrAt10: number;
+  /** Share of questions with a relevant document first. */
   readonly recallAt1: number;
+  /** Share with a relevant document in the top 5. */
   readonly recallAt5: number;
+  /** Share with a relevant document in the top 10. */
   readonly recallAt10: number;
   /** Per-query retrieval latency in milliseconds. */
   readonly latencyMs: { readonly p50: number; readonly p95: number };
+  /** Time spent indexing. */
   readonly ingestSeconds: number;
+  /** Ranked document ids per question (for error analysis). */
   readonly ranked: ReadonlyArray<{ readonly id: string; readonly ranked: string[] }>;
 }
 

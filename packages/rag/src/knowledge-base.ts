@@ -16,7 +16,9 @@ import type { DocumentRow } from './store/schema';
 export interface KnowledgeBaseOptions extends Omit<RagRetrieverOptions, 'store'> {
   /** LanceDB location (local folder or object-store URI), or an existing store. */
   readonly storage: LanceKnowledgeStoreOptions | LanceKnowledgeStore;
+  /** File size, page, time and decompression limits. */
   readonly limits?: Partial<ExtractionLimits>;
+  /** Chunk sizes. */
   readonly chunking?: ChunkOptions;
   /** Documents processed per storage commit (default 256). */
   readonly batchSize?: number;
@@ -61,8 +63,11 @@ function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  * routes, jobs and the CLI.
  */
 export class KnowledgeBase {
+  /** The LanceDB store (one table per namespace). */
   readonly store: LanceKnowledgeStore;
+  /** Hybrid retriever over the store. */
   readonly retriever: RagRetriever;
+  /** Limits applied to every file. */
   readonly limits: ExtractionLimits;
 
   constructor(private readonly options: KnowledgeBaseOptions) {

@@ -7,7 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** One static widget file. */
 export interface WidgetAsset {
+  /** File contents. */
   readonly body: string;
+  /** `Content-Type` to serve it with. */
   readonly contentType: string;
   /** Strong ETag (content hash); also the `?v=` cache buster in the chat page. */
   readonly etag: string;

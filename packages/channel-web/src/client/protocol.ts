@@ -5,13 +5,19 @@
 
 /** A message in a web conversation, as the widget and the dashboard see it. */
 export interface RealtimeMessageEvent {
+  /** Event kind. */
   readonly type: 'message';
   /** Unique, assigned by the hub; the SSE `id:` and the `Last-Event-ID` a reconnect resumes from. */
   readonly id: string;
+  /** The widget conversation. */
   readonly conversationId: string;
+  /** Who wrote it: the visitor, the bot or a staff member. */
   readonly role: 'visitor' | 'bot' | 'agent';
+  /** Message text. */
   readonly text?: string;
+  /** Images or files. */
   readonly attachments?: ReadonlyArray<{ readonly type: string; readonly url?: string; readonly mimeType?: string; readonly name?: string; readonly size?: number }>;
+  /** Suggested answers shown as buttons. */
   readonly quickReplies?: ReadonlyArray<string>;
   /** The visitor's own message id (lets the sending tab replace its optimistic bubble). */
   readonly clientId?: string;
@@ -23,18 +29,27 @@ export interface RealtimeMessageEvent {
 
 /** A piece of a streamed answer. Ephemeral: never replayed (the final message carries the whole text). */
 export interface RealtimeDeltaEvent {
+  /** Event kind. */
   readonly type: 'delta';
+  /** Event id (resume point). */
   readonly id: string;
+  /** The widget conversation. */
   readonly conversationId: string;
+  /** The streamed reply this piece belongs to. */
   readonly streamId: string;
+  /** Text to append. */
   readonly text: string;
 }
 
 /** The typing indicator turned on or off. Ephemeral. */
 export interface RealtimeTypingEvent {
+  /** Event kind. */
   readonly type: 'typing';
+  /** Event id (resume point). */
   readonly id: string;
+  /** The widget conversation. */
   readonly conversationId: string;
+  /** Whether the typing indicator shows. */
   readonly on: boolean;
 }
 
@@ -43,15 +58,23 @@ export type RealtimeEvent = RealtimeMessageEvent | RealtimeDeltaEvent | Realtime
 
 /** The branding and options `GET /widget-api/config` returns for an allowed origin. */
 export interface PublicWidgetConfig {
+  /** The tenant's public widget key. */
   readonly publicKey: string;
   /** The embedding origin the server approved; the loader and the app check it is theirs. */
   readonly origin: string;
+  /** Name shown in the header. */
   readonly botName: string;
+  /** Brand colour (`#rrggbb`). */
   readonly color: string;
+  /** Logo shown in the header. */
   readonly logoUrl?: string;
+  /** Side of the page the bubble sits on. */
   readonly position: 'left' | 'right';
+  /** First message shown to a new visitor. */
   readonly greeting: string;
+  /** Questions offered as buttons before the first message. */
   readonly suggestedQuestions: ReadonlyArray<string>;
+  /** Whether identity verification is on and required. */
   readonly identity: { readonly enabled: boolean; readonly required: boolean };
   /** Largest image the visitor may upload, in bytes. */
   readonly maxUploadBytes: number;
@@ -59,7 +82,9 @@ export interface PublicWidgetConfig {
 
 /** The answer of `POST /widget-api/session`. */
 export interface WidgetSession {
+  /** Visitor token (kept in localStorage, survives reloads). */
   readonly token: string;
+  /** The visitor's conversation. */
   readonly conversationId: string;
   /** Recent messages, oldest first; the SSE stream resumes after the last one. */
   readonly messages: ReadonlyArray<RealtimeMessageEvent>;

@@ -2,6 +2,7 @@
 export interface WidgetSnippetOptions {
   /** The runtime's public origin, e.g. `https://chat.example.vn`. */
   readonly host: string;
+  /** The tenant's public widget key (`data-key`). */
   readonly publicKey: string;
   /** `'en'` for an English UI; Vietnamese by default (or the page's `<html lang>`). */
   readonly lang?: 'vi' | 'en';

@@ -2,7 +2,9 @@ import { ValidationError } from '@agent-chatbot/core';
 
 /** The provider-side reference of a web conversation: which widget, which conversation in it. */
 export interface WebConversationRef {
+  /** The widget's public key. */
   readonly publicKey: string;
+  /** The visitor's conversation reference. */
   readonly conversation: string;
 }
 

@@ -5,6 +5,7 @@ import { randomId } from './visitor-token';
 
 /** A streamed answer in progress, see {@link WebChannel.streamReply}. */
 export interface WebReplyStream {
+  /** Id the streamed reply is announced under. */
   readonly streamId: string;
   /** Publishes one text delta (the widget appends it; the typing indicator turns off). */
   write(delta: string): Promise<void>;

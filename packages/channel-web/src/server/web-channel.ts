@@ -39,13 +39,17 @@ export interface WebChannelOptions {
 export interface VisitorMessageInput {
   /** Client-generated id; retries of the same message carry the same id (dedup). */
   readonly id: string;
+  /** Message text. */
   readonly text?: string;
+  /** Uploaded images. */
   readonly attachments?: ReadonlyArray<AttachmentV1>;
+  /** Visitor name, when the site identified them. */
   readonly name?: string;
 }
 
 /** The web widget channel: a {@link ChannelV1} plus streaming and the widget's own entry points. */
 export interface WebChannel extends ChannelV1<WebConversationRef> {
+  /** Where events for the widgets are published. */
   readonly hub: RealtimeHub;
   /** Starts a streamed answer: deltas reach the widget live; `finish` sends the final message. */
   streamReply(conversationId: string, options?: { role?: 'bot' | 'agent' }): WebReplyStream;

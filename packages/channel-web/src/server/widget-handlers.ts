@@ -11,6 +11,7 @@ import { isOriginAllowed, normaliseOrigin, widgetSettingsSchema, type WidgetSett
 
 /** Options of {@link createWidgetHandlers}. */
 export interface WidgetHandlersOptions {
+  /** The web channel visitor messages go to. */
   readonly channel: WebChannel;
   /** The same secret the channel was created with (tokens are issued here, verified there). */
   readonly tokenSecret: string;

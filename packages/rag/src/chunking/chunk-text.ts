@@ -19,6 +19,7 @@ export interface TextChunk {
   readonly text: string;
   /** The heading the chunk falls under, if any. */
   readonly heading: string | undefined;
+  /** Estimated tokens in the chunk. */
   readonly tokenCount: number;
 }
 

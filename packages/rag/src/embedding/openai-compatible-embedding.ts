@@ -6,6 +6,7 @@ import { z } from 'zod';
 export interface OpenAICompatibleEmbeddingOptions {
   /** e.g. `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1` (Ollama). */
   readonly baseURL: string;
+  /** API key, sent as a bearer token. */
   readonly apiKey?: string;
   /** e.g. `text-embedding-3-small`. */
   readonly model: string;
@@ -17,6 +18,7 @@ export interface OpenAICompatibleEmbeddingOptions {
   readonly timeoutMs?: number;
   /** Provider name in errors and usage (default `'openai-compatible'`). */
   readonly provider?: string;
+  /** HTTP client (tests pass one pointed at a fake server). */
   readonly fetch?: FetchFunction;
 }
 

@@ -3,7 +3,9 @@ import iconv from 'iconv-lite';
 
 /** Decoded text and the encoding it was read as. */
 export interface DecodedText {
+  /** The decoded text (NFC). */
   readonly text: string;
+  /** The encoding detected. */
   readonly encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1258' | 'tcvn3';
 }
 

@@ -29,6 +29,7 @@ export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
 
 /** What came out of a file: running text, or a table (CSV/XLSX) with its header row first. */
 export interface ExtractedDocument {
+  /** Format the text was extracted from. */
   readonly format: DocumentFormat;
   /** Plain text (for tables: one line per row). */
   readonly text: string;

@@ -5,13 +5,17 @@ import { productCard, productMetadata, rowsToProducts, type Product } from '../p
 export interface FaqEntry {
   /** Stable id; derived from the question when absent. */
   readonly id?: string;
+  /** The question column's value. */
   readonly question: string;
+  /** The answer column's value. */
   readonly answer: string;
 }
 
 /** A chunk prepared outside the text chunker (FAQ pairs, product cards). */
 export interface PreparedChunk {
+  /** Row text to index. */
   readonly text: string;
+  /** Row metadata (sheet, row number, columns). */
   readonly metadata: Record<string, unknown>;
 }
 

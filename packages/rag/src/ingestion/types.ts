@@ -11,6 +11,7 @@ export interface KnowledgeDocumentInput {
   readonly name: string;
   /** The bytes (or a stream of them, read with the size limit) or already-decoded text. */
   readonly content: Uint8Array | string | AsyncIterable<Uint8Array>;
+  /** Format, when the file name does not tell it. */
   readonly format?: DocumentFormat;
   /** Extra metadata copied to every chunk. */
   readonly metadata?: Record<string, unknown>;
@@ -21,8 +22,11 @@ export type IngestStage = 'queued' | 'extracting' | 'chunking' | 'embedding' | '
 
 /** A progress report for one document. */
 export interface IngestProgress {
+  /** The document. */
   readonly sourceId: string;
+  /** Document name. */
   readonly name: string;
+  /** Current ingestion stage. */
   readonly stage: IngestStage;
   /** 0–100 for the whole document. */
   readonly percent: number;
@@ -30,18 +34,25 @@ export interface IngestProgress {
 
 /** The outcome for one document. Failures carry a typed, bilingual error and do not stop others. */
 export interface IngestResult {
+  /** The document. */
   readonly sourceId: string;
+  /** Document name. */
   readonly name: string;
   /** `unchanged`: the same content was already live, nothing was written. */
   readonly status: 'ready' | 'unchanged' | 'failed';
   /** Content version now live ('' when the document failed before any version was live). */
   readonly version: string;
+  /** Chunks indexed. */
   readonly chunkCount: number;
   /** What the content turned out to be. */
   readonly kind?: 'text' | 'faq' | 'products' | 'table';
+  /** Products found in a catalog sheet. */
   readonly products?: Product[];
+  /** FAQ entries found in a question/answer sheet. */
   readonly faq?: FaqEntry[];
+  /** Non-fatal problems (skipped rows, empty pages). */
   readonly warnings: string[];
+  /** Why the document failed, when it did (bilingual). */
   readonly error?: AgentChatbotError;
   /**
    * Dense vectors for this document: `embedded`, `none` (no embedding model), or `failed` (the

@@ -11,7 +11,9 @@ import { isStopword } from './stopwords';
 
 /** Terms of one text for the two BM25 fields: accented and accent-folded (unigrams + bigrams). */
 export interface AnalyzedText {
+  /** Tokens with diacritics kept. */
   readonly accented: string[];
+  /** Tokens with diacritics removed. */
   readonly folded: string[];
 }
 

@@ -9,7 +9,9 @@ import { TopK } from './top-k';
 
 /** BM25 parameters. `k1` saturates term frequency, `b` normalises by document length. */
 export interface Bm25Params {
+  /** Term-frequency saturation. */
   readonly k1: number;
+  /** Length normalisation. */
   readonly b: number;
   /** Weight of the accented field's score (accents disambiguate: "bán" ≠ "bàn"). */
   readonly accentedWeight: number;
@@ -39,12 +41,15 @@ export interface Bm25Document {
 
 /** A scored document position. */
 export interface Bm25Hit {
+  /** Document number in the index. */
   readonly doc: number;
+  /** BM25 score. */
   readonly score: number;
 }
 
 /** A read-only BM25 index over a fixed collection; rebuild it when the collection changes. */
 export class Bm25Index {
+  /** Documents indexed. */
   readonly size: number;
   private readonly accented: Field;
   private readonly folded: Field;

@@ -5,14 +5,19 @@ import { hashHex } from '../store/keys';
 export interface Product {
   /** Stable id: the SKU when present, otherwise derived from the name. */
   readonly id: string;
+  /** Product name. */
   readonly name: string;
+  /** Stock-keeping code. */
   readonly sku: string | undefined;
   /** Price in whole VND. */
   readonly price: number | undefined;
   /** Units in stock; `undefined` when the sheet does not say. */
   readonly stock: number | undefined;
+  /** Whether it is in stock, when known. */
   readonly inStock: boolean | undefined;
+  /** Category. */
   readonly category: string | undefined;
+  /** Description. */
   readonly description: string | undefined;
   /** Other columns (size, màu, chất liệu…) by their header. */
   readonly attributes: Record<string, string>;

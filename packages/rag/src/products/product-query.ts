@@ -4,6 +4,7 @@ import { extractPricesVnd, foldDiacritics } from '@agent-chatbot/core';
 export interface ProductQueryConstraints {
   /** Inclusive price bounds in VND, when the question names a price ("dưới 200k", "từ 1tr đến 2tr"). */
   readonly minPrice?: number;
+  /** Upper price bound in VND the question names ("dưới 200k"). */
   readonly maxPrice?: number;
   /** The question asks whether something is in stock ("còn không", "còn hàng ko"). */
   readonly asksStock: boolean;

@@ -25,6 +25,7 @@ export type RetrievalMode = 'hybrid' | 'bm25' | 'dense';
 
 /** Options for {@link createRagRetriever}. */
 export interface RagRetrieverOptions extends LexicalCacheOptions {
+  /** The knowledge store searched. */
   readonly store: LanceKnowledgeStore;
   /** Dense arm; without it `hybrid` is lexical only. */
   readonly embeddingModel?: EmbeddingModelV1;
@@ -50,13 +51,19 @@ export interface RagRetrieverOptions extends LexicalCacheOptions {
 
 /** One call of {@link RagRetriever.search}. */
 export interface RagSearchOptions {
+  /** The tenant's namespace. */
   readonly namespace: string;
+  /** The search text. */
   readonly query: string;
+  /** Most hits to return. */
   readonly topK?: number;
+  /** Lexical, vector or hybrid. */
   readonly mode?: RetrievalMode;
+  /** Metadata conditions. */
   readonly filter?: MetadataFilterV1;
   /** Override the relevance threshold; `0` returns every match (evaluation). */
   readonly minRelevance?: number;
+  /** Cancels the search. */
   readonly abortSignal?: AbortSignal;
 }
 
@@ -70,9 +77,11 @@ export interface RagSearchHit extends RetrievedChunkV1 {
 
 /** Result of {@link RagRetriever.search}. */
 export interface RagSearchResult {
+  /** Best hits first. */
   readonly hits: RagSearchHit[];
   /** Price/stock intent read from the question. */
   readonly constraints: ProductQueryConstraints;
+  /** E.g. the vector arm was skipped because embedding failed. */
   readonly warnings: WarningV1[];
 }
 
@@ -103,6 +112,7 @@ interface Candidate {
 export class RagRetriever implements RetrieverV1 {
   readonly specificationVersion = 'v1' as const;
   readonly provider = 'hybrid';
+  /** Cache of the in-memory BM25 indexes per namespace. */
   readonly lexical: LexicalCache;
 
   constructor(private readonly options: RagRetrieverOptions) {

@@ -25,7 +25,9 @@ export const DEFAULT_VECTOR_INDEX_MIN_ROWS = 10_000;
 export interface VectorIndexStatus {
   /** `created` now, `exists` already, or why not: too few rows, no vector column. */
   readonly state: 'created' | 'exists' | 'below_threshold' | 'no_vectors';
+  /** Rows with vectors in the table. */
   readonly rows: number;
+  /** Row count from which an ANN index is built. */
   readonly threshold: number;
 }
 

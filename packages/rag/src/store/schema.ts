@@ -2,14 +2,19 @@ import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow
 
 /** A chunk row as stored in a tenant's LanceDB table. */
 export interface ChunkRow {
+  /** Chunk id. */
   readonly id: string;
+  /** Document the chunk came from. */
   readonly sourceId: string;
   /** Version of the document this chunk belongs to ('' for records upserted directly). */
   readonly version: string;
+  /** Chunk text. */
   readonly text: string;
   /** Normalised syllables, space-separated: BM25 loads them without re-normalising. */
   readonly tokens: string;
+  /** Chunk metadata. */
   readonly metadata: Record<string, unknown>;
+  /** Vector, when an embedding model is configured. */
   readonly embedding?: number[] | undefined;
 }
 
@@ -32,16 +37,23 @@ export function chunkSchema(dimensions: number | undefined): Schema {
 
 /** A document's manifest row: its live version and ingestion status. */
 export interface DocumentRow {
+  /** Document id. */
   readonly sourceId: string;
   /** The version retrieval serves; '' before the first version completes. */
   readonly liveVersion: string;
   /** The version being ingested, '' when idle. */
   readonly pendingVersion: string;
+  /** Document name. */
   readonly name: string;
+  /** Ingestion status. */
   readonly status: 'processing' | 'ready' | 'failed';
+  /** Error message when it failed. */
   readonly error: string;
+  /** Chunks indexed. */
   readonly chunkCount: number;
+  /** Last change (ISO time). */
   readonly updatedAt: string;
+  /** Document metadata. */
   readonly metadata: Record<string, unknown>;
 }
 
