@@ -6,7 +6,7 @@ import { applyMarginBp } from './money';
 const vnd = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const bucketSchema = z.object({ capacity: z.number().int().positive(), refillPerSecond: z.number().positive() });
 
-/** Token buckets a plan gives: one per tenant (all traffic) and one per end customer. */
+/** Token buckets a plan gives: one per tenant for its public API (API keys) and one per end customer. */
 export const rateLimitPlanSchema = z.object({ tenant: bucketSchema, customer: bucketSchema });
 /** Rate limits of a plan (see {@link rateLimitPlanSchema}). */
 export type RateLimitPlan = z.infer<typeof rateLimitPlanSchema>;

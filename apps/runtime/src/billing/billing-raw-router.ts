@@ -40,7 +40,7 @@ export async function invoicePdf(runtime: BillingRuntime, tenantId: string, invo
 /** Builds the billing raw router of one runtime. */
 export function billingRawRouter(runtime: BillingRawRuntime): Router {
   const router = Router();
-  // Before any /v1/ route: the tenant's API bucket (429 + Retry-After when empty).
+  // Before any /v1/ route: the tenant's API-key bucket or the person's session bucket (429 + Retry-After when empty).
   router.use(tenantApiRateLimit(runtime));
 
   const door: AppContext = {

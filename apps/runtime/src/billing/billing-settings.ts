@@ -5,7 +5,7 @@
  * Every gateway is optional: an unconfigured one answers 400 "not configured", never a crash.
  */
 import { readFileSync } from 'node:fs';
-import { ValidationError } from '@agent-chatbot/core';
+import { ValidationError, type TokenBucketV1 } from '@agent-chatbot/core';
 import {
   DEFAULT_BILLING_CONFIG,
   parseBillingConfig,
@@ -36,7 +36,16 @@ export interface BillingSettings {
   readonly defaultMonthlyCapVnd?: number;
   /** `CHATBOT_BILLING_SPIKE_MULTIPLE` (default 5) and `CHATBOT_BILLING_SPIKE_PLATFORM_THRESHOLD_VND` (default 2,000,000). */
   readonly costSpike: { readonly multiple: number; readonly platformThresholdVnd: number };
+  /**
+   * The bucket of each signed-in person (dashboard session tokens), separate from the plan's
+   * per-tenant API bucket (API keys): `CHATBOT_SESSION_RATE_CAPACITY` (default 600 requests) and
+   * `CHATBOT_SESSION_RATE_PER_SECOND` (default 10 back per second). Absent → those defaults.
+   */
+  readonly sessionRateLimit?: TokenBucketV1;
 }
+
+/** The default bucket of one signed-in person: 600 requests, then 10 per second. */
+export const DEFAULT_SESSION_RATE_LIMIT: TokenBucketV1 = { capacity: 600, refillPerSecond: 10 };
 
 const text = z.string().trim().min(1);
 const url = z.url({ protocol: /^https?$/ });
@@ -59,6 +68,8 @@ const envSchema = z.object({
   CHATBOT_BILLING_DEFAULT_MONTHLY_CAP_VND: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   CHATBOT_BILLING_SPIKE_MULTIPLE: z.coerce.number().positive().default(5),
   CHATBOT_BILLING_SPIKE_PLATFORM_THRESHOLD_VND: z.coerce.number().int().positive().default(2_000_000),
+  CHATBOT_SESSION_RATE_CAPACITY: z.coerce.number().int().positive().max(1_000_000_000).default(DEFAULT_SESSION_RATE_LIMIT.capacity),
+  CHATBOT_SESSION_RATE_PER_SECOND: z.coerce.number().positive().max(1_000_000_000).default(DEFAULT_SESSION_RATE_LIMIT.refillPerSecond),
 });
 
 function invalid(name: string, message: string): ValidationError {
@@ -120,6 +131,7 @@ export function readBillingSettings(env: NodeJS.ProcessEnv): BillingSettings {
     ...(e.CHATBOT_BILLING_CONFIG ? { configPath: e.CHATBOT_BILLING_CONFIG } : {}),
     ...(e.CHATBOT_BILLING_DEFAULT_MONTHLY_CAP_VND !== undefined ? { defaultMonthlyCapVnd: e.CHATBOT_BILLING_DEFAULT_MONTHLY_CAP_VND } : {}),
     costSpike: { multiple: e.CHATBOT_BILLING_SPIKE_MULTIPLE, platformThresholdVnd: e.CHATBOT_BILLING_SPIKE_PLATFORM_THRESHOLD_VND },
+    sessionRateLimit: { capacity: e.CHATBOT_SESSION_RATE_CAPACITY, refillPerSecond: e.CHATBOT_SESSION_RATE_PER_SECOND },
   };
 }
 

@@ -17,8 +17,8 @@ export {
   type BillingRuntime,
   type BillingState,
 } from './billing-service';
-export { checkCustomerRate, checkTenantApiRate, tenantApiRateLimit, type CustomerRateDecision } from './rate-limits';
-export { readBillingSettings, loadBillingConfig, type BillingSettings } from './billing-settings';
+export { checkCustomerRate, checkSessionApiRate, checkTenantApiRate, tenantApiRateLimit, type CustomerRateDecision } from './rate-limits';
+export { DEFAULT_SESSION_RATE_LIMIT, readBillingSettings, loadBillingConfig, type BillingSettings } from './billing-settings';
 export { BILLING_JOBS, runCostSpikeJob, runInvoiceJob, registerBillingJobs, scheduleBillingJobs } from './billing-jobs';
 export { billingCommands } from './billing-commands';
 export { invoicePdf } from './billing-raw-router';

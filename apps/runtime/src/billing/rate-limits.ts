@@ -1,14 +1,22 @@
 /**
- * Per-plan token buckets: one per tenant for the API (429 + `Retry-After`) and one per end
- * customer for inbound channel messages (a flooding customer gets ONE polite Vietnamese "please
- * wait", then silence until the notice cooldown passes). Buckets live in `runtime.rateLimiter`:
- * atomic Lua in Redis across replicas, in memory in the embedded default.
+ * Token buckets of the API and the answering path:
+ * - per tenant, the plan's API bucket (`rateLimits.tenant`) for the public API — requests made
+ *   with the tenant's API keys (429 + `Retry-After`);
+ * - per signed-in person, a separate and much roomier session bucket (default 600 requests, then
+ *   10 per second; `CHATBOT_SESSION_RATE_*`) for dashboard session tokens, so an owner clicking
+ *   through the dashboard never spends the shop's API allowance, and the shop's API clients can
+ *   never lock a person out of the dashboard;
+ * - per end customer, the plan's bucket for inbound channel messages (a flooding customer gets ONE
+ *   polite Vietnamese "please wait", then silence until the notice cooldown passes).
+ * Buckets live in `runtime.rateLimiter`: atomic Lua in Redis across replicas, in memory in the
+ * embedded default.
  */
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createPlanRateGuard, rateLimitErrorOf, type RateGuardDecision } from '@agent-chatbot/billing';
 import { createTokenService } from '../auth/tokens';
 import { API_KEY_PREFIX, resolveApiKey } from '../tenants/api-key-service';
+import { DEFAULT_SESSION_RATE_LIMIT } from './billing-settings';
 import { planOfTenant, type BillingRuntime } from './billing-service';
 
 /** What the inbound answering path does with one customer message. */
@@ -46,10 +54,21 @@ export async function checkCustomerRate(runtime: BillingRuntime, input: { tenant
   return notice.allowed ? { action: 'notice', text: NOTICE_VI, textEn: NOTICE_EN, retryAfterSeconds } : { action: 'drop', retryAfterSeconds };
 }
 
-/** Consumes one token of the tenant's API bucket (the plan's `rateLimits.tenant`). */
+/** Consumes one token of the tenant's API bucket (the plan's `rateLimits.tenant`; API keys). */
 export async function checkTenantApiRate(runtime: BillingRuntime, tenantId: string): Promise<RateGuardDecision> {
   const plan = await planOfTenant(runtime, tenantId);
   return createPlanRateGuard({ limiter: runtime.rateLimiter }).check({ tenantId, plan });
+}
+
+/**
+ * Consumes one token of a signed-in person's own bucket (`rl:session:<userId>`, sized by
+ * `config.billing.sessionRateLimit`, default 600 requests then 10 per second). Dashboard sessions
+ * spend this bucket instead of their tenant's plan bucket.
+ */
+export async function checkSessionApiRate(runtime: BillingRuntime, userId: string): Promise<RateGuardDecision> {
+  const bucket = await runtime.rateLimiter.consume(`rl:session:${userId}`, runtime.config.billing?.sessionRateLimit ?? DEFAULT_SESSION_RATE_LIMIT);
+  if (bucket.allowed) return { allowed: true, retryAfterSeconds: 0, sendNotice: false };
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(bucket.retryAfterMs / 1000)), sendNotice: false };
 }
 
 const keyTenants = new Map<string, { readonly at: number; readonly tenantId: string | null }>();
@@ -66,12 +85,12 @@ async function tenantOfApiKey(runtime: BillingRuntime, key: string): Promise<str
 }
 
 /**
- * Express middleware for `/v1/` requests made for a tenant (an API key, or a dashboard token
- * carrying a tenant): consumes one token of the tenant's bucket and answers 429 with
- * `Retry-After` when it is empty (a failing limiter lets the request through, logged).
- * Credentials it cannot verify pass through untouched — the one door (`resolveCaller`) rejects
- * them; only a verified token can spend a tenant's bucket, so a forged `tid` cannot exhaust
- * another tenant's limit.
+ * Express middleware for authenticated `/v1/` requests: an API key consumes one token of its
+ * tenant's plan bucket; a dashboard session token consumes one token of its person's session
+ * bucket (whatever tenant it acts for, platform admins included). An empty bucket answers 429
+ * with `Retry-After` (a failing limiter lets the request through, logged). Credentials it cannot
+ * verify pass through untouched — the one door (`resolveCaller`) rejects them; only a verified
+ * credential spends a bucket, so a forged token cannot exhaust anyone's limit.
  */
 export function tenantApiRateLimit(runtime: BillingRuntime & { readonly config: { readonly jwtSecret: string } }): RequestHandler {
   const tokens = createTokenService({ secret: runtime.config.jwtSecret, accessTtlSeconds: 900 });
@@ -84,11 +103,16 @@ export function tenantApiRateLimit(runtime: BillingRuntime & { readonly config: 
       return;
     }
     void (async () => {
-      const tenantId = token.startsWith(API_KEY_PREFIX)
-        ? await tenantOfApiKey(runtime, token)
-        : await tokens.verify(token).then((claims) => claims.tid, () => null);
-      if (tenantId === null) return undefined;
-      const decision = await checkTenantApiRate(runtime, tenantId);
+      let decision: RateGuardDecision;
+      if (token.startsWith(API_KEY_PREFIX)) {
+        const tenantId = await tenantOfApiKey(runtime, token);
+        if (tenantId === null) return undefined;
+        decision = await checkTenantApiRate(runtime, tenantId);
+      } else {
+        const userId = await tokens.verify(token).then((claims) => claims.sub, () => null);
+        if (userId === null) return undefined;
+        decision = await checkSessionApiRate(runtime, userId);
+      }
       return decision.allowed ? undefined : rateLimitErrorOf(decision);
     })().then(
       (error) => next(error),

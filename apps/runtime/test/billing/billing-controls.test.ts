@@ -1,8 +1,9 @@
 /**
  * Billing controls over real HTTP and Postgres: the invoice job (twice → one invoice, one mail,
  * PDF download), budget alerts (mailed and listed), cost spikes (FAQ-only, platform admins
- * mailed, admin lift), the Free plan gate, per-plan rate limits (429 + Retry-After; one "please
- * wait" per flooding customer) and a cross-tenant 404 on every billing endpoint.
+ * mailed, admin lift), the Free plan gate, rate limits (the plan's bucket for API keys, a roomy
+ * bucket of its own for each signed-in person, 429 + Retry-After; one "please wait" per flooding
+ * customer) and a cross-tenant 404 on every billing endpoint.
  */
 import { randomUUID } from 'node:crypto';
 import { cycleOf, previousCycle } from '@agent-chatbot/billing';
@@ -13,10 +14,13 @@ import { billingIdle, meterForTenant, planGateForTenant, recordBotReplyFor } fro
 import { checkCustomerRate } from '../../src/billing/rate-limits';
 import { createApiKey } from '../../src/tenants/api-key-service';
 import { expectAllCrossTenantDenied } from '../http/cross-tenant';
+import { loginAs } from '../http/fixtures';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
 import { billingEnv, startBillingApp, TEST_BILLING_CONFIG, type BillingApp } from './billing-harness';
 
 const unavailable = await postgresUnavailable();
+/** The session bucket of this file's app (the default is 600). */
+const SESSION_CAPACITY = 150;
 
 describe.skipIf(unavailable !== undefined)('billing controls (Postgres)', () => {
   let database: TestDatabase;
@@ -36,7 +40,8 @@ describe.skipIf(unavailable !== undefined)('billing controls (Postgres)', () => 
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startBillingApp(database.db, billingEnv());
+    // A smaller person bucket than the default (600, then 10 per second) keeps the burst test short.
+    app = await startBillingApp(database.db, { ...billingEnv(), CHATBOT_SESSION_RATE_CAPACITY: String(SESSION_CAPACITY), CHATBOT_SESSION_RATE_PER_SECOND: '0.01' });
     a = await app.tenant('alpha');
     b = await app.tenant('beta');
   }, 60_000);
@@ -149,25 +154,64 @@ describe.skipIf(unavailable !== undefined)('billing controls (Postgres)', () => 
     expect(status.body).toMatchObject({ mode: 'faq-only', offer_human: true, usage: { chats: 2, chats_included: 2, messages: 4 } });
   });
 
-  it('a flooding tenant gets 429 with Retry-After (API keys and tokens share its bucket); other tenants are unaffected', async () => {
+  it('API keys are limited per plan: 429 with Retry-After past the plan bucket; the tenant\'s people and other tenants are unaffected', async () => {
     const e = await app.tenant('epsilon', 'tiny');
     const key = await createApiKey(database.db, e.tenantId, { name: 'flood' });
     const statuses: number[] = [];
     let limited;
     for (let i = 0; i < 5; i++) {
-      const res = await app.call('GET', '/v1/tenant/billing', { token: i % 2 === 0 ? e.token : key.key });
+      const res = await app.call('GET', '/v1/tenant/billing', { token: key.key });
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
-    // tiny: 3 requests, then 429 (the API key is refused by the route itself with 403, but still spends).
+    // tiny: 3 requests, then 429 (the route itself refuses API keys with 403, but they still spend).
     expect(statuses.slice(0, 3).every((status) => status !== 429)).toBe(true);
     expect(statuses.slice(3)).toEqual([429, 429]);
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limited!.body.error.code).toBe('rate_limited');
     expect(typeof limited!.body.error.message_vi).toBe('string');
+    // The shop's exhausted API bucket does not lock its owner out of the dashboard.
+    expect((await app.call('GET', '/v1/tenant/billing', { token: e.token })).status).toBe(200);
     expect((await app.call('GET', '/v1/tenant/billing', { token: b.token })).status).toBe(200);
     // A forged token naming the tenant is not verified, so it spends nothing (401 from the one door).
     expect((await app.call('GET', '/v1/tenant/billing', { token: 'eyJhbGciOiJIUzI1NiJ9.eyJ0aWQiOiJ4In0.x' })).status).toBe(401);
+  });
+
+  it('Free plan: a signed-in session doing 100 quick requests is not throttled, an API key of the same tenant is', async () => {
+    const g = await app.tenant('eta', 'free');
+    const key = await createApiKey(database.db, g.tenantId, { name: 'shop-client' });
+    const sessionStatuses: number[] = [];
+    for (let i = 0; i < 100; i++) sessionStatuses.push((await app.call('GET', '/v1/tenant/billing', { token: g.token })).status);
+    expect(sessionStatuses.filter((status) => status !== 200)).toEqual([]);
+    // The Free plan's API bucket (30, then one every 2 s) is untouched by the session and still applies to the key.
+    const keyStatuses: number[] = [];
+    for (let i = 0; i < 40; i++) keyStatuses.push((await app.call('GET', '/v1/tenant/billing', { token: key.key })).status);
+    expect(keyStatuses.slice(0, 30).includes(429)).toBe(false);
+    expect(keyStatuses.slice(30).filter((status) => status === 429).length).toBeGreaterThanOrEqual(8);
+    // …and the throttled key leaves the person's own bucket alone.
+    expect((await app.call('GET', '/v1/tenant/billing', { token: g.token })).status).toBe(200);
+  });
+
+  it('a session has its own bucket per person: an abusive burst past it gets 429, other people of the tenant and its API key do not', async () => {
+    const h = await app.tenant('theta', 'free');
+    const key = await createApiKey(database.db, h.tenantId, { name: 'shop-client' });
+    const statuses: number[] = [];
+    let limited;
+    for (let i = 0; i < SESSION_CAPACITY + 5; i++) {
+      const res = await app.call('GET', '/v1/tenant/billing', { token: h.token });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses.slice(0, SESSION_CAPACITY).includes(429)).toBe(false);
+    expect(statuses.slice(SESSION_CAPACITY)).toEqual([429, 429, 429, 429, 429]);
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited!.body.error.code).toBe('rate_limited');
+    // Another session of the same person (same user id) shares the bucket: a new login does not reset it.
+    const again = (await loginAs(app, h.email)).access;
+    expect((await app.call('GET', '/v1/tenant/billing', { token: again })).status).toBe(429);
+    // The tenant's API key and another tenant's people keep working.
+    expect((await app.call('GET', '/v1/tenant/billing', { token: key.key })).status).toBe(403);
+    expect((await app.call('GET', '/v1/tenant/billing', { token: b.token })).status).toBe(200);
   });
 
   it('a customer flooding a channel gets one polite Vietnamese "please wait", then silence', async () => {

@@ -18,13 +18,18 @@ describe('billing settings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'billing-settings-'));
     const config = loadConfig({ CHATBOT_JWT_SECRET: 'x'.repeat(40), CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]), CHATBOT_DATA_DIR: dir, ...billingEnv() }, dir);
     expect(config.billing?.vnpay?.tmnCode).toBe('TESTTMN1');
-    expect(readBillingSettings({})).toEqual({ costSpike: { multiple: 5, platformThresholdVnd: 2_000_000 } });
+    expect(readBillingSettings({})).toEqual({
+      costSpike: { multiple: 5, platformThresholdVnd: 2_000_000 },
+      sessionRateLimit: { capacity: 600, refillPerSecond: 10 },
+    });
+    expect(readBillingSettings({ CHATBOT_SESSION_RATE_CAPACITY: '1200', CHATBOT_SESSION_RATE_PER_SECOND: '2.5' }).sessionRateLimit).toEqual({ capacity: 1200, refillPerSecond: 2.5 });
   });
 
   it('refuses half-configured gateways and bad values with bilingual errors', () => {
     expect(() => readBillingSettings({ CHATBOT_STRIPE_SECRET_KEY: 'sk_test' })).toThrow(/CHATBOT_STRIPE_WEBHOOK_SECRET/);
     expect(() => readBillingSettings({ CHATBOT_VIETQR_BANK_BIN: '12', CHATBOT_VIETQR_ACCOUNT_NUMBER: '1' })).toThrow(/6 digits/);
     expect(() => readBillingSettings({ CHATBOT_BILLING_DEFAULT_MONTHLY_CAP_VND: '-5' })).toThrow(/CHATBOT_BILLING_DEFAULT_MONTHLY_CAP_VND/);
+    expect(() => readBillingSettings({ CHATBOT_SESSION_RATE_CAPACITY: '0' })).toThrow(/CHATBOT_SESSION_RATE_CAPACITY/);
     try {
       readBillingSettings({ CHATBOT_VIETQR_WEBHOOK_SECRET: 'short' });
       expect.unreachable();

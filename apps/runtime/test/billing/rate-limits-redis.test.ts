@@ -1,15 +1,16 @@
 /**
  * The per-plan buckets on Redis (what `runtime.rateLimiter` is with REDIS_URL): concurrent
  * messages from one flooding customer let exactly the bucket's capacity through and produce
- * exactly ONE "please wait" — the consume is one atomic Lua step, also across replicas.
+ * exactly ONE "please wait" — the consume is one atomic Lua step, also across replicas; a
+ * person's session bucket is theirs alone.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createRedisRateLimiter } from '@agent-chatbot/cache-redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { configureBilling, type BillingRuntime } from '../../src/billing/billing-service';
-import { checkCustomerRate, checkTenantApiRate } from '../../src/billing/rate-limits';
+import { checkCustomerRate, checkSessionApiRate, checkTenantApiRate } from '../../src/billing/rate-limits';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
 import { TEST_BILLING_CONFIG } from './billing-harness';
 
@@ -36,7 +37,12 @@ describe.skipIf(skip !== undefined)('per-plan rate limits on Redis', () => {
     // A fresh prefix per run: buckets of earlier runs never leak in.
     const rateLimiter = createRedisRateLimiter({ client }, { keyPrefix: `acb-test:${randomBytes(4).toString('hex')}:` });
     runtime = {
-      config: { smtpUrl: undefined, mailFrom: 'x <x@example.test>', publicUrl: 'http://127.0.0.1:8000' },
+      config: {
+        smtpUrl: undefined,
+        mailFrom: 'x <x@example.test>',
+        publicUrl: 'http://127.0.0.1:8000',
+        billing: { costSpike: { multiple: 5, platformThresholdVnd: 2_000_000 }, sessionRateLimit: { capacity: 4, refillPerSecond: 0.01 } },
+      },
       db: database.db,
       rateLimiter,
       logger: pino({ level: 'silent' }),
@@ -62,5 +68,13 @@ describe.skipIf(skip !== undefined)('per-plan rate limits on Redis', () => {
     const decisions = await Promise.all(Array.from({ length: 6 }, () => checkTenantApiRate(runtime, tenantId)));
     expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
     expect(decisions.find((decision) => !decision.allowed)?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a person\'s session bucket is their own: past its capacity 429 (concurrent requests, atomic), another person untouched', async () => {
+    const person = randomUUID();
+    const decisions = await Promise.all(Array.from({ length: 10 }, () => checkSessionApiRate(runtime, person)));
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(4);
+    expect(decisions.find((decision) => !decision.allowed)?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect((await checkSessionApiRate(runtime, randomUUID())).allowed).toBe(true);
   });
 });

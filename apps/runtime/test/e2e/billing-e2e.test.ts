@@ -8,7 +8,7 @@
  * credited balance and the reply. Screenshots go to apps/dashboard/test-artifacts/ (gitignored).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,11 +47,6 @@ describe.skipIf(skip !== undefined)('billing, support and the platform console i
     execFileSync('pnpm', ['exec', 'vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: DASHBOARD, stdio: 'pipe' });
     process.env['DASHBOARD_DIST'] = distDir;
     dataDir = mkdtempSync(join(tmpdir(), 'acb-billing-e2e-data-'));
-    const billingPath = join(dataDir, 'billing.json');
-    // Roomy API buckets: the Free plan's tenant bucket (30 requests, one back every 2 s) also counts
-    // the dashboard's own requests, and a browser walking through eight pages would hit its 429.
-    const open = { tenant: { capacity: 100_000, refillPerSecond: 1_000 }, customer: { capacity: 100_000, refillPerSecond: 1_000 } };
-    writeFileSync(billingPath, JSON.stringify({ ...DEFAULT_BILLING_CONFIG, plans: DEFAULT_BILLING_CONFIG.plans.map((plan) => ({ ...plan, rateLimits: open })) }));
     const config = loadConfig(
       {
         CHATBOT_DATA_DIR: dataDir,
@@ -60,7 +55,6 @@ describe.skipIf(skip !== undefined)('billing, support and the platform console i
         LOG_LEVEL: 'silent',
         CHATBOT_JWT_SECRET: 'billing-e2e-secret-0123456789-0123456789-abcdef',
         CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
-        CHATBOT_BILLING_CONFIG: billingPath,
         CHATBOT_VIETQR_BANK_BIN: '970436',
         CHATBOT_VIETQR_ACCOUNT_NUMBER: '0071000123456',
         CHATBOT_VIETQR_ACCOUNT_NAME: 'CONG TY TRO LY AO',

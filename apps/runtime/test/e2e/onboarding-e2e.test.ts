@@ -199,8 +199,7 @@ describe.skipIf(skip !== undefined)('onboarding end to end: sign-up â†’ wizard â
     const widget = await api<{ allowed_domains: string[]; suggested_questions: { vi: string[] } }>('/v1/tenant/widget');
     expect(widget).toMatchObject({ allowed_domains: ['spahoasen.vn'], suggested_questions: { vi: spa.suggested_questions } });
 
-    // Channels page (through the sidebar, as an owner would: no reload, and the free plan's API
-    // rate limit of 30 requests + 1 every 2 s is not spent on restoring the session again).
+    // Channels page (through the sidebar, as an owner would: no reload).
     await page.getByRole('link', { name: t('nav.channels') }).click();
     await page.getByRole('heading', { level: 1, name: t('channels.title') }).waitFor();
     await page.getByText(/webhooks\/telegram\//).first().waitFor();

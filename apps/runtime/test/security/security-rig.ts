@@ -2,7 +2,8 @@
  * The whole runtime for the security sweep: the real createRuntime over a fresh Postgres test
  * database (cloned from the migrated template), EVERY feature of `featureFactories` (so the
  * OpenAPI document lists every operation), pg-boss working, the Express app on 127.0.0.1:0.
- * Plan rate limits are opened (a fuzzer would otherwise only ever see 429).
+ * Plan rate limits and the per-person session bucket are opened (a fuzzer would otherwise only
+ * ever see 429).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -57,6 +58,8 @@ export async function startSecurityRig(env: Record<string, string> = {}): Promis
     CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
     CHATBOT_PUBLIC_URL: 'https://bot.example.vn',
     CHATBOT_BILLING_CONFIG: billingPath,
+    CHATBOT_SESSION_RATE_CAPACITY: '1000000',
+    CHATBOT_SESSION_RATE_PER_SECOND: '100000',
     LOG_LEVEL: 'silent',
     ...env,
   });
