@@ -22,6 +22,12 @@ export interface TenantBotHooks {
   prices?: ModelPriceTableVnd;
   /** Overrides the configured platform LLM (`null`: none). For tests and the CLI. */
   platformLlm?: PlatformLlmConfig | null;
+  /**
+   * The platform LLM account in effect and its version (the platform admin's saved setting, else
+   * the environment's; see `llm/platform-llm-store.ts`). Engines are rebuilt when the version
+   * changes. Without it the bots use `config.platformLlm`.
+   */
+  platformLlmSource?: () => Promise<{ readonly version: string; readonly config: PlatformLlmConfig | undefined }>;
   /** Sees each tenant engine's event emitter when it is built (analytics, notifications). */
   onEmitter?: (tenantId: string, emitter: BotEventEmitter) => void;
 }

@@ -35,6 +35,14 @@ export function buildModelChains(llm: LlmSettings, ownKey: string | undefined, p
     cheap.push({ model: provider.languageModel(platform.cheapModel), keySource: 'platform' });
     premium.push({ model: provider.languageModel(platform.premiumModel), keySource: 'platform' });
     secrets.push(platform.apiKey);
+    // The platform admin's optional failover account, tried after the primary platform account.
+    if (platform.failover) {
+      const backup = platform.failover;
+      const backupProvider = createLlmProvider({ provider: backup.provider, apiKey: backup.apiKey, ...(backup.baseUrl ? { baseUrl: backup.baseUrl } : {}) });
+      cheap.push({ model: backupProvider.languageModel(backup.cheapModel), keySource: 'platform' });
+      premium.push({ model: backupProvider.languageModel(backup.premiumModel), keySource: 'platform' });
+      secrets.push(backup.apiKey);
+    }
   }
   return { models: { cheap, premium }, secrets };
 }

@@ -1,7 +1,8 @@
 /**
  * The tenant bot factory: builds the engine configuration of one tenant from its settings
  * (persona, limits, LLM settings and key mode) and keys, cached per tenant and `config_version`
- * (every settings change bumps it). Each turn gets the cached configuration with the turn's own
+ * (every settings change bumps it) and the platform LLM setting's version (a platform admin's
+ * change rebuilds the model chains). Each turn gets the cached configuration with the turn's own
  * conversation store (bound to the channel connection), delivery mode and knowledge version.
  */
 import { BotEventEmitter, NotFoundError, type EngineConfig, type MeterV1 } from '@agent-chatbot/core';
@@ -32,6 +33,8 @@ interface TenantRow {
 
 interface CachedEngine {
   readonly configVersion: number;
+  /** The platform LLM setting's version the engine was built with. */
+  readonly platformVersion: string;
   readonly config: EngineConfig;
 }
 
@@ -91,10 +94,14 @@ export async function tenantBotsIdle(runtime: BotRuntime): Promise<void> {
   while (registry.pending.size > 0) await Promise.allSettled([...registry.pending]);
 }
 
-/** The platform LLM account: the hook's (tests) or the configuration's. */
-function platformLlmOf(runtime: BotRuntime, hooks: TenantBotHooks): PlatformLlmConfig | undefined {
-  if (hooks.platformLlm !== undefined) return hooks.platformLlm ?? undefined;
-  return runtime.config.platformLlm;
+/**
+ * The platform LLM account and its version: the override hook's (tests), the platform admin's
+ * setting through `platformLlmSource` (cached per process, reloaded on change), or the configuration's.
+ */
+async function platformLlmOf(runtime: BotRuntime, hooks: TenantBotHooks): Promise<{ version: string; config: PlatformLlmConfig | undefined }> {
+  if (hooks.platformLlm !== undefined) return { version: 'override', config: hooks.platformLlm ?? undefined };
+  if (hooks.platformLlmSource) return hooks.platformLlmSource();
+  return { version: 'env', config: runtime.config.platformLlm };
 }
 
 /**
@@ -106,19 +113,22 @@ export async function engineForTurn(runtime: BotRuntime, turn: Pick<InboundTurn,
   const registry = registryOf(runtime);
   const { tenantId } = turn;
   const cached = registry.engines.get(tenantId);
+  // Outside the tenant transaction: usually a cache hit, at most one short platform read.
+  const platform = await platformLlmOf(runtime, registry.hooks);
+  const fresh = (configVersion: number) => cached?.configVersion === configVersion && cached.platformVersion === platform.version;
   const { row, ownKey } = await runtime.db.tenant(tenantId, async (tx) => {
     const { rows } = await tx.query<TenantRow>('SELECT name, settings, config_version, knowledge_version FROM tenants WHERE id = $1', [tenantId]);
     const found = rows[0];
     if (!found) throw new NotFoundError('Tenant not found', 'Không tìm thấy cửa hàng');
-    if (cached?.configVersion === found.config_version) return { row: found, ownKey: undefined };
+    if (fresh(found.config_version)) return { row: found, ownKey: undefined };
     const mode = llmSettingsOf(found.settings).key_mode;
     return { row: found, ownKey: mode === 'platform' ? undefined : await runtime.secrets.reveal(tx, tenantId, LLM_KEY_SECRET) };
   });
-  let base = cached?.configVersion === row.config_version ? cached.config : undefined;
+  let base = cached && fresh(row.config_version) ? cached.config : undefined;
   if (!base) {
-    base = await buildEngine(runtime, registry, tenantId, row, ownKey);
+    base = await buildEngine(runtime, registry, tenantId, row, ownKey, platform.config);
     if (registry.engines.size >= MAX_CACHED_TENANTS) registry.engines.delete(registry.engines.keys().next().value ?? '');
-    registry.engines.set(tenantId, { configVersion: row.config_version, config: base });
+    registry.engines.set(tenantId, { configVersion: row.config_version, platformVersion: platform.version, config: base });
   }
   return {
     ...base,
@@ -129,10 +139,16 @@ export async function engineForTurn(runtime: BotRuntime, turn: Pick<InboundTurn,
   } satisfies EngineConfig;
 }
 
-async function buildEngine(runtime: BotRuntime, registry: Registry, tenantId: string, row: TenantRow, ownKey: string | undefined): Promise<EngineConfig> {
+async function buildEngine(
+  runtime: BotRuntime,
+  registry: Registry,
+  tenantId: string,
+  row: TenantRow,
+  ownKey: string | undefined,
+  platform: PlatformLlmConfig | undefined,
+): Promise<EngineConfig> {
   const { hooks } = registry;
   const llm = llmSettingsOf(row.settings);
-  const platform = platformLlmOf(runtime, hooks);
   const { models, secrets } = buildModelChains(llm, ownKey, platform);
   const meter: MeterV1 | undefined = hooks.meterForTenant?.(tenantId);
   const retriever = (await hooks.retrieverForTenant?.(tenantId)) ?? undefined;

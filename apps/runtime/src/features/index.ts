@@ -15,6 +15,7 @@ import { onboardingFeature } from '../templates/feature';
 import { brandingFeature } from '../branding/feature';
 import { analyticsFeature } from '../analytics/feature';
 import { contactsFeature } from '../contacts/feature';
+import { platformLlmFeature } from '../llm/platform-llm-feature';
 import { createInboxFeature } from '../inbox/index';
 import type { Route } from '../http/route';
 import type { Runtime } from '../runtime';
@@ -43,6 +44,7 @@ export type FeatureFactory = (runtime: Runtime) => RuntimeFeature;
 /** Every feature of the product, in mount order. Add a line here to plug a new area in. */
 export const featureFactories: readonly FeatureFactory[] = [
   botFeature,
+  platformLlmFeature,
   (runtime) => createChannelsFeature(runtime),
   createBillingFeature,
   knowledgeFeature,

@@ -17,7 +17,8 @@ const modelId = z.string().trim().min(1).max(200);
 /** Cloud metadata endpoints a tenant must never make the server call (keys would be sent there). */
 const METADATA_HOSTS = /^(169\.254\.\d{1,3}\.\d{1,3}|\[?fd00:ec2::254\]?|metadata\.google\.internal|metadata)$/i;
 
-const baseUrl = z
+/** A provider base URL (http/https, never a cloud metadata address); shared with the platform LLM settings. */
+export const llmBaseUrlSchema = z
   .url({ protocol: /^https?$/ })
   .max(500)
   // zod runs refinements even after the URL check failed: a non-URL must not throw here.
@@ -29,7 +30,7 @@ const baseUrl = z
 export const llmSettingsInputSchema = z
   .object({
     provider: z.enum(llmProviders),
-    base_url: baseUrl.nullable().optional(),
+    base_url: llmBaseUrlSchema.nullable().optional(),
     cheap_model: modelId.nullable().optional(),
     premium_model: modelId.nullable().optional(),
     key_mode: z.enum(keyModes).optional(),

@@ -10,14 +10,24 @@ export const llmProviders = ['openai', 'anthropic', 'ollama'] as const;
 /** One of {@link llmProviders}. */
 export type LlmProvider = (typeof llmProviders)[number];
 
-/** The platform key's settings; absent when no platform key is configured. */
-export interface PlatformLlmConfig {
+/** One platform LLM account: provider, key, optional base URL and the two model ids. */
+export interface PlatformLlmAccount {
   readonly provider: LlmProvider;
   /** Never logged, never returned by an API. */
   readonly apiKey: string;
   readonly baseUrl?: string;
   readonly cheapModel: string;
   readonly premiumModel: string;
+}
+
+/**
+ * The platform key's settings; absent when no platform key is configured. From the environment
+ * (`CHATBOT_PLATFORM_LLM_*`) or, when a platform admin saved them, the database (see
+ * `platform-llm-store.ts`), which may add a failover account tried after the primary one.
+ */
+export interface PlatformLlmConfig extends PlatformLlmAccount {
+  /** A second account tried when the primary one fails (database settings only). */
+  readonly failover?: PlatformLlmAccount;
 }
 
 /** Default model ids per provider (cheap, premium). */

@@ -14,6 +14,7 @@ import { botFeature } from '../../src/bots/bot-feature';
 import { configureTenantBots, tenantBotsIdle } from '../../src/bots/tenant-bot';
 import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
 import type { Db } from '../../src/db/types';
+import type { RuntimeFeature } from '../../src/features/index';
 import { createApp } from '../../src/http/app';
 import type { Runtime } from '../../src/runtime';
 import { createLogger, createSecretBox, createTenantSecretStore } from '../../src/secrets';
@@ -82,8 +83,16 @@ async function newTenant(app: TestApp, db: Db, label: string): Promise<{ tenantI
   return { tenantId, token: (await loginAs(app, user.email)).access };
 }
 
-/** Starts the app over `db` (not closed by `close()`: the test's driver owns it). */
-export async function startBotApp(db: Db, env: BotAppEnv = {}, retriever: RetrieverV1 | undefined = shopRetriever()): Promise<BotApp> {
+/**
+ * Starts the app over `db` (not closed by `close()`: the test's driver owns it). `extraFeatures`
+ * adds features built from the same runtime (closed with the app).
+ */
+export async function startBotApp(
+  db: Db,
+  env: BotAppEnv = {},
+  retriever: RetrieverV1 | undefined = shopRetriever(),
+  extraFeatures: (runtime: Runtime) => RuntimeFeature[] = () => [],
+): Promise<BotApp> {
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
   const dataDir = mkdtempSync(join(tmpdir(), 'bots-test-'));
@@ -103,7 +112,8 @@ export async function startBotApp(db: Db, env: BotAppEnv = {}, retriever: Retrie
     close: async () => undefined,
   } as unknown as Runtime;
   configureTenantBots(runtime, { retrieverForTenant: () => retriever });
-  const app = createApp(runtime, {}, [botFeature(runtime)]);
+  const extra = extraFeatures(runtime);
+  const app = createApp(runtime, {}, [botFeature(runtime), ...extra]);
   const server: Server = await new Promise((resolve) => {
     const started = app.listen(0, '127.0.0.1', () => resolve(started));
   });
@@ -130,6 +140,7 @@ export async function startBotApp(db: Db, env: BotAppEnv = {}, retriever: Retrie
     call,
     close: async () => {
       await tenantBotsIdle(runtime);
+      for (const feature of extra) await feature.close?.();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.close();
