@@ -33,8 +33,8 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts the runtime with extra environment (e.g. provider API bases pointing at fakes). */
-export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
+/** Starts the runtime with extra environment (e.g. provider API bases pointing at fakes); `worker: false` runs no jobs in it. */
+export async function startBenchServer(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'acb-bench-'));
   const databaseUrl = process.env.BENCH_DATABASE_URL;
   const redisUrl = process.env.BENCH_REDIS_URL;
@@ -57,7 +57,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
     dataDir,
   );
   const started = performance.now();
-  const running = await startServer(config, { print: () => undefined });
+  // `worker: false` (Postgres only): the API process alone, as deployed beside separate workers.
+  const running = await startServer(config, { print: () => undefined, ...(options.worker === false ? { worker: false } : {}) });
   const startMs = performance.now() - started;
   const url = running.url;
   const json: BenchServer['json'] = async (method, path, options = {}) => {

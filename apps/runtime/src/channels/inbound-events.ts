@@ -157,12 +157,18 @@ export interface InboundRecorder {
 
 /** Most events one group commit carries. */
 const MAX_BATCH = 200;
+/**
+ * Group commits of one tenant in flight at once: a webhook waits for at most one transaction
+ * before its own starts (Postgres runs them side by side on the reserved connections; on PGlite
+ * they queue at the gate anyway).
+ */
+const MAX_IN_FLIGHT = 2;
 /** How often one process refreshes a connection's `last_event_at` (health: "recently"). */
 const TOUCH_EVERY_MS = 10_000;
 
 /**
- * Group commit for the webhook path: while one tenant's transaction is in flight, the next
- * webhooks of that tenant wait and are then written together in one transaction (one INSERT for
+ * Group commit for the webhook path: while a tenant's transactions are in flight (at most two),
+ * the next webhooks of that tenant wait and are then written together in one transaction (one INSERT for
  * the events, one for their jobs). Nothing is acknowledged before its own rows committed, so the
  * guarantee is the same as one transaction per webhook; under load there are just far fewer
  * transactions. When a batch fails, each webhook in it is retried alone, so one bad event cannot
@@ -177,7 +183,8 @@ export function createInboundRecorder(runtime: Pick<Runtime, 'db' | 'jobs'>): In
     reject: (error: unknown) => void;
   }
   const queues = new Map<string, Pending[]>();
-  const flushing = new Set<string>();
+  /** Flush loops running per tenant (at most {@link MAX_IN_FLIGHT}). */
+  const flushing = new Map<string, number>();
   // When this process last touched a connection's `last_event_at`: most acknowledgements then skip
   // that statement (the SQL keeps its own 10 s guard for other processes).
   const touched = new Map<string, number>();
@@ -193,7 +200,7 @@ export function createInboundRecorder(runtime: Pick<Runtime, 'db' | 'jobs'>): In
   };
 
   const flush = async (tenantId: string): Promise<void> => {
-    flushing.add(tenantId);
+    flushing.set(tenantId, (flushing.get(tenantId) ?? 0) + 1);
     try {
       for (;;) {
         const queue = queues.get(tenantId);
@@ -215,8 +222,10 @@ export function createInboundRecorder(runtime: Pick<Runtime, 'db' | 'jobs'>): In
         }
       }
     } finally {
-      flushing.delete(tenantId);
-      queues.delete(tenantId);
+      const left = (flushing.get(tenantId) ?? 1) - 1;
+      if (left > 0) flushing.set(tenantId, left);
+      else flushing.delete(tenantId);
+      if (queues.get(tenantId)?.length === 0) queues.delete(tenantId);
     }
   };
 
@@ -228,7 +237,7 @@ export function createInboundRecorder(runtime: Pick<Runtime, 'db' | 'jobs'>): In
         const queue = queues.get(connection.tenantId) ?? [];
         queues.set(connection.tenantId, queue);
         queue.push({ connection, events, resolve, reject, ...(trace ? { trace } : {}) });
-        if (!flushing.has(connection.tenantId)) void flush(connection.tenantId);
+        if ((flushing.get(connection.tenantId) ?? 0) < MAX_IN_FLIGHT) void flush(connection.tenantId);
       });
     },
   };
