@@ -1,100 +1,217 @@
 /**
- * `/app/settings/llm-keys`: the shop's own LLM provider keys, stored as write-only tenant secrets
- * (`PUT /v1/tenant/secrets/{name}`): the dashboard can replace or delete a key but only ever sees
- * its mask (`sk-…abcd`).
+ * `/app/settings/llm-keys`: the shop's AI provider settings — the ones the bot really uses
+ * (`GET/PUT /v1/tenant/llm`): provider (OpenAI, Anthropic, Ollama, or any OpenAI-compatible API such
+ * as Gemini, DeepSeek or Groq through a base URL), the API key, who pays (own key only, own key then
+ * platform credits, platform credits only) and the cheap / premium models. The key is write-only:
+ * the server checks it with the provider before storing it encrypted (422 with a bilingual message
+ * when refused, nothing stored), and the page only ever shows its mask.
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { useApi } from '../api/api-context';
 import { unwrap } from '../api/api-error';
-import { queryKeys } from '../api/queries';
-import type { SecretInfo } from '../api/types';
+import type { paths } from '../api/generated/openapi';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { ConfirmButton } from '../components/confirm-button';
 import { FormField } from '../components/form-field';
 import { PageHeader } from '../components/page-header';
-import { Badge } from '../components/ui/alert';
+import { Alert, Badge } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card';
-import { Input } from '../components/ui/input';
-import { formatDateTime } from '../lib/format';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { Input, NativeSelect } from '../components/ui/input';
+import type { FieldErrors } from '../lib/forms';
+import { onboardingKeys, type LlmSettings } from './onboarding/api-types';
 
-/** The secret names the LLM keys are stored under. */
-export const llmKeySlots = [
-  { name: 'openai_api_key', provider: 'OpenAI', placeholder: 'sk-…' },
-  { name: 'anthropic_api_key', provider: 'Anthropic', placeholder: 'sk-ant-…' },
-] as const;
+/** The body of `PUT /v1/tenant/llm`. */
+type LlmUpdate = NonNullable<paths['/v1/tenant/llm']['put']['requestBody']>['content']['application/json'];
+type KeyMode = LlmSettings['key_mode'];
 
-const keySchema = z.object({ value: z.string().trim().min(1, 'validation.keyRequired').max(8192, 'validation.tooLong') });
+/** What the provider list offers: the API's providers plus "OpenAI-compatible" (OpenAI with a base URL). */
+export const providerChoices = ['openai', 'anthropic', 'ollama', 'openai_compatible'] as const;
+/** One of {@link providerChoices}. */
+export type ProviderChoice = (typeof providerChoices)[number];
+/** Who pays for the answers, in the order the page lists them. */
+export const keyModeChoices: readonly KeyMode[] = ['own', 'own_then_platform', 'platform'];
 
-function KeySlot({ slot, stored }: { slot: (typeof llmKeySlots)[number]; stored: SecretInfo | undefined }) {
-  const { t, i18n } = useTranslation();
+/** The choice a stored setting shows as: OpenAI with a base URL is an OpenAI-compatible API. */
+export function providerChoiceOf(settings: Pick<LlmSettings, 'provider' | 'base_url'>): ProviderChoice {
+  return settings.provider === 'openai' && settings.base_url ? 'openai_compatible' : settings.provider;
+}
+
+const needsBaseUrl = (choice: ProviderChoice) => choice === 'openai_compatible' || choice === 'ollama';
+/** Ollama is a keyless local server: no API key field. */
+const takesKey = (choice: ProviderChoice) => choice !== 'ollama';
+
+const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
+
+/** The LLM settings form (remounted with fresh defaults whenever the saved settings change). */
+function LlmForm({ settings }: { settings: LlmSettings }) {
+  const { t } = useTranslation();
   const { client } = useApi();
   const queryClient = useQueryClient();
+  const [choice, setChoice] = useState<ProviderChoice>(providerChoiceOf(settings));
+  const [keyMode, setKeyMode] = useState<KeyMode>(settings.key_mode);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: queryKeys.secrets });
-  const params = { params: { path: { name: slot.name } } };
+  const [done, setDone] = useState<'saved' | 'removed' | null>(null);
+  const stored = (saved: LlmSettings) => {
+    queryClient.setQueryData(onboardingKeys.llm, saved);
+    void queryClient.invalidateQueries({ queryKey: onboardingKeys.state });
+  };
   const save = useMutation({
-    mutationFn: (value: string) => unwrap(client.api.PUT('/v1/tenant/secrets/{name}', { ...params, body: { value } })),
-    onSuccess: invalidate,
+    mutationFn: (body: LlmUpdate) => unwrap(client.api.PUT('/v1/tenant/llm', { body })),
+    onSuccess: (saved) => {
+      setDone('saved');
+      stored(saved);
+    },
   });
-  const remove = useMutation({
-    mutationFn: () => unwrap(client.api.DELETE('/v1/tenant/secrets/{name}', params)),
-    onSettled: invalidate,
+  const removeKey = useMutation({
+    // The bot falls back to platform credits: without a key, "own" could not answer at all.
+    mutationFn: () => unwrap(client.api.PUT('/v1/tenant/llm', { body: { provider: settings.provider, api_key: null, key_mode: 'platform' } })),
+    onSuccess: (saved) => {
+      setDone('removed');
+      setKeyMode(saved.key_mode);
+      stored(saved);
+    },
   });
+
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const result = validate(keySchema, formValues(form));
-    setErrors(result.ok ? {} : result.errors);
-    // Clear the field at once: the key should not linger in the page after it is sent.
-    if (result.ok) save.mutate(result.data.value, { onSettled: () => form.reset() });
+    const data = new FormData(form);
+    const baseUrl = needsBaseUrl(choice) ? text(data, 'base_url') : '';
+    const apiKey = takesKey(choice) ? text(data, 'api_key') : '';
+    const providerChanged = (choice === 'openai_compatible' ? 'openai' : choice) !== settings.provider;
+    const found: FieldErrors = {};
+    if (needsBaseUrl(choice) && !baseUrl) found['base_url'] = 'llmKeys.baseUrlRequired';
+    else if (baseUrl && !URL.canParse(baseUrl)) found['base_url'] = 'llmKeys.baseUrlInvalid';
+    if (takesKey(choice) && keyMode !== 'platform' && !apiKey && (!settings.api_key_set || providerChanged)) found['api_key'] = 'validation.keyRequired';
+    setErrors(found);
+    setDone(null);
+    if (Object.keys(found).length > 0) return;
+    const body: LlmUpdate = {
+      provider: choice === 'openai_compatible' ? 'openai' : choice,
+      base_url: baseUrl || null,
+      key_mode: keyMode,
+      cheap_model: text(data, 'cheap_model') || null,
+      premium_model: text(data, 'premium_model') || null,
+      ...(apiKey ? { api_key: apiKey } : {}),
+    };
+    // Clear the key field at once: the key should not linger in the page after it is sent.
+    save.mutate(body, { onSettled: () => {
+      const field = form.elements.namedItem('api_key');
+      if (field instanceof HTMLInputElement) field.value = '';
+    } });
   };
+
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle>{slot.provider}</CardTitle>
-        <CardDescription>
-          {stored ? (
-            <>
-              <Badge variant="secondary" className="mr-2 font-mono">
-                {stored.mask}
-              </Badge>
-              {t('llmKeys.updatedAt', { when: formatDateTime(stored.updated_at, i18n.language) })}
-            </>
-          ) : (
-            t('llmKeys.notSet')
-          )}
-        </CardDescription>
-      </CardHeader>
-      <CardContent className="grid gap-3">
-        <form noValidate onSubmit={submit} className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-end">
-          <FormField label={stored ? t('llmKeys.replace', { provider: slot.provider }) : t('llmKeys.set', { provider: slot.provider })} error={errors['value']}>
-            <Input name="value" type="password" autoComplete="off" spellCheck={false} placeholder={slot.placeholder} />
-          </FormField>
-          <Button type="submit" disabled={save.isPending}>
-            {t('common.save')}
-          </Button>
-        </form>
-        <ApiErrorAlert error={save.error ?? remove.error} />
-        {stored ? (
-          <div>
-            <ConfirmButton
-              title={t('llmKeys.deleteTitle')}
-              description={t('llmKeys.deleteConfirm', { provider: slot.provider })}
-              confirmLabel={t('common.delete')}
-              disabled={remove.isPending}
-              onConfirm={() => remove.mutate()}
-            >
-              {t('common.delete')}
-            </ConfirmButton>
-          </div>
-        ) : null}
-      </CardContent>
-    </Card>
+    <div className="grid max-w-3xl gap-6">
+      <Card>
+        <CardHeader>
+          <CardTitle>{t('llmKeys.current')}</CardTitle>
+          <CardDescription>
+            {t(`llmKeys.providers.${providerChoiceOf(settings)}`)} · {t(`llmKeys.keyModes.${settings.key_mode}.title`)}
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="grid gap-3">
+          <p className="text-sm">
+            {settings.api_key_set ? (
+              <>
+                <Badge variant="secondary" className="mr-2 font-mono">
+                  {settings.api_key_hint ?? '••••'}
+                </Badge>
+                {t('llmKeys.keyStored')}
+              </>
+            ) : (
+              t('llmKeys.notSet')
+            )}
+          </p>
+          {settings.api_key_set ? (
+            <div>
+              <ConfirmButton
+                title={t('llmKeys.removeTitle')}
+                description={t('llmKeys.removeConfirm')}
+                confirmLabel={t('llmKeys.remove')}
+                disabled={removeKey.isPending}
+                onConfirm={() => removeKey.mutate()}
+              >
+                {t('llmKeys.remove')}
+              </ConfirmButton>
+            </div>
+          ) : null}
+          <ApiErrorAlert error={removeKey.error} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>{t('llmKeys.formTitle')}</CardTitle>
+          <CardDescription>{t('llmKeys.formDescription')}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <form noValidate onSubmit={submit} className="grid gap-4">
+            <FormField label={t('llmKeys.provider')}>
+              <NativeSelect name="provider" value={choice} onChange={(event) => setChoice(event.target.value as ProviderChoice)}>
+                {providerChoices.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`llmKeys.providers.${p}`)}
+                  </option>
+                ))}
+              </NativeSelect>
+            </FormField>
+            {needsBaseUrl(choice) ? (
+              <FormField label={t('llmKeys.baseUrl')} hint={t(choice === 'ollama' ? 'llmKeys.baseUrlOllamaHint' : 'llmKeys.baseUrlHint')} error={errors['base_url']}>
+                <Input
+                  name="base_url"
+                  type="url"
+                  inputMode="url"
+                  autoComplete="off"
+                  spellCheck={false}
+                  defaultValue={settings.base_url ?? ''}
+                  placeholder={choice === 'ollama' ? 'http://127.0.0.1:11434' : 'https://api.deepseek.com/v1'}
+                />
+              </FormField>
+            ) : null}
+            {takesKey(choice) ? (
+              <FormField
+                label={t('llmKeys.apiKey')}
+                hint={settings.api_key_set && settings.api_key_hint ? t('llmKeys.apiKeyKeep', { mask: settings.api_key_hint }) : t('llmKeys.apiKeyHint')}
+                error={errors['api_key']}
+              >
+                <Input name="api_key" type="password" autoComplete="off" spellCheck={false} placeholder={choice === 'anthropic' ? 'sk-ant-…' : 'sk-…'} />
+              </FormField>
+            ) : null}
+            <fieldset className="grid gap-2">
+              <legend className="mb-2 text-sm font-medium">{t('llmKeys.keyMode')}</legend>
+              {keyModeChoices.map((mode) => (
+                <label key={mode} className="flex cursor-pointer gap-3 rounded-md border p-3 text-sm has-[:checked]:border-primary has-[:checked]:bg-muted">
+                  <input type="radio" name="key_mode" value={mode} checked={keyMode === mode} onChange={() => setKeyMode(mode)} className="mt-1 accent-primary" />
+                  <span className="grid gap-1">
+                    <span className="font-medium">{t(`llmKeys.keyModes.${mode}.title`)}</span>
+                    <span className="text-muted-foreground">{t(`llmKeys.keyModes.${mode}.description`)}</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+            <div className="grid gap-4 sm:grid-cols-2">
+              <FormField label={t('llmKeys.cheapModel')} hint={t('llmKeys.cheapModelHint')}>
+                <Input name="cheap_model" autoComplete="off" spellCheck={false} defaultValue={settings.cheap_model ?? ''} placeholder="gpt-4o-mini" />
+              </FormField>
+              <FormField label={t('llmKeys.premiumModel')} hint={t('llmKeys.premiumModelHint')}>
+                <Input name="premium_model" autoComplete="off" spellCheck={false} defaultValue={settings.premium_model ?? ''} placeholder="gpt-4o" />
+              </FormField>
+            </div>
+            <ApiErrorAlert error={save.error} />
+            {done ? <Alert variant="success">{t(done === 'saved' ? 'llmKeys.saved' : 'llmKeys.removed')}</Alert> : null}
+            <div>
+              <Button type="submit" disabled={save.isPending}>
+                {save.isPending ? t('llmKeys.checking') : t('common.save')}
+              </Button>
+            </div>
+          </form>
+        </CardContent>
+      </Card>
+    </div>
   );
 }
 
@@ -102,20 +219,13 @@ function KeySlot({ slot, stored }: { slot: (typeof llmKeySlots)[number]; stored:
 export function LlmKeysPage() {
   const { t } = useTranslation();
   const { client } = useApi();
-  const secrets = useQuery({ queryKey: queryKeys.secrets, queryFn: () => unwrap(client.api.GET('/v1/tenant/secrets')) });
-  const byName = new Map((secrets.data?.items ?? []).map((s) => [s.name, s]));
+  const llm = useQuery({ queryKey: onboardingKeys.llm, queryFn: () => unwrap(client.api.GET('/v1/tenant/llm')) });
   return (
     <>
       <PageHeader title={t('llmKeys.title')} description={t('llmKeys.description')} />
-      <ApiErrorAlert error={secrets.error} />
-      {secrets.isPending ? <p role="status">{t('common.loading')}</p> : null}
-      {secrets.data ? (
-        <div className="grid max-w-3xl gap-6">
-          {llmKeySlots.map((slot) => (
-            <KeySlot key={slot.name} slot={slot} stored={byName.get(slot.name)} />
-          ))}
-        </div>
-      ) : null}
+      <ApiErrorAlert error={llm.error} />
+      {llm.isPending ? <p role="status">{t('common.loading')}</p> : null}
+      {llm.data ? <LlmForm settings={llm.data} /> : null}
     </>
   );
 }

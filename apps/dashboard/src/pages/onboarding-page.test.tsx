@@ -180,10 +180,20 @@ describe('onboarding wizard', () => {
     expect(await screen.findByText('Nhà cung cấp từ chối khoá API này')).toBeTruthy();
     expect(sent(calls, 'PUT', '/v1/tenant/llm')[0]!.body).toEqual({ provider: 'openai', key_mode: 'own_then_platform', api_key: 'sk-sai' });
     expect(screen.getByLabelText<HTMLInputElement>('Khoá API').value).toBe('');
+    // An OpenAI-compatible API (here Groq) is OpenAI with a base URL; a refused key keeps the URL typed.
+    await user.selectOptions(screen.getByLabelText('Nhà cung cấp AI'), 'openai_compatible');
+    await user.click(screen.getByRole('button', { name: 'Lưu' }));
+    expect(await screen.findByText('Vui lòng nhập địa chỉ API.')).toBeTruthy();
+    await user.type(screen.getByLabelText('Địa chỉ API (base URL)'), 'https://api.groq.com/openai/v1');
+    await user.type(screen.getByLabelText('Khoá API'), 'sk-sai');
+    await user.click(screen.getByRole('button', { name: 'Lưu' }));
+    await waitFor(() => expect(sent(calls, 'PUT', '/v1/tenant/llm')).toHaveLength(2));
+    expect(sent(calls, 'PUT', '/v1/tenant/llm')[1]!.body).toEqual({ provider: 'openai', key_mode: 'own_then_platform', base_url: 'https://api.groq.com/openai/v1', api_key: 'sk-sai' });
+    expect(screen.getByLabelText<HTMLInputElement>('Địa chỉ API (base URL)').value).toBe('https://api.groq.com/openai/v1');
     await user.click(screen.getByRole('radio', { name: /Tín dụng nền tảng/ }));
     await user.click(screen.getByRole('button', { name: 'Lưu' }));
     expect(await screen.findByText('Đã chọn tín dụng nền tảng.')).toBeTruthy();
-    expect(sent(calls, 'PUT', '/v1/tenant/llm')[1]!.body).toEqual({ provider: 'openai', key_mode: 'platform' });
+    expect(sent(calls, 'PUT', '/v1/tenant/llm')[2]!.body).toEqual({ provider: 'openai', key_mode: 'platform' });
     await user.click(await screen.findByRole('button', { name: 'Tiếp tục' }));
 
     // Step 4: tune, ask a suggested question from the template, save the style, finish.

@@ -1,7 +1,8 @@
 /**
  * Wizard step 3: who pays for the AI. Platform credits (billed per use), or the shop's own API key
  * — checked with the provider when saved (`PUT /v1/tenant/llm` answers 422 and stores nothing
- * when the provider refuses it), optionally falling back to platform credits when it fails.
+ * when the provider refuses it), optionally falling back to platform credits when it fails. An
+ * OpenAI-compatible API (Gemini, DeepSeek, Groq…) is OpenAI with a base URL.
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -19,7 +20,9 @@ import { onboardingKeys, type LlmSettings } from './api-types';
 
 type Mode = 'platform' | 'own';
 type Provider = LlmSettings['provider'];
-const keyProviders: readonly Provider[] = ['openai', 'anthropic'];
+/** The providers offered with a key; `openai_compatible` is OpenAI with a base URL. */
+const keyProviders = ['openai', 'anthropic', 'openai_compatible'] as const;
+type KeyProvider = (typeof keyProviders)[number];
 
 /** Step 3 of the wizard. */
 export function KeyStep() {
@@ -29,9 +32,12 @@ export function KeyStep() {
   const llm = useQuery({ queryKey: onboardingKeys.llm, queryFn: () => unwrap(client.api.GET('/v1/tenant/llm')) });
   const [mode, setMode] = useState<Mode | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
+  const [picked, setPicked] = useState<KeyProvider | null>(null);
+  const storedProvider: KeyProvider = llm.data?.provider === 'anthropic' ? 'anthropic' : llm.data?.provider === 'openai' && llm.data.base_url ? 'openai_compatible' : 'openai';
+  const provider = picked ?? storedProvider;
   const current: Mode = mode ?? (llm.data && llm.data.key_mode !== 'platform' && llm.data.api_key_set ? 'own' : 'platform');
   const save = useMutation({
-    mutationFn: (body: { provider: Provider; key_mode: LlmSettings['key_mode']; api_key?: string }) => unwrap(client.api.PUT('/v1/tenant/llm', { body })),
+    mutationFn: (body: { provider: Provider; key_mode: LlmSettings['key_mode']; api_key?: string; base_url?: string | null }) => unwrap(client.api.PUT('/v1/tenant/llm', { body })),
     onSuccess: (saved) => {
       queryClient.setQueryData(onboardingKeys.llm, saved);
       void queryClient.invalidateQueries({ queryKey: onboardingKeys.state });
@@ -46,12 +52,23 @@ export function KeyStep() {
       return;
     }
     const key = String(data.get('api_key') ?? '').trim();
-    const provider = String(data.get('provider') ?? 'openai') as Provider;
+    const baseUrl = provider === 'openai_compatible' ? String(data.get('base_url') ?? '').trim() : '';
     const found: FieldErrors = key || llm.data?.api_key_set ? {} : { api_key: 'validation.keyRequired' };
+    if (provider === 'openai_compatible' && !baseUrl) found['base_url'] = 'llmKeys.baseUrlRequired';
+    else if (baseUrl && !URL.canParse(baseUrl)) found['base_url'] = 'llmKeys.baseUrlInvalid';
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    const keyMode = data.get('fallback') === 'on' ? 'own_then_platform' : 'own';
-    save.mutate({ provider, key_mode: keyMode, ...(key ? { api_key: key } : {}) }, { onSettled: () => form.reset() });
+    const keyMode: LlmSettings['key_mode'] = data.get('fallback') === 'on' ? 'own_then_platform' : 'own';
+    // A base URL only for OpenAI-compatible APIs; one stored earlier is cleared when leaving them.
+    const base = baseUrl ? { base_url: baseUrl } : llm.data?.base_url ? { base_url: null } : {};
+    const body = { provider: provider === 'openai_compatible' ? ('openai' as const) : provider, key_mode: keyMode, ...base, ...(key ? { api_key: key } : {}) };
+    // Only the key is cleared (it should not linger in the page); a refused key keeps the base URL typed.
+    save.mutate(body, {
+      onSettled: () => {
+        const field = form.elements.namedItem('api_key');
+        if (field instanceof HTMLInputElement) field.value = '';
+      },
+    });
   };
   return (
     <form noValidate onSubmit={submit} className="grid max-w-2xl gap-4">
@@ -71,14 +88,19 @@ export function KeyStep() {
       {current === 'own' ? (
         <>
           <FormField label={t('onboarding.provider')}>
-            <NativeSelect name="provider" defaultValue={llm.data?.provider === 'anthropic' ? 'anthropic' : 'openai'}>
+            <NativeSelect name="provider" value={provider} onChange={(event) => setPicked(event.target.value as KeyProvider)}>
               {keyProviders.map((p) => (
                 <option key={p} value={p}>
-                  {t(`onboarding.providers.${p}`)}
+                  {t(p === 'openai_compatible' ? 'llmKeys.providers.openai_compatible' : `onboarding.providers.${p}`)}
                 </option>
               ))}
             </NativeSelect>
           </FormField>
+          {provider === 'openai_compatible' ? (
+            <FormField label={t('llmKeys.baseUrl')} hint={t('llmKeys.baseUrlHint')} error={errors['base_url']}>
+              <Input name="base_url" type="url" inputMode="url" autoComplete="off" spellCheck={false} defaultValue={llm.data?.base_url ?? ''} placeholder="https://api.deepseek.com/v1" />
+            </FormField>
+          ) : null}
           <FormField
             label={t('onboarding.apiKey')}
             hint={llm.data?.api_key_hint ? t('onboarding.keyStored', { mask: llm.data.api_key_hint }) : t('onboarding.apiKeyHint')}
