@@ -172,12 +172,17 @@ export interface paths {
         };
         /**
          * Khoá AI của nền tảng (chỉ mặt nạ) · The platform LLM key (masked)
-         * @description Đặt bằng biến môi trường CHATBOT_PLATFORM_LLM_*; khoá không bao giờ được trả về · Set with CHATBOT_PLATFORM_LLM_*; the key is never returned.
+         * @description Cấu hình đã lưu trong cơ sở dữ liệu, nếu không có thì biến môi trường CHATBOT_PLATFORM_LLM_*; khoá không bao giờ được trả về · The saved setting, else CHATBOT_PLATFORM_LLM_*; the key is never returned.
          */
         get: operations["getV1AdminPlatformLlm"];
-        put?: never;
+        /**
+         * Lưu khoá AI của nền tảng (kiểm tra khoá) · Save the platform LLM key (validated)
+         * @description Nhà cung cấp (openai, anthropic, ollama; OpenAI-tương thích: openai + base_url), khoá, mô hình rẻ/cao cấp, tài khoản dự phòng tuỳ chọn. Khoá được kiểm tra bằng một lệnh gọi rẻ (422 nếu bị từ chối, không lưu gì), lưu mã hoá, ghi nhật ký; mọi tiến trình áp dụng không cần khởi động lại · Provider (openai, anthropic, ollama; OpenAI-compatible: openai + base_url), key, cheap/premium models, optional failover account. The key is checked with one cheap call (422 when refused, nothing stored), stored encrypted and audit-logged; every process applies it without a restart. An omitted api_key keeps the saved key of the same provider.
+         */
+        put: operations["putV1AdminPlatformLlm"];
         post?: never;
-        delete?: never;
+        /** Xoá khoá AI đã lưu (dùng lại biến môi trường) · Remove the saved platform LLM key (back to the environment) */
+        delete: operations["deleteV1AdminPlatformLlm"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2245,9 +2250,151 @@ export interface operations {
                         cheap_model: string | null;
                         configured: boolean;
                         env: string[];
+                        failover: {
+                            /** @example sk-…abcd */
+                            api_key_hint: string | null;
+                            base_url: string | null;
+                            cheap_model: string;
+                            premium_model: string;
+                            /** @enum {string} */
+                            provider: "openai" | "anthropic" | "ollama";
+                        } | null;
                         premium_model: string | null;
                         /** @enum {string|null} */
                         provider: "openai" | "anthropic" | "ollama" | null;
+                        /** @enum {string} */
+                        source: "database" | "environment" | "none";
+                        updated_at: string | null;
+                    };
+                };
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putV1AdminPlatformLlm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    api_key?: string;
+                    /** Format: uri */
+                    base_url?: string | null;
+                    cheap_model?: string | null;
+                    failover?: {
+                        api_key?: string;
+                        /** Format: uri */
+                        base_url?: string | null;
+                        cheap_model?: string | null;
+                        premium_model?: string | null;
+                        /** @enum {string} */
+                        provider: "openai" | "anthropic" | "ollama";
+                    } | null;
+                    premium_model?: string | null;
+                    /** @enum {string} */
+                    provider: "openai" | "anthropic" | "ollama";
+                };
+            };
+        };
+        responses: {
+            /** @description Đã lưu · Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example sk-…abcd */
+                        api_key_hint: string | null;
+                        base_url: string | null;
+                        cheap_model: string | null;
+                        configured: boolean;
+                        env: string[];
+                        failover: {
+                            /** @example sk-…abcd */
+                            api_key_hint: string | null;
+                            base_url: string | null;
+                            cheap_model: string;
+                            premium_model: string;
+                            /** @enum {string} */
+                            provider: "openai" | "anthropic" | "ollama";
+                        } | null;
+                        premium_model: string | null;
+                        /** @enum {string|null} */
+                        provider: "openai" | "anthropic" | "ollama" | null;
+                        /** @enum {string} */
+                        source: "database" | "environment" | "none";
+                        updated_at: string | null;
+                    };
+                };
+            };
+            /** @description Khoá bị từ chối hoặc thiếu · The key was refused or is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Lỗi · Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteV1AdminPlatformLlm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cấu hình đang áp dụng sau khi xoá · The setting in effect afterwards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example sk-…abcd */
+                        api_key_hint: string | null;
+                        base_url: string | null;
+                        cheap_model: string | null;
+                        configured: boolean;
+                        env: string[];
+                        failover: {
+                            /** @example sk-…abcd */
+                            api_key_hint: string | null;
+                            base_url: string | null;
+                            cheap_model: string;
+                            premium_model: string;
+                            /** @enum {string} */
+                            provider: "openai" | "anthropic" | "ollama";
+                        } | null;
+                        premium_model: string | null;
+                        /** @enum {string|null} */
+                        provider: "openai" | "anthropic" | "ollama" | null;
+                        /** @enum {string} */
+                        source: "database" | "environment" | "none";
+                        updated_at: string | null;
                     };
                 };
             };

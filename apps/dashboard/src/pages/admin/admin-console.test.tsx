@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { cycleIdOf, type MoneyOverview, type SupportTicket } from '../../api/billing-types';
+import { cycleIdOf, type MoneyOverview, type PlatformLlm, type SupportTicket } from '../../api/billing-types';
 import type { SessionResponse } from '../../api/types';
 import { errorReply, type FakeHandler } from '../../test/fake-api';
 import { adminSession, renderApp } from '../../test/render-app';
@@ -18,6 +18,11 @@ const line = (over: Partial<MoneyOverview['items'][number]>): MoneyOverview['ite
   monthly_cap_vnd: null, faq_only: false, balance_vnd: 80_000, chats: 1200, messages: 3000, tokens_in: 900_000, tokens_out: 100_000, platform_tokens: 1_000_000,
   cost_vnd: 15_600, revenue_vnd: 278_720, subscription_vnd: 199_000, overage_vnd: 60_000, usage_vnd: 19_720, margin_vnd: 263_120, ...over,
 });
+
+const envLlm: PlatformLlm = {
+  configured: true, source: 'environment', provider: 'openai', base_url: null, cheap_model: 'gpt-4o-mini', premium_model: 'gpt-4o', api_key_hint: 'sk-…WXYZ',
+  failover: null, updated_at: null, env: ['CHATBOT_PLATFORM_LLM_API_KEY'],
+};
 
 const plans = { plans: [{ id: 'free', kind: 'free', name: 'Free', name_vi: 'Miễn phí', monthly_fee_vnd: 0, included_chats: 100, overage_per_chat_vnd: null }, { id: 'starter', kind: 'subscription', name: 'Starter', name_vi: 'Khởi đầu', monthly_fee_vnd: 199_000, included_chats: 1000, overage_per_chat_vnd: 300 }], credit_prices: [] };
 
@@ -125,7 +130,7 @@ describe('platform-admin console', () => {
           http: { requests: 1000, server_errors: 7, error_rate: 0.007 }, process: { uptime_seconds: 3600, rss_bytes: 1 }, limits: { queued: 1000, dead_letters_last_day: 50, error_rate: 0.05 },
         },
       }),
-      'GET /v1/admin/platform-llm': () => ({ status: 200, body: { configured: true, provider: 'openai', base_url: null, cheap_model: 'gpt-4o-mini', premium_model: 'gpt-4o', api_key_hint: 'sk-…WXYZ', env: ['CHATBOT_PLATFORM_LLM_API_KEY'] } }),
+      'GET /v1/admin/platform-llm': () => ({ status: 200, body: envLlm }),
     };
     await renderApp({ path: '/app/admin/system', handlers, session: platformSession });
     expect(await screen.findByText('Cần chú ý')).toBeTruthy();
@@ -134,6 +139,68 @@ describe('platform-admin console', () => {
     expect(screen.getByText('Tốt (3 ms)')).toBeTruthy();
     expect(await screen.findByText('sk-…WXYZ')).toBeTruthy();
     expect(screen.getByText('gpt-4o')).toBeTruthy();
+  });
+
+  it('/app/admin/system: edits the platform key — a refused key shows the server error, a good one is saved masked, then removed', async () => {
+    const user = userEvent.setup();
+    const savedLlm: PlatformLlm = {
+      ...envLlm, source: 'database', provider: 'openai', base_url: 'https://llm.example.vn/v1', cheap_model: 'qwen-mini', premium_model: 'qwen-max',
+      api_key_hint: 'sk-…9999', updated_at: '2026-11-26T06:00:00.000Z',
+    };
+    let current: PlatformLlm = envLlm;
+    const handlers: Record<string, FakeHandler> = {
+      'GET /v1/admin/system/health': () => errorReply(503, 'down', 'down', 'Hệ thống bận'),
+      'GET /v1/admin/platform-llm': () => ({ status: 200, body: current }),
+      'PUT /v1/admin/platform-llm': (call) => {
+        if ((call.body as { api_key?: string }).api_key === 'sk-wrong-key-0000') {
+          return errorReply(422, 'invalid_llm_key', 'The provider rejected this API key', 'Nhà cung cấp từ chối khoá API này');
+        }
+        current = savedLlm;
+        return { status: 200, body: current };
+      },
+      'DELETE /v1/admin/platform-llm': () => {
+        current = envLlm;
+        return { status: 200, body: current };
+      },
+    };
+    const { calls } = await renderApp({ path: '/app/admin/system', handlers, session: platformSession });
+    expect(await screen.findByText('Từ biến môi trường')).toBeTruthy();
+    // No saved key yet: the key field is required (client-side), nothing is sent.
+    await user.click(screen.getByRole('button', { name: 'Kiểm tra và lưu' }));
+    expect(await screen.findByText(/khoá/i, { selector: '.text-destructive' })).toBeTruthy();
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false);
+
+    await user.selectOptions(screen.getByLabelText('Nhà cung cấp'), 'openai_compatible');
+    await user.type(screen.getByLabelText('Địa chỉ API'), 'https://llm.example.vn/v1');
+    const key = screen.getByLabelText('Khoá API') as HTMLInputElement;
+    expect(key.type).toBe('password');
+    await user.type(key, 'sk-wrong-key-0000');
+    await user.clear(screen.getByLabelText('Mô hình rẻ'));
+    await user.type(screen.getByLabelText('Mô hình rẻ'), 'qwen-mini');
+    await user.clear(screen.getByLabelText('Mô hình cao cấp'));
+    await user.type(screen.getByLabelText('Mô hình cao cấp'), 'qwen-max');
+    await user.click(screen.getByRole('button', { name: 'Kiểm tra và lưu' }));
+    expect(await screen.findByText('Nhà cung cấp từ chối khoá API này')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'PUT').at(-1)?.body).toEqual({
+      provider: 'openai', base_url: 'https://llm.example.vn/v1', cheap_model: 'qwen-mini', premium_model: 'qwen-max', api_key: 'sk-wrong-key-0000',
+    });
+    // The key never stays in the page after it was sent.
+    await waitFor(() => expect((screen.getByLabelText('Khoá API') as HTMLInputElement).value).toBe(''));
+
+    await user.type(screen.getByLabelText('Khoá API'), 'sk-good-key-99999999');
+    await user.click(screen.getByRole('button', { name: 'Kiểm tra và lưu' }));
+    expect(await screen.findByText('Đã lưu trong bảng điều khiển')).toBeTruthy();
+    expect(screen.getByText('sk-…9999')).toBeTruthy();
+    expect(screen.getByText('https://llm.example.vn/v1')).toBeTruthy();
+    expect(document.body.textContent).not.toContain('sk-good-key-99999999');
+    // A saved key of the same provider can be kept: the field hints at its mask.
+    expect(screen.getByText('Để trống để giữ khoá đang lưu (sk-…9999).')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Xoá cấu hình đã lưu' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Xoá cấu hình đã lưu' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE' && c.path === '/v1/admin/platform-llm')).toBe(true));
+    expect(await screen.findByText('Từ biến môi trường')).toBeTruthy();
   });
 
   it('/app/admin/support: lists open tickets, replies and closes', async () => {

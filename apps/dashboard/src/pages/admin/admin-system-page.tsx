@@ -1,7 +1,7 @@
 /**
  * `/app/admin/system` (platform admins): system health — database round trip, job queues (waiting,
  * active, dead letters, failures in the last hour), HTTP and job error rates — and the platform
- * LLM key (provider, models, masked key; set through environment variables).
+ * LLM key (provider, models, masked key), editable here (see `platform-llm-card.tsx`).
  */
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +16,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../..
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table';
 import { formatDateTime } from '../../lib/format';
 import { formatNumber, formatPercent } from '../../lib/money';
+import { PlatformLlmCard } from './platform-llm-card';
 
 /** The system page. */
 export function AdminSystemPage() {
@@ -23,7 +24,6 @@ export function AdminSystemPage() {
   const lang = i18n.language;
   const { client } = useApi();
   const health = useQuery({ queryKey: consoleKeys.health, queryFn: () => unwrap(client.api.GET('/v1/admin/system/health')), refetchInterval: 30_000 });
-  const llm = useQuery({ queryKey: consoleKeys.platformLlm, queryFn: () => unwrap(client.api.GET('/v1/admin/platform-llm')) });
   const h = health.data;
   return (
     <>
@@ -106,42 +106,7 @@ export function AdminSystemPage() {
             </CardContent>
           </Card>
         ) : null}
-        <Card>
-          <CardHeader>
-            <CardTitle>{t('adminConsole.llm.title')}</CardTitle>
-            <CardDescription>{t('adminConsole.llm.description')}</CardDescription>
-          </CardHeader>
-          <CardContent className="grid gap-3">
-            <ApiErrorAlert error={llm.error} />
-            {llm.data ? (
-              llm.data.configured ? (
-                <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
-                  <dt className="text-muted-foreground">{t('adminConsole.llm.provider')}</dt>
-                  <dd>{llm.data.provider}</dd>
-                  <dt className="text-muted-foreground">{t('adminConsole.llm.key')}</dt>
-                  <dd className="font-mono">{llm.data.api_key_hint}</dd>
-                  <dt className="text-muted-foreground">{t('adminConsole.llm.cheap')}</dt>
-                  <dd className="font-mono">{llm.data.cheap_model}</dd>
-                  <dt className="text-muted-foreground">{t('adminConsole.llm.premium')}</dt>
-                  <dd className="font-mono">{llm.data.premium_model}</dd>
-                  {llm.data.base_url ? (
-                    <>
-                      <dt className="text-muted-foreground">{t('adminConsole.llm.baseUrl')}</dt>
-                      <dd className="font-mono">{llm.data.base_url}</dd>
-                    </>
-                  ) : null}
-                </dl>
-              ) : (
-                <p className="text-sm">{t('adminConsole.llm.notConfigured')}</p>
-              )
-            ) : null}
-            {llm.data ? (
-              <p className="text-xs text-muted-foreground">
-                {t('adminConsole.llm.howTo')} <code>{llm.data.env.join(', ')}</code>
-              </p>
-            ) : null}
-          </CardContent>
-        </Card>
+        <PlatformLlmCard />
       </div>
     </>
   );

@@ -1,0 +1,214 @@
+/**
+ * The platform LLM account on `/app/admin/system` (platform admins): what is in effect (saved here
+ * or from `CHATBOT_PLATFORM_LLM_*`, the key only masked) and a form to change it
+ * (`PUT /v1/admin/platform-llm`: the server checks the key with the provider first — a refused key
+ * is a bilingual 422 shown here, nothing stored — then every runtime process uses it within
+ * seconds, no restart) or to remove the saved setting (`DELETE`, back to the environment).
+ */
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useApi } from '../../api/api-context';
+import { unwrap } from '../../api/api-error';
+import { consoleKeys } from '../../api/billing-queries';
+import type { PlatformLlm } from '../../api/billing-types';
+import type { paths } from '../../api/generated/openapi';
+import { ApiErrorAlert } from '../../components/api-error-alert';
+import { ConfirmButton } from '../../components/confirm-button';
+import { FormField } from '../../components/form-field';
+import { Alert, Badge } from '../../components/ui/alert';
+import { Button } from '../../components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
+import { Input, NativeSelect } from '../../components/ui/input';
+import { formatDateTime } from '../../lib/format';
+import type { FieldErrors } from '../../lib/forms';
+import { providerChoiceOf, providerChoices, type ProviderChoice } from '../llm-keys-page';
+
+/** The body of `PUT /v1/admin/platform-llm`. */
+type PlatformLlmUpdate = NonNullable<paths['/v1/admin/platform-llm']['put']['requestBody']>['content']['application/json'];
+
+const needsBaseUrl = (choice: ProviderChoice) => choice === 'openai_compatible' || choice === 'ollama';
+const takesKey = (choice: ProviderChoice) => choice !== 'ollama';
+const apiProvider = (choice: ProviderChoice): PlatformLlmUpdate['provider'] => (choice === 'openai_compatible' ? 'openai' : choice);
+const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
+
+/** The form (remounted with fresh defaults whenever the setting in effect changes). */
+function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
+  const { t, i18n } = useTranslation();
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  const saved = llm.source === 'database';
+  const [choice, setChoice] = useState<ProviderChoice>(llm.provider ? providerChoiceOf({ provider: llm.provider, ...(llm.base_url ? { base_url: llm.base_url } : {}) }) : 'openai');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [done, setDone] = useState<'saved' | 'removed' | null>(null);
+  const save = useMutation({
+    mutationFn: (body: PlatformLlmUpdate) => unwrap(client.api.PUT('/v1/admin/platform-llm', { body })),
+    onSuccess: (view) => {
+      setDone('saved');
+      queryClient.setQueryData(consoleKeys.platformLlm, view);
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => unwrap(client.api.DELETE('/v1/admin/platform-llm')),
+    onSuccess: (view) => {
+      setDone('removed');
+      queryClient.setQueryData(consoleKeys.platformLlm, view);
+    },
+  });
+  // Only a key saved here, for the same provider, can be kept by leaving the field empty.
+  const canKeepKey = saved && llm.api_key_hint !== null && llm.provider === apiProvider(choice);
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const baseUrl = needsBaseUrl(choice) ? text(data, 'base_url') : '';
+    const apiKey = takesKey(choice) ? text(data, 'api_key') : '';
+    const found: FieldErrors = {};
+    if (needsBaseUrl(choice) && !baseUrl) found['base_url'] = 'llmKeys.baseUrlRequired';
+    else if (baseUrl && !URL.canParse(baseUrl)) found['base_url'] = 'llmKeys.baseUrlInvalid';
+    if (takesKey(choice) && !apiKey && !canKeepKey) found['api_key'] = 'validation.keyRequired';
+    setErrors(found);
+    setDone(null);
+    if (Object.keys(found).length > 0) return;
+    const body: PlatformLlmUpdate = {
+      provider: apiProvider(choice),
+      base_url: baseUrl || null,
+      cheap_model: text(data, 'cheap_model') || null,
+      premium_model: text(data, 'premium_model') || null,
+      ...(apiKey ? { api_key: apiKey } : {}),
+    };
+    // The key must not linger in the page once sent.
+    save.mutate(body, {
+      onSettled: () => {
+        const field = form.elements.namedItem('api_key');
+        if (field instanceof HTMLInputElement) field.value = '';
+      },
+    });
+  };
+
+  return (
+    <div className="grid gap-4">
+      <p className="text-sm">
+        <Badge variant={saved ? 'default' : 'secondary'} className="mr-2">
+          {t(`adminConsole.llm.sources.${llm.source}`)}
+        </Badge>
+        {saved && llm.updated_at ? t('adminConsole.llm.savedAt', { date: formatDateTime(llm.updated_at, i18n.language) }) : null}
+      </p>
+      {llm.failover ? (
+        <p className="text-sm text-muted-foreground">
+          {t('adminConsole.llm.failover', { provider: llm.failover.provider, model: llm.failover.cheap_model, mask: llm.failover.api_key_hint ?? '—' })}
+        </p>
+      ) : null}
+      <form noValidate onSubmit={submit} className="grid gap-4" aria-label={t('adminConsole.llm.formTitle')}>
+        <h3 className="text-base font-semibold">{t('adminConsole.llm.formTitle')}</h3>
+        <p className="text-sm text-muted-foreground">{t('adminConsole.llm.formDescription')}</p>
+        <FormField label={t('adminConsole.llm.provider')}>
+          <NativeSelect name="provider" value={choice} onChange={(event) => setChoice(event.target.value as ProviderChoice)}>
+            {providerChoices.map((p) => (
+              <option key={p} value={p}>
+                {t(`llmKeys.providers.${p}`)}
+              </option>
+            ))}
+          </NativeSelect>
+        </FormField>
+        {needsBaseUrl(choice) ? (
+          <FormField label={t('adminConsole.llm.baseUrl')} hint={t(choice === 'ollama' ? 'llmKeys.baseUrlOllamaHint' : 'llmKeys.baseUrlHint')} error={errors['base_url']}>
+            <Input
+              name="base_url"
+              type="url"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              defaultValue={llm.base_url ?? ''}
+              placeholder={choice === 'ollama' ? 'http://127.0.0.1:11434' : 'https://api.deepseek.com/v1'}
+            />
+          </FormField>
+        ) : null}
+        {takesKey(choice) ? (
+          <FormField
+            label={t('adminConsole.llm.apiKey')}
+            hint={canKeepKey && llm.api_key_hint ? t('adminConsole.llm.apiKeyKeep', { mask: llm.api_key_hint }) : t('adminConsole.llm.apiKeyHint')}
+            error={errors['api_key']}
+          >
+            <Input name="api_key" type="password" autoComplete="off" spellCheck={false} placeholder={choice === 'anthropic' ? 'sk-ant-…' : 'sk-…'} />
+          </FormField>
+        ) : null}
+        <div className="grid gap-4 sm:grid-cols-2">
+          <FormField label={t('adminConsole.llm.cheap')}>
+            <Input name="cheap_model" autoComplete="off" spellCheck={false} defaultValue={llm.cheap_model ?? ''} placeholder="gpt-4o-mini" />
+          </FormField>
+          <FormField label={t('adminConsole.llm.premium')}>
+            <Input name="premium_model" autoComplete="off" spellCheck={false} defaultValue={llm.premium_model ?? ''} placeholder="gpt-4o" />
+          </FormField>
+        </div>
+        <ApiErrorAlert error={save.error ?? remove.error} />
+        {done ? <Alert variant="success">{t(done === 'saved' ? 'adminConsole.llm.saved' : 'adminConsole.llm.removed')}</Alert> : null}
+        <div className="flex flex-wrap gap-2">
+          <Button type="submit" disabled={save.isPending}>
+            {save.isPending ? t('adminConsole.llm.checking') : t('adminConsole.llm.save')}
+          </Button>
+          {saved ? (
+            <ConfirmButton
+              title={t('adminConsole.llm.removeTitle')}
+              description={t('adminConsole.llm.removeConfirm')}
+              confirmLabel={t('adminConsole.llm.remove')}
+              disabled={remove.isPending}
+              onConfirm={() => remove.mutate()}
+            >
+              {t('adminConsole.llm.remove')}
+            </ConfirmButton>
+          ) : null}
+        </div>
+      </form>
+    </div>
+  );
+}
+
+/** The platform LLM card of the system page. */
+export function PlatformLlmCard() {
+  const { t } = useTranslation();
+  const { client } = useApi();
+  const llm = useQuery({ queryKey: consoleKeys.platformLlm, queryFn: () => unwrap(client.api.GET('/v1/admin/platform-llm')) });
+  const data = llm.data;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{t('adminConsole.llm.title')}</CardTitle>
+        <CardDescription>{t('adminConsole.llm.description')}</CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-4">
+        <ApiErrorAlert error={llm.error} />
+        {llm.isPending ? <p role="status">{t('common.loading')}</p> : null}
+        {data ? (
+          data.configured ? (
+            <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
+              <dt className="text-muted-foreground">{t('adminConsole.llm.provider')}</dt>
+              <dd>{data.provider}</dd>
+              <dt className="text-muted-foreground">{t('adminConsole.llm.key')}</dt>
+              <dd className="font-mono">{data.api_key_hint ?? '—'}</dd>
+              <dt className="text-muted-foreground">{t('adminConsole.llm.cheap')}</dt>
+              <dd className="font-mono">{data.cheap_model}</dd>
+              <dt className="text-muted-foreground">{t('adminConsole.llm.premium')}</dt>
+              <dd className="font-mono">{data.premium_model}</dd>
+              {data.base_url ? (
+                <>
+                  <dt className="text-muted-foreground">{t('adminConsole.llm.baseUrl')}</dt>
+                  <dd className="font-mono">{data.base_url}</dd>
+                </>
+              ) : null}
+            </dl>
+          ) : (
+            <p className="text-sm">{t('adminConsole.llm.notConfigured')}</p>
+          )
+        ) : null}
+        {data ? <PlatformLlmForm key={`${data.source}:${data.updated_at ?? ''}:${data.provider ?? ''}`} llm={data} /> : null}
+        {data ? (
+          <p className="text-xs text-muted-foreground">
+            {t('adminConsole.llm.howTo')} <code>{data.env.join(', ')}</code>
+          </p>
+        ) : null}
+      </CardContent>
+    </Card>
+  );
+}
