@@ -192,7 +192,7 @@ export const COMMANDS: readonly CommandDef[] = [
       const r = await rotateSecrets(env.db, env.secretBox);
       return {
         json: r,
-        text: `Đã mã hoá lại bằng khoá / Re-encrypted under key ${r.keyId}: ${r.tenantSecrets} tenant secrets, ${r.channelConnections} channel connections`,
+        text: `Đã mã hoá lại bằng khoá / Re-encrypted under key ${r.keyId}: ${r.tenantSecrets} tenant secrets, ${r.channelConnections} channel connections, ${r.platformSettings} platform settings`,
       };
     },
   },

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { RuntimeConfig } from '../config';
 import type { Db, Tx } from '../db/types';
-import { maskSecret, type SecretBox } from '../secrets/secret-box';
+import { maskSecret, platformSettingAad, type SecretBox } from '../secrets/secret-box';
 import { llmBaseUrlSchema } from './llm-service';
 import { defaultModels, llmProviders, type PlatformLlmAccount, type PlatformLlmConfig } from './platform-llm';
 import { validateProviderKey } from './providers';
@@ -26,7 +26,7 @@ export const PLATFORM_LLM_SETTING = 'llm';
 export const PLATFORM_LLM_CHANNEL = 'platform:llm:changed';
 /** How long a process trusts its cached copy before re-reading the version (ms). */
 export const PLATFORM_LLM_RELOAD_MS = 10_000;
-const AAD = 'platform_settings:llm';
+const AAD = platformSettingAad(PLATFORM_LLM_SETTING);
 
 const modelId = z.string().trim().min(1).max(200);
 const apiKey = z.string().trim().min(1).max(8192);

@@ -1,5 +1,5 @@
 export {
-  createSecretBox, maskSecret, tenantSecretAad, connectionSecretAad, SecretDecryptionError, type SecretBox,
+  createSecretBox, maskSecret, tenantSecretAad, connectionSecretAad, platformSettingAad, SecretDecryptionError, type SecretBox,
 } from './secret-box';
 export { createTenantSecretStore, type TenantSecretStore, type TenantSecretInfo } from './tenant-secret-store';
 export { rotateSecrets, type RotateResult } from './rotate';

@@ -1,16 +1,18 @@
 import type { Db } from '../db/types';
-import { connectionSecretAad, tenantSecretAad, type SecretBox } from './secret-box';
+import { connectionSecretAad, platformSettingAad, tenantSecretAad, type SecretBox } from './secret-box';
 
 /** What {@link rotateSecrets} re-encrypted. */
 export interface RotateResult {
   keyId: string;
   tenantSecrets: number;
   channelConnections: number;
+  /** Platform settings (the platform LLM key saved by a platform admin). */
+  platformSettings: number;
 }
 
 /**
  * Re-encrypts every ciphertext not yet under the current key (tenant_secrets, channel connection
- * credentials and webhook secrets) in one platform transaction: all or nothing. Old keys can be
+ * credentials and webhook secrets, platform_settings) in one platform transaction: all or nothing. Old keys can be
  * dropped from CHATBOT_SECRET_KEYS once this has run. A ciphertext no key opens aborts the whole
  * rotation with a {@link SecretDecryptionError}.
  */
@@ -53,6 +55,15 @@ export async function rotateSecrets(db: Db, box: SecretBox): Promise<RotateResul
         [reseal(c.credentials_ciphertext, 'credentials'), reseal(c.webhook_secret_ciphertext, 'webhook_secret'), box.currentKeyId, c.id],
       );
     }
-    return { keyId: box.currentKeyId, tenantSecrets: secrets.rowCount, channelConnections: connections.rowCount };
+    const settings = await tx.query<{ name: string; ciphertext: string }>(
+      'SELECT name, ciphertext FROM platform_settings WHERE ciphertext IS NOT NULL AND key_id IS DISTINCT FROM $1 FOR UPDATE',
+      [box.currentKeyId],
+    );
+    for (const p of settings.rows) {
+      const aad = platformSettingAad(p.name);
+      // The version is left alone: the plaintext did not change, processes need not reload.
+      await tx.query('UPDATE platform_settings SET ciphertext = $1, key_id = $2 WHERE name = $3', [box.encrypt(box.decrypt(p.ciphertext, aad), aad), box.currentKeyId, p.name]);
+    }
+    return { keyId: box.currentKeyId, tenantSecrets: secrets.rowCount, channelConnections: connections.rowCount, platformSettings: settings.rowCount };
   });
 }

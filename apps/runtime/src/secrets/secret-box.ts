@@ -100,6 +100,11 @@ export function maskSecret(value: string): string {
   return `${prefix}…${trimmed.slice(-4)}`;
 }
 
+/** The AAD that binds a platform setting's ciphertext (`platform_settings`) to its name. */
+export function platformSettingAad(name: string): string {
+  return `platform_settings:${name}`;
+}
+
 /** The AAD that binds a tenant secret to its tenant and name. */
 export function tenantSecretAad(tenantId: string, name: string): string {
   return `tenant_secrets:${tenantId}:${name}`;

@@ -7,7 +7,7 @@ import { testDrivers } from '../../test/helpers/drivers';
 import { seedTwoTenants, type TwoTenants } from '../../test/helpers/seed';
 import { createLogger } from './logger';
 import { rotateSecrets } from './rotate';
-import { connectionSecretAad, createSecretBox, maskSecret, SecretDecryptionError } from './secret-box';
+import { connectionSecretAad, createSecretBox, maskSecret, platformSettingAad, SecretDecryptionError } from './secret-box';
 import { createTenantSecretStore } from './tenant-secret-store';
 
 describe('secret box (AES-256-GCM envelopes)', () => {
@@ -126,10 +126,14 @@ describe.each(drivers)('tenant secrets and rotation on $name', (driver) => {
           [connectionId, seed.b.tenantId, creds, k1.id],
         ),
       );
+      const platformSecret = old.encrypt('{"api_key":"sk-platform-rotate-me"}', platformSettingAad('llm'));
+      await db.platform((tx) =>
+        tx.query(`INSERT INTO platform_settings (name, value, ciphertext, key_id) VALUES ('llm', '{"provider":"openai"}', $1, $2)`, [platformSecret, k1.id]),
+      );
       const k2 = generateSecretKey();
       const ring = createSecretBox([k2, k1]);
       const result = await rotateSecrets(db, ring);
-      expect(result).toEqual({ keyId: k2.id, tenantSecrets: 1, channelConnections: 1 });
+      expect(result).toEqual({ keyId: k2.id, tenantSecrets: 1, channelConnections: 1, platformSettings: 1 });
       const onlyNew = createSecretBox([k2]);
       const store = createTenantSecretStore(onlyNew);
       expect(await db.tenant(seed.a.tenantId, (tx) => store.reveal(tx, seed.a.tenantId, 'llm.primary'))).toBe('sk-live-SECRETVALUE-9f3a');
@@ -138,7 +142,10 @@ describe.each(drivers)('tenant secrets and rotation on $name', (driver) => {
       );
       expect(row.key_id).toBe(k2.id);
       expect(onlyNew.decrypt(row.credentials_ciphertext, connectionSecretAad(seed.b.tenantId, connectionId, 'credentials'))).toContain('zalo-oa-token');
-      expect((await rotateSecrets(db, ring)).tenantSecrets).toBe(0);
+      const setting = await db.platform(async (tx) => (await tx.query<{ ciphertext: string; key_id: string }>(`SELECT ciphertext, key_id FROM platform_settings WHERE name = 'llm'`)).rows[0]!);
+      expect(setting.key_id).toBe(k2.id);
+      expect(onlyNew.decrypt(setting.ciphertext, platformSettingAad('llm'))).toContain('sk-platform-rotate-me');
+      expect(await rotateSecrets(db, ring)).toMatchObject({ tenantSecrets: 0, platformSettings: 0 });
     });
 
     it('aborts the whole rotation when a ciphertext no key opens (nothing half-rotated)', async () => {

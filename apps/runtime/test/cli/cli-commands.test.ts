@@ -43,7 +43,7 @@ describe('agent-chatbot commands (in-process, PGlite)', () => {
     const admin = await run('user', 'create', '--platform-admin', '--email', 'ops@example.vn', '--password', 'van-hanh-an-toan', '--json');
     expect(JSON.parse(admin.stdout)).toMatchObject({ email: 'ops@example.vn', isPlatformAdmin: true });
     const rotated = await run('secrets', 'rotate', '--json');
-    expect(JSON.parse(rotated.stdout)).toEqual({ keyId: env.config.secretKeys[0]!.id, tenantSecrets: 0, channelConnections: 0 });
+    expect(JSON.parse(rotated.stdout)).toEqual({ keyId: env.config.secretKeys[0]!.id, tenantSecrets: 0, channelConnections: 0, platformSettings: 0 });
   });
 
   it('exits non-zero with a clear bilingual message on every kind of bad input', async () => {
