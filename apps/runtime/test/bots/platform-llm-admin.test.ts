@@ -166,6 +166,22 @@ for (const driver of drivers) {
       expect(dbServer.requests.length).toBeGreaterThan(before);
     });
 
+    it('adds a failover account (its key validated too) that answers when the main account fails', async () => {
+      const bad = await admin('PUT', { provider: 'openai', base_url: dbServer.baseURL, failover: { provider: 'openai', base_url: envServer.baseURL, api_key: 'sk-wrong-failover-0000' } });
+      expect(bad.status, bad.text).toBe(422);
+      expect((await admin('GET')).body.failover).toBeNull();
+      const saved = await admin('PUT', { provider: 'openai', base_url: dbServer.baseURL, failover: { provider: 'openai', base_url: envServer.baseURL, api_key: ENV_KEY, cheap_model: 'gpt-4o-mini' } });
+      expect(saved.status, saved.text).toBe(200);
+      expect(saved.body.failover).toEqual({ provider: 'openai', base_url: envServer.baseURL, cheap_model: 'gpt-4o-mini', premium_model: 'gpt-4o-mini', api_key_hint: `sk-…${ENV_KEY.slice(-4)}` });
+      dbServer.failNext({ type: 'status', status: 401 });
+      const res = await chat(app);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body).toMatchObject({ key_source: 'platform' });
+      expect(res.body.answer).toContain('môi trường');
+      // The main account answers again on the next message.
+      expect((await chat(app)).body.answer).toContain('khoá quản trị');
+    });
+
     it('reaches a second runtime on the same database without a restart', async () => {
       const res = await waitFor(() => chat(second), (r) => typeof r.body?.answer === 'string' && r.body.answer.includes('khoá quản trị'));
       expect(res.body.answer).toContain('khoá quản trị');

@@ -155,7 +155,10 @@ describe('platform-admin console', () => {
         if ((call.body as { api_key?: string }).api_key === 'sk-wrong-key-0000') {
           return errorReply(422, 'invalid_llm_key', 'The provider rejected this API key', 'Nhà cung cấp từ chối khoá API này');
         }
-        current = savedLlm;
+        const failover = (call.body as { failover?: { provider: 'anthropic'; cheap_model: string | null } | null }).failover;
+        current = failover
+          ? { ...savedLlm, updated_at: '2026-11-26T06:05:00.000Z', failover: { provider: failover.provider, base_url: null, cheap_model: failover.cheap_model ?? 'claude-3-5-haiku-latest', premium_model: 'claude-sonnet-4-5', api_key_hint: 'sk-…7654' } }
+          : savedLlm;
         return { status: 200, body: current };
       },
       'DELETE /v1/admin/platform-llm': () => {
@@ -195,6 +198,20 @@ describe('platform-admin console', () => {
     expect(document.body.textContent).not.toContain('sk-good-key-99999999');
     // A saved key of the same provider can be kept: the field hints at its mask.
     expect(screen.getByText('Để trống để giữ khoá đang lưu (sk-…9999).')).toBeTruthy();
+
+    // A failover account: its own key is required, then sent next to the kept main key.
+    await user.click(screen.getByLabelText('Dùng tài khoản dự phòng khi tài khoản chính lỗi'));
+    await user.selectOptions(screen.getByLabelText('Nhà cung cấp dự phòng'), 'anthropic');
+    await user.click(screen.getByRole('button', { name: 'Kiểm tra và lưu' }));
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(2);
+    await user.type(screen.getByLabelText('Khoá API dự phòng'), 'sk-ant-backup-87654');
+    await user.type(screen.getByLabelText('Mô hình rẻ dự phòng'), 'claude-3-5-haiku-latest');
+    await user.click(screen.getByRole('button', { name: 'Kiểm tra và lưu' }));
+    expect(await screen.findByText('Tài khoản dự phòng: anthropic · claude-3-5-haiku-latest · khoá sk-…7654')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'PUT').at(-1)?.body).toEqual({
+      provider: 'openai', base_url: 'https://llm.example.vn/v1', cheap_model: 'qwen-mini', premium_model: 'qwen-max',
+      failover: { provider: 'anthropic', base_url: null, cheap_model: 'claude-3-5-haiku-latest', premium_model: null, api_key: 'sk-ant-backup-87654' },
+    });
 
     await user.click(screen.getByRole('button', { name: 'Xoá cấu hình đã lưu' }));
     const dialog = await screen.findByRole('dialog');

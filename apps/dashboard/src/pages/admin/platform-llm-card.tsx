@@ -1,7 +1,7 @@
 /**
  * The platform LLM account on `/app/admin/system` (platform admins): what is in effect (saved here
  * or from `CHATBOT_PLATFORM_LLM_*`, the key only masked) and a form to change it
- * (`PUT /v1/admin/platform-llm`: the server checks the key with the provider first — a refused key
+ * with an optional failover account (`PUT /v1/admin/platform-llm`: the server checks each key with the provider first — a refused key
  * is a bilingual 422 shown here, nothing stored — then every runtime process uses it within
  * seconds, no restart) or to remove the saved setting (`DELETE`, back to the environment).
  */
@@ -39,6 +39,10 @@ function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
   const queryClient = useQueryClient();
   const saved = llm.source === 'database';
   const [choice, setChoice] = useState<ProviderChoice>(llm.provider ? providerChoiceOf({ provider: llm.provider, ...(llm.base_url ? { base_url: llm.base_url } : {}) }) : 'openai');
+  const [useFailover, setUseFailover] = useState(llm.failover !== null);
+  const [failoverChoice, setFailoverChoice] = useState<ProviderChoice>(
+    llm.failover ? providerChoiceOf({ provider: llm.failover.provider, ...(llm.failover.base_url ? { base_url: llm.failover.base_url } : {}) }) : 'anthropic',
+  );
   const [errors, setErrors] = useState<FieldErrors>({});
   const [done, setDone] = useState<'saved' | 'removed' | null>(null);
   const save = useMutation({
@@ -57,6 +61,7 @@ function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
   });
   // Only a key saved here, for the same provider, can be kept by leaving the field empty.
   const canKeepKey = saved && llm.api_key_hint !== null && llm.provider === apiProvider(choice);
+  const canKeepFailoverKey = saved && llm.failover?.api_key_hint != null && llm.failover.provider === apiProvider(failoverChoice);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -68,6 +73,13 @@ function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
     if (needsBaseUrl(choice) && !baseUrl) found['base_url'] = 'llmKeys.baseUrlRequired';
     else if (baseUrl && !URL.canParse(baseUrl)) found['base_url'] = 'llmKeys.baseUrlInvalid';
     if (takesKey(choice) && !apiKey && !canKeepKey) found['api_key'] = 'validation.keyRequired';
+    const failoverBaseUrl = useFailover && needsBaseUrl(failoverChoice) ? text(data, 'failover_base_url') : '';
+    const failoverKey = useFailover && takesKey(failoverChoice) ? text(data, 'failover_api_key') : '';
+    if (useFailover) {
+      if (needsBaseUrl(failoverChoice) && !failoverBaseUrl) found['failover_base_url'] = 'llmKeys.baseUrlRequired';
+      else if (failoverBaseUrl && !URL.canParse(failoverBaseUrl)) found['failover_base_url'] = 'llmKeys.baseUrlInvalid';
+      if (takesKey(failoverChoice) && !failoverKey && !canKeepFailoverKey) found['failover_api_key'] = 'validation.keyRequired';
+    }
     setErrors(found);
     setDone(null);
     if (Object.keys(found).length > 0) return;
@@ -78,11 +90,24 @@ function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
       premium_model: text(data, 'premium_model') || null,
       ...(apiKey ? { api_key: apiKey } : {}),
     };
-    // The key must not linger in the page once sent.
+    if (useFailover) {
+      body.failover = {
+        provider: apiProvider(failoverChoice),
+        base_url: failoverBaseUrl || null,
+        cheap_model: text(data, 'failover_cheap_model') || null,
+        premium_model: text(data, 'failover_premium_model') || null,
+        ...(failoverKey ? { api_key: failoverKey } : {}),
+      };
+    } else if (llm.failover) {
+      body.failover = null;
+    }
+    // The keys must not linger in the page once sent.
     save.mutate(body, {
       onSettled: () => {
-        const field = form.elements.namedItem('api_key');
-        if (field instanceof HTMLInputElement) field.value = '';
+        for (const name of ['api_key', 'failover_api_key']) {
+          const field = form.elements.namedItem(name);
+          if (field instanceof HTMLInputElement) field.value = '';
+        }
       },
     });
   };
@@ -142,6 +167,48 @@ function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
             <Input name="premium_model" autoComplete="off" spellCheck={false} defaultValue={llm.premium_model ?? ''} placeholder="gpt-4o" />
           </FormField>
         </div>
+        <fieldset className="grid gap-4 rounded-md border p-4">
+          <legend className="px-1 text-sm font-medium">{t('adminConsole.llm.failoverTitle')}</legend>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={useFailover} onChange={(event) => setUseFailover(event.target.checked)} className="accent-primary" />
+            {t('adminConsole.llm.useFailover')}
+          </label>
+          {useFailover ? (
+            <>
+              <FormField label={t('adminConsole.llm.failoverProvider')}>
+                <NativeSelect name="failover_provider" value={failoverChoice} onChange={(event) => setFailoverChoice(event.target.value as ProviderChoice)}>
+                  {providerChoices.map((p) => (
+                    <option key={p} value={p}>
+                      {t(`llmKeys.providers.${p}`)}
+                    </option>
+                  ))}
+                </NativeSelect>
+              </FormField>
+              {needsBaseUrl(failoverChoice) ? (
+                <FormField label={t('adminConsole.llm.failoverBaseUrl')} error={errors['failover_base_url']}>
+                  <Input name="failover_base_url" type="url" inputMode="url" autoComplete="off" spellCheck={false} defaultValue={llm.failover?.base_url ?? ''} />
+                </FormField>
+              ) : null}
+              {takesKey(failoverChoice) ? (
+                <FormField
+                  label={t('adminConsole.llm.failoverApiKey')}
+                  hint={canKeepFailoverKey && llm.failover?.api_key_hint ? t('adminConsole.llm.apiKeyKeep', { mask: llm.failover.api_key_hint }) : t('adminConsole.llm.apiKeyHint')}
+                  error={errors['failover_api_key']}
+                >
+                  <Input name="failover_api_key" type="password" autoComplete="off" spellCheck={false} />
+                </FormField>
+              ) : null}
+              <div className="grid gap-4 sm:grid-cols-2">
+                <FormField label={t('adminConsole.llm.failoverCheap')}>
+                  <Input name="failover_cheap_model" autoComplete="off" spellCheck={false} defaultValue={llm.failover?.cheap_model ?? ''} />
+                </FormField>
+                <FormField label={t('adminConsole.llm.failoverPremium')}>
+                  <Input name="failover_premium_model" autoComplete="off" spellCheck={false} defaultValue={llm.failover?.premium_model ?? ''} />
+                </FormField>
+              </div>
+            </>
+          ) : null}
+        </fieldset>
         <ApiErrorAlert error={save.error ?? remove.error} />
         {done ? <Alert variant="success">{t(done === 'saved' ? 'adminConsole.llm.saved' : 'adminConsole.llm.removed')}</Alert> : null}
         <div className="flex flex-wrap gap-2">
