@@ -169,9 +169,12 @@ export function platformLlmSource(runtime: PlatformLlmRuntime, options: { reload
       cached = { snapshot, dbVersion, checkedAt: Date.now() };
       return snapshot;
     } catch (error) {
-      // A database hiccup or an unreadable row: keep what we had (or the environment), retry soon.
+      // A database hiccup or an unreadable row (e.g. a keyring without its key): keep what we had
+      // (or the environment) and try again after the reload interval, not on every message.
       runtime.logger.error({ err: error }, 'Không đọc được cấu hình khoá AI nền tảng / platform LLM settings unreadable');
-      return cached?.snapshot ?? envSnapshot(runtime);
+      const snapshot = cached?.snapshot ?? envSnapshot(runtime);
+      cached = { snapshot, dbVersion: cached?.dbVersion ?? 'unreadable', checkedAt: Date.now() };
+      return snapshot;
     }
   };
 
@@ -298,7 +301,13 @@ function storedAccount(input: z.output<typeof platformLlmAccountInputSchema>, ke
  */
 export async function savePlatformLlm(runtime: PlatformLlmRuntime, input: PlatformLlmInput, actor: PlatformAuditActor): Promise<PlatformLlmView> {
   const row = await runtime.db.platform(readRow);
-  const storedSecrets = row ? openSecrets(runtime.secretBox, row) : {};
+  let storedSecrets: StoredSecrets = {};
+  try {
+    storedSecrets = row ? openSecrets(runtime.secretBox, row) : {};
+  } catch (error) {
+    // A saved key this keyring cannot open cannot be kept: the admin must enter the key again.
+    runtime.logger.warn({ err: error }, 'saved platform LLM key unreadable; a new key is required');
+  }
   const key = keyFor(input, row?.value, storedSecrets.api_key, 'api_key');
   const failoverInput = input.failover === undefined ? undefined : input.failover;
   let failoverKey: string | undefined;

@@ -12,7 +12,8 @@ import { tenantBotsIdle } from '../../src/bots/tenant-bot';
 import { formatKeyring, generateSecretKey } from '../../src/config';
 import type { Db } from '../../src/db/types';
 import { platformLlmFeature } from '../../src/llm/platform-llm-feature';
-import { platformLlmSource } from '../../src/llm/platform-llm-store';
+import { platformLlmSource, type PlatformLlmRuntime } from '../../src/llm/platform-llm-store';
+import { createSecretBox } from '../../src/secrets';
 import { platformConsoleRoutes } from '../../src/support/platform-console-routes';
 import type { TestResponse } from '../http/harness';
 import { createFixtureUser, loginAs } from '../http/fixtures';
@@ -180,6 +181,19 @@ for (const driver of drivers) {
       expect(res.body.answer).toContain('môi trường');
       // The main account answers again on the next message.
       expect((await chat(app)).body.answer).toContain('khoá quản trị');
+    });
+
+    it('falls back to the environment (and says why in the log) in a process whose keyring cannot open the saved key', async () => {
+      const errors: string[] = [];
+      const stranger = {
+        db,
+        secretBox: createSecretBox([generateSecretKey()]),
+        logger: { warn: () => undefined, error: (_: unknown, message: string) => void errors.push(message) },
+        config: { platformLlm: undefined },
+      };
+      const snapshot = await platformLlmSource(stranger as unknown as PlatformLlmRuntime).current();
+      expect(snapshot).toMatchObject({ source: 'none', config: undefined });
+      expect(errors.join('\n')).toMatch(/platform LLM settings unreadable/);
     });
 
     it('reaches a second runtime on the same database without a restart', async () => {
