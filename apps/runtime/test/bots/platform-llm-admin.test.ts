@@ -12,7 +12,8 @@ import { tenantBotsIdle } from '../../src/bots/tenant-bot';
 import { formatKeyring, generateSecretKey } from '../../src/config';
 import type { Db } from '../../src/db/types';
 import { platformLlmFeature } from '../../src/llm/platform-llm-feature';
-import { platformLlmSource, type PlatformLlmRuntime } from '../../src/llm/platform-llm-store';
+import { platformLlmSource, savePlatformLlm, type PlatformLlmRuntime } from '../../src/llm/platform-llm-store';
+import { createMemoryPubSub } from '@agent-chatbot/core';
 import { createSecretBox } from '../../src/secrets';
 import { platformConsoleRoutes } from '../../src/support/platform-console-routes';
 import type { TestResponse } from '../http/harness';
@@ -43,6 +44,7 @@ for (const driver of drivers) {
     let envServer: FakeLlmServer;
     let dbServer: FakeLlmServer;
     let adminToken: string;
+    let adminUserId: string;
     const seen: string[] = [];
     const admin = async (method: string, body?: unknown, token = adminToken): Promise<TestResponse> => {
       const res = await app.call(method, '/v1/admin/platform-llm', { token, ...(body === undefined ? {} : { body }) });
@@ -76,6 +78,7 @@ for (const driver of drivers) {
       });
       const user = await createFixtureUser(db, { platformAdmin: true });
       adminToken = (await loginAs(app, user.email)).access;
+      adminUserId = user.userId;
       for (const on of [app, second]) {
         const res = await on.call('PUT', '/v1/tenant/llm', { token: on.token, body: { provider: 'openai', key_mode: 'platform' } });
         expect(res.status, res.text).toBe(200);
@@ -194,6 +197,24 @@ for (const driver of drivers) {
       const snapshot = await platformLlmSource(stranger as unknown as PlatformLlmRuntime).current();
       expect(snapshot).toMatchObject({ source: 'none', config: undefined });
       expect(errors.join('\n')).toMatch(/platform LLM settings unreadable/);
+    });
+
+    it('tells the other processes at once through pub/sub (no wait for the reload interval)', async () => {
+      const pubsub = createMemoryPubSub(); // stands in for Redis, shared by two "processes"
+      const processOf = () =>
+        ({ db, secretBox: app.runtime.secretBox, logger: app.runtime.logger, config: { platformLlm: undefined }, pubsub }) as unknown as PlatformLlmRuntime;
+      const writer = processOf();
+      const reader = processOf();
+      const readerSource = platformLlmSource(reader); // default interval (10 s)
+      const before = await readerSource.current();
+      expect(before.source).toBe('database');
+      await savePlatformLlm(writer, { provider: 'openai', base_url: dbServer.baseURL, cheap_model: 'gpt-4o' }, { userId: adminUserId });
+      // Delivery is asynchronous (as with Redis), but far inside the 10 s interval.
+      const after = await waitFor(() => readerSource.current(), (snapshot) => snapshot.version !== before.version, 2_000);
+      expect(after.version).not.toBe(before.version);
+      expect(after.config).toMatchObject({ cheapModel: 'gpt-4o', apiKey: DB_KEY });
+      await readerSource.close();
+      await platformLlmSource(writer).close();
     });
 
     it('reaches a second runtime on the same database without a restart', async () => {
