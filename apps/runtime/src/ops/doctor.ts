@@ -176,7 +176,20 @@ export async function runDoctor(config: RuntimeConfig, db: Db, secretBox: Secret
     }
   });
 
+  // Migration 0026 may not be applied yet (doctor opens the database without migrating).
+  const hasPlatformSettings =
+    dbUp && (await db.platform((tx) => tx.query<{ ok: boolean }>(`SELECT to_regclass('public.platform_settings') IS NOT NULL AS ok`)).catch(() => undefined))?.rows[0]?.ok === true;
+
   await check('providers', false, async () => {
+    // A platform admin's saved setting (System page) wins over CHATBOT_PLATFORM_LLM_*.
+    const saved = hasPlatformSettings
+      ? (await db.platform((tx) => tx.query<{ value: { provider?: string; cheap_model?: string; premium_model?: string } }>("SELECT value FROM platform_settings WHERE name = 'llm'"))).rows[0]
+      : undefined;
+    if (saved) {
+      const v = saved.value;
+      const models = `${v.cheap_model ?? 'mặc định/default'} / ${v.premium_model ?? 'mặc định/default'}`;
+      return ok(`Mô hình nền tảng (đã lưu trong bảng điều khiển): ${v.provider ?? '?'} (${models})`, `Platform model (saved in the console): ${v.provider ?? '?'} (${models})`);
+    }
     const llm = config.platformLlm;
     if (!llm) {
       return warn('Chưa có khoá mô hình của nền tảng: cửa hàng phải tự nhập khoá (BYOK) mới trả lời được', 'No platform model key: tenants must bring their own key (BYOK) to get answers',
@@ -192,7 +205,9 @@ export async function runDoctor(config: RuntimeConfig, db: Db, secretBox: Secret
     const known = new Set(config.secretKeys.map((k) => k.id));
     const used = await db.platform(async (tx) =>
       (await tx.query<{ key_id: string; n: string }>(
-        `SELECT key_id, count(*)::text AS n FROM (SELECT key_id FROM tenant_secrets UNION ALL SELECT key_id FROM channel_connections WHERE key_id IS NOT NULL) k GROUP BY key_id`,
+        `SELECT key_id, count(*)::text AS n FROM (SELECT key_id FROM tenant_secrets UNION ALL SELECT key_id FROM channel_connections WHERE key_id IS NOT NULL${
+          hasPlatformSettings ? ' UNION ALL SELECT key_id FROM platform_settings WHERE key_id IS NOT NULL' : ''
+        }) k GROUP BY key_id`,
       )).rows,
     );
     const missing = used.filter((u) => !known.has(u.key_id)).map((u) => `${u.key_id} (${u.n})`);

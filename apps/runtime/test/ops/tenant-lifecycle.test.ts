@@ -120,6 +120,16 @@ for (const driver of drivers) {
         const report = JSON.parse(healthy.stdout) as { ok: boolean; checks: { name: string; status: string }[] };
         expect(report.ok).toBe(true);
         expect(Object.fromEntries(report.checks.map((c) => [c.name, c.status]))).toMatchObject({ database: 'ok', migrations: 'ok', rls: 'ok', 'data-dir': 'ok', lancedb: 'ok', secrets: 'ok', redis: 'skip' });
+        // A platform LLM key saved by a platform admin: reported as the one in effect; a ciphertext
+        // under a key missing from the keyring fails the secrets check.
+        await db.platform((tx) =>
+          tx.query(`INSERT INTO platform_settings (name, value, ciphertext, key_id) VALUES ('llm', '{"provider":"anthropic","cheap_model":"claude-3-5-haiku-latest"}', 'v1:gone:x:y:z', 'gone')`),
+        );
+        const savedLlm = await run('doctor');
+        expect(savedLlm.exitCode).toBe(1);
+        expect(savedLlm.stdout + savedLlm.stderr).toMatch(/saved in the console\): anthropic \(claude-3-5-haiku-latest/);
+        expect(savedLlm.stderr).toMatch(/✗ secrets .*gone \(1\)/);
+        await db.platform((tx) => tx.query(`DELETE FROM platform_settings WHERE name = 'llm'`));
         await db.platform((tx) => tx.query('ALTER TABLE contacts NO FORCE ROW LEVEL SECURITY'));
         const broken = await run('doctor');
         expect(broken.exitCode).toBe(1);
