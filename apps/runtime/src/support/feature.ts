@@ -1,6 +1,7 @@
 /**
  * The `support` runtime feature: support tickets (tenants open them from the dashboard, platform
- * admins answer) and the platform console's read-only views (system health, platform LLM key).
+ * admins answer) and the platform console's views (system health; the platform LLM key: read,
+ * saved and removed by a platform admin).
  */
 import type { FeatureFactory } from '../features/index';
 import { adminSupportRoutes } from './admin-support-routes';
