@@ -55,6 +55,8 @@ interface Claimed {
   connection_id: string | null;
   external_conversation_id: string | null;
   last_customer_at: Date | null;
+  /** True when an earlier attempt was interrupted mid-send (the row was still `sending`). */
+  interrupted: boolean;
 }
 
 type Failure = Extract<ChannelV1SendResult, { status: 'failed' }>['error'];
@@ -68,7 +70,9 @@ export async function runDelivery(context: ChannelContext, job: JobContext<Deliv
   if (!tenantId) return;
   const { messageId } = job.payload;
   const claimed = await runtime.db.tenant(tenantId, async (tx) => {
-    const { rows } = await tx.query<Claimed>(
+    // What the row said before this claim: `sending` means an earlier attempt died mid-send.
+    const before = (await tx.query<{ delivery_status: string }>('SELECT delivery_status FROM messages WHERE id = $1 FOR UPDATE', [messageId])).rows[0];
+    const { rows } = await tx.query<Omit<Claimed, 'interrupted'>>(
       `UPDATE messages m SET delivery_status = 'sending', delivery_attempts = m.delivery_attempts + 1
        FROM conversations c
        WHERE m.id = $1 AND c.id = m.conversation_id AND m.role IN ('bot', 'agent')
@@ -77,7 +81,7 @@ export async function runDelivery(context: ChannelContext, job: JobContext<Deliv
          (SELECT max(x.created_at) FROM messages x WHERE x.conversation_id = m.conversation_id AND x.role = 'customer') AS last_customer_at`,
       [messageId, job.attempt],
     );
-    return rows[0];
+    return rows[0] ? { ...rows[0], interrupted: before?.delivery_status === 'sending' } : undefined;
   });
   // Already sent, dead, or claimed by another job: nothing to do (jobs may be duplicated safely).
   if (!claimed) return;
@@ -98,6 +102,17 @@ export async function runDelivery(context: ChannelContext, job: JobContext<Deliv
     return markDead('dead', `Không mở được kênh / Channel unavailable: ${error instanceof Error ? error.message : String(error)}`);
   }
   const { channel, connection } = opened;
+  // A worker that died between the provider's "sent" and our "marked sent" leaves the row in
+  // `sending`: the provider may already have delivered it, and Zalo, Messenger, Telegram and the
+  // LINE reply API have no idempotency key, so sending again could reach the customer twice. The
+  // message becomes a visible dead letter instead (staff check the conversation and retry it);
+  // the widget de-duplicates by message id, so web replies are simply sent again.
+  if (claimed.interrupted && channel.platform !== 'web') {
+    return markDead(
+      'dead',
+      'Không chắc tin đã tới khách (tiến trình dừng khi đang gửi); hãy kiểm tra hội thoại rồi gửi lại / Delivery outcome unknown (the worker stopped mid-send); check the conversation, then retry',
+    );
+  }
   const lastCustomerAt = claimed.last_customer_at ? new Date(claimed.last_customer_at) : undefined;
   const humanTag =
     claimed.role === 'agent' && channel.platform === 'messenger' && lastCustomerAt !== undefined && Date.now() - lastCustomerAt.getTime() > MESSENGER_WINDOW_MS;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannelContext } from '../../src/channels/channel-context';
 import { loadConnection } from '../../src/channels/connection-store';
-import { enqueueDelivery } from '../../src/channels/delivery-job';
+import { enqueueDelivery, runDelivery } from '../../src/channels/delivery-job';
 import { refreshZaloTokens } from '../../src/channels/zalo-refresh-job';
 import type { CommandEnv } from '../../src/cli/command-table';
 import { runCommand } from '../../src/cli/run-command';
@@ -115,6 +115,41 @@ describe('provider channels on PGlite', { timeout: 30_000 }, () => {
     const agentMessage = await queueMessage(conversationId, 'agent', 'Dạ em là Mai, nhân viên shop, em hỗ trợ đơn của anh/chị ạ');
     await waitFor(async () => (await deliveryOf(agentMessage)).status === 'sent', 10_000, 'agent reply sent');
     expect(fb.fake.sent.at(-1)).toMatchObject({ messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+  });
+
+  it('never sends twice after a worker died mid-send: the message becomes a visible dead letter, then a staff retry sends it once', async () => {
+    const [tg] = kits;
+    const url = `${rig.baseUrl}/webhooks/telegram/${ids.telegram}`;
+    const driver = tg.driver(url, await configOf(ids.telegram!));
+    const before = tg.sentTexts().length;
+    expect(await driver.post(driver.textEvent('Shop ơi cho hỏi giờ mở cửa'))).toBe(200);
+    await waitFor(() => tg.sentTexts().length === before + 1, 15_000, 'telegram reply');
+    const conversationId = await latestConversation(ids.telegram!);
+    // What a worker killed between the provider's answer and "marked sent" leaves behind.
+    const messageId = await rig.runtime.db.tenant(tenant.tenantId, async (tx) =>
+      (
+        await tx.query<{ id: string }>(
+          `INSERT INTO messages (tenant_id, conversation_id, role, content, delivery_status, delivery_attempts) VALUES ($1, $2, 'bot', $3, 'sending', 1) RETURNING id`,
+          [tenant.tenantId, conversationId, 'Dạ shop mở cửa 8h–21h ạ'],
+        )
+      ).rows[0]!.id,
+    );
+    const context = createChannelContext(rig.runtime, { providers: Object.assign({}, ...kits.map((k) => k.providers)) });
+    // pg-boss retries the crashed job: attempt 2 finds the row still `sending`.
+    await runDelivery(context, { payload: { messageId }, tenantId: tenant.tenantId, attempt: 2, jobId: 'crashed', name: 'message.deliver', signal: new AbortController().signal });
+    const delivery = await deliveryOf(messageId);
+    expect(delivery).toMatchObject({ status: 'dead', retryable: true });
+    expect(delivery.error).toMatch(/Không chắc tin đã tới khách/);
+    expect(tg.sentTexts()).toHaveLength(before + 1);
+    // A second duplicate of the crashed job finds nothing to claim.
+    await runDelivery(context, { payload: { messageId }, tenantId: tenant.tenantId, attempt: 3, jobId: 'crashed-again', name: 'message.deliver', signal: new AbortController().signal });
+    expect(tg.sentTexts()).toHaveLength(before + 1);
+
+    const retry = await rig.call('POST', `/v1/tenant/messages/${messageId}/retry`, { token: tenant.token });
+    expect(retry.status, retry.text).toBeLessThan(300);
+    await waitFor(async () => (await deliveryOf(messageId)).status === 'sent', 10_000, 'retried message sent');
+    expect(tg.sentTexts().at(-1)).toBe('Dạ shop mở cửa 8h–21h ạ');
+    expect(tg.sentTexts()).toHaveLength(before + 2);
   });
 
   it('flags the channel when Telegram refuses the token, with the reason in health', async () => {
