@@ -19,9 +19,13 @@ export interface LineChannelOptions {
   apiBase?: string;
   /** Content host, default `https://api-data.line.me` (tests: the same fake as `apiBase`). */
   dataApiBase?: string;
+  /** HTTP client (tests pass one pointed at a fake LINE). */
   fetch?: FetchFunction;
+  /** Outbound HTTP proxy URL. */
   proxy?: string;
+  /** Deadline of one API call. */
   timeoutMs?: number;
+  /** Clock (tests pass a fixed one). */
   now?: () => number;
 }
 

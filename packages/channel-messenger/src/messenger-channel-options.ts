@@ -15,9 +15,13 @@ export interface MessengerChannelOptions {
   graphApiBase?: string;
   /** Default `v23.0`. */
   graphApiVersion?: string;
+  /** HTTP client (tests pass one pointed at a fake Graph API). */
   fetch?: FetchFunction;
+  /** Outbound HTTP proxy URL. */
   proxy?: string;
+  /** Deadline of one API call. */
   timeoutMs?: number;
+  /** Clock for the 24-hour window (tests pass a fixed one). */
   now?: () => number;
 }
 

@@ -2,7 +2,9 @@ import { ValidationError } from '@agent-chatbot/core';
 
 /** A Messenger conversation: the Page and the person's page-scoped id (PSID). */
 export interface MessengerConversationRef {
+  /** The Facebook page. */
   readonly pageId: string;
+  /** The customer's page-scoped id. */
   readonly psid: string;
 }
 

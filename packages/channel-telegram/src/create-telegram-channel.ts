@@ -14,14 +14,17 @@ export const TELEGRAM_MAX_TEXT_LENGTH = 4096;
 
 /** Options of {@link createTelegramChannel}. */
 export interface TelegramChannelOptions {
-  /** `123456789:AA…` from @BotFather (config key `bot_token`). */
+  /** `123456789:AA…` from `@BotFather` (config key `bot_token`). */
   botToken: string;
   /** The `secret_token` given to setWebhook; webhooks without it are refused. */
   secretToken?: string;
   /** Default `https://api.telegram.org` (`CHATBOT_TELEGRAM_API_BASE`). */
   apiBase?: string;
+  /** HTTP client (tests pass one pointed at a fake Bot API). */
   fetch?: FetchFunction;
+  /** Outbound HTTP proxy URL. */
   proxy?: string;
+  /** Deadline of one API call. */
   timeoutMs?: number;
 }
 

@@ -2,7 +2,8 @@ import type { ChannelV1SendResult } from '@agent-chatbot/core';
 import { z } from 'zod';
 import { readJson, type HttpClient } from './http-client';
 
-const envelope = z.looseObject({
+/** Schema of the Bot API envelope every method answers with. */
+export const telegramEnvelopeSchema = z.looseObject({
   ok: z.boolean(),
   result: z.unknown().optional(),
   error_code: z.number().optional(),
@@ -11,7 +12,7 @@ const envelope = z.looseObject({
 });
 
 /** The Bot API envelope (`{ok, result}` or `{ok:false, error_code, description, parameters}`). */
-export type TelegramEnvelope = z.infer<typeof envelope>;
+export type TelegramEnvelope = z.infer<typeof telegramEnvelopeSchema>;
 
 /** A failed delivery. */
 export type TelegramSendFailure = Extract<ChannelV1SendResult, { status: 'failed' }>;
@@ -23,7 +24,7 @@ export async function callTelegram(http: HttpClient, apiBase: string, botToken: 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const parsed = envelope.safeParse(await readJson(response));
+  const parsed = telegramEnvelopeSchema.safeParse(await readJson(response));
   return { status: response.status, envelope: parsed.success ? parsed.data : undefined };
 }
 

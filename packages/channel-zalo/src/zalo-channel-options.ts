@@ -20,6 +20,7 @@ export interface ZaloChannelOptions {
   apiBase?: string;
   /** Default `https://oauth.zaloapp.com` (`CHATBOT_ZALO_OAUTH_BASE`). */
   oauthBase?: string;
+  /** HTTP client (tests pass one pointed at a fake Zalo). */
   fetch?: FetchFunction;
   /** HTTP proxy for every Zalo call (Zalo expects Vietnamese source addresses). */
   proxy?: string;

@@ -6,7 +6,9 @@ import { ValidationError } from '@agent-chatbot/core';
  * `anonymousConversationId` the chat's `conversation_id`: both are needed to reply.
  */
 export interface ZaloConversationRef {
+  /** The Official Account. */
   readonly oaId: string;
+  /** The customer's Zalo user id. */
   readonly userId: string;
   /** Set for anonymous users only (no UID, no profile; replies name the conversation). */
   readonly anonymousConversationId?: string;

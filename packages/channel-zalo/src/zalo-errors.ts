@@ -5,9 +5,13 @@ export type ZaloSendFailure = Extract<ChannelV1SendResult, { status: 'failed' }>
 
 /** How one Zalo OA API error code is handled. */
 export interface ZaloErrorRule {
+  /** Our error code for the Zalo error. */
   readonly code: string;
+  /** Whether sending again later may succeed. */
   readonly retryable: boolean;
+  /** Explanation in Vietnamese. */
   readonly messageVi: string;
+  /** Explanation in English. */
   readonly message: string;
   /** Suggested wait before retrying. */
   readonly retryAfterMs?: number;

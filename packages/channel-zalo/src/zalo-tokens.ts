@@ -4,6 +4,7 @@ import { readJson, type HttpClient } from './http-client';
 
 /** An OA's OAuth v4 token pair. */
 export interface ZaloTokens {
+  /** OA access token. */
   readonly accessToken: string;
   /** Single use: each refresh returns a new one and invalidates this. */
   readonly refreshToken?: string;
@@ -19,7 +20,9 @@ export interface ZaloTokens {
  * grant consent again.
  */
 export interface ZaloTokenStore {
+  /** Reads the stored tokens. */
   get(): Promise<ZaloTokens>;
+  /** Stores rotated tokens (the refresh token is single-use). */
   save(tokens: ZaloTokens): Promise<void>;
 }
 
@@ -53,17 +56,21 @@ const LOCK_TTL_MS = 30_000;
 
 /** Options of {@link createZaloTokenManager}. */
 export interface ZaloTokenManagerOptions {
+  /** Zalo app id. */
   appId: string;
   /** App secret (sent in the `secret_key` header); needed only to refresh. */
   appSecret?: string;
+  /** Where the tokens are kept. */
   store: ZaloTokenStore;
   /** `https://oauth.zaloapp.com` or a fake. */
   oauthBase: string;
+  /** HTTP client for the OAuth endpoint. */
   http: HttpClient;
   /** Cache for the cross-process refresh lock (refresh tokens are single-use). */
   cache?: () => CacheV1 | undefined;
   /** Lock name; one per OA. */
   lockKey: string;
+  /** Clock (tests pass a fixed one). */
   now?: () => number;
 }
 

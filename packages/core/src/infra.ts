@@ -9,6 +9,7 @@ export {
   createMemoryPubSub,
   createMemoryPubSubHub,
   type MemoryPubSubHub,
+  type PubSubHubListener,
   type MemoryPubSubOptions,
 } from './pubsub/memory-pubsub';
 export { createMemoryMeter, type MemoryMeter, type MemoryMeterOptions, type MeterSummaryVnd } from './meter/memory-meter';

@@ -32,17 +32,17 @@ export type {
   KnowledgeChangeHook,
   KnowledgeDocumentInput,
 } from './ingestion/types';
-export { faqChunk, rowsToFaq, detectFaqColumns, prepareTable, type FaqEntry, type PreparedChunk } from './ingestion/tabular';
+export { faqChunk, rowsToFaq, detectFaqColumns, prepareTable, type FaqEntry, type PreparedChunk, type TabularContent } from './ingestion/tabular';
 export { normaliseDocumentText, embeddingIdentity } from './ingestion/pipeline';
 export { extractDocument, detectFormat, type ExtractOptions } from './extraction/extract';
 export { decodeText, type DecodedText } from './extraction/decode-text';
 export { parseCsv } from './extraction/csv';
 export { DEFAULT_EXTRACTION_LIMITS, type DocumentFormat, type ExtractedDocument, type ExtractionLimits } from './extraction/types';
 export { chunkText, type ChunkOptions, type TextChunk } from './chunking/chunk-text';
-export { rowsToProducts, productCard, productMetadata, detectProductColumns, type Product } from './products/catalog';
+export { rowsToProducts, productCard, productMetadata, detectProductColumns, type Product, type ProductColumnRole } from './products/catalog';
 export { parseProductQuery, priceWithin, type ProductQueryConstraints } from './products/product-query';
-export { Bm25Index, DEFAULT_BM25_PARAMS, type Bm25Params, type Bm25Hit } from './lexical/bm25-index';
-export { analyzeQuery, tokenizeQuery, queryTerms, analyzeDocumentTokens, type AnalyzedText } from './lexical/analyzer';
+export { Bm25Index, DEFAULT_BM25_PARAMS, type Bm25Params, type Bm25Hit, type Bm25Document } from './lexical/bm25-index';
+export { analyzeQuery, tokenizeQuery, queryTerms, analyzeDocumentTokens, type AnalyzedText, type QueryTokens, type QueryAnalysisOptions } from './lexical/analyzer';
 export {
   createOpenAICompatibleEmbeddingModel,
   type OpenAICompatibleEmbeddingOptions,

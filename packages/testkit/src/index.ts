@@ -11,6 +11,7 @@ export {
   runContractCase,
   waitUntil,
   type ContractCase,
+  type ContractSkip,
   type ContractSuiteOptions,
   type ContractTracker,
 } from './contracts/contract-suite';

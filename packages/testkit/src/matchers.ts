@@ -3,13 +3,17 @@ import { expect } from 'vitest';
 
 /** What {@link agentChatbotMatchers}' `toBeAgentChatbotError` can check besides the error kind. */
 export interface AgentChatbotErrorExpectation {
+  /** Expected error code. */
   readonly code?: string;
   /** An exact status, or `'4xx'` for any client error. */
   readonly status?: number | '4xx';
 }
 
-interface MatcherResult {
+/** What a vitest matcher returns. */
+export interface MatcherResult {
+  /** Whether the expectation held. */
   pass: boolean;
+  /** Explains the failure (or, negated, the unexpected success). */
   message: () => string;
 }
 

@@ -15,7 +15,7 @@ export {
   type EngineConfig,
   type ModelEntry,
 } from '../engine/answer-types';
-export { createAnswerCache, answerCachePrefix, type AnswerCache, type AnswerCacheOptions, type CachedAnswer } from '../engine/answer-cache';
+export { createAnswerCache, answerCachePrefix, type AnswerCache, type AnswerCacheOptions, type AnswerCacheKey, type CachedAnswer } from '../engine/answer-cache';
 export * from '../engine/bot-events';
 export type {
   AnswerRoute,

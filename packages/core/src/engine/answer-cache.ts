@@ -41,10 +41,15 @@ export interface AnswerCacheOptions {
 
 /** Where a question's answer lives in the cache, computed once per lookup. */
 export interface AnswerCacheKey {
+  /** The tenant (entries are never shared across tenants). */
   readonly tenantId: string;
+  /** Knowledge version the answer was cached under. */
   readonly knowledgeVersion: string;
+  /** The question normalised (accents folded, abbreviations expanded): the exact-match key. */
   readonly canonical: string;
+  /** Content tokens of the question, for the semantic match. */
   readonly tokens: ReadonlySet<string>;
+  /** The question's embedding, computed at most once per lookup when a model is configured. */
   embedding?: number[];
 }
 

@@ -1,10 +1,16 @@
 import { AgentChatbotError } from './agent-chatbot-error';
 
-type Extra = { details?: Record<string, unknown>; cause?: unknown };
+/** Optional details and cause accepted by the typed error constructors. */
+export interface ErrorExtra {
+  /** Extra structured details, safe to show. */
+  details?: Record<string, unknown>;
+  /** The underlying error. */
+  cause?: unknown;
+}
 
 /** 400: the input does not match its schema. `details.issues` lists the fields. */
 export class ValidationError extends AgentChatbotError {
-  constructor(message = 'Invalid input', messageVi = 'Dữ liệu không hợp lệ', extra: Extra = {}) {
+  constructor(message = 'Invalid input', messageVi = 'Dữ liệu không hợp lệ', extra: ErrorExtra = {}) {
     super({ code: 'validation_failed', message, messageVi, status: 400, ...extra });
     this.name = 'ValidationError';
   }
@@ -15,7 +21,7 @@ export class AuthenticationError extends AgentChatbotError {
   constructor(
     message = 'Authentication required or invalid',
     messageVi = 'Cần xác thực hoặc thông tin xác thực không hợp lệ',
-    extra: Extra & { code?: string } = {},
+    extra: ErrorExtra & { code?: string } = {},
   ) {
     super({ code: extra.code ?? 'unauthenticated', message, messageVi, status: 401, isRetryable: false, ...extra });
     this.name = 'AuthenticationError';
@@ -24,7 +30,7 @@ export class AuthenticationError extends AgentChatbotError {
 
 /** 401: a webhook whose signature is missing, forged or stale. Nothing is stored. */
 export class SignatureError extends AuthenticationError {
-  constructor(message = 'Invalid webhook signature', messageVi = 'Chữ ký webhook không hợp lệ', extra: Extra = {}) {
+  constructor(message = 'Invalid webhook signature', messageVi = 'Chữ ký webhook không hợp lệ', extra: ErrorExtra = {}) {
     super(message, messageVi, { code: 'invalid_signature', ...extra });
     this.name = 'SignatureError';
   }
@@ -32,7 +38,7 @@ export class SignatureError extends AuthenticationError {
 
 /** 403: authenticated, but the role does not allow this. */
 export class ForbiddenError extends AgentChatbotError {
-  constructor(message = 'Not allowed', messageVi = 'Bạn không có quyền thực hiện thao tác này', extra: Extra = {}) {
+  constructor(message = 'Not allowed', messageVi = 'Bạn không có quyền thực hiện thao tác này', extra: ErrorExtra = {}) {
     super({ code: 'forbidden', message, messageVi, status: 403, ...extra });
     this.name = 'ForbiddenError';
   }
@@ -40,7 +46,7 @@ export class ForbiddenError extends AgentChatbotError {
 
 /** 404: not found — also what another tenant's resource looks like. */
 export class NotFoundError extends AgentChatbotError {
-  constructor(message = 'Not found', messageVi = 'Không tìm thấy', extra: Extra = {}) {
+  constructor(message = 'Not found', messageVi = 'Không tìm thấy', extra: ErrorExtra = {}) {
     super({ code: 'not_found', message, messageVi, status: 404, isRetryable: false, ...extra });
     this.name = 'NotFoundError';
   }
@@ -48,7 +54,7 @@ export class NotFoundError extends AgentChatbotError {
 
 /** 409: conflicts with existing state (duplicate slug, email already registered). */
 export class ConflictError extends AgentChatbotError {
-  constructor(message = 'Conflict', messageVi = 'Xung đột dữ liệu', extra: Extra & { code?: string } = {}) {
+  constructor(message = 'Conflict', messageVi = 'Xung đột dữ liệu', extra: ErrorExtra & { code?: string } = {}) {
     super({ code: extra.code ?? 'conflict', message, messageVi, status: 409, isRetryable: false, ...extra });
     this.name = 'ConflictError';
   }
@@ -56,7 +62,7 @@ export class ConflictError extends AgentChatbotError {
 
 /** 413: the body or file is larger than allowed. */
 export class PayloadTooLargeError extends AgentChatbotError {
-  constructor(message = 'Payload too large', messageVi = 'Dữ liệu gửi lên quá lớn', extra: Extra = {}) {
+  constructor(message = 'Payload too large', messageVi = 'Dữ liệu gửi lên quá lớn', extra: ErrorExtra = {}) {
     super({ code: 'payload_too_large', message, messageVi, status: 413, isRetryable: false, ...extra });
     this.name = 'PayloadTooLargeError';
   }
@@ -64,7 +70,7 @@ export class PayloadTooLargeError extends AgentChatbotError {
 
 /** 422: well-formed but unprocessable (corrupt, encrypted or empty file). */
 export class UnprocessableError extends AgentChatbotError {
-  constructor(message: string, messageVi: string, extra: Extra & { code?: string } = {}) {
+  constructor(message: string, messageVi: string, extra: ErrorExtra & { code?: string } = {}) {
     super({ code: extra.code ?? 'unprocessable', message, messageVi, status: 422, isRetryable: false, ...extra });
     this.name = 'UnprocessableError';
   }
@@ -75,7 +81,7 @@ export class RateLimitError extends AgentChatbotError {
   /** How long to wait before retrying, when known. */
   readonly retryAfterMs: number | undefined;
   constructor(
-    options: { retryAfterMs?: number; message?: string; messageVi?: string; category?: 'user' | 'third-party' } & Extra = {},
+    options: { retryAfterMs?: number; message?: string; messageVi?: string; category?: 'user' | 'third-party' } & ErrorExtra = {},
   ) {
     super({
       code: 'rate_limited',
@@ -94,7 +100,7 @@ export class RateLimitError extends AgentChatbotError {
 
 /** 402: the tenant's budget or credits do not cover this call. */
 export class BudgetExceededError extends AgentChatbotError {
-  constructor(message = 'Budget exceeded', messageVi = 'Đã vượt hạn mức chi phí', extra: Extra = {}) {
+  constructor(message = 'Budget exceeded', messageVi = 'Đã vượt hạn mức chi phí', extra: ErrorExtra = {}) {
     super({ code: 'budget_exceeded', message, messageVi, status: 402, isRetryable: false, ...extra });
     this.name = 'BudgetExceededError';
   }
@@ -102,7 +108,7 @@ export class BudgetExceededError extends AgentChatbotError {
 
 /** 504: an upstream call did not answer in time. */
 export class TimeoutError extends AgentChatbotError {
-  constructor(message = 'Upstream timed out', messageVi = 'Dịch vụ bên ngoài phản hồi quá lâu', extra: Extra = {}) {
+  constructor(message = 'Upstream timed out', messageVi = 'Dịch vụ bên ngoài phản hồi quá lâu', extra: ErrorExtra = {}) {
     super({ code: 'timeout', message, messageVi, status: 504, category: 'third-party', isRetryable: true, ...extra });
     this.name = 'TimeoutError';
   }
@@ -115,7 +121,7 @@ export class ProviderError extends AgentChatbotError {
   /** HTTP status the provider answered, when there was one. */
   readonly upstreamStatus: number | undefined;
   constructor(
-    options: { provider: string; upstreamStatus?: number; message: string; messageVi?: string; isRetryable?: boolean } & Extra,
+    options: { provider: string; upstreamStatus?: number; message: string; messageVi?: string; isRetryable?: boolean } & ErrorExtra,
   ) {
     const upstream = options.upstreamStatus;
     super({
@@ -136,7 +142,7 @@ export class ProviderError extends AgentChatbotError {
 
 /** 501: a plugin was asked for a feature it does not have. */
 export class UnsupportedFunctionalityError extends AgentChatbotError {
-  constructor(feature: string, extra: Extra = {}) {
+  constructor(feature: string, extra: ErrorExtra = {}) {
     super({
       code: 'unsupported_functionality',
       message: `Unsupported functionality: ${feature}`,
@@ -151,7 +157,7 @@ export class UnsupportedFunctionalityError extends AgentChatbotError {
 
 /** 404: a registry id names no known provider or model. */
 export class NoSuchModelError extends AgentChatbotError {
-  constructor(modelId: string, extra: Extra = {}) {
+  constructor(modelId: string, extra: ErrorExtra = {}) {
     super({
       code: 'no_such_model',
       message: `No such model: ${modelId}`,

@@ -2,7 +2,8 @@ import { jsonCopy } from '../cache/json-copy';
 import { ValidationError } from '../errors';
 import type { PubSubV1 } from './v1';
 
-type Listener = (message: unknown) => void;
+/** A subscriber of {@link MemoryPubSubHub}: receives each message published on its channel. */
+export type PubSubHubListener = (message: unknown) => void;
 
 /**
  * A shared in-process "server" several {@link createMemoryPubSub} instances can connect to, the way
@@ -11,15 +12,15 @@ type Listener = (message: unknown) => void;
 export interface MemoryPubSubHub {
   /** @internal Delivers `message` to every listener of `channel`, on every connected instance. */
   deliver(channel: string, message: unknown): void;
-  /** @internal */
-  add(channel: string, listener: Listener): void;
-  /** @internal */
-  remove(channel: string, listener: Listener): void;
+  /** Subscribes a listener of one connected instance to `channel` (used by the instances). */
+  add(channel: string, listener: PubSubHubListener): void;
+  /** Unsubscribes that listener (used by the instances). */
+  remove(channel: string, listener: PubSubHubListener): void;
 }
 
 /** Creates a hub to connect several in-memory pub/sub instances (tests of multi-replica fan-out). */
 export function createMemoryPubSubHub(): MemoryPubSubHub {
-  const channels = new Map<string, Set<Listener>>();
+  const channels = new Map<string, Set<PubSubHubListener>>();
   return {
     deliver(channel, message) {
       const listeners = channels.get(channel);
@@ -67,7 +68,7 @@ export function createMemoryPubSub(options: MemoryPubSubOptions = {}): PubSubV1 
   const hub = options.hub ?? createMemoryPubSubHub();
   const onListenerError =
     options.onListenerError ?? ((error: unknown, channel: string) => console.error(`pubsub listener failed on ${channel}`, error));
-  const registered = new Set<{ channel: string; listener: Listener }>();
+  const registered = new Set<{ channel: string; listener: PubSubHubListener }>();
   let disconnected = false;
 
   function assertOpen(): void {
@@ -88,7 +89,7 @@ export function createMemoryPubSub(options: MemoryPubSubOptions = {}): PubSubV1 
 
     async subscribe(channel, listener) {
       assertOpen();
-      const wrapped: Listener = (message) => {
+      const wrapped: PubSubHubListener = (message) => {
         try {
           listener(message);
         } catch (error) {

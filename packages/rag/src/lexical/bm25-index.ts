@@ -35,7 +35,9 @@ export const DEFAULT_BM25_PARAMS: Bm25Params = {
 
 /** One document to index: its syllables, accented and accent-folded (unigrams and bigrams are derived). */
 export interface Bm25Document {
+  /** Syllables with diacritics kept. */
   readonly accented: readonly string[];
+  /** The same syllables with diacritics removed. */
   readonly folded: readonly string[];
 }
 

@@ -23,10 +23,11 @@ export interface Product {
   readonly attributes: Record<string, string>;
 }
 
-type Role = 'name' | 'sku' | 'price' | 'stock' | 'category' | 'description';
+/** What a catalog column holds, detected from its header. */
+export type ProductColumnRole = 'name' | 'sku' | 'price' | 'stock' | 'category' | 'description';
 
 /** Header words (accent-folded) naming each product column. */
-const HEADER_ROLES: ReadonlyArray<[Role, RegExp]> = [
+const HEADER_ROLES: ReadonlyArray<[ProductColumnRole, RegExp]> = [
   ['sku', /^(ma|ma sp|ma san pham|ma hang|sku|code|product code|item code)$/],
   ['name', /^(ten|ten sp|ten san pham|ten hang|san pham|mat hang|name|product|product name|item)$/],
   ['price', /^(gia|gia ban|gia le|don gia|gia tien|gia \(vnd\)|gia vnd|price|unit price)$/],
@@ -39,8 +40,8 @@ const normaliseHeader = (header: string): string =>
   foldDiacritics(header.normalize('NFC')).toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** Column index per role, or `undefined` when the header is not a product catalog (no name + price). */
-export function detectProductColumns(header: readonly string[]): Partial<Record<Role, number>> | undefined {
-  const roles: Partial<Record<Role, number>> = {};
+export function detectProductColumns(header: readonly string[]): Partial<Record<ProductColumnRole, number>> | undefined {
+  const roles: Partial<Record<ProductColumnRole, number>> = {};
   header.forEach((cell, index) => {
     const key = normaliseHeader(cell);
     for (const [role, pattern] of HEADER_ROLES) {
@@ -76,7 +77,7 @@ export function rowsToProducts(rows: readonly string[][]): Product[] {
   const products: Product[] = [];
   const seen = new Set<string>();
   for (const row of body) {
-    const cell = (role: Role): string => (roles[role] === undefined ? '' : (row[roles[role]] ?? '').trim());
+    const cell = (role: ProductColumnRole): string => (roles[role] === undefined ? '' : (row[roles[role]] ?? '').trim());
     const name = cell('name');
     if (name === '') continue;
     const sku = cell('sku') || undefined;

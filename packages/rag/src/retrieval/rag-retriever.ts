@@ -112,7 +112,7 @@ interface Candidate {
 export class RagRetriever implements RetrieverV1 {
   readonly specificationVersion = 'v1' as const;
   readonly provider = 'hybrid';
-  /** Cache of the in-memory BM25 indexes per namespace. */
+  /** @internal Cache of the in-memory BM25 indexes per namespace (an implementation detail). */
   readonly lexical: LexicalCache;
 
   constructor(private readonly options: RagRetrieverOptions) {

@@ -21,6 +21,7 @@ export interface CacheContractOptions extends ContractSuiteOptions {
 
 /** What each cache case receives. */
 export interface CacheContractFixture {
+  /** Creates a fresh cache for one test. */
   make(): Promise<CacheV1>;
   /** Lets `ms` pass on the cache's clock. */
   wait(ms: number): Promise<void>;

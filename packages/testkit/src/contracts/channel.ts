@@ -7,6 +7,7 @@ export type ChannelContractFailure = 'rate_limit' | 'server_error' | 'permanent'
 
 /** What `create()` returns: a channel wired to a fake provider, and a handle on that fake. */
 export interface ChannelContractSubject {
+  /** The channel under test. */
   readonly channel: ChannelV1<unknown>;
   /** A conversation id `doSend` may deliver to on the fake provider. */
   readonly sendConversationId: string;
@@ -20,6 +21,7 @@ export interface ChannelContractSubject {
 
 /** One recorded provider webhook body and the provider event ids it must yield. */
 export interface ChannelContractFixture {
+  /** Name shown in the test titles. */
   readonly name: string;
   /** The raw body exactly as the provider sends it. */
   readonly body: string;
@@ -29,7 +31,9 @@ export interface ChannelContractFixture {
 
 /** Options of {@link channelContract}. */
 export interface ChannelContractOptions {
+  /** Name shown in the test titles. */
   readonly name: string;
+  /** Creates the channel and its fake provider for one test. */
   readonly create: () => Promise<ChannelContractSubject>;
   /**
    * Builds the request the provider would send for a raw body. With `forge`, sign with a wrong

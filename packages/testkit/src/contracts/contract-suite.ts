@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
  * skip lists cannot silently rot when cases are renamed.
  */
 export interface ContractSkip {
+  /** Why these checks do not apply to the implementation (printed in the test output). */
   readonly reason: string;
   /** Case titles exactly as the suite names them. */
   readonly tests: readonly string[];
@@ -14,14 +15,19 @@ export interface ContractSkip {
 
 /** One contract case: a title and a body that throws (an `expect` failure) when the contract is broken. */
 export interface ContractCase<F> {
+  /** Test title. */
   readonly title: string;
+  /** The check. */
   readonly run: (fixture: F) => Promise<void>;
+  /** Per-test timeout. */
   readonly timeoutMs?: number;
 }
 
 /** Collects the instances a case creates so they are cleaned up even when the case fails. */
 export interface ContractTracker {
+  /** Registers an instance to clean up after the test. */
   track<T>(instance: T, cleanup?: (instance: T) => Promise<void> | void): T;
+  /** Cleans up every tracked instance. */
   dispose(): Promise<void>;
 }
 
@@ -51,6 +57,7 @@ export function createContractTracker(): ContractTracker {
 export interface ContractSuiteOptions {
   /** Implementation name shown in the test report, e.g. `'redis'`. */
   readonly name: string;
+  /** Checks to skip, each with the reason. */
   readonly skip?: readonly ContractSkip[];
 }
 

@@ -20,13 +20,17 @@ import {
  * fresh UUIDs per case, so a database-backed meter can seed them without collisions.
  */
 export interface MeterContractSetup {
+  /** Monthly budget per tenant, in VND. */
   readonly budgets: Readonly<Record<string, number>>;
+  /** Model prices for the recorded cost. */
   readonly prices: ModelPriceTableVnd;
 }
 
 /** Options for {@link meterContract}. */
 export interface MeterContractOptions extends ContractSuiteOptions {
+  /** Creates the meter under test. */
   readonly create: (setup: MeterContractSetup) => MeterV1 | Promise<MeterV1>;
+  /** Releases the meter after a test. */
   readonly cleanup?: (meter: MeterV1, setup: MeterContractSetup) => Promise<void> | void;
 }
 
@@ -34,6 +38,7 @@ export interface MeterContractOptions extends ContractSuiteOptions {
 export interface MeterContractFixture {
   /** Makes a meter where each tenant id in `budgets` gets that cap. */
   make(budgets: Record<string, number>): Promise<MeterV1>;
+  /** A fresh tenant id. */
   tenant(): string;
 }
 

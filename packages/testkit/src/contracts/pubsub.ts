@@ -12,7 +12,9 @@ import {
 
 /** Options for {@link pubSubContract}. */
 export interface PubSubContractOptions extends ContractSuiteOptions {
+  /** Creates the pub/sub under test. */
   readonly create: () => PubSubV1 | Promise<PubSubV1>;
+  /** Releases it after a test. */
   readonly cleanup?: (pubsub: PubSubV1) => Promise<void> | void;
   /**
    * Makes two instances that share one broker, like two api replicas on one Redis. Without it the
@@ -25,7 +27,9 @@ export interface PubSubContractOptions extends ContractSuiteOptions {
 
 /** What each pub/sub case receives. */
 export interface PubSubContractFixture {
+  /** Creates a fresh instance for one test. */
   make(): Promise<PubSubV1>;
+  /** Two instances sharing one broker (replica fan-out checks). */
   makeConnected?: () => Promise<readonly [PubSubV1, PubSubV1]>;
   /** A channel name unique to this case, so parallel runs on one broker never cross-talk. */
   channel(name: string): string;

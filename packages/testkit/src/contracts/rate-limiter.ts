@@ -13,6 +13,7 @@ import {
 export interface RateLimiterContractOptions extends ContractSuiteOptions {
   /** Makes a fresh limiter with no buckets (for a shared server: a unique key prefix per call). */
   readonly create: () => RateLimiterV1 | Promise<RateLimiterV1>;
+  /** Releases the limiter after a test. */
   readonly cleanup?: (limiter: RateLimiterV1) => Promise<void> | void;
   /**
    * Moves the limiter's clock forward. Give it when `create` injects a fake clock; without it the
@@ -23,6 +24,7 @@ export interface RateLimiterContractOptions extends ContractSuiteOptions {
 
 /** What each rate-limiter case receives. */
 export interface RateLimiterContractFixture {
+  /** Creates a fresh limiter for one test. */
   make(): Promise<RateLimiterV1>;
   /** Lets `ms` pass on the limiter's clock. */
   wait(ms: number): Promise<void>;

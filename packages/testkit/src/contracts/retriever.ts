@@ -10,15 +10,21 @@ import {
 
 /** A document the suite indexes through the implementation's own `seed`. */
 export interface RetrieverContractDocument {
+  /** Chunk id. */
   readonly id: string;
+  /** Document the chunk belongs to. */
   readonly sourceId: string;
+  /** Chunk text. */
   readonly text: string;
+  /** Chunk metadata. */
   readonly metadata: Record<string, unknown>;
 }
 
 /** What `create` returns: the retriever, and how to index documents into a namespace for it. */
 export interface RetrieverContractSubject {
+  /** The retriever under test. */
   readonly retriever: RetrieverV1;
+  /** Indexes documents into a namespace. */
   seed(namespace: string, documents: readonly RetrieverContractDocument[]): Promise<void>;
   /** Frees indexes and connections after the case. */
   cleanup?(): Promise<void>;
@@ -26,12 +32,15 @@ export interface RetrieverContractSubject {
 
 /** Options for {@link retrieverContract}. */
 export interface RetrieverContractOptions extends ContractSuiteOptions {
+  /** Creates the retriever under test. */
   readonly create: () => RetrieverContractSubject | Promise<RetrieverContractSubject>;
 }
 
 /** What each retriever case receives. */
 export interface RetrieverContractFixture {
+  /** Creates a fresh subject for one test. */
   make(): Promise<RetrieverContractSubject>;
+  /** A fresh namespace (tenant) id. */
   namespace(): string;
 }
 

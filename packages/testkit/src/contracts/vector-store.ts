@@ -10,6 +10,7 @@ import {
 
 /** Options for {@link vectorStoreContract}. */
 export interface VectorStoreContractOptions extends ContractSuiteOptions {
+  /** Creates the vector store under test. */
   readonly create: () => VectorStoreV1 | Promise<VectorStoreV1>;
   /** Frees the store after a case; the namespaces it used are dropped first when `dropNamespace` exists. */
   readonly cleanup?: (store: VectorStoreV1) => Promise<void> | void;
@@ -19,6 +20,7 @@ export interface VectorStoreContractOptions extends ContractSuiteOptions {
 
 /** What each vector-store case receives. */
 export interface VectorStoreContractFixture {
+  /** Creates a fresh store for one test. */
   make(): Promise<VectorStoreV1>;
   /** A namespace unique to this case (letters, digits, underscore), dropped afterwards. */
   namespace(): string;

@@ -6,11 +6,17 @@ export type FakeGraphFailure = 'token_expired' | 'window_closed' | 'rate_limit' 
 
 /** A Send API call the fake accepted. */
 export interface FakeGraphSend {
+  /** Page that sent it. */
   readonly pageId: string;
+  /** Customer PSID. */
   readonly recipientId: string;
+  /** `RESPONSE`, `UPDATE` or `MESSAGE_TAG`. */
   readonly messagingType: string | undefined;
+  /** Message tag, e.g. `HUMAN_AGENT`. */
   readonly tag: string | undefined;
+  /** The message object sent. */
   readonly message: Record<string, unknown>;
+  /** Id the fake returned. */
   readonly messageId: string;
 }
 
@@ -18,7 +24,9 @@ export interface FakeGraphSend {
 export interface FakeGraph {
   /** Use as `graphApiBase`. */
   readonly url: string;
+  /** Every request received. */
   readonly requests: RecordedRequest[];
+  /** Messages accepted, in order. */
   readonly sent: FakeGraphSend[];
   /** Sender actions received (`typing_on`…), with the PSID. */
   readonly actions: Array<{ recipientId: string; action: string }>;
@@ -32,7 +40,9 @@ export interface FakeGraph {
   setLastInteraction(psid: string, at: Date): void;
   /** Makes the current page token invalid (error 190). */
   revokeToken(): void;
+  /** Makes the next `times` sends fail with `kind` (after `after` successes). */
   failNext(kind: FakeGraphFailure, times?: number, after?: number): void;
+  /** Stops the server. */
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ export interface FakeHttpProxy {
   readonly url: string;
   /** Targets proxied so far (`host:port` for CONNECT tunnels, absolute URLs otherwise). */
   readonly targets: string[];
+  /** Stops the proxy. */
   close(): Promise<void>;
 }
 

@@ -3,21 +3,29 @@ import type { AddressInfo } from 'node:net';
 
 /** One request a fake provider server received, kept for assertions. */
 export interface RecordedRequest {
+  /** HTTP method. */
   readonly method: string;
   /** Path without the query string. */
   readonly path: string;
+  /** Query parameters. */
   readonly query: URLSearchParams;
+  /** Request headers (lower-case names). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Raw request body. */
   readonly body: string;
 }
 
 /** What a fake route handler answers: status, JSON (or text) body and extra headers. */
 export interface FakeResponse {
+  /** Response status. */
   readonly status: number;
+  /** JSON body to send. */
   readonly json?: unknown;
+  /** Text body to send. */
   readonly text?: string;
   /** Binary body (media downloads); sent with `headers['content-type']`. */
   readonly bytes?: Uint8Array;
+  /** Response headers. */
   readonly headers?: Record<string, string>;
 }
 
@@ -27,6 +35,7 @@ export interface FakeHttpServer {
   readonly url: string;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
+  /** Stops the server. */
   close(): Promise<void>;
 }
 

@@ -9,10 +9,15 @@ export type FakeLineFailure = 'rate_limit' | 'server_error' | 'invalid' | 'month
 
 /** A reply or push the fake accepted. */
 export interface FakeLineSend {
+  /** Reply (with a reply token) or push. */
   readonly kind: 'reply' | 'push';
+  /** Push recipient. */
   readonly to: string | undefined;
+  /** Reply token used. */
   readonly replyToken: string | undefined;
+  /** `X-Line-Retry-Key` sent with a push. */
   readonly retryKey: string | undefined;
+  /** Message objects sent. */
   readonly messages: Array<Record<string, unknown>>;
 }
 
@@ -20,12 +25,15 @@ export interface FakeLineSend {
 export interface FakeLine {
   /** Use as `apiBase`. */
   readonly url: string;
+  /** Every request received. */
   readonly requests: RecordedRequest[];
+  /** Messages accepted, in order. */
   readonly sent: FakeLineSend[];
   /** Chats that got the loading animation. */
   readonly loading: string[];
   /** Issues a reply token the fake accepts once, within `ttlMs` (default 60 s). */
   issueReplyToken(ttlMs?: number): string;
+  /** Makes the next `times` sends fail with `kind` (after `after` successes). */
   failNext(kind: FakeLineFailure, times?: number, after?: number): void;
   /** Profiles `GET /v2/bot/profile/<userId>` answers (others: 404, as for users who did not add the bot). */
   setProfile(userId: string, profile: { displayName: string; pictureUrl?: string }): void;
@@ -33,6 +41,7 @@ export interface FakeLine {
   profileLookups(): number;
   /** Serves `GET /v2/bot/message/<id>/content` (this server is also the `api-data` host). */
   addContent(messageId: string, bytes: Uint8Array, mimeType: string): void;
+  /** Stops the server. */
   close(): Promise<void>;
 }
 

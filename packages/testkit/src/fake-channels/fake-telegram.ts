@@ -5,8 +5,11 @@ export type FakeTelegramFailure = 'rate_limit' | 'server_error' | 'blocked' | 'c
 
 /** A Bot API call the fake accepted. */
 export interface FakeTelegramCall {
+  /** Bot API method called, e.g. `sendMessage`. */
   readonly method: string;
+  /** Parameters sent. */
   readonly body: Record<string, unknown>;
+  /** Id of the message the fake created, if any. */
   readonly messageId: number | undefined;
 }
 
@@ -14,6 +17,7 @@ export interface FakeTelegramCall {
 export interface FakeTelegram {
   /** Use as `apiBase`. */
   readonly url: string;
+  /** Every request received. */
   readonly requests: RecordedRequest[];
   /** Accepted `sendMessage`/`sendPhoto`/`sendDocument` calls. */
   readonly sent: FakeTelegramCall[];
@@ -23,9 +27,11 @@ export interface FakeTelegram {
   webhook(): { url: string; secretToken: string | undefined } | undefined;
   /** `retry_after` seconds used for `rate_limit` (default 3). */
   failNext(kind: FakeTelegramFailure, times?: number, after?: number): void;
+  /** Answers the next send with 429 and this `retry_after`. */
   setRetryAfter(seconds: number): void;
   /** Makes a file downloadable through `getFile` + `/file/bot<token>/<path>`. */
   addFile(fileId: string, bytes: Uint8Array, mimeType?: string): void;
+  /** Stops the server. */
   close(): Promise<void>;
 }
 

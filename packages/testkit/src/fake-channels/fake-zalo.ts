@@ -13,29 +13,39 @@ export type FakeZaloFailure =
 
 /** A consultation message the fake accepted. */
 export interface FakeZaloSentMessage {
+  /** Id the fake returned. */
   readonly messageId: string;
   /** The user's UID, or the `anonymous_id` of an anonymous chat. */
   readonly userId: string;
   /** Set for sends to an anonymous chat (`POST /v2.0/oa/message`). */
   readonly anonymousConversationId?: string;
+  /** The message object sent. */
   readonly message: Record<string, unknown>;
+  /** Access token the request carried. */
   readonly accessToken: string;
 }
 
 /** A file the fake accepted on `POST /v2.0/oa/upload/image|file`. */
 export interface FakeZaloUpload {
+  /** Image or file upload. */
   readonly kind: 'image' | 'file';
   /** `attachment_id` (images) or `token` (files) it answered. */
   readonly id: string;
+  /** Uploaded file name. */
   readonly name: string;
+  /** Uploaded MIME type. */
   readonly mimeType: string;
+  /** Uploaded size in bytes. */
   readonly size: number;
 }
 
 /** Options of {@link createFakeZalo}. */
 export interface FakeZaloOptions {
+  /** Zalo app id the fake accepts. */
   appId: string;
+  /** App secret (OAuth and webhook signatures). */
   appSecret: string;
+  /** Official Account id. */
   oaId: string;
   /** The access token valid at start (default: random). */
   accessToken?: string;
@@ -51,9 +61,11 @@ export interface FakeZaloOptions {
 export interface FakeZalo {
   /** Use as both `apiBase` and `oauthBase`. */
   readonly url: string;
+  /** Messages accepted, in order. */
   readonly sent: FakeZaloSentMessage[];
   /** `oa_send_text` echo payloads Zalo would post for each accepted send. */
   readonly echoes: Record<string, unknown>[];
+  /** Every request received. */
   readonly requests: RecordedRequest[];
   /** Files uploaded with `POST /v2.0/oa/upload/image|file`. */
   readonly uploads: FakeZaloUpload[];
@@ -75,6 +87,7 @@ export interface FakeZalo {
   setLastInteraction(userId: string, at: Date): void;
   /** Fails the next `times` calls the given way, after `after` calls succeed. */
   failNext(kind: FakeZaloFailure, times?: number, after?: number): void;
+  /** Stops the server. */
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import { signLineWebhook } from './webhook-signers';
 
 /** Builds and delivers LINE webhooks with `x-line-signature`, like LINE does. */
 export interface LineWebhookDriver {
+  /** Builds a signed webhook request (`forge`: wrong signature, `unsigned`: none). */
   request(rawBody: string, options?: { forge?: boolean; unsigned?: boolean }): Request;
   /**
    * Signs and posts `{destination, events}`; with `redelivery` (LINE's opt-in "Webhook redelivery")

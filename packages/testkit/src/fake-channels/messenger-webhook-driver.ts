@@ -4,6 +4,7 @@ import { metaJsonStringify, signMessengerWebhook } from './webhook-signers';
 
 /** Builds and delivers Messenger webhooks the way Meta does (ASCII-escaped JSON, `X-Hub-Signature-256`). */
 export interface MessengerWebhookDriver {
+  /** Builds a signed webhook request (`forge`: wrong signature, `unsigned`: none). */
   request(rawBody: string, options?: { forge?: boolean; unsigned?: boolean }): Request;
   /** Serialises like Meta, signs and posts; Meta retries on failure (compressed delays). */
   deliver(payload: Record<string, unknown> | string, options?: { retryDelaysMs?: ReadonlyArray<number> }): Promise<WebhookDelivery>;

@@ -2,9 +2,13 @@ import type { CacheV1, ChannelV1Host, InboundEventV1, LoggerV1 } from '@agent-ch
 
 /** A log line captured by {@link createRecordingHost}. */
 export interface RecordedLog {
+  /** Log level. */
   readonly level: 'debug' | 'info' | 'warn' | 'error';
+  /** Logger scope. */
   readonly scope: string | undefined;
+  /** Structured fields. */
   readonly object: Record<string, unknown>;
+  /** Log message. */
   readonly message: string | undefined;
 }
 
@@ -14,7 +18,9 @@ export interface RecordingHost extends ChannelV1Host {
   readonly events: InboundEventV1[];
   /** Each `receive()` call's batch. */
   readonly batches: ReadonlyArray<InboundEventV1>[];
+  /** Everything the channel logged. */
   readonly logs: RecordedLog[];
+  /** The cache the host hands the channel. */
   readonly cache: CacheV1;
   /** Makes the next `times` `receive()` calls reject, as a database outage would. */
   failNextReceive(times?: number): void;

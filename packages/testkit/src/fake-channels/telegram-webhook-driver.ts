@@ -2,6 +2,7 @@ import { buildWebhookRequest, deliverWithRetries, type WebhookDelivery, type Web
 
 /** Builds and delivers Telegram updates with `X-Telegram-Bot-Api-Secret-Token`, like Telegram does. */
 export interface TelegramWebhookDriver {
+  /** Builds a webhook request with the secret token header (`forge`: wrong, `unsigned`: none). */
   request(rawBody: string, options?: { forge?: boolean; unsigned?: boolean }): Request;
   /** Posts the update; on non-2xx Telegram repeats the same update (compressed delays). */
   deliver(update: Record<string, unknown> | string, options?: { retryDelaysMs?: ReadonlyArray<number> }): Promise<WebhookDelivery>;

@@ -5,14 +5,19 @@ export type WebhookTarget = string | ((request: Request) => Promise<Response>);
 export interface WebhookAttempt {
   /** 0 for the first attempt, then 1, 2… */
   readonly attempt: number;
+  /** Status answered, or undefined when the request failed. */
   readonly status: number | undefined;
+  /** Network error, when there was one. */
   readonly error?: string;
+  /** Response body. */
   readonly body?: string;
 }
 
 /** The outcome of {@link deliverWithRetries}. */
 export interface WebhookDelivery {
+  /** Whether some attempt got a 2xx. */
   readonly delivered: boolean;
+  /** Every attempt, as the provider would retry. */
   readonly attempts: WebhookAttempt[];
 }
 

@@ -1,18 +1,26 @@
 /** A chat message as the fake server understood it, whatever the wire format. */
 export interface FakePromptMessage {
+  /** Who wrote the message. */
   readonly role: 'system' | 'user' | 'assistant';
+  /** Message text. */
   readonly content: string;
 }
 
 /** What a responder sees: the model, the normalised prompt and the raw request. */
 export interface FakeChatRequest {
+  /** Model requested. */
   readonly model: string;
+  /** Prompt messages. */
   readonly messages: readonly FakePromptMessage[];
+  /** Whether streaming was requested. */
   readonly stream: boolean;
   /** The token cap the client sent (`max_tokens`, `max_completion_tokens`, `num_predict`). */
   readonly maxTokens: number | undefined;
+  /** Temperature requested. */
   readonly temperature: number | undefined;
+  /** Raw request body. */
   readonly body: Record<string, unknown>;
+  /** Request headers. */
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -42,15 +50,19 @@ export type FakeFailure =
 
 /** Token counts the fake reported for one request, so tests can compare them with parsed usage. */
 export interface FakeReportedUsage {
+  /** Input tokens to report (estimated when omitted). */
   readonly inputTokens?: number;
+  /** Output tokens to report (estimated when omitted). */
   readonly outputTokens?: number;
 }
 
 /** One request the fake received, kept for assertions (oldest first in {@link FakeLlmServer.requests}). */
 export interface FakeLlmRequestRecord {
+  /** HTTP method. */
   readonly method: string;
   /** Path without the query string, e.g. `/v1/chat/completions`. */
   readonly path: string;
+  /** Request headers. */
   readonly headers: Readonly<Record<string, string>>;
   /** Parsed JSON body (`undefined` for GET or a body that is not JSON). */
   readonly body: unknown;
@@ -60,6 +72,7 @@ export interface FakeLlmRequestRecord {
   readonly messages?: readonly FakePromptMessage[];
   /** For embedding requests: the input texts. */
   readonly inputs?: readonly string[];
+  /** Whether the response was streamed. */
   readonly stream?: boolean;
   /**
    * How the fake answered: `ok`, an injected failure, a rejected request (`unauthorized`,
