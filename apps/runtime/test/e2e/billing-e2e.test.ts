@@ -7,83 +7,39 @@
  * on Revenue & cost, answers the ticket, reads System and Plans & prices; the owner then sees the
  * credited balance and the reply. Screenshots go to apps/dashboard/test-artifacts/ (gitignored).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_BILLING_CONFIG, cycleIdOf } from '@agent-chatbot/billing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/cli/serve';
-import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
+import type { RunningServer } from '../../src/cli/serve';
 import { createFixtureUser, fixturePassword } from '../http/fixtures';
+import { CHROMIUM, chromiumSkip, mustVi as must, startBrowserRig, type BrowserRig } from './browser-rig';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install -y chromium); skipping the billing browser test`;
-if (skip) console.warn(skip);
-
-const DASHBOARD = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
-const ARTIFACTS = join(DASHBOARD, 'test-artifacts');
-type Tree = { [key: string]: string | Tree };
-const vi = JSON.parse(readFileSync(join(DASHBOARD, 'src/locales/vi.json'), 'utf8')) as Tree;
-/** The Vietnamese text of `key` (the test follows the pages' wording). */
-function must(key: string): string {
-  let node: string | Tree | undefined = vi;
-  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
-  if (typeof node !== 'string') throw new Error(`vi.json has no ${key}`);
-  return node;
-}
+const skip = chromiumSkip('the billing browser test');
 
 describe.skipIf(skip !== undefined)('billing, support and the platform console in Chromium', { timeout: 300_000 }, () => {
+  let rig: BrowserRig;
   let server: RunningServer;
-  let dataDir: string;
-  let distDir: string;
-  let userDataDir: string;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    distDir = mkdtempSync(join(tmpdir(), 'acb-billing-e2e-dist-'));
-    execFileSync('pnpm', ['exec', 'vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: DASHBOARD, stdio: 'pipe' });
-    process.env['DASHBOARD_DIST'] = distDir;
-    dataDir = mkdtempSync(join(tmpdir(), 'acb-billing-e2e-data-'));
-    const config = loadConfig(
-      {
-        CHATBOT_DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        CHATBOT_JWT_SECRET: 'billing-e2e-secret-0123456789-0123456789-abcdef',
-        CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
+    rig = await startBrowserRig({
+      label: 'billing',
+      env: {
         CHATBOT_VIETQR_BANK_BIN: '970436',
         CHATBOT_VIETQR_ACCOUNT_NUMBER: '0071000123456',
         CHATBOT_VIETQR_ACCOUNT_NAME: 'CONG TY TRO LY AO',
         CHATBOT_PLATFORM_LLM_PROVIDER: 'openai',
         CHATBOT_PLATFORM_LLM_API_KEY: 'sk-platform-e2e-billing-0123WXYZ',
       },
-      dataDir,
-    );
-    server = await startServer(config, { print: () => undefined });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    userDataDir = mkdtempSync(join(tmpdir(), 'acb-billing-e2e-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'vi-VN',
     });
-    context.setDefaultTimeout(30_000);
+    ({ server, context } = rig);
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.stop();
-    delete process.env['DASHBOARD_DIST'];
-    for (const dir of [userDataDir, dataDir, distDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await rig?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `billing-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => rig.shot(page, name);
 
   async function signIn(page: Page, email: string, password: string): Promise<void> {
     await page.goto(`${server.url}/login`);

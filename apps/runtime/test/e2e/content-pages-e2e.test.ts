@@ -7,37 +7,22 @@
  * defused), tags and annotates the customer, and downloads the customers CSV. Screenshots go to
  * apps/dashboard/test-artifacts/ (gitignored).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Download, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { type BrowserContext, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake-llm';
-import { startServer, type RunningServer } from '../../src/cli/serve';
-import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
+import type { RunningServer } from '../../src/cli/serve';
 import { parseCsv } from '../contacts/csv-helpers';
+import { chromiumSkip, mustVi, startBrowserRig, type BrowserRig } from './browser-rig';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install -y chromium); skipping the content pages browser test`;
-if (skip) console.warn(skip);
+const skip = chromiumSkip('the content pages browser test');
 
-const DASHBOARD = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
-const ARTIFACTS = join(DASHBOARD, 'test-artifacts');
 const PLATFORM_KEY = 'sk-platform-e2e-content-0123456789';
 const ANSWER = 'Dạ, shop mở cửa từ 8 giờ sáng đến 9 giờ tối mỗi ngày ạ.';
 const INJECTION = '=HYPERLINK("http://evil.example","bấm vào đây")';
 
-type Tree = { [key: string]: string | Tree };
-const vi = JSON.parse(readFileSync(join(DASHBOARD, 'src/locales/vi.json'), 'utf8')) as Tree;
 /** The Vietnamese text of `key` (the test follows the pages' wording). */
-function must(key: string, values: Record<string, string | number> = {}): string {
-  let node: string | Tree | undefined = vi;
-  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
-  if (typeof node !== 'string') throw new Error(`vi.json has no ${key}`);
-  return node.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
-}
+const must = (key: string, values: Record<string, string | number> = {}): string => mustVi(key, values, 'empty');
 
 /** Reads a downloaded CSV: checks the BOM, returns the parsed rows and the raw text. */
 async function readDownload(download: Download): Promise<{ name: string; rows: string[][]; text: string }> {
@@ -50,57 +35,32 @@ async function readDownload(download: Download): Promise<{ name: string; rows: s
 
 describe.skipIf(skip !== undefined)('conversations, customers and test chat pages in a browser', { timeout: 300_000 }, () => {
   let llm: FakeLlmServer;
+  let rig: BrowserRig;
   let server: RunningServer;
-  let dataDir: string;
-  let distDir: string;
-  let userDataDir: string;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    distDir = mkdtempSync(join(tmpdir(), 'acb-e2e-content-dist-'));
-    execFileSync('pnpm', ['exec', 'vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: DASHBOARD, stdio: 'pipe' });
-    process.env['DASHBOARD_DIST'] = distDir;
     llm = await startFakeOpenAI({ apiKey: PLATFORM_KEY, responder: () => ANSWER });
-    dataDir = mkdtempSync(join(tmpdir(), 'acb-e2e-content-data-'));
-    const config = loadConfig(
-      {
-        CHATBOT_DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        CHATBOT_JWT_SECRET: 'e2e-content-jwt-secret-0123456789-0123456789-ab',
-        CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
+    rig = await startBrowserRig({
+      label: 'content',
+      acceptDownloads: true,
+      env: {
         CHATBOT_PLATFORM_LLM_PROVIDER: 'openai',
         CHATBOT_PLATFORM_LLM_API_KEY: PLATFORM_KEY,
         CHATBOT_PLATFORM_LLM_BASE_URL: llm.baseURL,
         CHATBOT_PLATFORM_CHEAP_MODEL: 'gpt-4o-mini',
         CHATBOT_PLATFORM_PREMIUM_MODEL: 'gpt-4o',
       },
-      dataDir,
-    );
-    server = await startServer(config, { print: () => undefined });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    userDataDir = mkdtempSync(join(tmpdir(), 'acb-e2e-content-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptDownloads: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'vi-VN',
     });
-    context.setDefaultTimeout(30_000);
+    ({ server, context } = rig);
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.stop();
+    await rig?.close();
     await llm?.close();
-    delete process.env['DASHBOARD_DIST'];
-    for (const dir of [userDataDir, dataDir, distDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `content-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => rig.shot(page, name);
 
   it('chats in the test chat, reads and exports the history, tags the customer and exports the customers', async () => {
     const page = await context.newPage();

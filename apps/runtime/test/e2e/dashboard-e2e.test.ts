@@ -9,105 +9,54 @@
  * Texts are read from the dashboard's vi.json, so the test follows the pages' wording. A page that
  * is missing from the build is replaced by the equivalent API call, and the test says so.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake-llm';
-import { startServer, type RunningServer } from '../../src/cli/serve';
-import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
+import type { RunningServer } from '../../src/cli/serve';
+import { chromiumSkip, mustVi as must, startBrowserRig, viText as text, type BrowserRig } from './browser-rig';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install -y chromium); skipping the dashboard end-to-end test`;
-if (skip) console.warn(skip);
+const skip = chromiumSkip('the dashboard end-to-end test');
 
-const DASHBOARD = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
-const ARTIFACTS = join(DASHBOARD, 'test-artifacts');
 /** The fake OpenAI account's key: the platform's and, after the key step, the shop's own. */
 const LLM_KEY = 'sk-e2e-0123456789abcdef0123456789';
 const ANSWER = 'Dạ, shop mở cửa từ 8 giờ sáng đến 9 giờ tối mỗi ngày ạ.';
 const QUESTION = 'Shop mở cửa mấy giờ vậy shop?';
 const FILE = { name: 'gio-mo-cua.txt', mimeType: 'text/plain', buffer: Buffer.from('Giờ mở cửa: shop mở cửa từ 8 giờ sáng đến 9 giờ tối, tất cả các ngày trong tuần, kể cả Chủ nhật.\n') };
 
-type Tree = { [key: string]: string | Tree };
-const vi = JSON.parse(readFileSync(join(DASHBOARD, 'src/locales/vi.json'), 'utf8')) as Tree;
-/** The Vietnamese text of `key`, or undefined when the dashboard has no such key (page not built yet). */
-function text(key: string): string | undefined {
-  let node: string | Tree | undefined = vi;
-  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
-  return typeof node === 'string' ? node : undefined;
-}
-function must(key: string): string {
-  const value = text(key);
-  if (value === undefined) throw new Error(`vi.json has no ${key}`);
-  return value;
-}
 /** A template like "Sẵn sàng · {{count}} đoạn" as a pattern. */
 const templatePattern = (template: string) =>
   new RegExp(template.split(/\{\{\w+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+'));
 
 describe.skipIf(skip !== undefined)('dashboard end to end: sign-up → wizard → upload → test chat → analytics', { timeout: 300_000 }, () => {
   let llm: FakeLlmServer;
+  let rig: BrowserRig;
   let server: RunningServer;
-  let dataDir: string;
-  let distDir: string;
-  let userDataDir: string;
   let context: BrowserContext;
   const viaApi: string[] = [];
 
   beforeAll(async () => {
-    // A private build of the dashboard (vite only: the type check is `pnpm run typecheck`'s job),
-    // so other builds of apps/dashboard/dist running at the same time cannot disturb this one.
-    distDir = mkdtempSync(join(tmpdir(), 'acb-e2e-dist-'));
-    execFileSync('pnpm', ['exec', 'vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: DASHBOARD, stdio: 'pipe' });
-    process.env['DASHBOARD_DIST'] = distDir;
-
     llm = await startFakeOpenAI({ apiKey: LLM_KEY, responder: () => ANSWER });
-    dataDir = mkdtempSync(join(tmpdir(), 'acb-e2e-data-'));
-    const config = loadConfig(
-      {
-        CHATBOT_DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        CHATBOT_JWT_SECRET: 'e2e-jwt-secret-0123456789-0123456789-abcdefgh',
-        CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
+    rig = await startBrowserRig({
+      label: 'e2e',
+      env: {
         CHATBOT_PLATFORM_LLM_PROVIDER: 'openai',
         CHATBOT_PLATFORM_LLM_API_KEY: LLM_KEY,
         CHATBOT_PLATFORM_LLM_BASE_URL: llm.baseURL,
         CHATBOT_PLATFORM_CHEAP_MODEL: 'gpt-4o-mini',
         CHATBOT_PLATFORM_PREMIUM_MODEL: 'gpt-4o',
       },
-      dataDir,
-    );
-    server = await startServer(config, { print: () => undefined });
-    expect(server.runtime.db.kind).toBe('pglite');
-
-    mkdirSync(ARTIFACTS, { recursive: true });
-    userDataDir = mkdtempSync(join(tmpdir(), 'acb-e2e-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'vi-VN',
     });
-    context.setDefaultTimeout(30_000);
+    ({ server, context } = rig);
+    expect(server.runtime.db.kind).toBe('pglite');
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.stop();
+    await rig?.close();
     await llm?.close();
-    delete process.env['DASHBOARD_DIST'];
-    for (const dir of [userDataDir, dataDir, distDir]) if (dir) rmSync(dir, { recursive: true, force: true });
     if (viaApi.length > 0) console.warn(`dashboard e2e: done through the API instead of a page: ${viaApi.join(', ')}`);
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `e2e-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => rig.shot(page, name);
 
   /** Whether the page shows an h1 with `title` (a built page) rather than the not-found page. */
   async function pageExists(page: Page, title: string | undefined): Promise<boolean> {

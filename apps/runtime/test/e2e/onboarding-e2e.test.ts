@@ -8,40 +8,24 @@
  * and length → finish; then the Channels and White-label pages. Screenshots go to
  * apps/dashboard/test-artifacts/onboarding-*.png (gitignored).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake-llm';
 import { createFakeTelegram, type FakeTelegram } from '@agent-chatbot/testkit/fake-channels';
-import { startServer, type RunningServer } from '../../src/cli/serve';
-import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
+import type { RunningServer } from '../../src/cli/serve';
 import { industryTemplates } from '../../src/templates/catalog';
+import { chromiumSkip, mustVi, startBrowserRig, type BrowserRig } from './browser-rig';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install -y chromium); skipping the onboarding end-to-end test`;
-if (skip) console.warn(skip);
+const skip = chromiumSkip('the onboarding end-to-end test');
 
-const DASHBOARD = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
-const ARTIFACTS = join(DASHBOARD, 'test-artifacts');
 const LLM_KEY = 'sk-e2e-onboarding-0123456789abcdef';
 const BOT_TOKEN = '7011223344:AAH-onboarding-e2e-token';
 const spa = industryTemplates.find((t) => t.id === 'spa')!;
 const OPENING = spa.faq.find((f) => f.question === 'Spa mở cửa mấy giờ?')!;
 
-type Tree = { [key: string]: string | Tree };
-const vi = JSON.parse(readFileSync(join(DASHBOARD, 'src/locales/vi.json'), 'utf8')) as Tree;
 /** The Vietnamese text of `key` (with `{{x}}` placeholders filled from `values`). */
-function t(key: string, values: Record<string, string | number> = {}): string {
-  let node: string | Tree | undefined = vi;
-  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
-  if (typeof node !== 'string') throw new Error(`vi.json has no ${key}`);
-  return node.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
-}
+const t = (key: string, values: Record<string, string | number> = {}): string => mustVi(key, values, 'empty');
 
 /** GET with a chosen Host header (fetch cannot set it). */
 function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
@@ -61,29 +45,17 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
 describe.skipIf(skip !== undefined)('onboarding end to end: sign-up → wizard → bot answering → settings', { timeout: 300_000 }, () => {
   let llm: FakeLlmServer;
   let telegram: FakeTelegram;
+  let rig: BrowserRig;
   let server: RunningServer;
-  let dataDir: string;
-  let distDir: string;
-  let userDataDir: string;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    // A private build (vite only), so other builds of apps/dashboard/dist cannot disturb this one.
-    distDir = mkdtempSync(join(tmpdir(), 'acb-onboarding-dist-'));
-    execFileSync('pnpm', ['exec', 'vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: DASHBOARD, stdio: 'pipe' });
-    process.env['DASHBOARD_DIST'] = distDir;
     llm = await startFakeOpenAI({ apiKey: LLM_KEY, responder: () => 'Dạ, em xin phép kiểm tra lại ạ.' });
     telegram = await createFakeTelegram({ botToken: BOT_TOKEN, username: 'spa_hoa_sen_bot' });
-    dataDir = mkdtempSync(join(tmpdir(), 'acb-onboarding-data-'));
-    const config = loadConfig(
-      {
-        CHATBOT_DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
+    rig = await startBrowserRig({
+      label: 'onboarding',
+      env: {
         CHATBOT_PUBLIC_URL: 'https://bot.example.vn',
-        CHATBOT_JWT_SECRET: 'onboarding-e2e-jwt-secret-0123456789-0123456789',
-        CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
         CHATBOT_TELEGRAM_API_BASE: telegram.url,
         CHATBOT_PLATFORM_LLM_PROVIDER: 'openai',
         CHATBOT_PLATFORM_LLM_API_KEY: LLM_KEY,
@@ -91,31 +63,17 @@ describe.skipIf(skip !== undefined)('onboarding end to end: sign-up → wizard �
         CHATBOT_PLATFORM_CHEAP_MODEL: 'gpt-4o-mini',
         CHATBOT_PLATFORM_PREMIUM_MODEL: 'gpt-4o',
       },
-      dataDir,
-    );
-    server = await startServer(config, { print: () => undefined });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    userDataDir = mkdtempSync(join(tmpdir(), 'acb-onboarding-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'vi-VN',
     });
-    context.setDefaultTimeout(30_000);
+    ({ server, context } = rig);
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.stop();
+    await rig?.close();
     await llm?.close();
     await telegram?.close();
-    delete process.env['DASHBOARD_DIST'];
-    for (const dir of [userDataDir, dataDir, distDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `onboarding-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => rig.shot(page, name);
 
   it('takes a new shop from sign-up to a bot answering, through every wizard step', async () => {
     const page = await context.newPage();
