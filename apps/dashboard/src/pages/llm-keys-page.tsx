@@ -14,12 +14,11 @@ import { unwrap } from '../api/api-error';
 import type { paths } from '../api/generated/openapi';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { ConfirmButton } from '../components/confirm-button';
-import { FormField } from '../components/form-field';
+import { LlmAccountFields, needsBaseUrl, providerChoiceOf, takesKey, type ProviderChoice } from '../components/llm-account-fields';
 import { PageHeader } from '../components/page-header';
 import { Alert, Badge } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card';
-import { Input, NativeSelect } from '../components/ui/input';
 import type { FieldErrors } from '../lib/forms';
 import { onboardingKeys, type LlmSettings } from './onboarding/api-types';
 
@@ -27,21 +26,8 @@ import { onboardingKeys, type LlmSettings } from './onboarding/api-types';
 type LlmUpdate = NonNullable<paths['/v1/tenant/llm']['put']['requestBody']>['content']['application/json'];
 type KeyMode = LlmSettings['key_mode'];
 
-/** What the provider list offers: the API's providers plus "OpenAI-compatible" (OpenAI with a base URL). */
-export const providerChoices = ['openai', 'anthropic', 'ollama', 'openai_compatible'] as const;
-/** One of {@link providerChoices}. */
-export type ProviderChoice = (typeof providerChoices)[number];
 /** Who pays for the answers, in the order the page lists them. */
 export const keyModeChoices: readonly KeyMode[] = ['own', 'own_then_platform', 'platform'];
-
-/** The choice a stored setting shows as: OpenAI with a base URL is an OpenAI-compatible API. */
-export function providerChoiceOf(settings: Pick<LlmSettings, 'provider' | 'base_url'>): ProviderChoice {
-  return settings.provider === 'openai' && settings.base_url ? 'openai_compatible' : settings.provider;
-}
-
-const needsBaseUrl = (choice: ProviderChoice) => choice === 'openai_compatible' || choice === 'ollama';
-/** Ollama is a keyless local server: no API key field. */
-const takesKey = (choice: ProviderChoice) => choice !== 'ollama';
 
 const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
 
@@ -150,37 +136,24 @@ function LlmForm({ settings }: { settings: LlmSettings }) {
         </CardHeader>
         <CardContent>
           <form noValidate onSubmit={submit} className="grid gap-4">
-            <FormField label={t('llmKeys.provider')}>
-              <NativeSelect name="provider" value={choice} onChange={(event) => setChoice(event.target.value as ProviderChoice)}>
-                {providerChoices.map((p) => (
-                  <option key={p} value={p}>
-                    {t(`llmKeys.providers.${p}`)}
-                  </option>
-                ))}
-              </NativeSelect>
-            </FormField>
-            {needsBaseUrl(choice) ? (
-              <FormField label={t('llmKeys.baseUrl')} hint={t(choice === 'ollama' ? 'llmKeys.baseUrlOllamaHint' : 'llmKeys.baseUrlHint')} error={errors['base_url']}>
-                <Input
-                  name="base_url"
-                  type="url"
-                  inputMode="url"
-                  autoComplete="off"
-                  spellCheck={false}
-                  defaultValue={settings.base_url ?? ''}
-                  placeholder={choice === 'ollama' ? 'http://127.0.0.1:11434' : 'https://api.deepseek.com/v1'}
-                />
-              </FormField>
-            ) : null}
-            {takesKey(choice) ? (
-              <FormField
-                label={t('llmKeys.apiKey')}
-                hint={settings.api_key_set && settings.api_key_hint ? t('llmKeys.apiKeyKeep', { mask: settings.api_key_hint }) : t('llmKeys.apiKeyHint')}
-                error={errors['api_key']}
-              >
-                <Input name="api_key" type="password" autoComplete="off" spellCheck={false} placeholder={choice === 'anthropic' ? 'sk-ant-…' : 'sk-…'} />
-              </FormField>
-            ) : null}
+            <LlmAccountFields
+              choice={choice}
+              onChoice={setChoice}
+              labels={{
+                provider: t('llmKeys.provider'),
+                baseUrl: t('llmKeys.baseUrl'),
+                apiKey: t('llmKeys.apiKey'),
+                cheapModel: t('llmKeys.cheapModel'),
+                premiumModel: t('llmKeys.premiumModel'),
+              }}
+              hints={{
+                apiKey: settings.api_key_set && settings.api_key_hint ? t('llmKeys.apiKeyKeep', { mask: settings.api_key_hint }) : t('llmKeys.apiKeyHint'),
+                cheapModel: t('llmKeys.cheapModelHint'),
+                premiumModel: t('llmKeys.premiumModelHint'),
+              }}
+              defaults={settings}
+              errors={errors}
+            />
             <fieldset className="grid gap-2">
               <legend className="mb-2 text-sm font-medium">{t('llmKeys.keyMode')}</legend>
               {keyModeChoices.map((mode) => (
@@ -193,14 +166,6 @@ function LlmForm({ settings }: { settings: LlmSettings }) {
                 </label>
               ))}
             </fieldset>
-            <div className="grid gap-4 sm:grid-cols-2">
-              <FormField label={t('llmKeys.cheapModel')} hint={t('llmKeys.cheapModelHint')}>
-                <Input name="cheap_model" autoComplete="off" spellCheck={false} defaultValue={settings.cheap_model ?? ''} placeholder="gpt-4o-mini" />
-              </FormField>
-              <FormField label={t('llmKeys.premiumModel')} hint={t('llmKeys.premiumModelHint')}>
-                <Input name="premium_model" autoComplete="off" spellCheck={false} defaultValue={settings.premium_model ?? ''} placeholder="gpt-4o" />
-              </FormField>
-            </div>
             <ApiErrorAlert error={save.error} />
             {done ? <Alert variant="success">{t(done === 'saved' ? 'llmKeys.saved' : 'llmKeys.removed')}</Alert> : null}
             <div>

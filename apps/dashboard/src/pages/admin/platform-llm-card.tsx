@@ -15,20 +15,16 @@ import type { PlatformLlm } from '../../api/billing-types';
 import type { paths } from '../../api/generated/openapi';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { ConfirmButton } from '../../components/confirm-button';
-import { FormField } from '../../components/form-field';
 import { Alert, Badge } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
-import { Input, NativeSelect } from '../../components/ui/input';
 import { formatDateTime } from '../../lib/format';
 import type { FieldErrors } from '../../lib/forms';
-import { providerChoiceOf, providerChoices, type ProviderChoice } from '../llm-keys-page';
+import { LlmAccountFields, needsBaseUrl, providerChoiceOf, takesKey, type ProviderChoice } from '../../components/llm-account-fields';
 
 /** The body of `PUT /v1/admin/platform-llm`. */
 type PlatformLlmUpdate = NonNullable<paths['/v1/admin/platform-llm']['put']['requestBody']>['content']['application/json'];
 
-const needsBaseUrl = (choice: ProviderChoice) => choice === 'openai_compatible' || choice === 'ollama';
-const takesKey = (choice: ProviderChoice) => choice !== 'ollama';
 const apiProvider = (choice: ProviderChoice): PlatformLlmUpdate['provider'] => (choice === 'openai_compatible' ? 'openai' : choice);
 const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
 
@@ -128,45 +124,20 @@ function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
       <form noValidate onSubmit={submit} className="grid gap-4" aria-label={t('adminConsole.llm.formTitle')}>
         <h3 className="text-base font-semibold">{t('adminConsole.llm.formTitle')}</h3>
         <p className="text-sm text-muted-foreground">{t('adminConsole.llm.formDescription')}</p>
-        <FormField label={t('adminConsole.llm.provider')}>
-          <NativeSelect name="provider" value={choice} onChange={(event) => setChoice(event.target.value as ProviderChoice)}>
-            {providerChoices.map((p) => (
-              <option key={p} value={p}>
-                {t(`llmKeys.providers.${p}`)}
-              </option>
-            ))}
-          </NativeSelect>
-        </FormField>
-        {needsBaseUrl(choice) ? (
-          <FormField label={t('adminConsole.llm.baseUrl')} hint={t(choice === 'ollama' ? 'llmKeys.baseUrlOllamaHint' : 'llmKeys.baseUrlHint')} error={errors['base_url']}>
-            <Input
-              name="base_url"
-              type="url"
-              inputMode="url"
-              autoComplete="off"
-              spellCheck={false}
-              defaultValue={llm.base_url ?? ''}
-              placeholder={choice === 'ollama' ? 'http://127.0.0.1:11434' : 'https://api.deepseek.com/v1'}
-            />
-          </FormField>
-        ) : null}
-        {takesKey(choice) ? (
-          <FormField
-            label={t('adminConsole.llm.apiKey')}
-            hint={canKeepKey && llm.api_key_hint ? t('adminConsole.llm.apiKeyKeep', { mask: llm.api_key_hint }) : t('adminConsole.llm.apiKeyHint')}
-            error={errors['api_key']}
-          >
-            <Input name="api_key" type="password" autoComplete="off" spellCheck={false} placeholder={choice === 'anthropic' ? 'sk-ant-…' : 'sk-…'} />
-          </FormField>
-        ) : null}
-        <div className="grid gap-4 sm:grid-cols-2">
-          <FormField label={t('adminConsole.llm.cheap')}>
-            <Input name="cheap_model" autoComplete="off" spellCheck={false} defaultValue={llm.cheap_model ?? ''} placeholder="gpt-4o-mini" />
-          </FormField>
-          <FormField label={t('adminConsole.llm.premium')}>
-            <Input name="premium_model" autoComplete="off" spellCheck={false} defaultValue={llm.premium_model ?? ''} placeholder="gpt-4o" />
-          </FormField>
-        </div>
+        <LlmAccountFields
+          choice={choice}
+          onChoice={setChoice}
+          labels={{
+            provider: t('adminConsole.llm.provider'),
+            baseUrl: t('adminConsole.llm.baseUrl'),
+            apiKey: t('adminConsole.llm.apiKey'),
+            cheapModel: t('adminConsole.llm.cheap'),
+            premiumModel: t('adminConsole.llm.premium'),
+          }}
+          hints={{ apiKey: canKeepKey && llm.api_key_hint ? t('adminConsole.llm.apiKeyKeep', { mask: llm.api_key_hint }) : t('adminConsole.llm.apiKeyHint') }}
+          defaults={llm}
+          errors={errors}
+        />
         <fieldset className="grid gap-4 rounded-md border p-4">
           <legend className="px-1 text-sm font-medium">{t('adminConsole.llm.failoverTitle')}</legend>
           <label className="flex items-center gap-2 text-sm">
@@ -175,37 +146,23 @@ function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
           </label>
           {useFailover ? (
             <>
-              <FormField label={t('adminConsole.llm.failoverProvider')}>
-                <NativeSelect name="failover_provider" value={failoverChoice} onChange={(event) => setFailoverChoice(event.target.value as ProviderChoice)}>
-                  {providerChoices.map((p) => (
-                    <option key={p} value={p}>
-                      {t(`llmKeys.providers.${p}`)}
-                    </option>
-                  ))}
-                </NativeSelect>
-              </FormField>
-              {needsBaseUrl(failoverChoice) ? (
-                <FormField label={t('adminConsole.llm.failoverBaseUrl')} error={errors['failover_base_url']}>
-                  <Input name="failover_base_url" type="url" inputMode="url" autoComplete="off" spellCheck={false} defaultValue={llm.failover?.base_url ?? ''} />
-                </FormField>
-              ) : null}
-              {takesKey(failoverChoice) ? (
-                <FormField
-                  label={t('adminConsole.llm.failoverApiKey')}
-                  hint={canKeepFailoverKey && llm.failover?.api_key_hint ? t('adminConsole.llm.apiKeyKeep', { mask: llm.failover.api_key_hint }) : t('adminConsole.llm.apiKeyHint')}
-                  error={errors['failover_api_key']}
-                >
-                  <Input name="failover_api_key" type="password" autoComplete="off" spellCheck={false} />
-                </FormField>
-              ) : null}
-              <div className="grid gap-4 sm:grid-cols-2">
-                <FormField label={t('adminConsole.llm.failoverCheap')}>
-                  <Input name="failover_cheap_model" autoComplete="off" spellCheck={false} defaultValue={llm.failover?.cheap_model ?? ''} />
-                </FormField>
-                <FormField label={t('adminConsole.llm.failoverPremium')}>
-                  <Input name="failover_premium_model" autoComplete="off" spellCheck={false} defaultValue={llm.failover?.premium_model ?? ''} />
-                </FormField>
-              </div>
+              <LlmAccountFields
+                prefix="failover_"
+                choice={failoverChoice}
+                onChoice={setFailoverChoice}
+                labels={{
+                  provider: t('adminConsole.llm.failoverProvider'),
+                  baseUrl: t('adminConsole.llm.failoverBaseUrl'),
+                  apiKey: t('adminConsole.llm.failoverApiKey'),
+                  cheapModel: t('adminConsole.llm.failoverCheap'),
+                  premiumModel: t('adminConsole.llm.failoverPremium'),
+                }}
+                hints={{
+                  apiKey: canKeepFailoverKey && llm.failover?.api_key_hint ? t('adminConsole.llm.apiKeyKeep', { mask: llm.failover.api_key_hint }) : t('adminConsole.llm.apiKeyHint'),
+                }}
+                defaults={llm.failover ?? {}}
+                errors={errors}
+              />
             </>
           ) : null}
         </fieldset>
