@@ -460,29 +460,19 @@ function FaqSection({ canEdit }: { canEdit: boolean }) {
                   </div>
                 ) : null}
                 {canEdit ? (
-                  <div className="flex gap-2">
-                    <Button
-                      variant="outline"
-                      size="sm"
-                      aria-label={t('knowledge.faq.editNamed', { question: entry.question })}
-                      onClick={() => {
-                        save.reset();
-                        setError(null);
-                        setEditing(entry);
-                      }}
-                    >
-                      {t('knowledge.faq.edit')}
-                    </Button>
-                    <ConfirmButton
-                      title={t('knowledge.faq.deleteTitle')}
-                      description={t('knowledge.faq.deleteConfirm', { question: entry.question })}
-                      confirmLabel={t('common.delete')}
-                      disabled={remove.isPending}
-                      onConfirm={() => remove.mutate(entry.id)}
-                    >
-                      {t('common.delete')}
-                    </ConfirmButton>
-                  </div>
+                  <EditDeleteActions
+                    editLabel={t('knowledge.faq.edit')}
+                    editAriaLabel={t('knowledge.faq.editNamed', { question: entry.question })}
+                    onEdit={() => {
+                      save.reset();
+                      setError(null);
+                      setEditing(entry);
+                    }}
+                    deleteTitle={t('knowledge.faq.deleteTitle')}
+                    deleteDescription={t('knowledge.faq.deleteConfirm', { question: entry.question })}
+                    deleting={remove.isPending}
+                    onDelete={() => remove.mutate(entry.id)}
+                  />
                 ) : null}
               </li>
             ))}
@@ -614,29 +604,19 @@ function ProductsSection({ canEdit }: { canEdit: boolean }) {
                     <TableCell>{product.category ?? '—'}</TableCell>
                     {canEdit ? (
                       <TableCell>
-                        <div className="flex gap-2">
-                          <Button
-                            variant="outline"
-                            size="sm"
-                            aria-label={t('knowledge.products.editNamed', { name: product.name })}
-                            onClick={() => {
-                              save.reset();
-                              setError(null);
-                              setEditing(product);
-                            }}
-                          >
-                            {t('knowledge.products.edit')}
-                          </Button>
-                          <ConfirmButton
-                            title={t('knowledge.products.deleteTitle')}
-                            description={t('knowledge.products.deleteConfirm', { name: product.name })}
-                            confirmLabel={t('common.delete')}
-                            disabled={remove.isPending}
-                            onConfirm={() => remove.mutate(product.id)}
-                          >
-                            {t('common.delete')}
-                          </ConfirmButton>
-                        </div>
+                        <EditDeleteActions
+                          editLabel={t('knowledge.products.edit')}
+                          editAriaLabel={t('knowledge.products.editNamed', { name: product.name })}
+                          onEdit={() => {
+                            save.reset();
+                            setError(null);
+                            setEditing(product);
+                          }}
+                          deleteTitle={t('knowledge.products.deleteTitle')}
+                          deleteDescription={t('knowledge.products.deleteConfirm', { name: product.name })}
+                          deleting={remove.isPending}
+                          onDelete={() => remove.mutate(product.id)}
+                        />
                       </TableCell>
                     ) : null}
                   </TableRow>
@@ -703,5 +683,34 @@ export function KnowledgePage() {
         <ProductsSection canEdit={canEdit} />
       </div>
     </>
+  );
+}
+
+/** Edit and (confirmed) delete buttons of one FAQ entry or product row. */
+function EditDeleteActions(props: {
+  editLabel: string;
+  editAriaLabel: string;
+  onEdit: () => void;
+  deleteTitle: string;
+  deleteDescription: string;
+  deleting: boolean;
+  onDelete: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="flex gap-2">
+      <Button variant="outline" size="sm" aria-label={props.editAriaLabel} onClick={props.onEdit}>
+        {props.editLabel}
+      </Button>
+      <ConfirmButton
+        title={props.deleteTitle}
+        description={props.deleteDescription}
+        confirmLabel={t('common.delete')}
+        disabled={props.deleting}
+        onConfirm={props.onDelete}
+      >
+        {t('common.delete')}
+      </ConfirmButton>
+    </div>
   );
 }
