@@ -171,12 +171,14 @@ export async function runConversationHandle(context: ChannelContext, job: JobCon
     if (result.replyMessageId) {
       const { rows } = await tx.query<{ delivery_status: string | null }>('SELECT delivery_status FROM messages WHERE id = $1', [result.replyMessageId]);
       if (rows[0]?.delivery_status === 'pending') {
-        const quickReplies = result.quickReplies?.length ? [...result.quickReplies] : undefined;
+        // The buttons belong to the message, not to this job: every (re)delivery reads them from the row.
+        if (result.quickReplies?.length) {
+          await tx.query('UPDATE messages SET quick_replies = $2 WHERE id = $1', [result.replyMessageId, JSON.stringify([...result.quickReplies])]);
+        }
         await enqueueDelivery(tx, runtime.jobs, {
           messageId: result.replyMessageId,
           ...(replyToken ? { replyToken } : {}),
           ...(streamId ? { streamId } : {}),
-          ...(quickReplies ? { quickReplies } : {}),
         });
       }
     }

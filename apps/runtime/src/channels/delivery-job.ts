@@ -23,8 +23,10 @@ export interface DeliverPayload {
   /** Web widget: the stream the answer's deltas went out under (the final message replaces it). */
   streamId?: string;
   /**
-   * The engine's suggested replies (e.g. "Gặp nhân viên" after a fallback), sent as each channel's
-   * native quick replies; a tap comes back as an ordinary inbound message.
+   * @deprecated Only read, from jobs queued by older versions (a failed send re-enqueues its own
+   * payload, so such a job can outlive an upgrade): the claim copies it onto the row. Quick replies
+   * live on the message (`messages.quick_replies`), so every (re)delivery, a staff retry included,
+   * sends the same buttons.
    */
   quickReplies?: string[];
 }
@@ -50,6 +52,8 @@ interface Claimed {
   role: string;
   content: string;
   attachments: AttachmentV1[] | null;
+  /** The engine's suggested replies (e.g. "Gặp nhân viên"), sent as the channel's native buttons. */
+  quick_replies: unknown;
   delivery_attempts: number;
   conversation_id: string;
   connection_id: string | null;
@@ -58,6 +62,9 @@ interface Claimed {
   /** True when an earlier attempt was interrupted mid-send (the row was still `sending`). */
   interrupted: boolean;
 }
+
+/** The stored quick replies of a message (a jsonb array of strings; anything else is ignored). */
+const quickRepliesOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.length > 0) : []);
 
 type Failure = Extract<ChannelV1SendResult, { status: 'failed' }>['error'];
 
@@ -73,13 +80,15 @@ export async function runDelivery(context: ChannelContext, job: JobContext<Deliv
     // What the row said before this claim: `sending` means an earlier attempt died mid-send.
     const before = (await tx.query<{ delivery_status: string }>('SELECT delivery_status FROM messages WHERE id = $1 FOR UPDATE', [messageId])).rows[0];
     const { rows } = await tx.query<Omit<Claimed, 'interrupted'>>(
-      `UPDATE messages m SET delivery_status = 'sending', delivery_attempts = m.delivery_attempts + 1
+      `UPDATE messages m SET delivery_status = 'sending', delivery_attempts = m.delivery_attempts + 1,
+         -- A job queued by an older version carries the buttons in its payload: keep them on the row.
+         quick_replies = CASE WHEN m.quick_replies = '[]'::jsonb AND $3::jsonb IS NOT NULL THEN $3::jsonb ELSE m.quick_replies END
        FROM conversations c
        WHERE m.id = $1 AND c.id = m.conversation_id AND m.role IN ('bot', 'agent')
          AND (m.delivery_status IN ('pending', 'failed') OR (m.delivery_status = 'sending' AND $2::int > 1))
-       RETURNING m.id, m.role, m.content, m.attachments, m.delivery_attempts, m.conversation_id, c.connection_id, c.external_conversation_id,
+       RETURNING m.id, m.role, m.content, m.attachments, m.quick_replies, m.delivery_attempts, m.conversation_id, c.connection_id, c.external_conversation_id,
          (SELECT max(x.created_at) FROM messages x WHERE x.conversation_id = m.conversation_id AND x.role = 'customer') AS last_customer_at`,
-      [messageId, job.attempt],
+      [messageId, job.attempt, job.payload.quickReplies?.length ? JSON.stringify(job.payload.quickReplies) : null],
     );
     return rows[0] ? { ...rows[0], interrupted: before?.delivery_status === 'sending' } : undefined;
   });
@@ -117,6 +126,7 @@ export async function runDelivery(context: ChannelContext, job: JobContext<Deliv
   const humanTag =
     claimed.role === 'agent' && channel.platform === 'messenger' && lastCustomerAt !== undefined && Date.now() - lastCustomerAt.getTime() > MESSENGER_WINDOW_MS;
   const attachments = Array.isArray(claimed.attachments) ? claimed.attachments.filter((a) => typeof a?.url === 'string') : [];
+  const quickReplies = quickRepliesOf(claimed.quick_replies);
 
   let result: ChannelV1SendResult;
   try {
@@ -125,7 +135,7 @@ export async function runDelivery(context: ChannelContext, job: JobContext<Deliv
       message: {
         ...(claimed.content ? { text: claimed.content } : {}),
         ...(attachments.length ? { attachments } : {}),
-        ...(job.payload.quickReplies?.length ? { quickReplies: job.payload.quickReplies } : {}),
+        ...(quickReplies.length ? { quickReplies } : {}),
       },
       providerOptions: {
         [channel.platform]: {

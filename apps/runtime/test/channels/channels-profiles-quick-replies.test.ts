@@ -4,11 +4,13 @@
  * Telegram from the update) and stored on the contact, a failing lookup never blocking the reply;
  * the engine's quick replies delivered natively (Messenger quick_replies, Zalo oa.query.show
  * buttons, Telegram keyboard, LINE quickReply) and a tap coming back through the normal inbound
- * path; Zalo anonymous chats answered on the anonymous endpoint.
+ * path, the same buttons again when a dead-lettered reply is retried by staff; Zalo anonymous
+ * chats answered on the anonymous endpoint.
  */
 import { createLineWebhookDriver, createMessengerWebhookDriver, createTelegramWebhookDriver, createZaloWebhookDriver } from '@agent-chatbot/testkit/fake-channels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnection } from '../../src/channels/connection-store';
+import { enqueueDelivery } from '../../src/channels/delivery-job';
 import type { RuntimeDb } from '../../src/db/index';
 import { testDrivers } from '../helpers/drivers';
 import { postRequest, startChannelRig, waitFor, type ChannelRig } from './channel-rig';
@@ -161,5 +163,57 @@ describe.each(drivers)('profiles and quick replies ($name)', { timeout: 60_000 }
     const sent = telegram.fake.sent.filter((s) => s.method === 'sendMessage').at(-1)!;
     expect(sent.body.reply_markup).toEqual({ keyboard: [[{ text: 'Gặp nhân viên' }]], one_time_keyboard: true, resize_keyboard: true });
     expect((await contactOf(ids.telegram!, String(chatId)))?.name).toBe('Hoa');
+  });
+
+  it.skipIf(driver.skip)('Telegram: a dead-lettered reply retried through the API is sent again with its quick replies', async () => {
+    const config = await rig.runtime.db.tenant(tenant.tenantId, (tx) => loadConnection(tx, rig.runtime.secretBox, ids.telegram!)).then((c) => c.config);
+    const d = createTelegramWebhookDriver({ target: url('telegram'), secretToken: String(config.secret_token), firstUpdateId: 950_000 + Math.floor(Math.random() * 1e6) });
+    const chatId = 777_000_222;
+    const sends = () => telegram.fake.sent.filter((s) => s.method === 'sendMessage');
+    const before = sends().length;
+    // The provider is down for every attempt: the reply becomes a dead letter.
+    telegram.fake.failNext('server_error', 3);
+    const update = d.textUpdate({ chatId, text: 'Shop có bán tàu thủy không ạ?', firstName: 'Mai' });
+    expect((await postRequest(url('telegram'), d.request(JSON.stringify(update)))).status).toBe(200);
+    const dead = await waitFor(async () => {
+      const res = await rig.call('GET', '/v1/tenant/dead-letters', { token: tenant.token });
+      return (res.body.items as Array<{ channel: string; status: string; message_id: string; connection_id: string }>).find(
+        (m) => m.connection_id === ids.telegram && m.status === 'dead',
+      );
+    }, 20_000, 'telegram dead letter');
+    expect(sends().length).toBe(before);
+
+    // The provider is back: a staff retry sends the same text with the same keyboard.
+    const retry = await rig.call('POST', `/v1/tenant/messages/${dead.message_id}/retry`, { token: tenant.token });
+    expect(retry.status, retry.text).toBe(202);
+    await waitFor(async () => (await rig.call('GET', `/v1/tenant/messages/${dead.message_id}/delivery`, { token: tenant.token })).body.status === 'sent', 20_000, 'redelivery');
+    await sleep(300);
+    expect(sends().length).toBe(before + 1);
+    const resent = sends().at(-1)!;
+    expect(String(resent.body.chat_id)).toBe(String(chatId));
+    expect(resent.body.reply_markup).toEqual({ keyboard: [[{ text: 'Gặp nhân viên' }]], one_time_keyboard: true, resize_keyboard: true });
+  });
+
+  it.skipIf(driver.skip)('Telegram: a job queued by an older version with the quick replies in its payload keeps them, through a retry too', async () => {
+    const sends = () => telegram.fake.sent.filter((s) => s.method === 'sendMessage');
+    const before = sends().length;
+    const messageId = await rig.runtime.db.tenant(tenant.tenantId, async (tx) => {
+      const conversation = (await tx.query<{ id: string }>('SELECT id FROM conversations WHERE connection_id = $1 ORDER BY created_at DESC LIMIT 1', [ids.telegram])).rows[0]!.id;
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO messages (tenant_id, conversation_id, role, content, delivery_status) VALUES ($1, $2, 'bot', 'Dạ anh/chị muốn xem đơn nào ạ?', 'pending') RETURNING id`,
+        [tenant.tenantId, conversation],
+      );
+      // The payload an older runtime queued (the row has no quick replies of its own).
+      await enqueueDelivery(tx, rig.runtime.jobs, { messageId: rows[0]!.id, quickReplies: ['Xem đơn hàng'] });
+      return rows[0]!.id;
+    });
+    telegram.fake.failNext('server_error', 3);
+    await waitFor(async () => (await rig.call('GET', `/v1/tenant/messages/${messageId}/delivery`, { token: tenant.token })).body.status === 'dead', 20_000, 'dead letter');
+    expect(sends().length).toBe(before);
+    const retry = await rig.call('POST', `/v1/tenant/messages/${messageId}/retry`, { token: tenant.token });
+    expect(retry.status, retry.text).toBe(202);
+    await waitFor(async () => (await rig.call('GET', `/v1/tenant/messages/${messageId}/delivery`, { token: tenant.token })).body.status === 'sent', 20_000, 'redelivery');
+    expect(sends().length).toBe(before + 1);
+    expect(sends().at(-1)!.body.reply_markup).toEqual({ keyboard: [[{ text: 'Xem đơn hàng' }]], one_time_keyboard: true, resize_keyboard: true });
   });
 });
