@@ -19,6 +19,8 @@ if (skip) console.warn(skip);
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const IDENTITY_SECRET = 'browser-identity-secret-123';
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
+/** A question the fake answerer leaves unanswered (still waiting when the page reloads). */
+const UNANSWERED = 'Shop ơi, còn màu đỏ không?';
 
 describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headless)', () => {
   let widgetServer: Awaited<ReturnType<typeof startTestServer>>;
@@ -37,7 +39,7 @@ describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headles
       tokenSecret: TOKEN_SECRET,
       onMessage: async (event) => {
         conversations.push(event.conversationId);
-        await answer(event);
+        if (event.message?.text !== UNANSWERED) await answer(event);
       },
     });
     host = createRecordingHost();
@@ -119,13 +121,25 @@ describe.skipIf(skip !== undefined)('widget in a real browser (Chromium, headles
     const reloaded = await openChat(page, `${widgetServer.url}/`);
     await reloaded.locator('.msg.visitor', { hasText: 'Áo thun còn size M không?' }).waitFor({ timeout: 10_000 });
     expect(await reloaded.locator('.msg.bot', { hasText: '150.000đ' }).count()).toBe(3);
+    // The latest answer's quick replies come back with the history.
+    expect(await reloaded.getByRole('group', { name: 'Câu hỏi gợi ý' }).getByRole('button').allInnerTexts()).toEqual(['Đặt hàng', 'Phí ship?']);
     expect(new Set(conversations).size).toBe(1);
     const conversationId = conversations[0] as string;
     const sent = await channel.doSend({ conversationId, message: { text: 'Chào bạn, mình là Lan bên shop ạ.' }, providerOptions: { web: { role: 'agent' } } });
     expect(sent.status).toBe('sent');
     await reloaded.locator('.msg.agent', { hasText: 'mình là Lan' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'widget-reload-agent.png') });
-    await reloaded.getByRole('button', { name: 'Đóng khung chat' }).click();
+
+    // Once the visitor has written after that answer, its buttons do not come back on a reload.
+    const reloadedInput = reloaded.getByLabel('Tin nhắn của bạn');
+    await reloadedInput.fill(UNANSWERED);
+    await reloadedInput.press('Enter');
+    await reloaded.locator('.msg.visitor:not(.sending)', { hasText: UNANSWERED }).waitFor({ timeout: 10_000 });
+    const again = await openChat(page, `${widgetServer.url}/`);
+    await again.locator('.msg.visitor', { hasText: UNANSWERED }).waitFor({ timeout: 10_000 });
+    expect(await again.locator('.msg.agent', { hasText: 'mình là Lan' }).count()).toBe(1);
+    expect(await again.getByRole('group', { name: 'Câu hỏi gợi ý' }).getByRole('button').count()).toBe(0);
+    await again.getByRole('button', { name: 'Đóng khung chat' }).click();
     await expect.poll(() => page.locator('button[aria-label="Mở khung chat"]:focus').count()).toBe(1);
     await page.close();
   }, 60_000);

@@ -76,6 +76,7 @@ interface HistoryRow {
   role: 'customer' | 'bot' | 'agent';
   content: string;
   attachments: unknown;
+  quick_replies: unknown;
   external_id: string | null;
   created_at: Date | string;
   event_at: string | null;
@@ -100,7 +101,8 @@ function createWidgetContext(runtime: Runtime): WidgetContext {
   /**
    * Stored messages of a web conversation as realtime events: the customer's (id `v-<uuid>`, time
    * of the inbound event) and delivered bot/agent replies (the hub id the delivery published them
-   * under, kept in `external_id` as `out:<id>`), so ids match what live clients already saw.
+   * under, kept in `external_id` as `out:<id>`, with their quick replies), so ids and buttons
+   * match what live clients already saw.
    */
   async function history(conversationId: string, afterId: string | undefined): Promise<RealtimeMessageEvent[]> {
     const { publicKey, conversation } = decodeWebConversationId(conversationId);
@@ -109,7 +111,7 @@ function createWidgetContext(runtime: Runtime): WidgetContext {
     const rows = await runtime.db.tenant(found.tenantId, async (tx) =>
       (
         await tx.query<HistoryRow>(
-          `SELECT m.id, m.role, m.content, m.attachments, m.external_id, m.created_at, e.payload -> 'event' ->> 'timestamp' AS event_at
+          `SELECT m.id, m.role, m.content, m.attachments, m.quick_replies, m.external_id, m.created_at, e.payload -> 'event' ->> 'timestamp' AS event_at
            FROM messages m JOIN conversations c ON c.id = m.conversation_id
            LEFT JOIN external_events e ON m.role = 'customer' AND e.source = 'web:' || c.connection_id::text AND e.external_id = m.external_id
            WHERE c.channel = 'web' AND c.connection_id = $1 AND c.external_conversation_id = $2
@@ -132,6 +134,8 @@ function createWidgetContext(runtime: Runtime): WidgetContext {
           ...(typeof a['name'] === 'string' ? { name: a['name'] } : {}),
           ...(typeof a['size'] === 'number' ? { size: a['size'] } : {}),
         }));
+      // A reply's buttons come back with it: the widget shows those of the latest reply again.
+      const quickReplies = row.role !== 'customer' && Array.isArray(row.quick_replies) ? row.quick_replies.filter((q): q is string => typeof q === 'string' && q.length > 0) : [];
       const event: RealtimeMessageEvent = {
         type: 'message',
         id: hubId ?? `v-${row.id}`,
@@ -139,6 +143,7 @@ function createWidgetContext(runtime: Runtime): WidgetContext {
         role: row.role === 'customer' ? 'visitor' : row.role,
         ...(row.content ? { text: row.content } : {}),
         ...(attachments.length ? { attachments } : {}),
+        ...(quickReplies.length ? { quickReplies } : {}),
         ...(clientId ? { clientId } : {}),
         createdAt: new Date(at).toISOString(),
       };

@@ -195,12 +195,19 @@ for (const driver of drivers) {
     });
 
     it('resumes after a reload: the session returns the history, Last-Event-ID replays what was missed', async () => {
+      // The reply's quick replies (stored on the message, as a fallback's "Gặp nhân viên" is) come back with it.
+      await rig.runtime.db.tenant(a.tenantId, (tx) =>
+        tx.query(`UPDATE messages SET quick_replies = '["Gặp nhân viên"]'::jsonb WHERE role = 'bot' AND conversation_id = (SELECT id FROM conversations WHERE external_conversation_id = $1)`, [
+          session.conversationId,
+        ]),
+      );
       const resumed = (await (await startSession(keyA, SHOP, session.token)).json()) as { token: string; conversationId: string; messages: RealtimeMessageEvent[] };
       expect(resumed.conversationId).toBe(session.conversationId);
       expect(resumed.messages.map((m) => [m.role, m.text])).toEqual([
         ['visitor', 'Giao hàng đến Đà Nẵng mất mấy ngày shop?'],
         ['bot', ANSWER],
       ]);
+      expect(resumed.messages.map((m) => m.quickReplies)).toEqual([undefined, ['Gặp nhân viên']]);
       const lastSeen = resumed.messages.at(-1)!.id;
 
       // While the page is closed, the visitor's other tab asks again and the bot answers.

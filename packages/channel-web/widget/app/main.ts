@@ -111,7 +111,10 @@ function run(
     else view.log.append(bubble);
     if (message.clientId) pending.delete(message.clientId);
     if (message.streamId) streams.delete(message.streamId);
-    if (message.role !== 'visitor') {
+    // Buttons belong to the latest reply: once the visitor has written (here, in another tab, or
+    // later in the history being replayed), the previous reply's buttons are gone.
+    if (message.role === 'visitor') view.suggestions.replaceChildren();
+    else {
       setTyping(false);
       if (message.quickReplies?.length) showQuickReplies(message.quickReplies);
       if (!focused) tell(WIDGET_MESSAGE.unread);
