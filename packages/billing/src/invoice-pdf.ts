@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
 import { formatVnd } from './money';
 import type { UsageMeters } from './meters';
 
@@ -68,8 +67,10 @@ function vnDate(date: Date): string {
  * Renders a Vietnamese invoice PDF (A4, DejaVu Sans embedded) and resolves with its bytes.
  * Not a legal e-invoice (hóa đơn điện tử under Decree 123/2020 goes through a licensed provider):
  * it is the statement the tenant downloads from the dashboard and receives by email.
+ * `pdfkit` is imported on the first invoice rendered, not when the package is loaded.
  */
 export async function renderInvoicePdf(invoice: InvoiceForPdf, options: InvoicePdfOptions): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Hóa đơn ${invoice.number}`, Author: options.seller.name } });
   doc.registerFont('vi', options.fontPath ?? vietnameseFontPath(false));
   doc.registerFont('vi-bold', options.boldFontPath ?? vietnameseFontPath(true));

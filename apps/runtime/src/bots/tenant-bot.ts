@@ -149,7 +149,7 @@ async function buildEngine(
 ): Promise<EngineConfig> {
   const { hooks } = registry;
   const llm = llmSettingsOf(row.settings);
-  const { models, secrets } = buildModelChains(llm, ownKey, platform);
+  const { models, secrets } = await buildModelChains(llm, ownKey, platform);
   const meter: MeterV1 | undefined = hooks.meterForTenant?.(tenantId);
   const retriever = (await hooks.retrieverForTenant?.(tenantId)) ?? undefined;
   const emitter = new BotEventEmitter();

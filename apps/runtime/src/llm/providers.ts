@@ -1,12 +1,27 @@
 /**
  * Builds a provider (`@agent-chatbot/llm-openai|anthropic|ollama`) from a tenant's or the
  * platform's settings, and validates a key with one cheap call before it is saved.
+ *
+ * Each provider package (and the SDK under it: `openai`, `@anthropic-ai/sdk`, `ollama`) is
+ * imported the first time a provider of that kind is created, not when the server starts: an idle
+ * runtime, or one that only uses one provider, does not pay for the others' memory.
  */
 import { AgentChatbotError, UnprocessableError, type ProviderV1 } from '@agent-chatbot/core';
-import { createAnthropic } from '@agent-chatbot/llm-anthropic';
-import { createOllama } from '@agent-chatbot/llm-ollama';
-import { createOpenAI } from '@agent-chatbot/llm-openai';
 import type { LlmProvider } from './platform-llm';
+
+/** Imports a module on the first call and reuses it; a failed import is retried on the next call. */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+}
+
+const loadOpenAi = lazy(() => import('@agent-chatbot/llm-openai'));
+const loadAnthropic = lazy(() => import('@agent-chatbot/llm-anthropic'));
+const loadOllama = lazy(() => import('@agent-chatbot/llm-ollama'));
 
 /** What a provider needs: which one, the key, an optional base URL. */
 export interface ProviderSettings {
@@ -19,24 +34,30 @@ export interface ProviderSettings {
 const CALL = { timeoutMs: 30_000, maxRetries: 1 } as const;
 
 /**
- * Creates the provider; cheap, no I/O.
+ * Creates the provider; no network I/O (the first call for a provider kind loads its package).
  *
- * @example const provider = createLlmProvider({ provider: 'openai', apiKey, baseUrl }); provider.languageModel('gpt-4o-mini');
+ * @example const provider = await createLlmProvider({ provider: 'openai', apiKey, baseUrl }); provider.languageModel('gpt-4o-mini');
  */
-export function createLlmProvider(settings: ProviderSettings): ProviderV1 {
+export async function createLlmProvider(settings: ProviderSettings): Promise<ProviderV1> {
   switch (settings.provider) {
-    case 'openai':
+    case 'openai': {
+      const { createOpenAI } = await loadOpenAi();
       // OpenAI-compatible servers without keys accept any string.
       return createOpenAI({ apiKey: settings.apiKey ?? 'none', ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}), ...CALL });
-    case 'anthropic':
+    }
+    case 'anthropic': {
+      const { createAnthropic } = await loadAnthropic();
       return createAnthropic({ apiKey: settings.apiKey ?? 'none', ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}), ...CALL });
-    case 'ollama':
+    }
+    case 'ollama': {
+      const { createOllama } = await loadOllama();
       return createOllama({
         ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
         ...(settings.baseUrl ? { host: settings.baseUrl } : {}),
         timeoutMs: 120_000,
         maxRetries: 1,
       });
+    }
   }
 }
 
@@ -45,7 +66,7 @@ export function createLlmProvider(settings: ProviderSettings): ProviderV1 {
  * unreachable server is a 422 with a bilingual message; the key never appears in it.
  */
 export async function validateProviderKey(settings: ProviderSettings, abortSignal?: AbortSignal): Promise<void> {
-  const provider = createLlmProvider(settings);
+  const provider = await createLlmProvider(settings);
   try {
     await provider.validateCredentials?.({ ...(abortSignal ? { abortSignal } : {}) });
   } catch (error) {

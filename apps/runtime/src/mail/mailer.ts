@@ -2,8 +2,9 @@
  * Outgoing e-mail (password resets, staff invitations). With an SMTP URL it sends through
  * nodemailer; without one (the embedded default, a laptop) it logs the mail's envelope instead so
  * nothing is silently dropped — but never the body, because bodies carry one-time tokens.
+ * nodemailer itself is imported on the first mail sent, not when the server starts.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { ProviderError, ValidationError } from '@agent-chatbot/core';
 
@@ -82,12 +83,14 @@ export function createMailer(options: MailerOptions): Mailer {
       close() {},
     };
   }
-  const transport = nodemailer.createTransport(smtpUrl);
+  let transport: Promise<Transporter> | undefined;
+  const transportFor = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl)));
   return {
     async send(message) {
       const parsed = parseMessage(message);
       try {
-        const info = await transport.sendMail({ from, ...parsed });
+        const info = await (await transportFor()).sendMail({ from, ...parsed });
         logger?.info({ mail: { to: parsed.to, subject: parsed.subject, messageId: info.messageId } }, 'mail sent');
         return { messageId: info.messageId, delivered: true };
       } catch (error) {
@@ -105,7 +108,11 @@ export function createMailer(options: MailerOptions): Mailer {
       }
     },
     close() {
-      transport.close();
+      // A transport that never loaded has nothing to close.
+      void transport?.then(
+        (t) => t.close(),
+        () => undefined,
+      );
     },
   };
 }

@@ -7,7 +7,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '@lancedb/lancedb';
 import { Redis } from 'ioredis';
-import nodemailer from 'nodemailer';
 import type { RuntimeConfig } from '../config';
 import { loadMigrations } from '../db/migrate';
 import type { Db, Tx } from '../db/types';
@@ -165,6 +164,8 @@ export async function runDoctor(config: RuntimeConfig, db: Db, secretBox: Secret
 
   await check('smtp', false, async () => {
     if (!config.smtpUrl) return warn('Chưa cấu hình SMTP_URL: thư mời/đặt lại mật khẩu chỉ ghi vào log', 'SMTP_URL not set: invitation and reset e-mails only go to the log', 'Đặt SMTP_URL=smtp(s)://user:pass@host:port', 'Set SMTP_URL=smtp(s)://user:pass@host:port');
+    // Loaded here, not at start: only this check needs it.
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport(config.smtpUrl);
     try {
       await withTimeout(transport.verify(), 8000, 'SMTP');

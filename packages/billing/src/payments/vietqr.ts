@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ValidationError } from '@agent-chatbot/core';
-import QRCode from 'qrcode';
+import type * as QRCodeApi from 'qrcode';
 import { z } from 'zod';
 import { tlv, withCrc } from './emvco';
 
@@ -75,12 +75,17 @@ export function buildVietQrPayload(input: { account: VietQrAccount; amountVnd: n
   );
 }
 
+/** `qrcode` is imported on the first QR rendered, not when the package is loaded. */
+async function loadQrCode(): Promise<typeof QRCodeApi> {
+  return (await import('qrcode')).default;
+}
+
 /** Renders a payload as an SVG QR image (medium error correction, as banking apps expect). */
 export function vietQrSvg(payload: string): Promise<string> {
-  return QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return loadQrCode().then((QRCode) => QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
 }
 
 /** Renders a payload as a PNG data URL (for `<img src>` and email). */
 export function vietQrPngDataUrl(payload: string): Promise<string> {
-  return QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+  return loadQrCode().then((QRCode) => QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 2, width: 320 }));
 }

@@ -1,8 +1,11 @@
-import { PDFParse } from 'pdf-parse';
 import { extractionErrors, withTimeout } from './errors';
 import type { ExtractionLimits } from './types';
 
-/** Text and page count of a PDF, with page and time limits; encrypted/corrupt PDFs → typed errors. */
+/**
+ * Text and page count of a PDF, with page and time limits; encrypted/corrupt PDFs → typed errors.
+ * `pdf-parse` (and pdf.js under it, tens of MiB) is imported here, on the first PDF — normally
+ * inside the extraction worker — never when the package is loaded.
+ */
 export async function extractPdf(
   bytes: Uint8Array,
   name: string,
@@ -10,6 +13,7 @@ export async function extractPdf(
 ): Promise<{ text: string; pages: number; warnings: string[] }> {
   const header = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
   if (!header.includes('%PDF-')) throw extractionErrors.corrupt(name);
+  const { PDFParse } = await import('pdf-parse');
   // pdf.js may transfer (detach) the buffer it is given: hand it a copy.
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 });
   try {
