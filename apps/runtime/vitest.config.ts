@@ -1,5 +1,7 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'runtime', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  // Many suites open PGlite in beforeAll (initdb in WebAssembly: 2–9 s on a busy 2-core machine),
+  // so hooks get the root config's 60 s rather than vitest's 10 s default.
+  test: { name: 'runtime', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
 });

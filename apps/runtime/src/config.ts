@@ -27,6 +27,8 @@ export interface RuntimeConfig {
   readonly dataDir: string;
   /** Postgres URL; absent → PGlite in `<dataDir>/pglite`. */
   readonly databaseUrl: string | undefined;
+  /** PGlite's `shared_buffers` (`CHATBOT_PGLITE_SHARED_BUFFERS`, default `16MB`): its page cache, most of its memory. */
+  readonly pgliteSharedBuffers: string;
   /** Redis URL; absent → in-memory cache, limiter and pub/sub. */
   readonly redisUrl: string | undefined;
   readonly publicUrl: string;
@@ -150,6 +152,11 @@ const envSchema = z.object({
       if (value === 'true') return true;
       return /^\d+$/.test(value) ? Number(value) : value;
     }),
+  CHATBOT_PGLITE_SHARED_BUFFERS: z
+    .string()
+    .trim()
+    .regex(/^\d+(kB|MB|GB)$/, 'must be a size such as 16MB')
+    .default('16MB'),
   CHATBOT_METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl(['http:', 'https:']),
@@ -221,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL,
+    pgliteSharedBuffers: e.CHATBOT_PGLITE_SHARED_BUFFERS,
     redisUrl: e.REDIS_URL,
     publicUrl: (e.CHATBOT_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     jwtSecret,

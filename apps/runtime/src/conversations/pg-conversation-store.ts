@@ -183,14 +183,22 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
     async listMessages({ tenantId, conversationId, limit, offset }) {
       return db.tenant(tenantId, async (tx): Promise<MessageRecord[]> => {
         if (!isUuid(conversationId)) throw notFound();
-        // The last `limit` after skipping `offset` from the start, returned oldest first.
-        const { rows } = await tx.query<MessageRow>(
-          `SELECT * FROM (
-             SELECT ${messageColumns} FROM messages WHERE conversation_id = $1
-             ORDER BY created_at, id OFFSET $2
-           ) page ORDER BY created_at DESC, id DESC LIMIT $3`,
-          [conversationId, offset ?? 0, limit ?? null],
-        );
+        // The last `limit` after skipping `offset` from the start, returned oldest first. Without an
+        // offset (every turn's history read) the newest rows come straight off the index instead of
+        // sorting the whole conversation.
+        const { rows } = offset
+          ? await tx.query<MessageRow>(
+              `SELECT * FROM (
+                 SELECT ${messageColumns} FROM messages WHERE conversation_id = $1
+                 ORDER BY created_at, id OFFSET $2
+               ) page ORDER BY created_at DESC, id DESC LIMIT $3`,
+              [conversationId, offset, limit ?? null],
+            )
+          : await tx.query<MessageRow>(
+              `SELECT ${messageColumns} FROM messages WHERE tenant_id = $1 AND conversation_id = $2
+               ORDER BY created_at DESC, id DESC LIMIT $3`,
+              [tenantId, conversationId, limit ?? null],
+            );
         // No rows: an empty page, or a conversation this tenant cannot see (checked only then).
         if (rows.length === 0 && !(await loadConversation(tx, conversationId))) throw notFound();
         return rows.reverse().map(messageRecord);

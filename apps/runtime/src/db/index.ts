@@ -17,7 +17,7 @@ export type RuntimeDb = PgDb | PgliteDb;
  * Opens the database the configuration names: Postgres when `DATABASE_URL` is set, else PGlite
  * in `<dataDir>/pglite`.
  */
-export async function createDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'dataDir'>): Promise<RuntimeDb> {
+export async function createDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'dataDir'> & Partial<Pick<RuntimeConfig, 'pgliteSharedBuffers'>>): Promise<RuntimeDb> {
   if (config.databaseUrl) return createPgDb(config.databaseUrl);
-  return createPgliteDb(join(config.dataDir, 'pglite'));
+  return createPgliteDb(join(config.dataDir, 'pglite'), config.pgliteSharedBuffers ? { sharedBuffers: config.pgliteSharedBuffers } : {});
 }

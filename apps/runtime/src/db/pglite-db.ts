@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { ConflictError } from '@agent-chatbot/core';
+import { pipelinedQuery } from './pglite-pipelined-query';
 import { activeTransaction, enterScope, guardTx, NestedTransactionError, tenantScope } from './transaction';
 import type { Db, QueryResult, Tx, TxOptions, TxScope } from './types';
 
@@ -11,9 +14,22 @@ export interface PgliteDb extends Db {
   readonly pglite: PGlite;
   /** The data folder, or undefined in memory. */
   readonly dir: string | undefined;
+  /** Vacuums and analyses the tables autovacuum would pick now (a timer also does it every 30 s). */
+  vacuum(): Promise<void>;
 }
 
 const INT8_OID = 20;
+
+/** Options of {@link createPgliteDb}. */
+export interface PgliteDbOptions {
+  /** Postgres `shared_buffers` (default `16MB`, PGlite's own default is 128MB): the page cache in the WebAssembly heap. */
+  readonly sharedBuffers?: string;
+  /**
+   * How often to check whether a `VACUUM (ANALYZE)` is due (default 30 s; 0 = never). PGlite runs
+   * Postgres in single-user mode, where autovacuum does not exist.
+   */
+  readonly vacuumCheckMs?: number;
+}
 
 /**
  * Opens PGlite (Postgres in WebAssembly) in `dir`, or in memory when `dir` is `'memory'` or
@@ -22,8 +38,13 @@ const INT8_OID = 20;
  * interleave. Opening a transaction inside another would wait forever; that throws
  * {@link NestedTransactionError} instead. A `<dir>.lock` file with the owner's pid stops a second
  * process from opening the same folder (which would corrupt it).
+ *
+ * An empty folder is initialised (initdb) in a short-lived child process: PGlite keeps the memory
+ * initdb used (about 450 MiB) for the life of the process, so doing it here would leave a runtime
+ * holding ~700 MiB instead of ~160 MiB. `shared_buffers` defaults to 16MB: the OS page cache
+ * still caches the data files, and the embedded default serves small shops.
  */
-export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise<PgliteDb> {
+export async function createPgliteDb(dir: string | 'memory' = 'memory', options: PgliteDbOptions = {}): Promise<PgliteDb> {
   const path = dir === 'memory' ? undefined : resolve(dir);
   const lockFile = path ? `${path}.lock` : undefined;
   if (path && lockFile) {
@@ -32,7 +53,11 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(path ?? 'memory://', { parsers: { [INT8_OID]: (v: string) => Number(v) } });
+    if (path && !existsSync(join(path, 'PG_VERSION'))) await initDataDirInChild(path);
+    pglite = await PGlite.create(path ?? 'memory://', {
+      parsers: { [INT8_OID]: (v: string) => Number(v) },
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffers ?? '16MB'}`],
+    });
   } catch (error) {
     if (lockFile) rmSync(lockFile, { force: true });
     throw error;
@@ -50,11 +75,39 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise
     }
   }
 
+  // Autovacuum's job, which single-user Postgres does not do: without it every update leaves dead
+  // rows that scans keep visiting and the planner never gets statistics. Autovacuum's own rule
+  // (50 rows + 20 % dead, or 50 + 10 % changed since the last ANALYZE) picks the tables; each is
+  // vacuumed in its own turn at the gate, so a webhook waits for one small table, not all of them.
+  let vacuuming: Promise<void> | undefined;
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await gate.acquire('normal');
+    try {
+      return await fn();
+    } finally {
+      gate.release();
+    }
+  };
+  const vacuumDueTables = async (): Promise<void> => {
+    const { rows } = await exclusive(() =>
+      pglite.query<{ name: string }>(
+        `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
+         WHERE n_dead_tup >= 50 + 0.2 * n_live_tup OR n_mod_since_analyze >= 50 + 0.1 * n_live_tup`,
+      ),
+    );
+    for (const { name } of rows) await exclusive(() => pglite.exec(`VACUUM (ANALYZE) ${name}`));
+  };
+  const vacuum = (): Promise<void> => (vacuuming ??= vacuumDueTables().finally(() => (vacuuming = undefined)));
+  const checkMs = options.vacuumCheckMs ?? 30_000;
+  // A failed vacuum is retried at the next check; the data is unaffected.
+  const vacuumTimer = checkMs > 0 ? setInterval(() => void vacuum().catch(() => undefined), checkMs) : undefined;
+  vacuumTimer?.unref();
+
   async function transaction<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return pglite.transaction(async (inner) => {
       const raw: Tx = {
         async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-          const result = await inner.query<R>(sql, params as unknown[] | undefined);
+          const result = await pipelinedQuery<R>(pglite, sql, params);
           // Match pg's rowCount: rows returned for a statement with output, rows affected otherwise.
           const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
           return { rows: result.rows, rowCount };
@@ -81,7 +134,10 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory'): Promise
     tenant: async (tenantId, fn, options) => run(tenantScope(tenantId), fn, options),
     anonymous: (fn) => run({ kind: 'anonymous' }, fn),
     platform: (fn) => run({ kind: 'platform' }, fn),
+    vacuum,
     close: async () => {
+      clearInterval(vacuumTimer);
+      await vacuuming?.catch(() => undefined);
       try {
         await pglite.close();
       } finally {
@@ -172,4 +228,19 @@ function takeLock(lockFile: string): void {
   }
   // A stale lock (its process is gone) is replaced.
   writeFileSync(lockFile, String(process.pid), { mode: 0o600 });
+}
+
+/** Runs PGlite's initdb for `path` in a child Node process, so its memory goes when that process exits. */
+async function initDataDirInChild(path: string): Promise<void> {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const script = `require(${JSON.stringify(entry)}).PGlite.create(${JSON.stringify(path)}).then((db) => db.close())`;
+  await new Promise<void>((done, fail) => {
+    const child = spawn(process.execPath, ['--eval', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    child.once('error', fail);
+    child.once('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`PGlite initdb for ${path} failed (exit ${code}): ${stderr.trim()}`)),
+    );
+  });
 }

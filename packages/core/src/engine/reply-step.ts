@@ -44,7 +44,14 @@ export async function finishTurn(turn: TurnContext, draft: ReplyDraft): Promise<
   const consecutiveFallbacks = draft.isFallback ? turn.conversation.consecutiveFallbacks + 1 : 0;
   const patch: ConversationPatch = { consecutiveFallbacks };
   if (draft.handoff) Object.assign(patch, { mode: 'human', needsHuman: true } satisfies ConversationPatch);
-  turn.conversation = await config.store.updateConversation({ tenantId, conversationId: turn.conversation.id, patch });
+  // The conversation as the reply's append left it (stores answer this read from that write); a
+  // patch that changes nothing is not written — the common case, an answered question.
+  const conversationId = turn.conversation.id;
+  const current = (await config.store.getConversation({ tenantId, conversationId })) ?? turn.conversation;
+  turn.conversation =
+    draft.handoff || current.consecutiveFallbacks !== consecutiveFallbacks
+      ? await config.store.updateConversation({ tenantId, conversationId, patch })
+      : current;
 
   const result: AnswerResult = {
     ...baseResult(turn),

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPgliteDb } from '../../src/db/pglite-db';
+
+const root = mkdtempSync(join(tmpdir(), 'acb-pglite-folder-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('PGlite on a data folder', () => {
+  it('creates an empty folder out of process, keeps its data across reopen, and uses the configured shared_buffers', async () => {
+    const dir = join(root, 'pglite');
+    const first = await createPgliteDb(dir);
+    expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
+    const defaults = await first.pglite.query<{ sb: string }>(`SELECT current_setting('shared_buffers') AS sb`);
+    expect(defaults.rows[0]!.sb).toBe('16MB');
+    await first.pglite.exec(`CREATE TABLE kept (v text); INSERT INTO kept VALUES ('còn đây')`);
+    await first.close();
+
+    const second = await createPgliteDb(dir, { sharedBuffers: '8MB' });
+    const { rows } = await second.pglite.query<{ v: string; sb: string }>(`SELECT v, current_setting('shared_buffers') AS sb FROM kept`);
+    expect(rows).toEqual([{ v: 'còn đây', sb: '8MB' }]);
+    await second.close();
+  }, 60_000);
+
+  it('vacuums and analyses the tables autovacuum would pick (single-user Postgres has no autovacuum)', async () => {
+    const db = await createPgliteDb('memory', { vacuumCheckMs: 0 });
+    try {
+      await db.pglite.exec(`CREATE TABLE busy (id int PRIMARY KEY, v text); CREATE TABLE quiet (id int PRIMARY KEY);
+        INSERT INTO busy SELECT g, 'a' FROM generate_series(1, 1000) g; INSERT INTO quiet VALUES (1);
+        UPDATE busy SET v = 'b' WHERE id <= 600;`);
+      // Statistics reach pg_stat_* at most once a second; the 30-second timer never notices.
+      await db.pglite.query('SELECT pg_stat_force_next_flush()');
+      const stats = async () =>
+        (await db.pglite.query<{ relname: string; n_dead_tup: number; analyzed: boolean }>(
+          `SELECT relname, n_dead_tup::int AS n_dead_tup, last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname IN ('busy', 'quiet') ORDER BY relname`,
+        )).rows;
+      expect((await stats())[0]).toMatchObject({ relname: 'busy', n_dead_tup: 600, analyzed: false });
+      await db.vacuum();
+      expect(await stats()).toEqual([
+        { relname: 'busy', n_dead_tup: 0, analyzed: true },
+        // One row, never changed since: below the threshold, left alone.
+        { relname: 'quiet', n_dead_tup: 0, analyzed: false },
+      ]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
+  it('reports a folder initdb cannot use and releases the lock', async () => {
+    const dir = join(root, 'not-a-folder');
+    writeFileSync(dir, 'a file where the data folder should be');
+    await expect(createPgliteDb(dir)).rejects.toThrow(/initdb/);
+    expect(existsSync(`${dir}.lock`)).toBe(false);
+  }, 60_000);
+});
