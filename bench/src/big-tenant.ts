@@ -78,6 +78,6 @@ try {
     targets: { 'p50 ≤ 40 ms': latency.p50 <= 40, 'p95 ≤ 120 ms': latency.p95 <= 120, 'cache hit p50 ≤ 5 ms': hit.p50 <= 5, '10,000 chunks': chunks >= 9_500 },
   });
 } finally {
-  await server.stop();
+  await server.close();
   await fake.close();
 }

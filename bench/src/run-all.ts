@@ -47,8 +47,9 @@ if (reply) {
   add('model 0 ms p50 (ms)', reply.model0.latency.p50, `×${reply.model0.p50VsBaseline}`);
   add('model 800 ms p50 (ms, c=10)', reply.model800.latency.p50, `×${reply.model800.p50VsBaseline}`);
   add('50 convs @1 s model: errors, loop lag p99 (ms)', `${reply.fiftyConversationsSlowModel.errors}, ${reply.fiftyConversationsSlowModel.eventLoopLagMs.p99}`, '');
-  add('RSS idle / peak (MiB, in-process)', `${reply.rssMb.idle} / ${reply.rssMb.peakUnderLoad}`, `before start ${reply.rssMb.beforeStart}`);
-  add('start → first answer (ms)', reply.startToFirstAnswerMs, reply.db);
+  add('runtime RSS idle / peak (MiB)', `${reply.rssMb.idle} / ${reply.rssMb.peakUnderLoad}`, 'runtime process alone');
+  add('restart → first answer (ms)', reply.restart.toFirstAnswerMs, `${reply.db}, listening after ${reply.restart.toListenMs} ms`);
+  add('first start → first answer (ms)', reply.firstStart.toFirstAnswerMs, 'empty data folder');
 }
 const hook = read('webhook-ack');
 if (hook) {

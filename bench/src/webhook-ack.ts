@@ -86,7 +86,7 @@ try {
     targets: { [`p99 ≤ 50 ms at ${RATE}/s for ${SECONDS} s`]: target.errors === 0 && ack.p99 <= 50, '60 s run (issue 5)': SECONDS >= 60 },
   });
 } finally {
-  await server.stop();
+  await server.close();
   await telegram.close();
 }
 

@@ -1,14 +1,21 @@
 /**
- * The runtime under test: the real `serve` (`startServer` from apps/runtime/src/cli/serve.ts),
- * in this process, on a fresh temp data folder — the embedded default (PGlite + local LanceDB) —
- * or on Postgres/Redis when `BENCH_DATABASE_URL` / `BENCH_REDIS_URL` are set. Loopback only.
+ * The runtime under test: the built CLI (`node apps/runtime/dist/cli.js serve`) in its own
+ * process (extra Node flags from `BENCH_NODE_ARGS`), on a temp data folder — the embedded default (PGlite + local LanceDB) — or on
+ * Postgres/Redis when `BENCH_DATABASE_URL` / `BENCH_REDIS_URL` are set. Loopback only.
+ *
+ * A separate process, as in production: the load generator and the fake providers in this process
+ * do not share the runtime's event loop, and the RSS read from `/proc/<pid>/status` is the
+ * runtime's alone. `make bench` builds first; run `pnpm run build` before a benchmark run by hand.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../../apps/runtime/src/cli/serve';
-import { formatKeyring, generateSecretKey, loadConfig } from '../../../apps/runtime/src/config';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatKeyring, generateSecretKey } from '../../../apps/runtime/src/config';
 import { DEFAULT_BILLING_CONFIG } from '../../../packages/billing/src/plans';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../../apps/runtime/dist/cli.js');
 
 /**
  * The default plans with rate limits and included chats raised out of the way: the benchmark
@@ -19,48 +26,75 @@ function benchBillingConfig(): unknown {
   return { ...DEFAULT_BILLING_CONFIG, plans: DEFAULT_BILLING_CONFIG.plans.map((plan) => ({ ...plan, includedChats: 10_000_000, rateLimits: open })) };
 }
 
-/** A running runtime plus small HTTP helpers. */
+/** A running runtime process plus small HTTP helpers. */
 export interface BenchServer {
-  readonly running: RunningServer;
   readonly url: string;
   readonly db: 'pglite' | 'postgres';
-  /** Milliseconds from the call to `startServer` until it listened. */
+  readonly pid: number;
+  /** Milliseconds from spawning the process until it printed that it listens. */
   readonly startMs: number;
+  /** The runtime process's resident set size now, in MiB (Linux `/proc`). */
+  rssMb(): number;
   /** JSON call; throws on a non-2xx unless `allow` lists the status. */
   json<T = Record<string, unknown>>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; allow?: number[] }): Promise<{ status: number; body: T }>;
   /** Signs a tenant up through the API; returns its id and an admin token. */
   signup(label: string): Promise<{ tenantId: string; token: string }>;
+  /** Graceful stop (SIGTERM); the data folder is kept for `restart`. */
   stop(): Promise<void>;
+  /** Stops, then starts a new process on the same data folder (a restart of the service). */
+  restart(): Promise<BenchServer>;
+  /** Stops and deletes the data folder. */
+  close(): Promise<void>;
 }
 
 /** Starts the runtime with extra environment (e.g. provider API bases pointing at fakes); `worker: false` runs no jobs in it. */
 export async function startBenchServer(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<BenchServer> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm run build\` (or \`make bench\`) first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'acb-bench-'));
-  const databaseUrl = process.env.BENCH_DATABASE_URL;
-  const redisUrl = process.env.BENCH_REDIS_URL;
   const billingConfig = join(dataDir, 'bench-billing.json');
   writeFileSync(billingConfig, JSON.stringify(benchBillingConfig()));
-  const config = loadConfig(
-    {
-      CHATBOT_DATA_DIR: dataDir,
-      CHATBOT_JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789-abcdefgh',
-      CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
-      CHATBOT_PUBLIC_URL: 'https://bot.bench.example.vn',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      CHATBOT_BILLING_CONFIG: billingConfig,
-      HOST: '127.0.0.1',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-      ...env,
-    },
-    dataDir,
-  );
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const redisUrl = process.env.BENCH_REDIS_URL;
+  const fullEnv: Record<string, string> = {
+    CHATBOT_DATA_DIR: dataDir,
+    CHATBOT_JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789-abcdefgh',
+    CHATBOT_SECRET_KEYS: formatKeyring([generateSecretKey()]),
+    CHATBOT_PUBLIC_URL: 'https://bot.bench.example.vn',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    CHATBOT_BILLING_CONFIG: billingConfig,
+    // The signed-in owner's own bucket (600, then 10/s) would turn a long run into 429s.
+    CHATBOT_SESSION_RATE_CAPACITY: '1000000',
+    CHATBOT_SESSION_RATE_PER_SECOND: '100000',
+    HOST: '127.0.0.1',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...env,
+  };
+  // BENCH_NODE_ARGS: extra Node flags for the runtime, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, CLI, 'serve', ...(options.worker === false ? ['--no-worker'] : [])];
+  return spawnServer(args, fullEnv, dataDir, databaseUrl ? 'postgres' : 'pglite');
+}
+
+async function spawnServer(args: string[], env: Record<string, string>, dataDir: string, db: BenchServer['db']): Promise<BenchServer> {
   const started = performance.now();
-  // `worker: false` (Postgres only): the API process alone, as deployed beside separate workers.
-  const running = await startServer(config, { print: () => undefined, ...(options.worker === false ? { worker: false } : {}) });
+  // This shell's environment minus any runtime settings, then the benchmark's own.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(CHATBOT_|DATABASE_URL$|REDIS_URL$|PORT$|HOST$)/.test(key)));
+  const child = spawn(process.execPath, args, { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`runtime exited (${code}) before listening: ${stderr}`)));
+  });
   const startMs = performance.now() - started;
-  const url = running.url;
+  const pid = child.pid!;
   const json: BenchServer['json'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -73,11 +107,13 @@ export async function startBenchServer(env: Record<string, string> = {}, options
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as never };
   };
   let signups = 0;
-  return {
-    running,
+  const stop = () => stopChild(child);
+  const server: BenchServer = {
     url,
-    db: running.runtime.db.kind === 'pglite' ? 'pglite' : 'postgres',
+    db,
+    pid,
     startMs,
+    rssMb: () => rssOf(pid),
     json,
     async signup(label) {
       signups += 1;
@@ -86,9 +122,37 @@ export async function startBenchServer(env: Record<string, string> = {}, options
       });
       return { tenantId: body.tenant.id, token: body.access_token };
     },
-    async stop() {
-      await running.stop();
+    stop,
+    async restart() {
+      await stop();
+      return spawnServer(args, env, dataDir, db);
+    },
+    async close() {
+      await stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** VmRSS of a process in MiB (0 when it has exited). */
+export function rssOf(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
 }
