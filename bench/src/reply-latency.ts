@@ -11,7 +11,6 @@
  *
  *   pnpm --filter @agent-chatbot/bench exec tsx src/reply-latency.ts [--requests 300] [--slow-requests 20]
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startFakeOpenAI } from '@agent-chatbot/testkit/fake-llm';
 import { parseFlags } from './lib/args';
 import { closedLoop, type LoadResult } from './lib/load';
@@ -96,12 +95,13 @@ try {
   fake.setLatency(800);
   const model800 = await run('model 800 ms, concurrency 10', 10, SLOW_REQUESTS * 2, chat('Áo khoác gió số {i} còn màu xanh không?', { skip_cache: true }));
 
-  // 50 simultaneous conversations against a 1 s model; the event loop must stay responsive.
+  // 50 simultaneous conversations against a 1 s model; the runtime's event loop must stay
+  // responsive. Its lag comes from its own /metrics (prom-client resets the histogram on each
+  // scrape, so the scrape before the run starts the window and the one after reads it).
   fake.setLatency(1000);
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
+  await runtimeLag();
   const fifty = await closedLoop(chat('Khách số {i} hỏi: áo khoác gió có màu xám size XL không?', { skip_cache: true }), { concurrency: 50, total: 50 });
-  lag.disable();
+  const lag = await runtimeLag();
   clearInterval(peak);
   fake.setLatency(0);
 
@@ -118,7 +118,7 @@ try {
     fiftyConversationsSlowModel: {
       ...summarize(fifty.samples.map((s) => s.ms)),
       errors: fifty.errors,
-      eventLoopLagMs: { p50: round(lag.percentile(50) / 1e6), p99: round(lag.percentile(99) / 1e6), max: round(lag.max / 1e6) },
+      eventLoopLagMs: { ...lag, of: 'the runtime process (its /metrics)' },
     },
     targets: {
       'faq p50 ≤ 10 ms': faqSerial.errors === 0 && faqSerial.latency.p50 <= 10,
@@ -129,12 +129,19 @@ try {
       'start to first answer ≤ 2 s (restart)': restartAnswer.status === 200 && restartToFirstAnswerMs <= 2000,
       'start to first answer ≤ 2 s (first start, empty folder)': firstStartToFirstAnswerMs <= 2000,
       'cache hit p50 ≤ 5 ms': cacheHit.errors === 0 && cacheHit.latency.p50 <= 5,
-      '50 conversations, no errors, lag < 50 ms': fifty.errors === 0 && lag.percentile(99) / 1e6 < 50,
+      '50 conversations, no errors, lag < 50 ms': fifty.errors === 0 && lag.p99 < 50,
     },
   });
 } finally {
   await server.close();
   await fake.close();
+}
+
+/** The runtime's event-loop delay since the previous scrape (ms), from prom-client's default metrics. */
+async function runtimeLag(): Promise<{ p50: number; p99: number; max: number }> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const read = (name: string) => round(Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000);
+  return { p50: read('nodejs_eventloop_lag_p50_seconds'), p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
 }
 
 function describe(label: string, load: LoadResult, base: LoadResult) {

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { formatKeyring, generateSecretKey } from '../../../apps/runtime/src/config';
 import { DEFAULT_BILLING_CONFIG } from '../../../packages/billing/src/plans';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../../apps/runtime/dist/cli.js');
+/** The runtime build under test; `BENCH_CLI` points at another build's `cli.js` (an A/B against an older commit). */
+const CLI = process.env.BENCH_CLI ?? join(dirname(fileURLToPath(import.meta.url)), '../../../apps/runtime/dist/cli.js');
 
 /**
  * The default plans with rate limits and included chats raised out of the way: the benchmark
@@ -47,8 +48,12 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** Starts the runtime with extra environment (e.g. provider API bases pointing at fakes); `worker: false` runs no jobs in it. */
-export async function startBenchServer(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<BenchServer> {
+/**
+ * Starts the runtime with extra environment (e.g. provider API bases pointing at fakes).
+ * `worker: false` runs no jobs in it; `worker: 'process'` (Postgres) runs them in a separate
+ * `agent-chatbot worker` process beside it, as the compose and Helm deployments do.
+ */
+export async function startBenchServer(env: Record<string, string> = {}, options: { worker?: boolean | 'process' } = {}): Promise<BenchServer> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm run build\` (or \`make bench\`) first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'acb-bench-'));
   const billingConfig = join(dataDir, 'bench-billing.json');
@@ -73,15 +78,49 @@ export async function startBenchServer(env: Record<string, string> = {}, options
   };
   // BENCH_NODE_ARGS: extra Node flags for the runtime, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, CLI, 'serve', ...(options.worker === false ? ['--no-worker'] : [])];
-  return spawnServer(args, fullEnv, dataDir, databaseUrl ? 'postgres' : 'pglite');
+  const args = [...nodeArgs, CLI, 'serve', ...(options.worker === false || options.worker === 'process' ? ['--no-worker'] : [])];
+  const server = await spawnServer(args, fullEnv, dataDir, databaseUrl ? 'postgres' : 'pglite');
+  if (options.worker !== 'process') return server;
+  if (!databaseUrl) throw new Error("worker: 'process' needs BENCH_DATABASE_URL (PGlite allows one process)");
+  const worker = await spawnWorker([...nodeArgs, CLI, 'worker'], fullEnv);
+  return {
+    ...server,
+    stop: async () => {
+      await stopChild(worker);
+      await server.stop();
+    },
+    close: async () => {
+      await stopChild(worker);
+      await server.close();
+    },
+    restart: () => Promise.reject(new Error('restart is not supported with a separate worker process')),
+  };
+}
+
+/** An `agent-chatbot worker` process, once it logged that it runs. */
+async function spawnWorker(args: string[], env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env: { ...inheritedEnv(), ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out = (out + chunk.toString()).slice(-4000);
+      if (out.includes('Worker running')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before running: ${out}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
+}
+
+/** This shell's environment minus any runtime settings (the benchmark sets its own). */
+function inheritedEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(CHATBOT_|DATABASE_URL$|REDIS_URL$|PORT$|HOST$)/.test(key)));
 }
 
 async function spawnServer(args: string[], env: Record<string, string>, dataDir: string, db: BenchServer['db']): Promise<BenchServer> {
   const started = performance.now();
-  // This shell's environment minus any runtime settings, then the benchmark's own.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(CHATBOT_|DATABASE_URL$|REDIS_URL$|PORT$|HOST$)/.test(key)));
-  const child = spawn(process.execPath, args, { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...inheritedEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const url = await new Promise<string>((resolve, reject) => {
