@@ -131,6 +131,8 @@ export class KnowledgeBase {
     for (let i = 0; i < options.documents.length; i += size) {
       results.push(...(await ingestBatch(context, namespace, options.documents.slice(i, i + size), options.onProgress)));
     }
+    // The provider embedded again: questions need not wait out a dense-arm pause.
+    if (results.some((result) => result.embedding === 'embedded')) this.retriever.resumeDense(namespace);
     const changed = results.filter((result) => result.status === 'ready').map((result) => result.sourceId);
     if (changed.length > 0) await this.notify(namespace, changed, 'ingested');
     return results;

@@ -119,3 +119,62 @@ describe('embedding model per namespace', () => {
     expect(hits[0]).toMatchObject({ sourceId: 'laptop' });
   }, 60_000);
 });
+
+describe('a slow or failing embedding provider does not hold answers', () => {
+  const pausedDir = tempDir();
+  let paused: KnowledgeBase;
+  const embeddingCalls = () => server.requests.filter((request) => request.kind === 'embeddings').length;
+  const warningsOf = (result: { warnings: readonly unknown[] }) => result.warnings.map((w) => (w as { message?: string }).message ?? '').join(' ');
+
+  beforeAll(async () => {
+    server.reset();
+    paused = new KnowledgeBase({
+      storage: { uri: pausedDir.path },
+      embeddingModel: model('text-embedding-3-small'),
+      queryEmbeddingTimeoutMs: 300,
+      denseCooldownMs: 60_000,
+    });
+    await paused.ingestDocuments({ namespace: 'shop', documents: DOCS });
+  });
+  afterAll(async () => {
+    server.reset();
+    await paused.close();
+    pausedDir.remove();
+  });
+
+  it('a hanging provider: the question is answered from keywords after the query timeout, then the dense arm pauses', async () => {
+    server.failNext({ type: 'hang' }, Infinity);
+    const before = embeddingCalls();
+    const started = performance.now();
+    const first = await paused.search({ namespace: 'shop', query: 'laptop Dell' });
+    // Bounded by the 300 ms query timeout, not the model's 5 s request timeout.
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(first.hits[0]).toMatchObject({ sourceId: 'laptop' });
+    expect(warningsOf(first)).toContain('Dense arm skipped (timeout)');
+    expect(embeddingCalls()).toBe(before + 1);
+
+    // While paused, no further call reaches the provider: keyword results with a warning.
+    const second = await paused.search({ namespace: 'shop', query: 'đổi trả' });
+    expect(second.hits[0]).toMatchObject({ sourceId: 'doi-tra' });
+    expect(warningsOf(second)).toContain('Dense arm paused');
+    expect(embeddingCalls()).toBe(before + 1);
+    // Another namespace with the same model is not paused by this one's failure.
+    expect(warningsOf(await paused.search({ namespace: 'other', query: 'laptop' }))).not.toContain('paused');
+  });
+
+  it('ends when the settings change (resumeDense) or an ingestion embeds again', async () => {
+    server.reset();
+    paused.retriever.resumeDense('shop');
+    const resumed = await paused.search({ namespace: 'shop', query: 'máy tính xách tay' });
+    expect(resumed.hits[0]).toMatchObject({ sourceId: 'laptop' });
+    expect(resumed.hits[0]!.similarity).toBeGreaterThan(0.35);
+
+    server.failNext({ type: 'status', status: 503 }, 1);
+    expect(warningsOf(await paused.search({ namespace: 'shop', query: 'laptop' }))).toContain('Dense arm skipped (provider_error)');
+    expect(warningsOf(await paused.search({ namespace: 'shop', query: 'laptop' }))).toContain('Dense arm paused');
+    await paused.ingestDocuments({ namespace: 'shop', documents: [{ sourceId: 'ship', name: 'ship.txt', content: 'Giao hàng toàn quốc 2-4 ngày.' }] });
+    const after = await paused.search({ namespace: 'shop', query: 'máy tính xách tay' });
+    expect(warningsOf(after)).toBe('');
+    expect(after.hits[0]).toMatchObject({ sourceId: 'laptop' });
+  });
+});

@@ -85,7 +85,7 @@ export async function loadEmbeddingView(service: KnowledgeService, tenantId: str
   return service.db.tenant(tenantId, async (tx) => {
     const loaded = await loadTenantEmbedding(tx, secrets, tenantId);
     const key = secrets ? await secrets.describe(tx, EMBEDDING_KEY_SECRET) : undefined;
-    const effective = resolveEmbedding(loaded.settings, loaded.ownKey, service.platformEmbedding);
+    const effective = resolveEmbedding(loaded.settings, loaded.ownKey, service.platformEmbedding, loaded.llmKey);
     const identity = effectiveIdentity(effective);
     return {
       enabled: loaded.settings.enabled,
@@ -141,7 +141,7 @@ export async function saveEmbeddingSettings(
   const before = await service.db.tenant(tenantId, (tx) => loadTenantEmbedding(tx, secrets, tenantId));
   const next = merge(before.settings, body);
   const ownKey = body.api_key === null ? undefined : (body.api_key ?? before.ownKey);
-  const candidate = resolveEmbedding(next, ownKey, service.platformEmbedding);
+  const candidate = resolveEmbedding(next, ownKey, service.platformEmbedding, before.llmKey);
   // A new key or a new server is checked with one call before anything is stored.
   const serverChanged = next.provider !== before.settings.provider || next.base_url !== before.settings.base_url || next.model !== before.settings.model;
   if (candidate && candidate.keySource === 'own' && (typeof body.api_key === 'string' || serverChanged)) {
@@ -157,7 +157,7 @@ export async function saveEmbeddingSettings(
       );
     }
   }
-  const oldIdentity = effectiveIdentity(resolveEmbedding(before.settings, before.ownKey, service.platformEmbedding));
+  const oldIdentity = effectiveIdentity(resolveEmbedding(before.settings, before.ownKey, service.platformEmbedding, before.llmKey));
   const newIdentity = effectiveIdentity(candidate);
   const reindex = newIdentity !== null && newIdentity !== (before.indexed ?? oldIdentity);
   await service.db.tenant(tenantId, async (tx) => {

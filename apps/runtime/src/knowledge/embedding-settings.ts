@@ -50,7 +50,8 @@ const platformEnvSchema = z.object({
 /**
  * Reads the platform embedding settings. Set `CHATBOT_EMBEDDING_PROVIDER` to turn the dense arm
  * on for every tenant that does not override it; the key is `CHATBOT_EMBEDDING_API_KEY`, else the
- * platform LLM key when that is an OpenAI key and the provider is `openai`. Ollama needs no key.
+ * platform LLM key when both the LLM and the embeddings use OpenAI's own API (no other base URL: a
+ * key is only ever sent to the server it was issued for). Ollama needs no key.
  * Returns undefined (keyword search only) when no provider is set or an OpenAI provider has no key.
  *
  * @example const embedding = readPlatformEmbeddingConfig(process.env);
@@ -66,8 +67,13 @@ export function readPlatformEmbeddingConfig(env: NodeJS.ProcessEnv): PlatformEmb
   const e = parsed.data;
   if (!e.CHATBOT_EMBEDDING_PROVIDER) return undefined;
   const provider = e.CHATBOT_EMBEDDING_PROVIDER;
-  const llmKey = env.CHATBOT_PLATFORM_LLM_API_KEY && (env.CHATBOT_PLATFORM_LLM_PROVIDER ?? 'openai') === 'openai' ? env.CHATBOT_PLATFORM_LLM_API_KEY : undefined;
-  const apiKey = e.CHATBOT_EMBEDDING_API_KEY ?? (provider === 'openai' ? llmKey : undefined);
+  // The platform LLM key is OpenAI's own only without a base URL of its own (else it belongs to
+  // another server, which must not receive it — and need not offer embeddings).
+  const llmKey =
+    env.CHATBOT_PLATFORM_LLM_API_KEY && (env.CHATBOT_PLATFORM_LLM_PROVIDER ?? 'openai') === 'openai' && isOpenAIApi(env.CHATBOT_PLATFORM_LLM_BASE_URL)
+      ? env.CHATBOT_PLATFORM_LLM_API_KEY
+      : undefined;
+  const apiKey = e.CHATBOT_EMBEDDING_API_KEY ?? (provider === 'openai' && isOpenAIApi(e.CHATBOT_EMBEDDING_BASE_URL) ? llmKey : undefined);
   if (provider === 'openai' && !apiKey) return undefined;
   return {
     provider,
@@ -113,7 +119,7 @@ export interface EffectiveEmbedding {
 
 /**
  * Picks the tenant's embedding model: its own settings with its own key (`embedding_api_key`,
- * else its LLM key when the LLM provider is the same), or the platform model, by key mode:
+ * else `llmKey`, its OpenAI LLM key, sent to OpenAI's API only), or the platform model, by key mode:
  * `own` (own key only; keyword search without one), `own_then_platform` (own when it has one,
  * else the platform's), `platform` (the platform model only). An Ollama server the tenant names
  * needs no key. Vectors of two models cannot be mixed, so there is no failover between them
@@ -123,9 +129,21 @@ export function resolveEmbedding(
   settings: TenantEmbeddingSettings,
   ownKey: string | undefined,
   platform: PlatformEmbeddingConfig | undefined,
+  llmKey?: string,
 ): EffectiveEmbedding | undefined {
   if (!settings.enabled) return undefined;
   const provider = settings.provider ?? platform?.provider ?? 'openai';
+  if (ownKey === undefined && llmKey !== undefined && provider === 'openai' && isOpenAIApi(settings.base_url) && settings.key_mode !== 'platform') {
+    // The tenant's OpenAI LLM key (see loadTenantEmbedding) goes to OpenAI's API only.
+    return {
+      provider,
+      model: settings.model ?? embeddingDefaults.openai.model,
+      baseUrl: embeddingDefaults.openai.baseUrl,
+      ...(settings.dimensions ? { dimensions: settings.dimensions } : {}),
+      keySource: 'own',
+      apiKey: llmKey,
+    };
+  }
   // Own means the tenant's own account: an OpenAI-compatible key, or its own Ollama server (a key
   // alone must not route the platform's Ollama server as "own", unbilled).
   const ownUsable = settings.key_mode !== 'platform' && (provider === 'ollama' ? settings.base_url !== undefined : ownKey !== undefined);
@@ -161,20 +179,29 @@ export async function loadTenantEmbedding(
   tx: Tx,
   secrets: TenantSecretStore | undefined,
   tenantId: string,
-): Promise<{ settings: TenantEmbeddingSettings; ownKey: string | undefined; indexed: string | null; raw: Record<string, unknown> }> {
+): Promise<{ settings: TenantEmbeddingSettings; ownKey: string | undefined; llmKey: string | undefined; indexed: string | null; raw: Record<string, unknown> }> {
   const { rows } = await tx.query<{ settings: Record<string, unknown> }>('SELECT settings FROM tenants WHERE id = $1', [tenantId]);
   const raw = rows[0]?.settings ?? {};
   const settings = tenantEmbeddingSettingsOf(raw);
   const indexedValue = (raw['embedding_index'] as { identity?: unknown } | undefined)?.identity;
   const indexed = typeof indexedValue === 'string' ? indexedValue : null;
   let ownKey: string | undefined;
-  if (secrets && settings.enabled && settings.key_mode !== 'platform') {
+  let llmKey: string | undefined;
+  // Read whatever the settings say, so a save that changes them resolves the new model right.
+  if (secrets) {
     ownKey = await secrets.reveal(tx, tenantId, EMBEDDING_KEY_SECRET);
     const llm = llmSettingsOf(raw);
-    // The tenant's LLM key serves embeddings of the same provider (one OpenAI key for both).
-    if (!ownKey && llm.provider === (settings.provider ?? 'openai') && llm.provider === 'openai') ownKey = await secrets.reveal(tx, tenantId, LLM_KEY_SECRET);
+    // One OpenAI key for both — but only a key for OpenAI's own API: a key for another
+    // OpenAI-compatible server (its base URL set) belongs to that server alone.
+    if (!ownKey && llm.provider === 'openai' && isOpenAIApi(llm.base_url)) llmKey = await secrets.reveal(tx, tenantId, LLM_KEY_SECRET);
   }
-  return { settings, ownKey, indexed, raw };
+  return { settings, ownKey, llmKey, indexed, raw };
+}
+
+/** True for OpenAI's own API: no base URL, or `https://api.openai.com/v1` spelled any way. */
+export function isOpenAIApi(baseUrl: string | undefined): boolean {
+  if (baseUrl === undefined) return true;
+  return baseUrl.trim().replace(/\/+$/, '').toLowerCase() === embeddingDefaults.openai.baseUrl;
 }
 
 /** Where embedding usage goes: the billing meter when billing runs, else `usage_events` directly. */

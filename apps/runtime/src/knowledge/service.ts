@@ -115,6 +115,7 @@ export class KnowledgeService {
   /** Forgets a tenant's cached embedding model (after its settings changed). */
   forgetEmbedding(tenantId: string): void {
     this.embeddings.delete(tenantId);
+    this.kb.retriever.resumeDense(tenantId);
   }
 
   private async embeddingOf(tenantId: string): Promise<{ effective: EffectiveEmbedding | undefined; model: EmbeddingModelV1 | undefined }> {
@@ -123,7 +124,7 @@ export class KnowledgeService {
     if (cached && Date.now() - cached.at < EMBEDDING_CACHE_MS) return cached;
     const platform = this.deps.config.knowledge?.embedding;
     const loaded = await this.db.tenant(tenantId, (tx) => loadTenantEmbedding(tx, this.deps.secrets, tenantId));
-    const effective = resolveEmbedding(loaded.settings, loaded.ownKey, platform);
+    const effective = resolveEmbedding(loaded.settings, loaded.ownKey, platform, loaded.llmKey);
     const model = effective
       ? meteredEmbeddingModel(tenantId, effective, this.deps.recordUsage ?? this.defaultRecorder, {
           onRecordError: (error) => this.logger?.error({ err: error, tenantId }, 'embedding usage write failed'),

@@ -141,6 +141,31 @@ for (const driver of drivers) {
       expect(own.every((r) => r.key_source === 'own' && !r.billable)).toBe(true);
     }, 120_000);
 
+    it("an LLM key for another OpenAI-compatible server is never sent for embeddings; OpenAI's own is, to OpenAI only", async () => {
+      const shop = await app.signup(`emb-llm-${driver.name}`);
+      const setLlm = (llm: Record<string, unknown>) =>
+        app.runtime.db.tenant(shop.tenantId, async (tx) => {
+          await tx.query(`UPDATE tenants SET settings = jsonb_set(settings, '{llm}', $2::jsonb) WHERE id = $1`, [shop.tenantId, JSON.stringify(llm)]);
+          await app.runtime.secrets.put(tx, shop.tenantId, 'llm_api_key', 'sk-groq-or-gateway-key');
+        });
+      const effective = async () => {
+        app.service.forgetEmbedding(shop.tenantId);
+        return (await app.call('GET', '/v1/tenant/knowledge/embedding', { token: shop.token })).body.effective;
+      };
+      // A key for a gateway (its own base URL): the platform model serves, the key stays home.
+      await setLlm({ provider: 'openai', base_url: tenantServer.baseURL, key_mode: 'own' });
+      expect(await effective()).toMatchObject({ key_source: 'platform', model: 'text-embedding-3-small' });
+      const model = await app.service.embeddingModelFor(shop.tenantId);
+      const before = server.requests.length;
+      await model!.doEmbed({ values: ['kiểm tra'] });
+      const sent = server.requests.slice(before);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.every((r) => r.headers.authorization === 'Bearer platform-key')).toBe(true);
+      // OpenAI's own API (no base URL): one key for both, embeddings at api.openai.com only.
+      await setLlm({ provider: 'openai', key_mode: 'own' });
+      expect(await effective()).toMatchObject({ key_source: 'own', base_url: 'https://api.openai.com/v1' });
+    });
+
     it('the ingest job builds the tenant\'s IVF_PQ vector index once it passes CHATBOT_VECTOR_INDEX_MIN_ROWS', async () => {
       const shop = await app.signup(`emb-ann-${driver.name}`);
       const faq = (from: number, to: number) =>

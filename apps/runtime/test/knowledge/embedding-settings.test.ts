@@ -22,6 +22,11 @@ describe('platform embedding configuration (CHATBOT_EMBEDDING_*)', () => {
   it('reuses the platform OpenAI LLM key, not an Anthropic one; Ollama needs no key', () => {
     expect(readPlatformEmbeddingConfig({ CHATBOT_EMBEDDING_PROVIDER: 'openai', CHATBOT_PLATFORM_LLM_API_KEY: 'sk-llm' })?.apiKey).toBe('sk-llm');
     expect(readPlatformEmbeddingConfig({ CHATBOT_EMBEDDING_PROVIDER: 'openai', CHATBOT_PLATFORM_LLM_PROVIDER: 'anthropic', CHATBOT_PLATFORM_LLM_API_KEY: 'sk-ant' })).toBeUndefined();
+    // A key for another OpenAI-compatible server (its base URL set) is that server's alone.
+    const gateway = { CHATBOT_EMBEDDING_PROVIDER: 'openai', CHATBOT_PLATFORM_LLM_API_KEY: 'gsk-groq', CHATBOT_PLATFORM_LLM_BASE_URL: 'https://api.groq.com/openai/v1' };
+    expect(readPlatformEmbeddingConfig(gateway)).toBeUndefined();
+    expect(readPlatformEmbeddingConfig({ ...gateway, CHATBOT_PLATFORM_LLM_BASE_URL: 'https://API.openai.com/v1/' })?.apiKey).toBe('gsk-groq');
+    expect(readPlatformEmbeddingConfig({ CHATBOT_EMBEDDING_PROVIDER: 'openai', CHATBOT_PLATFORM_LLM_API_KEY: 'sk-llm', CHATBOT_EMBEDDING_BASE_URL: 'http://10.0.0.9:8000/v1' })).toBeUndefined();
     expect(readPlatformEmbeddingConfig({ CHATBOT_EMBEDDING_PROVIDER: 'ollama', CHATBOT_EMBEDDING_DIMENSIONS: '1024' })).toEqual({
       provider: 'ollama', model: 'bge-m3', baseUrl: 'http://127.0.0.1:11434/v1', dimensions: 1024,
     });
@@ -63,6 +68,15 @@ describe('which model a tenant uses (key modes as for the LLM)', () => {
     // An OpenAI key does not make the platform's Ollama server the tenant's own (unbilled).
     const ollamaPlatform: PlatformEmbeddingConfig = { provider: 'ollama', model: 'bge-m3', baseUrl: 'http://ollama:11434/v1' };
     expect(resolveEmbedding(settings({}), 'sk-own-openai', ollamaPlatform)).toMatchObject({ keySource: 'platform', baseUrl: 'http://ollama:11434/v1' });
+  });
+
+  it("the tenant's OpenAI LLM key serves embeddings at OpenAI's API only, after its own embedding key", () => {
+    const withPlatformProxy: PlatformEmbeddingConfig = { ...platform, baseUrl: 'https://proxy.platform.example/v1' };
+    expect(resolveEmbedding(settings({}), undefined, withPlatformProxy, 'sk-llm')).toMatchObject({ keySource: 'own', apiKey: 'sk-llm', baseUrl: 'https://api.openai.com/v1' });
+    expect(resolveEmbedding(settings({}), 'sk-embed', platform, 'sk-llm')).toMatchObject({ apiKey: 'sk-embed' });
+    // The tenant pointed embeddings at another server: the LLM key is not sent there.
+    expect(resolveEmbedding(settings({ base_url: 'http://10.0.0.9:8000/v1' }), undefined, platform, 'sk-llm')).toMatchObject({ keySource: 'platform', apiKey: 'sk-platform' });
+    expect(resolveEmbedding(settings({ key_mode: 'platform' }), undefined, platform, 'sk-llm')).toMatchObject({ keySource: 'platform' });
   });
 
   it('a damaged stored value falls back to the defaults', () => {

@@ -47,6 +47,17 @@ export interface RagRetrieverOptions extends LexicalCacheOptions {
   readonly minSimilarity?: number;
   /** Tenant shorthand merged over the built-in abbreviation table. */
   readonly abbreviations?: Readonly<Record<string, string>>;
+  /**
+   * How long a search waits for the question's embedding before answering from BM25 alone
+   * (default 3,000 ms): a slow embedding provider must not hold every answer.
+   */
+  readonly queryEmbeddingTimeoutMs?: number;
+  /**
+   * After the question's embedding failed (error or timeout), searches of that namespace with
+   * that model skip the dense arm for this long (default 30,000 ms), so an outage costs one slow
+   * search per period instead of every answer. `0` retries on every search.
+   */
+  readonly denseCooldownMs?: number;
 }
 
 /** One call of {@link RagRetriever.search}. */
@@ -114,6 +125,9 @@ export class RagRetriever implements RetrieverV1 {
   readonly provider = 'hybrid';
   /** @internal Cache of the in-memory BM25 indexes per namespace (an implementation detail). */
   readonly lexical: LexicalCache;
+
+  /** Namespaces whose dense arm failed recently: the failing model's identity and when to retry. */
+  private readonly denseDown = new Map<string, { identity: string; until: number }>();
 
   constructor(private readonly options: RagRetrieverOptions) {
     this.lexical = new LexicalCache(options.store, options);
@@ -207,20 +221,30 @@ export class RagRetriever implements RetrieverV1 {
     }
 
     if (mode !== 'bm25' && embeddingModel && options.query.trim() !== '') {
-      // Expanded abbreviations read better to an embedding model ("tt qua ck" → "thanh toán qua chuyển khoản").
+      const identity = embeddingIdentity(embeddingModel);
+      const down = this.denseDown.get(options.namespace);
+      const paused = mode === 'hybrid' && down !== undefined && down.identity === identity && Date.now() < down.until;
       let embedding: number[] | undefined;
-      try {
-        const result = await embeddingModel.doEmbed({
-          values: [expandAbbreviations(options.query, abbreviationTable)],
-          ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-        });
-        warnings.push(...result.warnings);
-        embedding = result.embeddings[0];
-      } catch (error) {
-        // Hybrid degrades to BM25 when the embedding provider fails; dense-only has nothing to fall back on.
-        if (mode === 'dense' || options.abortSignal?.aborted) throw error;
-        const reason = AgentChatbotError.isInstance(error) ? error.code : 'embedding_failed';
-        warnings.push({ type: 'other', message: `Dense arm skipped (${reason}): keyword results only · Bỏ qua tìm vector, chỉ dùng từ khoá` });
+      if (paused) {
+        warnings.push({ type: 'other', message: 'Dense arm paused after a recent embedding failure: keyword results only · Tạm bỏ qua tìm vector sau lỗi embedding gần đây, chỉ dùng từ khoá' });
+      } else {
+        try {
+          const timeout = AbortSignal.timeout(this.options.queryEmbeddingTimeoutMs ?? 3_000);
+          const result = await embeddingModel.doEmbed({
+            // Expanded abbreviations read better to an embedding model ("tt qua ck" → "thanh toán qua chuyển khoản").
+            values: [expandAbbreviations(options.query, abbreviationTable)],
+            abortSignal: options.abortSignal ? AbortSignal.any([timeout, options.abortSignal]) : timeout,
+          });
+          warnings.push(...result.warnings);
+          embedding = result.embeddings[0];
+          this.denseDown.delete(options.namespace);
+        } catch (error) {
+          // Hybrid degrades to BM25 when the embedding provider fails; dense-only has nothing to fall back on.
+          if (mode === 'dense' || options.abortSignal?.aborted) throw error;
+          this.pauseDense(options.namespace, identity);
+          const reason = AgentChatbotError.isInstance(error) ? error.code : 'embedding_failed';
+          warnings.push({ type: 'other', message: `Dense arm skipped (${reason}): keyword results only · Bỏ qua tìm vector, chỉ dùng từ khoá` });
+        }
       }
       if (embedding) {
         const hits = await this.options.store.doQuery({
@@ -229,7 +253,6 @@ export class RagRetriever implements RetrieverV1 {
           topK: pool,
           ...(options.filter ? { filter: options.filter } : {}),
         });
-        const identity = embeddingIdentity(embeddingModel);
         for (const hit of hits) {
           // Vectors another model made (same size, re-index still running) are not comparable.
           if (typeof hit.metadata.embeddingModel === 'string' && hit.metadata.embeddingModel !== identity) continue;
@@ -268,6 +291,19 @@ export class RagRetriever implements RetrieverV1 {
       if (hits.length >= topK) break;
     }
     return { hits, constraints, warnings };
+  }
+
+  /** Ends a namespace's dense-arm pause at once (its embedding settings changed). */
+  resumeDense(namespace: string): void {
+    this.denseDown.delete(namespace);
+  }
+
+  private pauseDense(namespace: string, identity: string): void {
+    const ms = this.options.denseCooldownMs ?? 30_000;
+    if (ms <= 0) return;
+    // Bounded like the lexical cache: the oldest entry goes first.
+    if (this.denseDown.size >= 10_000) this.denseDown.delete(this.denseDown.keys().next().value ?? '');
+    this.denseDown.set(namespace, { identity, until: Date.now() + ms });
   }
 }
 
