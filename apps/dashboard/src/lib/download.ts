@@ -4,6 +4,17 @@
  */
 import { toApiError } from '../api/api-error';
 
+/**
+ * Query string of a list's filters for its export URL (empty ones left out): `?q=…&channel=…`, or
+ * `''` when no filter is set.
+ */
+export function filterQuery(filters: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (typeof value === 'string' && value) params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
 /** The file name in a `Content-Disposition` header (`filename*` preferred), or `fallback`. */
 export function dispositionFilename(header: string | null, fallback: string): string {
   if (!header) return fallback;

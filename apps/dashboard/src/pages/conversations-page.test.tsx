@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationSummary, TranscriptMessage } from '../api/content-types';
 import { adminSession, renderApp } from '../test/render-app';
 import { errorReply, type FakeHandler } from '../test/fake-api';
-import { filterQuery, localDayStart } from './conversations-page';
+import { filterQuery } from '../lib/download';
+import { localDayStart } from './conversations-page';
 
 afterEach(() => vi.unstubAllGlobals());
 

@@ -5,21 +5,21 @@
  * filtered history (one line per message) as a UTF-8 file that Excel opens in Vietnamese.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { Download } from 'lucide-react';
 import { useApi } from '../api/api-context';
 import { unwrap } from '../api/api-error';
-import { CHANNELS, contentKeys, formatNumber, formatVnd, type ConversationSummary, type TranscriptMessage } from '../api/content-types';
+import { contentKeys, formatNumber, formatVnd, type ConversationSummary, type TranscriptMessage } from '../api/content-types';
 import { ApiErrorAlert } from '../components/api-error-alert';
+import { ChannelFilterSelect } from '../components/channel-filter-select';
+import { CsvExportButton, CsvExportResult, useCsvExport } from '../components/csv-export';
 import { PageHeader } from '../components/page-header';
 import { Alert, Badge } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '../components/ui/card';
-import { Input, NativeSelect } from '../components/ui/input';
+import { Input } from '../components/ui/input';
 import { Label } from '../components/ui/label';
-import { saveDownload } from '../lib/download';
 import { formatDateTime } from '../lib/format';
 import { cn } from '../lib/utils';
 
@@ -39,14 +39,6 @@ export function localDayStart(date: string, addDays = 0): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) return undefined;
   return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + addDays).toISOString();
-}
-
-/** Query string of the filters (empty ones left out). */
-export function filterQuery(filters: ConversationFilters): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
-  const text = params.toString();
-  return text ? `?${text}` : '';
 }
 
 /** The transcript of one conversation. */
@@ -147,7 +139,7 @@ function Transcript({ conversation }: { conversation: ConversationSummary }) {
 export function ConversationsPage() {
   const { t, i18n } = useTranslation();
   const { client } = useApi();
-  const ids = { q: useId(), channel: useId(), from: useId(), to: useId() };
+  const ids = { q: useId(), from: useId(), to: useId() };
   // `?contact=<id>` (from the customers page) narrows the history to one customer.
   const { contact } = useSearch({ from: '/app/conversations' });
   const navigate = useNavigate();
@@ -172,9 +164,7 @@ export function ConversationsPage() {
       unwrap(client.api.GET('/v1/tenant/conversations', { params: { query: { ...filters, limit: 30, offset: pageParam } } })),
     getNextPageParam: (last) => last.next_offset ?? undefined,
   });
-  const exportCsv = useMutation({
-    mutationFn: async () => saveDownload(await client.fetchRaw(`/v1/tenant/conversations/export.csv${filterQuery(filters)}`), 'hoi-thoai.csv'),
-  });
+  const exportCsv = useCsvExport('/v1/tenant/conversations/export.csv', filters, 'hoi-thoai.csv');
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -203,16 +193,10 @@ export function ConversationsPage() {
       <PageHeader
         title={t('conversations.title')}
         description={t('conversations.description')}
-        actions={
-          <Button variant="outline" onClick={() => exportCsv.mutate()} disabled={exportCsv.isPending}>
-            <Download className="h-4 w-4" aria-hidden="true" />
-            {t('conversations.export')}
-          </Button>
-        }
+        actions={<CsvExportButton csv={exportCsv} label={t('conversations.export')} />}
       />
       <div className="grid gap-4">
-        <ApiErrorAlert error={exportCsv.error} />
-        {exportCsv.data ? <Alert variant="success">{t('common.downloaded', { name: exportCsv.data })}</Alert> : null}
+        <CsvExportResult csv={exportCsv} />
         {contact ? (
           <Alert className="flex flex-wrap items-center justify-between gap-2">
             <span>{t('conversations.onlyContact', { name: contactName.data?.name ?? t('conversations.anonymous') })}</span>
@@ -226,17 +210,7 @@ export function ConversationsPage() {
             <Label htmlFor={ids.q}>{t('conversations.search')}</Label>
             <Input id={ids.q} name="q" type="search" placeholder={t('conversations.searchPlaceholder')} maxLength={200} />
           </div>
-          <div className="grid gap-2">
-            <Label htmlFor={ids.channel}>{t('conversations.channel')}</Label>
-            <NativeSelect id={ids.channel} name="channel" defaultValue="">
-              <option value="">{t('conversations.allChannels')}</option>
-              {CHANNELS.map((channel) => (
-                <option key={channel} value={channel}>
-                  {t(`conversations.channels.${channel}`)}
-                </option>
-              ))}
-            </NativeSelect>
-          </div>
+          <ChannelFilterSelect />
           <div className="grid gap-2">
             <Label htmlFor={ids.from}>{t('conversations.from')}</Label>
             <Input id={ids.from} name="from" type="date" aria-invalid={dateError || undefined} />

@@ -7,21 +7,21 @@ import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { Download } from 'lucide-react';
 import { useApi } from '../api/api-context';
 import { unwrap } from '../api/api-error';
-import { CHANNELS, contentKeys, type Contact } from '../api/content-types';
+import { contentKeys, type Contact } from '../api/content-types';
 import { ApiErrorAlert } from '../components/api-error-alert';
+import { ChannelFilterSelect } from '../components/channel-filter-select';
+import { CsvExportButton, CsvExportResult, useCsvExport } from '../components/csv-export';
 import { FormField } from '../components/form-field';
 import { PageHeader } from '../components/page-header';
 import { Alert, Badge } from '../components/ui/alert';
 import { Button, buttonVariants } from '../components/ui/button';
 import { Card, CardContent } from '../components/ui/card';
 import { Dialog, DialogContent, DialogFooter, DialogHeader, DialogTitle } from '../components/ui/dialog';
-import { Input, NativeSelect, Textarea } from '../components/ui/input';
+import { Input, Textarea } from '../components/ui/input';
 import { Label } from '../components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
-import { saveDownload } from '../lib/download';
 import { formatDateTime } from '../lib/format';
 
 const PAGE = 50;
@@ -103,7 +103,7 @@ function EditContact({ contact, onClose }: { contact: Contact; onClose: () => vo
 export function CustomersPage() {
   const { t, i18n } = useTranslation();
   const { client } = useApi();
-  const ids = { q: useId(), tag: useId(), channel: useId() };
+  const ids = { q: useId(), tag: useId() };
   const [filters, setFilters] = useState<{ q?: string; tag?: string; channel?: string }>({});
   const [offset, setOffset] = useState(0);
   const [editing, setEditing] = useState<Contact | null>(null);
@@ -111,13 +111,7 @@ export function CustomersPage() {
     queryKey: contentKeys.contacts({ ...filters, offset: String(offset) }),
     queryFn: () => unwrap(client.api.GET('/v1/tenant/contacts', { params: { query: { ...filters, limit: PAGE, offset } } })),
   });
-  const exportCsv = useMutation({
-    mutationFn: async () => {
-      const params = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])));
-      const query = params.toString();
-      return saveDownload(await client.fetchRaw(`/v1/tenant/contacts/export.csv${query ? `?${query}` : ''}`), 'khach-hang.csv');
-    },
-  });
+  const exportCsv = useCsvExport('/v1/tenant/contacts/export.csv', filters, 'khach-hang.csv');
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -131,16 +125,10 @@ export function CustomersPage() {
       <PageHeader
         title={t('customers.title')}
         description={t('customers.description')}
-        actions={
-          <Button variant="outline" onClick={() => exportCsv.mutate()} disabled={exportCsv.isPending}>
-            <Download className="h-4 w-4" aria-hidden="true" />
-            {t('customers.export')}
-          </Button>
-        }
+        actions={<CsvExportButton csv={exportCsv} label={t('customers.export')} />}
       />
       <div className="grid gap-4">
-        <ApiErrorAlert error={exportCsv.error} />
-        {exportCsv.data ? <Alert variant="success">{t('common.downloaded', { name: exportCsv.data })}</Alert> : null}
+        <CsvExportResult csv={exportCsv} />
         <form role="search" aria-label={t('customers.filters')} onSubmit={submit} className="grid gap-3 rounded-md border p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_auto] lg:items-end">
           <div className="grid gap-2">
             <Label htmlFor={ids.q}>{t('customers.search')}</Label>
@@ -150,17 +138,7 @@ export function CustomersPage() {
             <Label htmlFor={ids.tag}>{t('customers.tagFilter')}</Label>
             <Input id={ids.tag} name="tag" maxLength={40} />
           </div>
-          <div className="grid gap-2">
-            <Label htmlFor={ids.channel}>{t('conversations.channel')}</Label>
-            <NativeSelect id={ids.channel} name="channel" defaultValue="">
-              <option value="">{t('conversations.allChannels')}</option>
-              {CHANNELS.map((channel) => (
-                <option key={channel} value={channel}>
-                  {t(`conversations.channels.${channel}`)}
-                </option>
-              ))}
-            </NativeSelect>
-          </div>
+          <ChannelFilterSelect />
           <Button type="submit">{t('common.search')}</Button>
         </form>
         <Card>
