@@ -15,12 +15,13 @@ import { ApiErrorAlert } from '../components/api-error-alert';
 import { BarChart } from '../components/charts/bar-chart';
 import { ConfirmButton } from '../components/confirm-button';
 import { CopyButton } from '../components/copy-button';
+import { DialogFormFooter } from '../components/dialog-form-footer';
 import { FormField } from '../components/form-field';
 import { PageHeader } from '../components/page-header';
 import { Alert, Badge } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '../components/ui/dialog';
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '../components/ui/dialog';
 import { Input, Textarea } from '../components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
 import { formatDateTime } from '../lib/format';
@@ -104,15 +105,7 @@ function AddToFaqDialog({ group, onClose, onAdded }: { group: UnansweredGroup | 
             <FormField label={t('analytics.unanswered.answer')} error={errors['answer']} hint={t('analytics.unanswered.answerHint')}>
               <Textarea name="answer" rows={4} />
             </FormField>
-            <ApiErrorAlert error={add.error} />
-            <DialogFooter>
-              <Button type="button" variant="outline" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" disabled={add.isPending}>
-                {t('analytics.unanswered.save')}
-              </Button>
-            </DialogFooter>
+            <DialogFormFooter save={add} onCancel={onClose} saveLabel={t('analytics.unanswered.save')} />
           </form>
         ) : null}
       </DialogContent>

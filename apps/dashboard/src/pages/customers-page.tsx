@@ -12,13 +12,14 @@ import { unwrap } from '../api/api-error';
 import { contentKeys, type Contact } from '../api/content-types';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { ChannelFilterSelect } from '../components/channel-filter-select';
+import { DialogFormFooter } from '../components/dialog-form-footer';
 import { CsvExportButton, CsvExportResult, useCsvExport } from '../components/csv-export';
 import { FormField } from '../components/form-field';
 import { PageHeader } from '../components/page-header';
 import { Alert, Badge } from '../components/ui/alert';
 import { Button, buttonVariants } from '../components/ui/button';
 import { Card, CardContent } from '../components/ui/card';
-import { Dialog, DialogContent, DialogFooter, DialogHeader, DialogTitle } from '../components/ui/dialog';
+import { Dialog, DialogContent, DialogHeader, DialogTitle } from '../components/ui/dialog';
 import { Input, Textarea } from '../components/ui/input';
 import { Label } from '../components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
@@ -84,15 +85,7 @@ function EditContact({ contact, onClose }: { contact: Contact; onClose: () => vo
           <FormField label={t('customers.notes')}>
             <Textarea name="notes" defaultValue={contact.notes ?? ''} rows={4} maxLength={10000} />
           </FormField>
-          <ApiErrorAlert error={save.error} />
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" disabled={save.isPending}>
-              {t('common.save')}
-            </Button>
-          </DialogFooter>
+          <DialogFormFooter save={save} onCancel={onClose} />
         </form>
       </DialogContent>
     </Dialog>

@@ -15,13 +15,14 @@ import { toApiError, unwrap } from '../api/api-error';
 import { contentKeys, formatNumber, formatVnd, type FaqEntry, type KnowledgeDocument, type Product, type UploadAnswer } from '../api/content-types';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { ConfirmButton } from '../components/confirm-button';
+import { DialogFormFooter } from '../components/dialog-form-footer';
 import { FormField } from '../components/form-field';
 import { PageHeader } from '../components/page-header';
 import { ProgressBar } from '../components/progress-bar';
 import { Alert, Badge } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '../components/ui/card';
-import { Dialog, DialogContent, DialogFooter, DialogHeader, DialogTitle } from '../components/ui/dialog';
+import { Dialog, DialogContent, DialogHeader, DialogTitle } from '../components/ui/dialog';
 import { Input, Textarea } from '../components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
 import { formatDateTime } from '../lib/format';
@@ -494,15 +495,7 @@ function FaqSection({ canEdit }: { canEdit: boolean }) {
             <FormField label={t('knowledge.faq.tags')} hint={t('knowledge.tagsHint')}>
               <Input name="tags" defaultValue={current?.tags.join(', ') ?? ''} />
             </FormField>
-            <ApiErrorAlert error={save.error} />
-            <DialogFooter>
-              <Button type="button" variant="outline" onClick={() => setEditing(null)}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" disabled={save.isPending}>
-                {t('common.save')}
-              </Button>
-            </DialogFooter>
+            <DialogFormFooter save={save} onCancel={() => setEditing(null)} />
           </form>
         </DialogContent>
       </Dialog>
@@ -653,15 +646,7 @@ function ProductsSection({ canEdit }: { canEdit: boolean }) {
                   <Input name="stock" inputMode="numeric" defaultValue={editing.stock === null ? '' : String(editing.stock)} />
                 </FormField>
               </div>
-              <ApiErrorAlert error={save.error} />
-              <DialogFooter>
-                <Button type="button" variant="outline" onClick={() => setEditing(null)}>
-                  {t('common.cancel')}
-                </Button>
-                <Button type="submit" disabled={save.isPending}>
-                  {t('common.save')}
-                </Button>
-              </DialogFooter>
+              <DialogFormFooter save={save} onCancel={() => setEditing(null)} />
             </form>
           ) : null}
         </DialogContent>
