@@ -5,7 +5,7 @@ import type { Contact } from '../api/content-types';
 import type { SessionResponse } from '../api/types';
 import { adminSession, renderApp } from '../test/render-app';
 import { errorReply, type FakeHandler } from '../test/fake-api';
-import { parseTags } from './customers-page';
+import { parseTags } from '../lib/forms';
 
 const at = '2026-11-20T03:00:00.000Z';
 const lan: Contact = {

@@ -24,16 +24,9 @@ import { Input, Textarea } from '../components/ui/input';
 import { Label } from '../components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
 import { formatDateTime } from '../lib/format';
+import { parseTags } from '../lib/forms';
 
 const PAGE = 50;
-
-/** Splits "VIP, khách sỉ" into tags. */
-export function parseTags(text: string): string[] {
-  return text
-    .split(',')
-    .map((tag) => tag.trim())
-    .filter(Boolean);
-}
 
 /** The edit dialog of one contact. */
 function EditContact({ contact, onClose }: { contact: Contact; onClose: () => void }) {

@@ -26,6 +26,7 @@ import { Dialog, DialogContent, DialogHeader, DialogTitle } from '../components/
 import { Input, Textarea } from '../components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
 import { formatDateTime } from '../lib/format';
+import { parseTags } from '../lib/forms';
 import { readSse } from '../lib/sse';
 import { uploadFile } from '../lib/upload';
 import { cn } from '../lib/utils';
@@ -415,10 +416,7 @@ function FaqSection({ canEdit }: { canEdit: boolean }) {
       return;
     }
     setError(null);
-    const tags = String(data.get('tags') ?? '')
-      .split(',')
-      .map((tag) => tag.trim())
-      .filter(Boolean);
+    const tags = parseTags(String(data.get('tags') ?? ''));
     save.mutate({ ...(editing && editing !== 'new' ? { id: editing.id } : {}), question, answer, tags });
   };
   const current = editing && editing !== 'new' ? editing : null;
