@@ -13,9 +13,8 @@ import { queryKeys } from '../api/queries';
 import type { Tenant } from '../api/types';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { FormField } from '../components/form-field';
+import { FormSaveRow } from '../components/form-save-row';
 import { PageHeader } from '../components/page-header';
-import { Alert } from '../components/ui/alert';
-import { Button } from '../components/ui/button';
 import { Card, CardContent } from '../components/ui/card';
 import { Input, NativeSelect, Textarea } from '../components/ui/input';
 import { formValues, validate, type FieldErrors } from '../lib/forms';
@@ -114,13 +113,7 @@ function PersonaForm({ tenant }: { tenant: Tenant }) {
       <FormField label={t('bot.handoffText')} error={errors['handoffText']} hint={t('bot.defaultHint')}>
         <Textarea name="handoffText" rows={2} defaultValue={persona.handoffText ?? ''} />
       </FormField>
-      <ApiErrorAlert error={save.error} />
-      {save.isSuccess ? <Alert variant="success">{t('common.saved')}</Alert> : null}
-      <div>
-        <Button type="submit" disabled={save.isPending}>
-          {t('common.save')}
-        </Button>
-      </div>
+      <FormSaveRow save={save} />
     </form>
   );
 }

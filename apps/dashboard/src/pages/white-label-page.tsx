@@ -12,8 +12,8 @@ import { unwrap } from '../api/api-error';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { CopyButton } from '../components/copy-button';
 import { FormField } from '../components/form-field';
+import { FormSaveRow } from '../components/form-save-row';
 import { PageHeader } from '../components/page-header';
-import { Alert } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card';
 import { Input } from '../components/ui/input';
@@ -135,13 +135,7 @@ function WhiteLabelForm({ settings }: { settings: WhiteLabel }) {
       <FormField label={t('whiteLabel.customDomain')} hint={t('whiteLabel.customDomainHint')} error={errors['custom_domain']}>
         <Input name="custom_domain" defaultValue={settings.custom_domain ?? ''} maxLength={253} placeholder="chat.shop.vn" spellCheck={false} />
       </FormField>
-      <ApiErrorAlert error={save.error} />
-      {save.isSuccess ? <Alert variant="success">{t('common.saved')}</Alert> : null}
-      <div>
-        <Button type="submit" disabled={save.isPending}>
-          {t('common.save')}
-        </Button>
-      </div>
+      <FormSaveRow save={save} />
       <Addresses settings={current} />
     </form>
   );

@@ -13,6 +13,7 @@ import { ApiErrorAlert } from '../components/api-error-alert';
 import { CheckboxField } from '../components/checkbox-field';
 import { ConfirmButton } from '../components/confirm-button';
 import { FormField } from '../components/form-field';
+import { FormSaveRow } from '../components/form-save-row';
 import { PageHeader } from '../components/page-header';
 import { Alert } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
@@ -114,13 +115,7 @@ function WidgetForm({ widget, onSaved }: { widget: Widget; onSaved: (w: Widget) 
         <CheckboxField name="identity_required" label={t('widget.identityRequired')} defaultChecked={widget.identity.required} />
         {widget.identity.secret_mask ? <p className="text-sm">{t('widget.secretMask', { mask: widget.identity.secret_mask })}</p> : null}
       </fieldset>
-      <ApiErrorAlert error={save.error} />
-      {save.isSuccess ? <Alert variant="success">{t('common.saved')}</Alert> : null}
-      <div>
-        <Button type="submit" disabled={save.isPending}>
-          {t('common.save')}
-        </Button>
-      </div>
+      <FormSaveRow save={save} />
     </form>
   );
 }

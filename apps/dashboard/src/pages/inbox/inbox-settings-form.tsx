@@ -10,8 +10,7 @@ import { useApi } from '../../api/api-context';
 import { unwrap } from '../../api/api-error';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { FormField } from '../../components/form-field';
-import { Alert } from '../../components/ui/alert';
-import { Button } from '../../components/ui/button';
+import { FormSaveRow } from '../../components/form-save-row';
 import { Input, Textarea } from '../../components/ui/input';
 import { Label } from '../../components/ui/label';
 
@@ -72,13 +71,7 @@ export function InboxSettingsForm() {
       <FormField label={t('inbox.settings.keywords')} error={errors['handoff_keywords']} hint={t('inbox.settings.keywordsHint')}>
         <Textarea name="handoff_keywords" rows={4} defaultValue={current.handoff_keywords.join('\n')} />
       </FormField>
-      <ApiErrorAlert error={save.error} />
-      {save.isSuccess ? <Alert variant="success">{t('inbox.settings.saved')}</Alert> : null}
-      <div>
-        <Button type="submit" disabled={save.isPending}>
-          {t('inbox.settings.save')}
-        </Button>
-      </div>
+      <FormSaveRow save={save} savedLabel={t('inbox.settings.saved')} saveLabel={t('inbox.settings.save')} />
     </form>
   );
 }
