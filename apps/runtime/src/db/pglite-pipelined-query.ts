@@ -1,6 +1,6 @@
 /**
- * One PGlite query in one call into Postgres: Parse, Bind, Describe, Execute and Sync sent
- * together, as node-postgres sends them over a socket. `PGlite.query()` sends those five messages
+ * One PGlite query in one call into Postgres: (Parse,) Bind, Describe, Execute and Sync sent
+ * together, as node-postgres sends them over a socket, with each SQL text prepared once. `PGlite.query()` sends those five messages
  * (plus a Describe of the statement, to pick per-type serializers) as six separate calls into the
  * WebAssembly module; on the answering path, where a turn runs a few dozen short statements, that
  * per-call cost was the largest single item of the runtime's CPU time.
@@ -32,19 +32,67 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Most statements kept prepared per database; the least recently used beyond it are closed. */
+export const MAX_PREPARED_STATEMENTS = 256;
+
+/** A statement prepared under `name`; `ready` once Postgres is known to hold it. */
+interface Prepared {
+  readonly name: string;
+  ready: boolean;
+}
+
+/** Per database: SQL text → its prepared statement (Map order = least recently used first), and names to close. */
+interface StatementCache {
+  readonly statements: Map<string, Prepared>;
+  readonly toClose: string[];
+  next: number;
+}
+
+const caches = new WeakMap<PGlite, StatementCache>();
+
+function cacheOf(pglite: PGlite): StatementCache {
+  let cache = caches.get(pglite);
+  if (!cache) {
+    cache = { statements: new Map(), toClose: [], next: 0 };
+    caches.set(pglite, cache);
+  }
+  return cache;
+}
+
 /**
  * Runs `sql` with `params` on `pglite` in one protocol round trip. Call it inside
  * `pglite.transaction()` (it takes PGlite's query lock, not its transaction lock); a Postgres
  * error is thrown as PGlite's `DatabaseError` (with `code`), as `query()` would.
+ *
+ * Each SQL text is parsed once into a named prepared statement and then only bound and executed,
+ * as node-postgres does with named queries: Postgres skips parsing and rewriting, and plans it
+ * from its plan cache (a generic plan once that is as cheap). On the answering path, where the
+ * same two dozen statements run every turn, parse and plan were about half of each statement's
+ * time. A statement whose first run failed is closed and prepared again on its next run, since a
+ * failure may have come before or after Postgres stored it.
  */
 export async function pipelinedQuery<R>(pglite: PGlite, sql: string, params: readonly unknown[] = []): Promise<Results<R>> {
-  const message = concat([
-    serialize.parse({ text: sql }),
-    serialize.bind({ values: params.map(toParam) }),
+  const cache = cacheOf(pglite);
+  let statement = cache.statements.get(sql);
+  if (statement) cache.statements.delete(sql); // re-inserted below as the most recently used
+  else {
+    statement = { name: `acb_${(cache.next++).toString(36)}`, ready: false };
+    if (cache.statements.size >= MAX_PREPARED_STATEMENTS) {
+      const [oldestSql, oldest] = cache.statements.entries().next().value as [string, Prepared];
+      cache.statements.delete(oldestSql);
+      cache.toClose.push(oldest.name);
+    }
+  }
+  cache.statements.set(sql, statement);
+  const parts: Uint8Array[] = cache.toClose.splice(0).map((name) => serialize.close({ type: 'S', name }));
+  if (!statement.ready) parts.push(serialize.close({ type: 'S', name: statement.name }), serialize.parse({ name: statement.name, text: sql }));
+  parts.push(
+    serialize.bind({ statement: statement.name, values: params.map(toParam) }),
     serialize.describe({ type: 'P' }),
     serialize.execute({}),
     serialize.sync(),
-  ]);
-  const { messages } = await pglite.runExclusive(() => pglite.execProtocol(message, { syncToFs: false }));
+  );
+  const { messages } = await pglite.runExclusive(() => pglite.execProtocol(concat(parts), { syncToFs: false }));
+  statement.ready = true;
   return parse.parseResults(messages, pglite.parsers)[0] as Results<R>;
 }

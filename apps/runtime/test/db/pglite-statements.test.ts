@@ -1,0 +1,82 @@
+/**
+ * PGlite's prepared-statement cache (src/db/pglite-pipelined-query.ts): each SQL text is parsed
+ * once and then only bound and executed. What must hold: one statement per text, failures (before
+ * or after Postgres stored the statement) never poison the next run, the cache stays bounded, and
+ * a plan prepared in one scope never carries that scope's rows into another (row-level security
+ * is re-checked per role and per tenant setting).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/db/migrate';
+import { createPgliteDb, type PgliteDb } from '../../src/db/pglite-db';
+import { MAX_PREPARED_STATEMENTS } from '../../src/db/pglite-pipelined-query';
+import { seedTwoTenants, type TwoTenants } from '../helpers/seed';
+
+let db: PgliteDb;
+let tenants: TwoTenants;
+const preparedCount = async () =>
+  Number((await db.pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'acb\\_%'`)).rows[0]!.n);
+
+beforeAll(async () => {
+  db = await createPgliteDb('memory', { vacuumCheckMs: 0 });
+  await migrate(db);
+  tenants = await seedTwoTenants(db);
+}, 60_000);
+afterAll(async () => db?.close());
+
+describe('PGlite prepared statements', () => {
+  it('prepares a SQL text once and reuses it, with values serialised as node-postgres does', async () => {
+    const sql = `SELECT $1::int + 1 AS n, $2::jsonb AS j, $3::text[] AS a, $4::timestamptz AS t, $5::text AS nothing`;
+    const at = new Date('2026-11-26T08:00:00.000Z');
+    for (let i = 0; i < 20; i += 1) {
+      const { rows } = await db.anonymous((tx) => tx.query<{ n: number; j: unknown; a: string[]; t: Date; nothing: null }>(sql, [i, { giá: 150000 }, ['áo', 'quần'], at, null]));
+      expect(rows[0]).toEqual({ n: i + 1, j: { giá: 150000 }, a: ['áo', 'quần'], t: at, nothing: null });
+    }
+    const copies = await db.pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`, [sql]);
+    expect(copies.rows[0]!.n).toBe(1);
+  });
+
+  it('a statement that failed to parse fails the same way again, then a correct one runs', async () => {
+    const broken = `SELEC 1 AS n`;
+    for (let i = 0; i < 2; i += 1) {
+      await expect(db.anonymous((tx) => tx.query(broken))).rejects.toMatchObject({ code: '42601' });
+    }
+    expect((await db.anonymous((tx) => tx.query<{ n: number }>(`SELECT 1 AS n`))).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('a statement whose first run failed after it was stored (unique violation) runs on the next call', async () => {
+    const { a } = tenants;
+    const insert = `INSERT INTO messages (tenant_id, conversation_id, role, content, external_id) VALUES ($1, $2, 'customer', 'xin chào', $3) RETURNING external_id`;
+    await db.tenant(a.tenantId, (tx) => tx.query(insert, [a.tenantId, a.conversationId, 'dup-1']));
+    await expect(db.tenant(a.tenantId, (tx) => tx.query(insert, [a.tenantId, a.conversationId, 'dup-1']))).rejects.toMatchObject({ code: '23505' });
+    const { rows } = await db.tenant(a.tenantId, (tx) => tx.query<{ external_id: string }>(insert, [a.tenantId, a.conversationId, 'dup-2']));
+    expect(rows).toEqual([{ external_id: 'dup-2' }]);
+    // A fresh text whose very first run fails mid-execution is retried cleanly too.
+    const fresh = `${insert} -- fresh`;
+    await expect(db.tenant(a.tenantId, (tx) => tx.query(fresh, [a.tenantId, a.conversationId, 'dup-2']))).rejects.toMatchObject({ code: '23505' });
+    expect((await db.tenant(a.tenantId, (tx) => tx.query(fresh, [a.tenantId, a.conversationId, 'dup-3']))).rows).toHaveLength(1);
+  });
+
+  it('the same text in another scope or tenant sees only what that scope may see (RLS is not cached away)', async () => {
+    const { a, b } = tenants;
+    const sql = `SELECT tenant_id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY tenant_id`;
+    const ids = [a.conversationId, b.conversationId];
+    // Enough runs in one scope for Postgres to switch to a generic plan, then the other scopes.
+    for (let i = 0; i < 8; i += 1) expect((await db.platform((tx) => tx.query(sql, [ids]))).rows).toHaveLength(2);
+    for (let i = 0; i < 8; i += 1) {
+      expect((await db.tenant(a.tenantId, (tx) => tx.query<{ tenant_id: string }>(sql, [ids]))).rows).toEqual([{ tenant_id: a.tenantId }]);
+      expect((await db.tenant(b.tenantId, (tx) => tx.query<{ tenant_id: string }>(sql, [ids]))).rows).toEqual([{ tenant_id: b.tenantId }]);
+    }
+    expect((await db.anonymous((tx) => tx.query(sql, [ids]))).rows).toEqual([]);
+    expect((await db.platform((tx) => tx.query(sql, [ids]))).rows).toHaveLength(2);
+  });
+
+  it(`keeps at most ${MAX_PREPARED_STATEMENTS} statements, closing the least recently used`, async () => {
+    for (let i = 0; i < MAX_PREPARED_STATEMENTS + 40; i += 1) {
+      await db.anonymous((tx) => tx.query(`SELECT ${i} AS n`));
+    }
+    // Closes are sent with the next statement: run one more, then count.
+    await db.anonymous((tx) => tx.query(`SELECT 'last' AS n`));
+    expect(await preparedCount()).toBeLessThanOrEqual(MAX_PREPARED_STATEMENTS);
+    expect((await db.anonymous((tx) => tx.query<{ n: number }>(`SELECT 0 AS n`))).rows).toEqual([{ n: 0 }]);
+  });
+});
