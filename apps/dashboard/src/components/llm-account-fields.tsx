@@ -23,6 +23,40 @@ export function providerChoiceOf(settings: { provider: 'openai' | 'anthropic' | 
 export const needsBaseUrl = (choice: ProviderChoice): boolean => choice === 'openai_compatible' || choice === 'ollama';
 /** Ollama is a keyless local server: no API key field. */
 export const takesKey = (choice: ProviderChoice): boolean => choice !== 'ollama';
+/** The provider the API stores for a choice: an OpenAI-compatible API is OpenAI with a base URL. */
+export const apiProviderOf = (choice: ProviderChoice): 'openai' | 'anthropic' | 'ollama' => (choice === 'openai_compatible' ? 'openai' : choice);
+
+/** One account as `PUT /v1/tenant/llm` and `PUT /v1/admin/platform-llm` take it; `api_key` only when one was typed. */
+export interface LlmAccountInput {
+  provider: 'openai' | 'anthropic' | 'ollama';
+  base_url: string | null;
+  cheap_model: string | null;
+  premium_model: string | null;
+  api_key?: string;
+}
+
+/**
+ * Reads and checks the fields of one {@link LlmAccountFields} from a submitted form: a base URL
+ * where the provider needs one (a valid URL), a key where the provider takes one and `keyRequired`
+ * (false when the stored key may be kept). Errors are by field name (with the prefix).
+ */
+export function readLlmAccount(data: FormData, choice: ProviderChoice, { prefix = '', keyRequired }: { prefix?: string; keyRequired: boolean }): { account: LlmAccountInput; errors: FieldErrors } {
+  const text = (name: string) => String(data.get(`${prefix}${name}`) ?? '').trim();
+  const baseUrl = needsBaseUrl(choice) ? text('base_url') : '';
+  const apiKey = takesKey(choice) ? text('api_key') : '';
+  const errors: FieldErrors = {};
+  if (needsBaseUrl(choice) && !baseUrl) errors[`${prefix}base_url`] = 'llmKeys.baseUrlRequired';
+  else if (baseUrl && !URL.canParse(baseUrl)) errors[`${prefix}base_url`] = 'llmKeys.baseUrlInvalid';
+  if (takesKey(choice) && !apiKey && keyRequired) errors[`${prefix}api_key`] = 'validation.keyRequired';
+  const account: LlmAccountInput = {
+    provider: apiProviderOf(choice),
+    base_url: baseUrl || null,
+    cheap_model: text('cheap_model') || null,
+    premium_model: text('premium_model') || null,
+    ...(apiKey ? { api_key: apiKey } : {}),
+  };
+  return { account, errors };
+}
 
 /** Props of {@link LlmAccountFields}. */
 export interface LlmAccountFieldsProps {

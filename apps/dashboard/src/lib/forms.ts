@@ -37,3 +37,11 @@ export function parseTags(text: string): string[] {
     .map((tag) => tag.trim())
     .filter(Boolean);
 }
+
+/** Empties the named inputs of `form` (an API key must not linger in the page once it is sent). */
+export function clearInputs(form: HTMLFormElement, names: readonly string[]): void {
+  for (const name of names) {
+    const field = form.elements.namedItem(name);
+    if (field instanceof HTMLInputElement) field.value = '';
+  }
+}

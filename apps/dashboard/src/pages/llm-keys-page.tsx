@@ -14,12 +14,12 @@ import { unwrap } from '../api/api-error';
 import type { paths } from '../api/generated/openapi';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { ConfirmButton } from '../components/confirm-button';
-import { LlmAccountFields, needsBaseUrl, providerChoiceOf, takesKey, type ProviderChoice } from '../components/llm-account-fields';
+import { apiProviderOf, LlmAccountFields, providerChoiceOf, readLlmAccount, type ProviderChoice } from '../components/llm-account-fields';
 import { PageHeader } from '../components/page-header';
 import { Alert, Badge } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card';
-import type { FieldErrors } from '../lib/forms';
+import { clearInputs, type FieldErrors } from '../lib/forms';
 import { onboardingKeys, type LlmSettings } from './onboarding/api-types';
 
 /** The body of `PUT /v1/tenant/llm`. */
@@ -28,8 +28,6 @@ type KeyMode = LlmSettings['key_mode'];
 
 /** Who pays for the answers, in the order the page lists them. */
 export const keyModeChoices: readonly KeyMode[] = ['own', 'own_then_platform', 'platform'];
-
-const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
 
 /** The LLM settings form (remounted with fresh defaults whenever the saved settings change). */
 function LlmForm({ settings }: { settings: LlmSettings }) {
@@ -64,30 +62,15 @@ function LlmForm({ settings }: { settings: LlmSettings }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const data = new FormData(form);
-    const baseUrl = needsBaseUrl(choice) ? text(data, 'base_url') : '';
-    const apiKey = takesKey(choice) ? text(data, 'api_key') : '';
-    const providerChanged = (choice === 'openai_compatible' ? 'openai' : choice) !== settings.provider;
-    const found: FieldErrors = {};
-    if (needsBaseUrl(choice) && !baseUrl) found['base_url'] = 'llmKeys.baseUrlRequired';
-    else if (baseUrl && !URL.canParse(baseUrl)) found['base_url'] = 'llmKeys.baseUrlInvalid';
-    if (takesKey(choice) && keyMode !== 'platform' && !apiKey && (!settings.api_key_set || providerChanged)) found['api_key'] = 'validation.keyRequired';
+    // A stored key is kept only for the same provider; platform credits need no key.
+    const providerChanged = apiProviderOf(choice) !== settings.provider;
+    const { account, errors: found } = readLlmAccount(new FormData(form), choice, { keyRequired: keyMode !== 'platform' && (!settings.api_key_set || providerChanged) });
     setErrors(found);
     setDone(null);
     if (Object.keys(found).length > 0) return;
-    const body: LlmUpdate = {
-      provider: choice === 'openai_compatible' ? 'openai' : choice,
-      base_url: baseUrl || null,
-      key_mode: keyMode,
-      cheap_model: text(data, 'cheap_model') || null,
-      premium_model: text(data, 'premium_model') || null,
-      ...(apiKey ? { api_key: apiKey } : {}),
-    };
+    const body: LlmUpdate = { ...account, key_mode: keyMode };
     // Clear the key field at once: the key should not linger in the page after it is sent.
-    save.mutate(body, { onSettled: () => {
-      const field = form.elements.namedItem('api_key');
-      if (field instanceof HTMLInputElement) field.value = '';
-    } });
+    save.mutate(body, { onSettled: () => clearInputs(form, ['api_key']) });
   };
 
   return (

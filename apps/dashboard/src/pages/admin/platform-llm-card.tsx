@@ -19,14 +19,11 @@ import { Alert, Badge } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
 import { formatDateTime } from '../../lib/format';
-import type { FieldErrors } from '../../lib/forms';
-import { LlmAccountFields, needsBaseUrl, providerChoiceOf, takesKey, type ProviderChoice } from '../../components/llm-account-fields';
+import { clearInputs, type FieldErrors } from '../../lib/forms';
+import { apiProviderOf, LlmAccountFields, providerChoiceOf, readLlmAccount, type ProviderChoice } from '../../components/llm-account-fields';
 
 /** The body of `PUT /v1/admin/platform-llm`. */
 type PlatformLlmUpdate = NonNullable<paths['/v1/admin/platform-llm']['put']['requestBody']>['content']['application/json'];
-
-const apiProvider = (choice: ProviderChoice): PlatformLlmUpdate['provider'] => (choice === 'openai_compatible' ? 'openai' : choice);
-const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
 
 /** The form (remounted with fresh defaults whenever the setting in effect changes). */
 function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
@@ -56,56 +53,24 @@ function PlatformLlmForm({ llm }: { llm: PlatformLlm }) {
     },
   });
   // Only a key saved here, for the same provider, can be kept by leaving the field empty.
-  const canKeepKey = saved && llm.api_key_hint !== null && llm.provider === apiProvider(choice);
-  const canKeepFailoverKey = saved && llm.failover?.api_key_hint != null && llm.failover.provider === apiProvider(failoverChoice);
+  const canKeepKey = saved && llm.api_key_hint !== null && llm.provider === apiProviderOf(choice);
+  const canKeepFailoverKey = saved && llm.failover?.api_key_hint != null && llm.failover.provider === apiProviderOf(failoverChoice);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const baseUrl = needsBaseUrl(choice) ? text(data, 'base_url') : '';
-    const apiKey = takesKey(choice) ? text(data, 'api_key') : '';
-    const found: FieldErrors = {};
-    if (needsBaseUrl(choice) && !baseUrl) found['base_url'] = 'llmKeys.baseUrlRequired';
-    else if (baseUrl && !URL.canParse(baseUrl)) found['base_url'] = 'llmKeys.baseUrlInvalid';
-    if (takesKey(choice) && !apiKey && !canKeepKey) found['api_key'] = 'validation.keyRequired';
-    const failoverBaseUrl = useFailover && needsBaseUrl(failoverChoice) ? text(data, 'failover_base_url') : '';
-    const failoverKey = useFailover && takesKey(failoverChoice) ? text(data, 'failover_api_key') : '';
-    if (useFailover) {
-      if (needsBaseUrl(failoverChoice) && !failoverBaseUrl) found['failover_base_url'] = 'llmKeys.baseUrlRequired';
-      else if (failoverBaseUrl && !URL.canParse(failoverBaseUrl)) found['failover_base_url'] = 'llmKeys.baseUrlInvalid';
-      if (takesKey(failoverChoice) && !failoverKey && !canKeepFailoverKey) found['failover_api_key'] = 'validation.keyRequired';
-    }
+    const main = readLlmAccount(data, choice, { keyRequired: !canKeepKey });
+    const failover = useFailover ? readLlmAccount(data, failoverChoice, { prefix: 'failover_', keyRequired: !canKeepFailoverKey }) : null;
+    const found: FieldErrors = { ...main.errors, ...failover?.errors };
     setErrors(found);
     setDone(null);
     if (Object.keys(found).length > 0) return;
-    const body: PlatformLlmUpdate = {
-      provider: apiProvider(choice),
-      base_url: baseUrl || null,
-      cheap_model: text(data, 'cheap_model') || null,
-      premium_model: text(data, 'premium_model') || null,
-      ...(apiKey ? { api_key: apiKey } : {}),
-    };
-    if (useFailover) {
-      body.failover = {
-        provider: apiProvider(failoverChoice),
-        base_url: failoverBaseUrl || null,
-        cheap_model: text(data, 'failover_cheap_model') || null,
-        premium_model: text(data, 'failover_premium_model') || null,
-        ...(failoverKey ? { api_key: failoverKey } : {}),
-      };
-    } else if (llm.failover) {
-      body.failover = null;
-    }
+    const body: PlatformLlmUpdate = { ...main.account };
+    if (failover) body.failover = failover.account;
+    else if (llm.failover) body.failover = null;
     // The keys must not linger in the page once sent.
-    save.mutate(body, {
-      onSettled: () => {
-        for (const name of ['api_key', 'failover_api_key']) {
-          const field = form.elements.namedItem(name);
-          if (field instanceof HTMLInputElement) field.value = '';
-        }
-      },
-    });
+    save.mutate(body, { onSettled: () => clearInputs(form, ['api_key', 'failover_api_key']) });
   };
 
   return (

@@ -12,10 +12,11 @@ import { unwrap } from '../../api/api-error';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { CheckboxField } from '../../components/checkbox-field';
 import { FormField } from '../../components/form-field';
+import { apiProviderOf } from '../../components/llm-account-fields';
 import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { Input, NativeSelect } from '../../components/ui/input';
-import type { FieldErrors } from '../../lib/forms';
+import { clearInputs, type FieldErrors } from '../../lib/forms';
 import { onboardingKeys, type LlmSettings } from './api-types';
 
 type Mode = 'platform' | 'own';
@@ -61,14 +62,9 @@ export function KeyStep() {
     const keyMode: LlmSettings['key_mode'] = data.get('fallback') === 'on' ? 'own_then_platform' : 'own';
     // A base URL only for OpenAI-compatible APIs; one stored earlier is cleared when leaving them.
     const base = baseUrl ? { base_url: baseUrl } : llm.data?.base_url ? { base_url: null } : {};
-    const body = { provider: provider === 'openai_compatible' ? ('openai' as const) : provider, key_mode: keyMode, ...base, ...(key ? { api_key: key } : {}) };
+    const body = { provider: apiProviderOf(provider), key_mode: keyMode, ...base, ...(key ? { api_key: key } : {}) };
     // Only the key is cleared (it should not linger in the page); a refused key keeps the base URL typed.
-    save.mutate(body, {
-      onSettled: () => {
-        const field = form.elements.namedItem('api_key');
-        if (field instanceof HTMLInputElement) field.value = '';
-      },
-    });
+    save.mutate(body, { onSettled: () => clearInputs(form, ['api_key']) });
   };
   return (
     <form noValidate onSubmit={submit} className="grid max-w-2xl gap-4">
