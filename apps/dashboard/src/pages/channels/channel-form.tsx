@@ -14,6 +14,7 @@ import { Button } from '../../components/ui/button';
 import { Input } from '../../components/ui/input';
 import type { FieldErrors } from '../../lib/forms';
 import { onboardingKeys, type Channel, type ChannelType } from '../onboarding/api-types';
+import { CredentialField, readCredentials } from './credential-field';
 import { providerOf } from './providers';
 
 /** Props of {@link ChannelForm}. */
@@ -41,17 +42,7 @@ export function ChannelForm({ type, onCreated }: ChannelFormProps) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const config: Record<string, string> = {};
-    const found: FieldErrors = {};
-    for (const field of provider.fields) {
-      const value = String(data.get(field.key) ?? '').trim();
-      if (!value) {
-        if (field.required) found[field.key] = 'channels.required';
-        continue;
-      }
-      if (field.numeric && !/^\d+$/.test(value)) found[field.key] = 'channels.digitsOnly';
-      config[field.key] = value;
-    }
+    const { config, errors: found } = readCredentials(provider.fields, data, { requireAll: true });
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     const name = String(data.get('name') ?? '').trim();
@@ -64,15 +55,7 @@ export function ChannelForm({ type, onCreated }: ChannelFormProps) {
         <Input name="name" maxLength={100} />
       </FormField>
       {provider.fields.map((field) => (
-        <FormField key={field.key} label={t(`channels.fields.${field.key}`)} error={errors[field.key]} hint={field.required ? undefined : t('channels.optional')}>
-          <Input
-            name={field.key}
-            type={field.secret ? 'password' : 'text'}
-            inputMode={field.numeric ? 'numeric' : undefined}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </FormField>
+        <CredentialField key={field.key} field={field} error={errors[field.key]} hint={field.required ? undefined : t('channels.optional')} />
       ))}
       <ApiErrorAlert error={create.error} />
       <div>

@@ -9,11 +9,10 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { unwrap } from '../../api/api-error';
 import { ApiErrorAlert } from '../../components/api-error-alert';
-import { FormField } from '../../components/form-field';
 import { Button } from '../../components/ui/button';
-import { Input } from '../../components/ui/input';
 import type { FieldErrors } from '../../lib/forms';
 import { onboardingKeys, type Channel } from '../onboarding/api-types';
+import { CredentialField, readCredentials } from './credential-field';
 import { providerOf } from './providers';
 
 /** The credentials form of one channel. */
@@ -33,15 +32,7 @@ export function CredentialsForm({ channel, onDone }: { channel: Channel; onDone:
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const data = new FormData(form);
-    const config: Record<string, string> = {};
-    const found: FieldErrors = {};
-    for (const field of provider.fields) {
-      const value = String(data.get(field.key) ?? '').trim();
-      if (!value) continue;
-      if (field.numeric && !/^\d+$/.test(value)) found[field.key] = 'channels.digitsOnly';
-      config[field.key] = value;
-    }
+    const { config, errors: found } = readCredentials(provider.fields, new FormData(form), { requireAll: false });
     if (Object.keys(config).length === 0) found['_form'] = 'channels.nothingToUpdate';
     setErrors(found);
     if (Object.keys(found).length === 0) save.mutate(config, { onSuccess: () => form.reset() });
@@ -50,9 +41,12 @@ export function CredentialsForm({ channel, onDone }: { channel: Channel; onDone:
     <form noValidate onSubmit={submit} className="grid gap-3 rounded-md border p-3" aria-label={t('channels.credentialsTitle', { name: channel.name })}>
       <p className="text-sm text-muted-foreground">{t('channels.credentialsHint')}</p>
       {provider.fields.map((field) => (
-        <FormField key={field.key} label={t(`channels.fields.${field.key}`)} error={errors[field.key]} hint={channel.config[field.key] ? t('channels.currentValue', { value: channel.config[field.key] }) : undefined}>
-          <Input name={field.key} type={field.secret ? 'password' : 'text'} inputMode={field.numeric ? 'numeric' : undefined} autoComplete="off" spellCheck={false} />
-        </FormField>
+        <CredentialField
+          key={field.key}
+          field={field}
+          error={errors[field.key]}
+          hint={channel.config[field.key] ? t('channels.currentValue', { value: channel.config[field.key] }) : undefined}
+        />
       ))}
       {errors['_form'] ? <p className="text-sm text-destructive">{t(errors['_form'])}</p> : null}
       <ApiErrorAlert error={save.error} />
