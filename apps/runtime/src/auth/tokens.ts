@@ -62,6 +62,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
   if (key.byteLength < 32) throw new Error('JWT secret must be at least 32 bytes');
   const issuer = options.issuer ?? 'agent-chatbot';
+  // Tokens already verified, until they expire: the HMAC check (WebCrypto, a thread-pool job) was
+  // about half a millisecond of every authenticated request. The key is the whole token, so only
+  // the very token whose signature was checked can hit; revocation is checked per request elsewhere.
+  const verified = new Map<string, AccessClaims>();
   return {
     accessTtlSeconds: options.accessTtlSeconds,
     async sign(claims) {
@@ -78,21 +82,32 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return { token, jti, expiresIn: options.accessTtlSeconds };
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.exp > Date.now() / 1000) return known;
+        verified.delete(token);
+        throw tokenExpired();
+      }
       try {
         const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer, audience });
         const parsed = claimsSchema.safeParse(payload);
         if (!parsed.success) throw invalidToken();
+        if (verified.size >= MAX_VERIFIED_TOKENS) verified.delete(verified.keys().next().value ?? '');
+        verified.set(token, parsed.data);
         return parsed.data;
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) {
-          throw new AuthenticationError('Access token expired', 'Phiên đăng nhập đã hết hạn, vui lòng làm mới token', {
-            code: 'token_expired',
-          });
-        }
+        if (error instanceof joseErrors.JWTExpired) throw tokenExpired();
         throw invalidToken();
       }
     },
   };
+}
+
+/** Verified tokens remembered per process (oldest dropped first). */
+const MAX_VERIFIED_TOKENS = 10_000;
+
+function tokenExpired(): AuthenticationError {
+  return new AuthenticationError('Access token expired', 'Phiên đăng nhập đã hết hạn, vui lòng làm mới token', { code: 'token_expired' });
 }
 
 /** 401 for a forged, malformed or otherwise unusable token. */
