@@ -42,11 +42,20 @@ export function chooseTier(options: {
 
 /** True when the text asks for a person: a handoff keyword, compared without accents or case. */
 export function asksForHuman(text: string, keywords: ReadonlyArray<string>): boolean {
-  const folded = ` ${foldDiacritics(normalizeVietnamese(text)).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-  return keywords.some((keyword) => {
-    const needle = foldDiacritics(normalizeVietnamese(keyword)).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-    return needle.length > 0 && folded.includes(` ${needle} `);
-  });
+  const haystack = ` ${folded(text)} `;
+  return foldedKeywords(keywords).some((needle) => haystack.includes(` ${needle} `));
+}
+
+/** Keyword lists folded once per list (a persona's list lives as long as its engine). */
+const foldedKeywordLists = new WeakMap<ReadonlyArray<string>, string[]>();
+
+function foldedKeywords(keywords: ReadonlyArray<string>): string[] {
+  let needles = foldedKeywordLists.get(keywords);
+  if (!needles) {
+    needles = keywords.map(folded).filter((needle) => needle.length > 0);
+    foldedKeywordLists.set(keywords, needles);
+  }
+  return needles;
 }
 
 const ADDRESS = ['shop', 'ad', 'admin', 'ban', 'em', 'anh', 'chi', 'a', 'oi', 'nha', 'nhe', 'nhieu', 'roi', 'ah'];
