@@ -2,6 +2,7 @@
  * Form validation with zod: schema messages are translation keys (`validation.email`), so the same
  * schema speaks Vietnamese or English.
  */
+import { useState, type FormEvent } from 'react';
 import type { ZodType } from 'zod';
 
 /** Field name → translation key of its first problem. */
@@ -21,6 +22,25 @@ export function validate<T>(schema: ZodType<T>, values: unknown): { ok: true; da
     errors[field] ??= issue.message;
   }
   return { ok: false, errors };
+}
+
+/**
+ * A form checked with `schema` when submitted: `errors` per field for the form to show, and
+ * `submit`, which calls `onValid` with the parsed values (and the form, e.g. to reset it) only when
+ * they pass.
+ *
+ * @example const { errors, submit } = useValidatedForm(loginSchema, (values) => login.mutate(values));
+ */
+export function useValidatedForm<T>(schema: ZodType<T>, onValid: (data: T, form: HTMLFormElement) => void) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const result = validate(schema, formValues(form));
+    setErrors(result.ok ? {} : result.errors);
+    if (result.ok) onValid(result.data, form);
+  };
+  return { errors, setErrors, submit };
 }
 
 /** Reads a form's text fields into a plain object. */

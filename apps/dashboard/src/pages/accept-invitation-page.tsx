@@ -2,7 +2,6 @@
  * `/invitations/accept?token=…` (the e-mailed link): the invitee gives a name and a password (or the
  * password of the account the address already has) and is signed in to the tenant.
  */
-import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +14,7 @@ import { FormField } from '../components/form-field';
 import { Alert } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Input } from '../components/ui/input';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { useValidatedForm } from '../lib/forms';
 import { passwordField } from '../lib/validation';
 
 // The password may be an existing account's (any length), so only the server applies the policy.
@@ -30,7 +29,6 @@ export function AcceptInvitationPage() {
   const { client, session } = useApi();
   const navigate = useNavigate();
   const { token } = useSearch({ from: '/invitations/accept' });
-  const [errors, setErrors] = useState<FieldErrors>({});
   const accept = useMutation({
     mutationFn: (body: z.infer<typeof acceptSchema>) =>
       unwrap(client.api.POST('/v1/auth/invitations/accept', { body: { ...body, token } })),
@@ -39,12 +37,7 @@ export function AcceptInvitationPage() {
       await navigate({ to: '/app' });
     },
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const result = validate(acceptSchema, formValues(event.currentTarget));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) accept.mutate(result.data);
-  };
+  const { errors, submit } = useValidatedForm(acceptSchema, (values) => accept.mutate(values));
   return (
     <AuthLayout title={t('accept.title')} description={t('accept.description')}>
       {!token ? (

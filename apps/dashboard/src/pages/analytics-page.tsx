@@ -25,7 +25,7 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { Input, Textarea } from '../components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
 import { formatDateTime } from '../lib/format';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { formValues, useValidatedForm, type FieldErrors } from '../lib/forms';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 /** `GET /v1/tenant/analytics/overview`. */
@@ -60,7 +60,6 @@ const linksKey = ['tenant', 'tracked-links'] as const;
 function AddToFaqDialog({ group, onClose, onAdded }: { group: UnansweredGroup | null; onClose: () => void; onAdded: () => void }) {
   const { t } = useTranslation();
   const { client } = useApi();
-  const [errors, setErrors] = useState<FieldErrors>({});
   const add = useMutation({
     mutationFn: (input: { messageId: string; question: string; answer: string }) =>
       unwrap(
@@ -74,13 +73,10 @@ function AddToFaqDialog({ group, onClose, onAdded }: { group: UnansweredGroup | 
       onClose();
     },
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (!group) return;
-    const result = validate(faqSchema, formValues(event.currentTarget));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) add.mutate({ messageId: group.message_id, ...result.data });
-  };
+  // The form is shown only with a group.
+  const { errors, setErrors, submit } = useValidatedForm(faqSchema, (values) => {
+    if (group) add.mutate({ messageId: group.message_id, ...values });
+  });
   return (
     <Dialog
       open={group !== null}
@@ -130,7 +126,6 @@ function TrackedLinks() {
   const { client } = useApi();
   const queryClient = useQueryClient();
   const isAdmin = useSession((s) => s.tenant?.role === 'tenant-admin');
-  const [errors, setErrors] = useState<FieldErrors>({});
   const links = useQuery({ queryKey: linksKey, queryFn: () => unwrap(client.api.GET('/v1/tenant/tracked-links')) });
   const invalidate = () => queryClient.invalidateQueries({ queryKey: linksKey });
   const create = useMutation({
@@ -141,13 +136,7 @@ function TrackedLinks() {
     mutationFn: (id: string) => unwrap(client.api.DELETE('/v1/tenant/tracked-links/{id}', { params: { path: { id } } })),
     onSettled: invalidate,
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const result = validate(linkSchema, formValues(form));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) create.mutate(result.data, { onSuccess: () => form.reset() });
-  };
+  const { errors, submit } = useValidatedForm(linkSchema, (values, form) => create.mutate(values, { onSuccess: () => form.reset() }));
   return (
     <Card>
       <CardHeader>

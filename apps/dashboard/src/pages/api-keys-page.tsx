@@ -3,7 +3,7 @@
  * key is shown exactly once, in a dialog with a copy button; after the dialog closes only its
  * prefix remains (the server keeps a hash, never the key).
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -23,7 +23,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from '../components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
 import { formatDateTime } from '../lib/format';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { useValidatedForm } from '../lib/forms';
 
 const createSchema = z.object({ name: z.string().trim().min(1, 'validation.keyNameRequired').max(100, 'validation.tooLong') });
 
@@ -61,7 +61,6 @@ export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
   const { client } = useApi();
   const queryClient = useQueryClient();
-  const [errors, setErrors] = useState<FieldErrors>({});
   // The only copy of the full key in the browser; dropped when the dialog closes.
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const keys = useQuery({ queryKey: queryKeys.apiKeys, queryFn: () => unwrap(client.api.GET('/v1/tenant/api-keys')) });
@@ -77,13 +76,7 @@ export function ApiKeysPage() {
     mutationFn: (id: string) => unwrap(client.api.DELETE('/v1/tenant/api-keys/{id}', { params: { path: { id } } })),
     onSettled: invalidate,
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const result = validate(createSchema, formValues(form));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) create.mutate(result.data, { onSuccess: () => form.reset() });
-  };
+  const { errors, submit } = useValidatedForm(createSchema, (values, form) => create.mutate(values, { onSuccess: () => form.reset() }));
   return (
     <>
       <PageHeader title={t('apiKeys.title')} description={t('apiKeys.description')} />

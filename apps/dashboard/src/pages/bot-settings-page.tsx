@@ -3,7 +3,6 @@
  * settings under `persona` (`PATCH /v1/tenant`), with the field names and limits of the core
  * persona schema (`packages/core/src/engine/persona.ts`), so the engine can read it unchanged.
  */
-import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -17,7 +16,7 @@ import { FormSaveRow } from '../components/form-save-row';
 import { PageHeader } from '../components/page-header';
 import { Card, CardContent } from '../components/ui/card';
 import { Input, NativeSelect, Textarea } from '../components/ui/input';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { useValidatedForm } from '../lib/forms';
 
 /** Tones the engine understands. */
 export const tones = ['friendly', 'professional', 'concise', 'custom'] as const;
@@ -56,7 +55,6 @@ function PersonaForm({ tenant }: { tenant: Tenant }) {
   const { t } = useTranslation();
   const { client, session } = useApi();
   const queryClient = useQueryClient();
-  const [errors, setErrors] = useState<FieldErrors>({});
   const persona = storedPersona(tenant);
   const save = useMutation({
     mutationFn: ({ tenant_name, ...fields }: z.infer<typeof personaFormSchema>) => {
@@ -75,12 +73,7 @@ function PersonaForm({ tenant }: { tenant: Tenant }) {
       if (membership) session.setState({ tenant: { ...membership, name: updated.name } });
     },
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const result = validate(personaFormSchema, formValues(event.currentTarget));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) save.mutate(result.data);
-  };
+  const { errors, submit } = useValidatedForm(personaFormSchema, (values) => save.mutate(values));
   return (
     <form noValidate onSubmit={submit} className="grid gap-4">
       <FormField label={t('bot.tenantName')} error={errors['tenant_name']}>

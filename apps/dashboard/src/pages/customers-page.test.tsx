@@ -5,7 +5,6 @@ import type { Contact } from '../api/content-types';
 import type { SessionResponse } from '../api/types';
 import { adminSession, renderApp } from '../test/render-app';
 import { errorReply, type FakeHandler } from '../test/fake-api';
-import { parseTags } from '../lib/forms';
 
 const at = '2026-11-20T03:00:00.000Z';
 const lan: Contact = {
@@ -45,11 +44,6 @@ function contactServer() {
 }
 
 describe('/app/customers', () => {
-  it('splits tags on commas', () => {
-    expect(parseTags(' VIP, khách sỉ ,, Đã mua')).toEqual(['VIP', 'khách sỉ', 'Đã mua']);
-    expect(parseTags('')).toEqual([]);
-  });
-
   it('lists contacts with their channel identities, tags and notes, and filters by tag', async () => {
     const user = userEvent.setup();
     const { calls } = await renderApp({ path: '/app/customers', handlers: contactServer().handlers, session: adminSession });

@@ -1,5 +1,4 @@
 /** `/forgot-password`: asks the API to e-mail a reset link (the answer never reveals whether the address exists). */
-import { useState, type FormEvent } from 'react';
 import { Link } from '@tanstack/react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +11,7 @@ import { FormField } from '../components/form-field';
 import { Alert } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Input } from '../components/ui/input';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { useValidatedForm } from '../lib/forms';
 import { emailField } from '../lib/validation';
 
 const forgotSchema = z.object({ email: emailField });
@@ -21,16 +20,10 @@ const forgotSchema = z.object({ email: emailField });
 export function ForgotPasswordPage() {
   const { t, i18n } = useTranslation();
   const { client } = useApi();
-  const [errors, setErrors] = useState<FieldErrors>({});
   const forgot = useMutation({
     mutationFn: (body: z.infer<typeof forgotSchema>) => unwrap(client.api.POST('/v1/auth/password/forgot', { body })),
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const result = validate(forgotSchema, formValues(event.currentTarget));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) forgot.mutate(result.data);
-  };
+  const { errors, submit } = useValidatedForm(forgotSchema, (values) => forgot.mutate(values));
   const done = forgot.data;
   return (
     <AuthLayout

@@ -1,5 +1,4 @@
 /** `/login`: e-mail and password; returns to the page that asked for a session. */
-import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +10,7 @@ import { AuthLayout } from '../components/auth-layout';
 import { FormField } from '../components/form-field';
 import { Button } from '../components/ui/button';
 import { Input } from '../components/ui/input';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { useValidatedForm } from '../lib/forms';
 import { emailField, passwordField } from '../lib/validation';
 
 const loginSchema = z.object({ email: emailField, password: passwordField });
@@ -22,7 +21,6 @@ export function LoginPage() {
   const { client, session } = useApi();
   const navigate = useNavigate();
   const search = useSearch({ from: '/login' });
-  const [errors, setErrors] = useState<FieldErrors>({});
   const login = useMutation({
     mutationFn: (body: z.infer<typeof loginSchema>) => unwrap(client.api.POST('/v1/auth/login', { body })),
     onSuccess: async (result) => {
@@ -30,12 +28,7 @@ export function LoginPage() {
       await navigate({ to: search.redirect ?? '/app' });
     },
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const result = validate(loginSchema, formValues(event.currentTarget));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) login.mutate(result.data);
-  };
+  const { errors, submit } = useValidatedForm(loginSchema, (values) => login.mutate(values));
   return (
     <AuthLayout
       title={t('login.title')}

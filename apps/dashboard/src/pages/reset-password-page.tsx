@@ -1,5 +1,4 @@
 /** `/reset-password?token=…` (the e-mailed link): sets a new password; every session is signed out. */
-import { useState, type FormEvent } from 'react';
 import { Link, useSearch } from '@tanstack/react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +11,7 @@ import { FormField } from '../components/form-field';
 import { Alert } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Input } from '../components/ui/input';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { useValidatedForm } from '../lib/forms';
 import { newPasswordField } from '../lib/validation';
 
 const resetSchema = z
@@ -24,16 +23,10 @@ export function ResetPasswordPage() {
   const { t } = useTranslation();
   const { client } = useApi();
   const { token } = useSearch({ from: '/reset-password' });
-  const [errors, setErrors] = useState<FieldErrors>({});
   const reset = useMutation({
     mutationFn: (password: string) => unwrap(client.api.POST('/v1/auth/password/reset', { body: { token, password } })),
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const result = validate(resetSchema, formValues(event.currentTarget));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) reset.mutate(result.data.password);
-  };
+  const { errors, submit } = useValidatedForm(resetSchema, (values) => reset.mutate(values.password));
   const footer = (
     <Link to="/login" className="text-primary underline">
       {t('reset.toLogin')}

@@ -3,7 +3,6 @@
  * Fields are checked in the browser first (Vietnamese messages), then by the API, whose bilingual
  * message is shown as is.
  */
-import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +14,7 @@ import { AuthLayout } from '../components/auth-layout';
 import { FormField } from '../components/form-field';
 import { Button } from '../components/ui/button';
 import { Input } from '../components/ui/input';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { useValidatedForm } from '../lib/forms';
 import { emailField, newPasswordField } from '../lib/validation';
 
 /** The sign-up form's rules; messages are translation keys. */
@@ -32,7 +31,6 @@ export function SignupPage() {
   const { t } = useTranslation();
   const { client, session } = useApi();
   const navigate = useNavigate();
-  const [errors, setErrors] = useState<FieldErrors>({});
   const signup = useMutation({
     mutationFn: (body: z.infer<typeof signupSchema>) => unwrap(client.api.POST('/v1/auth/signup', { body })),
     onSuccess: async (result) => {
@@ -40,12 +38,7 @@ export function SignupPage() {
       await navigate({ to: '/app' });
     },
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const result = validate(signupSchema, formValues(event.currentTarget));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) signup.mutate(result.data);
-  };
+  const { errors, submit } = useValidatedForm(signupSchema, (values) => signup.mutate(values));
   return (
     <AuthLayout
       title={t('signup.title')}

@@ -2,7 +2,6 @@
  * `/app/settings/team`: members and their roles; tenant-admins also change roles, remove members,
  * invite by e-mail and revoke pending invitations.
  */
-import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -20,7 +19,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '../components/ui/card'
 import { Input, NativeSelect } from '../components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../components/ui/table';
 import { formatDateTime } from '../lib/format';
-import { formValues, validate, type FieldErrors } from '../lib/forms';
+import { useValidatedForm } from '../lib/forms';
 import { emailField } from '../lib/validation';
 
 const roles: readonly Role[] = ['tenant-admin', 'tenant-agent'];
@@ -116,7 +115,6 @@ function InvitationsCard() {
   const { t, i18n } = useTranslation();
   const { client } = useApi();
   const queryClient = useQueryClient();
-  const [errors, setErrors] = useState<FieldErrors>({});
   const invitations = useQuery({ queryKey: queryKeys.invitations, queryFn: () => unwrap(client.api.GET('/v1/tenant/invitations')) });
   const invalidate = () => queryClient.invalidateQueries({ queryKey: queryKeys.invitations });
   const invite = useMutation({
@@ -127,13 +125,7 @@ function InvitationsCard() {
     mutationFn: (id: string) => unwrap(client.api.DELETE('/v1/tenant/invitations/{id}', { params: { path: { id } } })),
     onSettled: invalidate,
   });
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const result = validate(inviteSchema, formValues(form));
-    setErrors(result.ok ? {} : result.errors);
-    if (result.ok) invite.mutate(result.data, { onSuccess: () => form.reset() });
-  };
+  const { errors, submit } = useValidatedForm(inviteSchema, (values, form) => invite.mutate(values, { onSuccess: () => form.reset() }));
   const pending = (invitations.data?.items ?? []).filter((i) => i.accepted_at === null);
   return (
     <Card>
