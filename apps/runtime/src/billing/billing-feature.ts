@@ -5,6 +5,7 @@
  * usage), the platform price table, and the chat/message meter on every stored bot reply.
  */
 import { platformPriceTable } from '@agent-chatbot/billing';
+import { recordBotReplyIn } from '@agent-chatbot/billing/pg';
 import { configureTenantBots } from '../bots/tenant-bot';
 import type { FeatureFactory, RuntimeFeature } from '../features/index';
 import { recordTenantSpend } from '../ops/metrics';
@@ -14,7 +15,7 @@ import { registerBillingJobs, scheduleBillingJobs } from './billing-jobs';
 import { billingConsoleRoutes } from './billing-console-routes';
 import { billingRawRouter } from './billing-raw-router';
 import { billingRoutes } from './billing-routes';
-import { billingOf, meterForTenant, onBillingConfigChange, recordBotReplyFor, track } from './billing-service';
+import { billingOf, meterForTenant, onBillingConfigChange } from './billing-service';
 
 /** Plugs billing into the tenant bots: meter, prices, and the bot-reply meter. */
 export function connectBillingToBots(runtime: Runtime): void {
@@ -24,17 +25,17 @@ export function connectBillingToBots(runtime: Runtime): void {
   configureTenantBots(runtime, {
     meterForTenant: (tenantId) => meterForTenant(runtime, tenantId),
     prices: platformPriceTable(state.config),
-    // Every stored bot reply counts toward the chat/message meters (the Free plan's 100 chats).
     onEmitter: (tenantId, emitter) => {
       // tenant_spend_vnd_total: billable (platform-key) model usage at the billing price table's cost.
       emitter.on('usage.recorded', (event) => {
         if (event.usage.billable) recordTenantSpend(tenantId, event.costVnd);
       });
-      emitter.on('reply.generated', (event) => {
-        const messageId = event.result.replyMessageId;
-        if (!messageId || event.result.duplicate) return;
-        track(state, recordBotReplyFor(runtime, { tenantId, conversationId: event.conversationId, messageId }), runtime.logger);
-      });
+    },
+    // Every stored bot reply counts toward the chat/message meters (the Free plan's 100 chats), in
+    // the transaction that stores it.
+    onMessageStored: async (tx, { tenantId, message }) => {
+      if (message.role !== 'bot') return;
+      await recordBotReplyIn(tx, { tenantId, conversationId: message.conversationId, messageId: message.id, occurredAt: message.createdAt });
     },
   });
 }

@@ -1,5 +1,6 @@
 /** Extension points other features plug into the tenant bots (see `configureTenantBots`). */
 import type { BotEventEmitter, MeterV1, ModelPriceTableVnd, RetrieverV1 } from '@agent-chatbot/core';
+import type { MessageStoredHook } from '../conversations/pg-conversation-store';
 import type { PlatformLlmConfig } from '../llm/platform-llm';
 
 /**
@@ -30,4 +31,9 @@ export interface TenantBotHooks {
   platformLlmSource?: () => Promise<{ readonly version: string; readonly config: PlatformLlmConfig | undefined }>;
   /** Sees each tenant engine's event emitter when it is built (analytics, notifications). */
   onEmitter?: (tenantId: string, emitter: BotEventEmitter) => void;
+  /**
+   * Runs in the transaction that stores each new customer message and bot reply (inbox events,
+   * usage meters), so they commit together; may return work for after the commit.
+   */
+  onMessageStored?: MessageStoredHook;
 }

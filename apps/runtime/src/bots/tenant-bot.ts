@@ -70,14 +70,27 @@ function registryOf(runtime: BotRuntime): Registry {
  */
 export function configureTenantBots(runtime: BotRuntime, hooks: TenantBotHooks): void {
   const registry = registryOf(runtime);
-  // `onEmitter` composes instead of replacing: billing and other features each add their listeners.
-  const earlier = registry.hooks.onEmitter;
-  const added = hooks.onEmitter;
+  // `onEmitter` and `onMessageStored` compose instead of replacing: billing, the inbox and other
+  // features each add theirs.
+  const earlier = registry.hooks;
   registry.hooks = { ...registry.hooks, ...hooks };
-  if (earlier && added) {
+  if (earlier.onEmitter && hooks.onEmitter) {
+    const [first, second] = [earlier.onEmitter, hooks.onEmitter];
     registry.hooks.onEmitter = (tenantId, emitter) => {
-      earlier(tenantId, emitter);
-      added(tenantId, emitter);
+      first(tenantId, emitter);
+      second(tenantId, emitter);
+    };
+  }
+  if (earlier.onMessageStored && hooks.onMessageStored) {
+    const [first, second] = [earlier.onMessageStored, hooks.onMessageStored];
+    registry.hooks.onMessageStored = async (tx, stored) => {
+      const afterFirst = await first(tx, stored);
+      const afterSecond = await second(tx, stored);
+      if (!afterFirst || !afterSecond) return afterFirst ?? afterSecond;
+      return async () => {
+        await afterFirst();
+        await afterSecond();
+      };
     };
   }
   registry.engines.clear();
@@ -132,7 +145,10 @@ export async function engineForTurn(runtime: BotRuntime, turn: Pick<InboundTurn,
   }
   return {
     ...base,
-    store: createPgConversationStore(runtime.db, turn.connectionId ? { connectionId: turn.connectionId } : {}),
+    store: createPgConversationStore(runtime.db, {
+      ...(turn.connectionId ? { connectionId: turn.connectionId } : {}),
+      ...(registry.hooks.onMessageStored ? { onMessageStored: registry.hooks.onMessageStored } : {}),
+    }),
     knowledgeVersion: row.knowledge_version,
     // Channels deliver through a queued job: the reply stays `pending` until that job reports.
     deliver: DELIVERING_CHANNELS.has(turn.channel) ? async () => undefined : undefined,

@@ -23,7 +23,19 @@ export interface PgConversationStoreOptions {
    * Without one (public API, test chat, CLI) contacts and conversations are keyed by channel.
    */
   connectionId?: string;
+  /**
+   * Runs inside the transaction that stored a new message (not for a redelivered one), so what
+   * the message implies — inbox events, usage meters — commits with it or not at all. It may
+   * return work to run after the commit (publishing the inbox events).
+   */
+  onMessageStored?: MessageStoredHook;
 }
+
+/** A new message as stored, with the transaction that stored it (see {@link PgConversationStoreOptions.onMessageStored}). */
+export type MessageStoredHook = (tx: Tx, stored: { tenantId: string; message: MessageRecord }) => Promise<AfterCommit | void>;
+
+/** Work to run once the transaction has committed. */
+export type AfterCommit = () => Promise<void>;
 
 const conversationColumns = `id, tenant_id, contact_id, channel, external_conversation_id, mode, needs_human,
   consecutive_fallbacks, summary, summary_message_count, message_count`;
@@ -139,7 +151,8 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
     },
 
     async appendMessage({ tenantId, conversationId, message }) {
-      return db.tenant(tenantId, async (tx) => {
+      const then: { run?: AfterCommit } = {};
+      const appended = await db.tenant(tenantId, async (tx) => {
         if (!isUuid(conversationId)) throw notFound();
         // One statement on the hot path: insert only into a conversation this tenant can see (a
         // foreign key check ignores RLS), and count the message on the conversation.
@@ -169,7 +182,9 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
           // Only the latest append is kept: a long-lived store never accumulates rows.
           justWritten.clear();
           if (after) justWritten.set(conversationId, after);
-          return { message: messageRecord(added), created: true };
+          const record = messageRecord(added);
+          then.run = (await options.onMessageStored?.(tx, { tenantId, message: record })) ?? undefined;
+          return { message: record, created: true };
         }
         const { rows } = await tx.query<MessageRow>(
           `SELECT ${messageColumns} FROM messages WHERE conversation_id = $1 AND external_id = $2`,
@@ -178,6 +193,8 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
         if (rows[0]) return { message: messageRecord(rows[0]), created: false };
         throw notFound();
       });
+      await then.run?.();
+      return appended;
     },
 
     async listMessages({ tenantId, conversationId, limit, offset }) {

@@ -1,6 +1,6 @@
 /**
  * What the answering engine tells the inbox: a stored customer message and a stored bot reply
- * become `message.created` events; a handoff (the customer asked for a person, two fallbacks in
+ * become `message.created` events, in the transaction that stores them; a handoff (the customer asked for a person, two fallbacks in
  * a row, or a message arrived while a person is expected) becomes a `handoff.requested` event and
  * an `inbox.notify` job — at most one notification per conversation every 10 minutes while nobody
  * has taken it, and always one for a new handoff.
@@ -8,7 +8,8 @@
 import type { BotEventEmitter } from '@agent-chatbot/core';
 import { configureTenantBots } from '../bots/tenant-bot';
 import type { Runtime } from '../runtime';
-import { withInboxEvents } from './inbox-events';
+import type { MessageStoredHook } from '../conversations/pg-conversation-store';
+import { openInboxEvents, withInboxEvents } from './inbox-events';
 import { INBOX_NOTIFY_JOB, type InboxNotifyPayload } from './handoff-notify';
 
 /** Tracks background writes so tests (and shutdown) can wait for them. */
@@ -38,29 +39,31 @@ const NOT_NOTIFIED_CHANNELS = new Set(['test']);
 /** Re-notify about a conversation still waiting for a person after this long. */
 const RENOTIFY_MINUTES = 10;
 
-/** Subscribes the inbox to one tenant engine's events. */
+/**
+ * A stored customer message or bot reply becomes a `message.created` event in the transaction
+ * that stored it (published after the commit); a customer writing into a closed conversation
+ * reopens it (the bot answers, as before it was closed).
+ */
+export function inboxOnMessageStored(runtime: Runtime): MessageStoredHook {
+  return async (tx, { tenantId, message }) => {
+    if (message.role !== 'customer' && !(message.role === 'bot' && message.content)) return;
+    const { events, publish } = await openInboxEvents(runtime, tx, tenantId);
+    const conversationId = message.conversationId;
+    if (message.role === 'bot') {
+      await events.add(tx, 'message.created', conversationId, { message_id: message.id, role: 'bot', route: message.route, content: message.content.slice(0, 500) });
+      return publish;
+    }
+    await events.add(tx, 'message.created', conversationId, { message_id: message.id, role: 'customer', content: message.content.slice(0, 500) });
+    const reopened = await tx.query(`UPDATE conversations SET mode = 'bot', status = 'open', updated_at = now() WHERE id = $1 AND mode = 'closed' RETURNING id`, [
+      conversationId,
+    ]);
+    if (reopened.rowCount) await events.add(tx, 'conversation.mode', conversationId, { mode: 'bot', assignee_id: null, reason: 'reopened' });
+    return publish;
+  };
+}
+
+/** Subscribes the inbox to one tenant engine's handoff events. */
 export function attachInboxListeners(runtime: Runtime, tracker: Tracker, tenantId: string, emitter: BotEventEmitter): void {
-  emitter.on('message.received', (event) => {
-    tracker.track(
-      withInboxEvents(runtime, tenantId, async (tx, events) => {
-        await events.add(tx, 'message.created', event.conversationId, { message_id: event.messageId, role: 'customer', content: event.text.slice(0, 500) });
-        // A customer writing into a closed conversation reopens it (the bot answers, as before it was closed).
-        const reopened = await tx.query(`UPDATE conversations SET mode = 'bot', status = 'open', updated_at = now() WHERE id = $1 AND mode = 'closed' RETURNING id`, [
-          event.conversationId,
-        ]);
-        if (reopened.rowCount) await events.add(tx, 'conversation.mode', event.conversationId, { mode: 'bot', assignee_id: null, reason: 'reopened' });
-      }),
-    );
-  });
-  emitter.on('reply.generated', (event) => {
-    const id = event.result.replyMessageId;
-    if (!id || event.result.duplicate || !event.result.text) return;
-    tracker.track(
-      withInboxEvents(runtime, tenantId, (tx, events) =>
-        events.add(tx, 'message.created', event.conversationId, { message_id: id, role: 'bot', route: event.route, content: event.result.text.slice(0, 500) }),
-      ),
-    );
-  });
   emitter.on('handoff.requested', (event) => {
     tracker.track(
       withInboxEvents(runtime, tenantId, async (tx, events) => {
@@ -83,7 +86,10 @@ export function attachInboxListeners(runtime: Runtime, tracker: Tracker, tenantI
   });
 }
 
-/** Plugs the listeners into every tenant bot of the runtime. */
+/** Plugs the inbox into every tenant bot of the runtime. */
 export function connectInboxToBots(runtime: Runtime, tracker: Tracker): void {
-  configureTenantBots(runtime, { onEmitter: (tenantId, emitter) => attachInboxListeners(runtime, tracker, tenantId, emitter) });
+  configureTenantBots(runtime, {
+    onEmitter: (tenantId, emitter) => attachInboxListeners(runtime, tracker, tenantId, emitter),
+    onMessageStored: inboxOnMessageStored(runtime),
+  });
 }

@@ -91,13 +91,28 @@ export interface InboxEventRuntime {
  * @example await withInboxEvents(runtime, tenantId, (tx, events) => events.add(tx, 'note.created', id, { … }));
  */
 export async function withInboxEvents<T>(runtime: InboxEventRuntime, tenantId: string, fn: (tx: Tx, events: InboxEventBatch) => Promise<T>): Promise<T> {
-  const batch = new InboxEventBatch(tenantId);
+  let publish: (() => Promise<void>) | undefined;
   const result = await runtime.db.tenant(tenantId, async (tx) => {
-    await lockInboxEvents(tx, tenantId);
-    return fn(tx, batch);
+    const opened = await openInboxEvents(runtime, tx, tenantId);
+    publish = opened.publish;
+    return fn(tx, opened.events);
   });
-  await batch.publish(runtime.pubsub, (error) => runtime.logger.warn({ err: error, tenantId }, 'inbox event publish failed'));
+  await publish?.();
   return result;
+}
+
+/**
+ * Inbox events inside a transaction someone else opened (a message being stored): takes the
+ * tenant's event lock and returns the batch, and `publish` to call once that transaction committed.
+ */
+export async function openInboxEvents(
+  runtime: InboxEventRuntime,
+  tx: Tx,
+  tenantId: string,
+): Promise<{ events: InboxEventBatch; publish: () => Promise<void> }> {
+  await lockInboxEvents(tx, tenantId);
+  const events = new InboxEventBatch(tenantId);
+  return { events, publish: () => events.publish(runtime.pubsub, (error) => runtime.logger.warn({ err: error, tenantId }, 'inbox event publish failed')) };
 }
 
 /**

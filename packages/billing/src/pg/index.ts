@@ -26,7 +26,7 @@ export {
   type LedgerEntryInput,
   type WalletBalance,
 } from './ledger';
-export { loadUsageMeters, recordBotReply, recordStorageBytes } from './usage';
+export { loadUsageMeters, recordBotReply, recordBotReplyIn, recordStorageBytes } from './usage';
 export { issueMonthlyInvoice, issueMonthlyInvoices, listInvoices, invoiceLines, type Invoice, type InvoiceLine } from './invoices';
 export {
   createPaymentOrder,

@@ -56,14 +56,24 @@ export async function recordBotReply(
   input: { tenantId: string; conversationId: string; messageId: string; occurredAt?: Date },
 ): Promise<void> {
   requireUuid(input.tenantId, 'tenantId');
+  await db.tenant(input.tenantId, (tx) => recordBotReplyIn(tx, input));
+}
+
+/**
+ * {@link recordBotReply} inside the caller's tenant transaction — the one that stores the reply,
+ * so the meter and the message commit together.
+ */
+export async function recordBotReplyIn(
+  tx: BillingTx,
+  input: { tenantId: string; conversationId: string; messageId: string; occurredAt?: Date },
+): Promise<void> {
+  requireUuid(input.tenantId, 'tenantId');
   requireUuid(input.conversationId, 'conversationId');
   requireUuid(input.messageId, 'messageId');
-  await db.tenant(input.tenantId, (tx) =>
-    tx.query(
-      `INSERT INTO usage_events (id, tenant_id, kind, conversation_id, message_id, quantity, occurred_at)
-       VALUES ($1, $2, 'message', $3, $4, 1, $5) ON CONFLICT (id) DO NOTHING`,
-      [`message:${input.messageId}`, input.tenantId, input.conversationId, input.messageId, input.occurredAt ?? new Date()],
-    ),
+  await tx.query(
+    `INSERT INTO usage_events (id, tenant_id, kind, conversation_id, message_id, quantity, occurred_at)
+     VALUES ($1, $2, 'message', $3, $4, 1, $5) ON CONFLICT (id) DO NOTHING`,
+    [`message:${input.messageId}`, input.tenantId, input.conversationId, input.messageId, input.occurredAt ?? new Date()],
   );
 }
 
