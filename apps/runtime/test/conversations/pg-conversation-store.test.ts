@@ -41,6 +41,36 @@ for (const driver of drivers) {
       expect(rows[0]?.name).toBe('Lan');
     });
 
+    it('onMessageStored runs in the storing transaction: its failure stores nothing, a redelivery skips it, after-commit work sees the commit', async () => {
+      const { tenantId, conversationId } = tenants.a;
+      const count = async (content: string) =>
+        Number((await db.tenant(tenantId, (tx) => tx.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE content = $1', [content]))).rows[0]!.n);
+      const failing = createPgConversationStore(db, {
+        onMessageStored: async (tx) => {
+          await tx.query(`INSERT INTO inbox_events (tenant_id, conversation_id, type, payload) VALUES ($1, $2, 'note.created', '{}')`, [tenantId, conversationId]);
+          throw new Error('hook failed');
+        },
+      });
+      await expect(failing.appendMessage({ tenantId, conversationId, message: { role: 'customer', content: 'không được lưu' } })).rejects.toThrow('hook failed');
+      expect(await count('không được lưu')).toBe(0);
+
+      const seen: string[] = [];
+      let visibleAfterCommit = -1;
+      const store = createPgConversationStore(db, {
+        onMessageStored: async (_tx, { message }) => {
+          seen.push(message.content);
+          return async () => {
+            visibleAfterCommit = await count(message.content);
+          };
+        },
+      });
+      const first = await store.appendMessage({ tenantId, conversationId, message: { role: 'customer', content: 'lưu một lần', externalId: 'hook-ext-1' } });
+      const again = await store.appendMessage({ tenantId, conversationId, message: { role: 'customer', content: 'lưu một lần', externalId: 'hook-ext-1' } });
+      expect([first.created, again.created]).toEqual([true, false]);
+      expect(seen).toEqual(['lưu một lần']);
+      expect(visibleAfterCommit).toBe(1);
+    });
+
     it('rejects a conversation of another tenant and bad ids without a database error', async () => {
       const store = createPgConversationStore(db);
       await expect(
