@@ -174,15 +174,23 @@ async function decideAnswer(turn: TurnContext, onDelta?: (delta: string) => void
     config.emitter?.emit('cache.miss', { tenantId, conversationId: turn.conversation.id, question: text });
   }
 
-  const history = turn.input.history
-    ? turn.input.history.slice(-limits.historyMessages).map((message, index): MessageRecord => ({
-        ...message, id: `history-${index}`, tenantId, conversationId: turn.conversation.id, createdAt: new Date(0),
-      }))
-    : (await config.store.listMessages({ tenantId, conversationId: turn.conversation.id, limit: limits.historyMessages + 1 })).filter(
-        (message) => message.id !== turn.customerMessage.id && (message.role === 'customer' || message.role === 'bot' || message.role === 'agent'),
-      );
-  const previousQuestion = [...history].reverse().find((message) => message.role === 'customer')?.content;
-  const query = contextual && previousQuestion ? `${previousQuestion} ${text}` : text;
+  // The recent turns, read only when needed: for a follow-up question ("còn màu khác không?") and
+  // for the model's prompt — a direct FAQ answer, a product card or a fallback does without them.
+  let recent: Promise<MessageRecord[]> | undefined;
+  const history = (): Promise<MessageRecord[]> =>
+    (recent ??= turn.input.history
+      ? Promise.resolve(
+          turn.input.history.slice(-limits.historyMessages).map((message, index): MessageRecord => ({
+            ...message, id: `history-${index}`, tenantId, conversationId: turn.conversation.id, createdAt: new Date(0),
+          })),
+        )
+      : config.store
+          .listMessages({ tenantId, conversationId: turn.conversation.id, limit: limits.historyMessages + 1 })
+          .then((messages) =>
+            messages.filter((message) => message.id !== turn.customerMessage.id && (message.role === 'customer' || message.role === 'bot' || message.role === 'agent')),
+          ));
+  const previousQuestion = contextual ? [...(await history())].reverse().find((message) => message.role === 'customer')?.content : undefined;
+  const query = previousQuestion ? `${previousQuestion} ${text}` : text;
   const retrieved = config.retriever
     ? (await config.retriever.doRetrieve({ namespace: tenantId, query, topK: limits.topK, abortSignal: turn.input.abortSignal })).chunks
     : [];
@@ -195,7 +203,7 @@ async function decideAnswer(turn: TurnContext, onDelta?: (delta: string) => void
   const faq = english && config.models.cheap.length > 0 ? undefined : directFaqMatch(scoreChunks(text, retrieved.slice(0, limits.topK)), limits.faqConfidence);
   if (faq?.faq) draft = { text: faq.faq.answer, route: 'faq', routeReason: 'faq-match', sources: toSources([faq]) };
   else if (config.models.cheap.length === 0) draft = noModelDraft(turn, relevant, 'no-model');
-  else draft = await modelAnswer(turn, relevant, history, onDelta);
+  else draft = await modelAnswer(turn, relevant, await history(), onDelta);
 
   const cacheable = draft.route === 'faq' || draft.route === 'cheap' || draft.route === 'premium';
   if (answerCache && cacheKey && cacheable) {

@@ -4,6 +4,8 @@ import { AuthenticationError } from '../errors';
 import { createMemoryRateLimiter } from '../rate-limiter/memory-rate-limiter';
 import { MockEmbeddingModelV1, MockLanguageModelV1 } from '../test';
 import { createShopRetriever } from './__fixtures__/shop-knowledge';
+import type { ConversationStoreV1 } from './conversation-store';
+import { createMemoryConversationStore } from './memory-conversation-store';
 
 describe('semantic answer cache', () => {
   it('matches a near-duplicate by token-set similarity but never across a different size', async () => {
@@ -110,5 +112,29 @@ describe('event listeners', () => {
     });
     expect((await bot.answer('shop mở cửa mấy giờ')).route).toBe('faq');
     expect(errors).toEqual([expect.objectContaining({ stage: 'listener' })]);
+  });
+});
+
+describe('history reads', () => {
+  it('a direct FAQ answer does not read the conversation history; a follow-up question and a model answer do', async () => {
+    const memory = createMemoryConversationStore();
+    let reads = 0;
+    const store: ConversationStoreV1 = {
+      ...memory,
+      listMessages: (input) => {
+        reads += 1;
+        return memory.listMessages(input);
+      },
+    };
+    const model = new MockLanguageModelV1({ doGenerate: 'Dạ, áo thun cotton có màu trắng, đen, be ạ.' });
+    const faqOnly = createBot({ tenantId: 'shop-a', retriever: createShopRetriever(), store });
+    expect((await faqOnly.answer('shop mở cửa mấy giờ')).route).toBe('faq');
+    expect(reads).toBe(0);
+    const withModel = createBot({ tenantId: 'shop-a', model, retriever: createShopRetriever(), store });
+    const first = await withModel.answer({ text: 'Áo thun cotton có màu gì?', skipCache: true });
+    expect(first.route).toBe('cheap');
+    expect(reads).toBe(1);
+    await withModel.answer({ text: 'còn màu khác không?', conversationId: first.conversationId, skipCache: true });
+    expect(reads).toBe(2); // one read serves both the follow-up's query and the prompt
   });
 });
