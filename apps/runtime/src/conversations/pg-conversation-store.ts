@@ -42,6 +42,9 @@ const conversationColumns = `id, tenant_id, contact_id, channel, external_conver
 const messageColumns = `id, tenant_id, conversation_id, role, content, external_id, in_reply_to, model, route, route_reason,
   key_source, tokens_in, tokens_out, cost_vnd, sources, delivery_status, delivery_error, created_at`;
 
+type ContactInput = Parameters<ConversationStoreV1['upsertContact']>[0];
+type ConversationInput = Parameters<ConversationStoreV1['upsertConversation']>[0];
+
 const notFound = () => new NotFoundError('Conversation not found', 'Không tìm thấy cuộc trò chuyện');
 
 /**
@@ -64,65 +67,78 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
     return rows[0];
   };
 
+  const upsertContactIn = async (tx: Tx, { tenantId, channel, externalUserId, name }: ContactInput): Promise<ContactRecord> => {
+    const record = (contactId: string, contactName: string | null): ContactRecord => ({
+      id: contactId, tenantId, channel, externalUserId, ...(contactName ? { name: contactName } : {}),
+    });
+    const find = async () =>
+      (
+        await tx.query<{ contact_id: string; name: string | null }>(
+          `SELECT i.contact_id, c.name FROM contact_identities i JOIN contacts c ON c.id = i.contact_id
+           WHERE i.connection_id IS NOT DISTINCT FROM $1 AND i.channel = $2 AND i.external_user_id = $3`,
+          [connectionId, channel, externalUserId],
+        )
+      ).rows[0];
+    const existing = await find();
+    if (existing) {
+      await tx.query(
+        `UPDATE contact_identities SET last_inbound_at = now(), display_name = coalesce($4, display_name)
+         WHERE connection_id IS NOT DISTINCT FROM $1 AND channel = $2 AND external_user_id = $3`,
+        [connectionId, channel, externalUserId, name ?? null],
+      );
+      if (name && name !== existing.name) {
+        await tx.query('UPDATE contacts SET name = $2, updated_at = now() WHERE id = $1', [existing.contact_id, name]);
+        return record(existing.contact_id, name);
+      }
+      return record(existing.contact_id, existing.name);
+    }
+    const { rows } = await tx.query<{ id: string }>('INSERT INTO contacts (tenant_id, name) VALUES ($1, $2) RETURNING id', [tenantId, name ?? null]);
+    const contactId = rows[0]!.id;
+    // A concurrent first message from the same customer may have won: keep its contact.
+    const inserted = await tx.query(
+      `INSERT INTO contact_identities (tenant_id, contact_id, connection_id, channel, external_user_id, display_name, last_inbound_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING RETURNING id`,
+      [tenantId, contactId, connectionId, channel, externalUserId, name ?? null],
+    );
+    if (inserted.rowCount > 0) return record(contactId, name ?? null);
+    await tx.query('DELETE FROM contacts WHERE id = $1', [contactId]);
+    const winner = await find();
+    if (!winner) throw new Error('contact identity vanished during upsert');
+    return record(winner.contact_id, winner.name);
+  };
+
+  const upsertConversationIn = async (tx: Tx, { tenantId, channel, externalConversationId, contactId }: ConversationInput): Promise<ConversationRecord> => {
+    const conflict = connectionId
+      ? '(tenant_id, connection_id, external_conversation_id) WHERE external_conversation_id IS NOT NULL'
+      : '(tenant_id, channel, external_conversation_id) WHERE connection_id IS NULL AND external_conversation_id IS NOT NULL';
+    // DO UPDATE (a no-op write) so RETURNING yields the existing row too.
+    const { rows } = await tx.query<ConversationRow>(
+      `INSERT INTO conversations (tenant_id, contact_id, connection_id, channel, external_conversation_id)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ${conflict} DO UPDATE SET contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id)
+       RETURNING ${conversationColumns}`,
+      [tenantId, isUuid(contactId) ? contactId : null, connectionId, channel, externalConversationId],
+    );
+    return conversationRecord(rows[0]!);
+  };
+
   return {
     specificationVersion: 'v1',
 
-    async upsertContact({ tenantId, channel, externalUserId, name }) {
-      return db.tenant(tenantId, async (tx): Promise<ContactRecord> => {
-        const record = (contactId: string, contactName: string | null): ContactRecord => ({
-          id: contactId, tenantId, channel, externalUserId, ...(contactName ? { name: contactName } : {}),
-        });
-        const find = async () =>
-          (
-            await tx.query<{ contact_id: string; name: string | null }>(
-              `SELECT i.contact_id, c.name FROM contact_identities i JOIN contacts c ON c.id = i.contact_id
-               WHERE i.connection_id IS NOT DISTINCT FROM $1 AND i.channel = $2 AND i.external_user_id = $3`,
-              [connectionId, channel, externalUserId],
-            )
-          ).rows[0];
-        const existing = await find();
-        if (existing) {
-          await tx.query(
-            `UPDATE contact_identities SET last_inbound_at = now(), display_name = coalesce($4, display_name)
-             WHERE connection_id IS NOT DISTINCT FROM $1 AND channel = $2 AND external_user_id = $3`,
-            [connectionId, channel, externalUserId, name ?? null],
-          );
-          if (name && name !== existing.name) {
-            await tx.query('UPDATE contacts SET name = $2, updated_at = now() WHERE id = $1', [existing.contact_id, name]);
-            return record(existing.contact_id, name);
-          }
-          return record(existing.contact_id, existing.name);
-        }
-        const { rows } = await tx.query<{ id: string }>('INSERT INTO contacts (tenant_id, name) VALUES ($1, $2) RETURNING id', [tenantId, name ?? null]);
-        const contactId = rows[0]!.id;
-        // A concurrent first message from the same customer may have won: keep its contact.
-        const inserted = await tx.query(
-          `INSERT INTO contact_identities (tenant_id, contact_id, connection_id, channel, external_user_id, display_name, last_inbound_at)
-           VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING RETURNING id`,
-          [tenantId, contactId, connectionId, channel, externalUserId, name ?? null],
-        );
-        if (inserted.rowCount > 0) return record(contactId, name ?? null);
-        await tx.query('DELETE FROM contacts WHERE id = $1', [contactId]);
-        const winner = await find();
-        if (!winner) throw new Error('contact identity vanished during upsert');
-        return record(winner.contact_id, winner.name);
-      });
+    async upsertContact(input) {
+      return db.tenant(input.tenantId, (tx) => upsertContactIn(tx, input));
     },
 
-    async upsertConversation({ tenantId, channel, externalConversationId, contactId }) {
-      return db.tenant(tenantId, async (tx) => {
-        const conflict = connectionId
-          ? '(tenant_id, connection_id, external_conversation_id) WHERE external_conversation_id IS NOT NULL'
-          : '(tenant_id, channel, external_conversation_id) WHERE connection_id IS NULL AND external_conversation_id IS NOT NULL';
-        // DO UPDATE (a no-op write) so RETURNING yields the existing row too.
-        const { rows } = await tx.query<ConversationRow>(
-          `INSERT INTO conversations (tenant_id, contact_id, connection_id, channel, external_conversation_id)
-           VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT ${conflict} DO UPDATE SET contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id)
-           RETURNING ${conversationColumns}`,
-          [tenantId, isUuid(contactId) ? contactId : null, connectionId, channel, externalConversationId],
-        );
-        return conversationRecord(rows[0]!);
+    async upsertConversation(input) {
+      return db.tenant(input.tenantId, (tx) => upsertConversationIn(tx, input));
+    },
+
+    // One transaction for both (the engine's first step of every turn).
+    async upsertContactAndConversation({ externalConversationId, ...who }) {
+      return db.tenant(who.tenantId, async (tx) => {
+        const contact = await upsertContactIn(tx, who);
+        const conversation = await upsertConversationIn(tx, { tenantId: who.tenantId, channel: who.channel, externalConversationId, contactId: contact.id });
+        return { contact, conversation };
       });
     },
 

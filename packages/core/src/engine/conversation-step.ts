@@ -22,12 +22,9 @@ export async function resolveConversation(
     return { contact, conversation };
   }
   const externalConversationId = input.externalConversationId ?? input.contact?.externalId ?? `anonymous:${globalThis.crypto.randomUUID()}`;
-  const contact = await store.upsertContact({
-    tenantId,
-    channel,
-    externalUserId: input.contact?.externalId ?? externalConversationId,
-    name: input.contact?.name,
-  });
+  const who = { tenantId, channel, externalUserId: input.contact?.externalId ?? externalConversationId, name: input.contact?.name };
+  if (store.upsertContactAndConversation) return store.upsertContactAndConversation({ ...who, externalConversationId });
+  const contact = await store.upsertContact(who);
   const conversation = await store.upsertConversation({ tenantId, channel, externalConversationId, contactId: contact.id });
   return { contact, conversation };
 }

@@ -129,6 +129,18 @@ export interface ConversationStoreV1 {
     externalConversationId: string;
     contactId: string;
   }): Promise<ConversationRecord>;
+  /**
+   * Optional: {@link ConversationStoreV1.upsertContact} then {@link ConversationStoreV1.upsertConversation}
+   * (for that contact) in one step — one transaction in a database store. The engine uses it when
+   * present; it must behave exactly like the two calls in order.
+   */
+  upsertContactAndConversation?(input: {
+    tenantId: string;
+    channel: string;
+    externalUserId: string;
+    name?: string;
+    externalConversationId: string;
+  }): Promise<{ contact: ContactRecord; conversation: ConversationRecord }>;
   /** The conversation, or `undefined` when it does not exist for this tenant. */
   getConversation(input: { tenantId: string; conversationId: string }): Promise<ConversationRecord | undefined>;
   /** Applies a patch and returns the updated conversation (404 when missing). */

@@ -37,6 +37,18 @@ export async function checkConversationStoreV1(
   assert(same.id === conversation.id, 'upsertConversation is idempotent by (tenant, channel, external id)');
   assert(conversation.mode === 'bot' && conversation.consecutiveFallbacks === 0 && conversation.messageCount === 0, 'a new conversation is in bot mode with zero counts');
 
+  if (store.upsertContactAndConversation) {
+    const both = await store.upsertContactAndConversation({ tenantId, channel: 'zalo', externalUserId: 'u1', externalConversationId: 'zalo:u1' });
+    assert(both.contact.id === contact.id && both.conversation.id === conversation.id, 'upsertContactAndConversation finds what the two upserts made');
+    const fresh = await store.upsertContactAndConversation({ tenantId, channel: 'zalo', externalUserId: 'u2', name: 'Minh', externalConversationId: 'zalo:u2' });
+    const freshContact = await store.upsertContact({ tenantId, channel: 'zalo', externalUserId: 'u2' });
+    const freshConversation = await store.upsertConversation({ tenantId, channel: 'zalo', externalConversationId: 'zalo:u2', contactId: freshContact.id });
+    assert(
+      fresh.contact.id === freshContact.id && freshContact.name === 'Minh' && fresh.conversation.id === freshConversation.id && fresh.conversation.contactId === fresh.contact.id,
+      'upsertContactAndConversation creates the same contact and conversation as the two upserts',
+    );
+  }
+
   const ids = { tenantId, conversationId: conversation.id };
   const first = await store.appendMessage({ ...ids, message: { role: 'customer', content: 'một', externalId: 'm1' } });
   const duplicate = await store.appendMessage({ ...ids, message: { role: 'customer', content: 'một', externalId: 'm1' } });
