@@ -157,17 +157,29 @@ const SLICE_MS = 4;
  * (FIFO within each), so a webhook acknowledgement waits for at most the transaction in progress,
  * not for every job transaction queued before it. pg-boss's own queries still interleave between.
  *
- * Queued `normal` transactions run back to back for at most {@link SLICE_MS}, then the gate yields
- * to the event loop (`setImmediate`): PGlite runs queries synchronously and resolves at once, so
- * without the yield a queue of job transactions would run in microtasks until it drained and
- * incoming requests would not even be read. A webhook that arrives meanwhile is then served first.
+ * PGlite runs queries synchronously and resolves at once, so transactions that follow one another
+ * — queued ones, or a chain of awaits like the steps of 50 answers that arrived together — would
+ * run in microtasks without ever giving the event loop a turn: incoming requests would not even be
+ * read, and timers would fire hundreds of milliseconds late. So after {@link SLICE_MS} of
+ * back-to-back `normal` transactions the gate yields (`setImmediate`) before granting the next,
+ * whether it was queued or arrived at an idle gate. A slice ends when the event loop had a turn.
+ * A webhook that arrives meanwhile is then served first; `high` grants never wait for a yield.
  */
 export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Promise<void>; release(): void; readonly waiting: number } {
   let busy = false;
   let highInARow = 0;
   const high: Array<() => void> = [];
   const normal: Array<() => void> = [];
-  let sliceStart = performance.now();
+  let sliceStart = 0;
+  let loopTurned = true;
+  // Starts a slice if the event loop had a turn since the last one began.
+  const markSlice = () => {
+    if (!loopTurned) return;
+    loopTurned = false;
+    sliceStart = performance.now();
+    setImmediate(() => (loopTurned = true));
+  };
+  const sliceSpent = () => performance.now() - sliceStart >= SLICE_MS;
   const dispatch = () => {
     const takeHigh = high.length > 0 && (normal.length === 0 || highInARow < MAX_HIGH_IN_A_ROW);
     const next = takeHigh ? high.shift() : normal.shift();
@@ -175,27 +187,35 @@ export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Pr
     if (next) next();
     else busy = false;
   };
+  const dispatchAfterTurn = () =>
+    setImmediate(() => {
+      markSlice();
+      dispatch();
+    });
   return {
     get waiting() {
       return high.length + normal.length;
     },
     acquire(priority) {
-      if (!busy) {
+      markSlice();
+      if (!busy && (priority === 'high' || !sliceSpent())) {
         busy = true;
         return Promise.resolve();
       }
-      return new Promise<void>((resolve) => (priority === 'high' ? high : normal).push(resolve));
+      const granted = new Promise<void>((resolve) => (priority === 'high' ? high : normal).push(resolve));
+      // An idle gate at the end of a long slice: hold it, and grant after the event loop's turn.
+      if (!busy) {
+        busy = true;
+        dispatchAfterTurn();
+      }
+      return granted;
     },
     release() {
       // A waiting acknowledgement goes at once; anything else after one turn of the event loop.
       if (high.length > 0 && (normal.length === 0 || highInARow < MAX_HIGH_IN_A_ROW)) dispatch();
       else if (normal.length === 0) busy = false;
-      else if (performance.now() - sliceStart < SLICE_MS) dispatch();
-      else
-        setImmediate(() => {
-          sliceStart = performance.now();
-          dispatch();
-        });
+      else if (!sliceSpent()) dispatch();
+      else dispatchAfterTurn();
     },
   };
 }

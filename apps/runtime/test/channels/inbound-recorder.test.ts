@@ -75,6 +75,31 @@ describe('PGlite transactions yield to the event loop', { timeout: 60_000 }, () 
       await db.close();
     }
   });
+
+  it('a chain of transactions awaited one after another (50 answers arriving together) also yields', async () => {
+    const db = await createPgliteDb('memory');
+    try {
+      await db.platform((tx) => tx.exec('CREATE TABLE chain_probe (id serial PRIMARY KEY, v text)'));
+      let done = 0;
+      let doneWhenTimerFired = -1;
+      const n = 300;
+      const chain = (async () => {
+        // Each transaction starts when the previous resolved: the gate is never busy when asked.
+        for (let i = 0; i < n; i += 1) {
+          await db.platform((tx) => tx.query('INSERT INTO chain_probe (v) VALUES ($1)', ['x']));
+          done += 1;
+        }
+      })();
+      setTimeout(() => {
+        doneWhenTimerFired = done;
+      }, 1);
+      await chain;
+      expect(doneWhenTimerFired).toBeGreaterThanOrEqual(0);
+      expect(doneWhenTimerFired).toBeLessThan(n);
+    } finally {
+      await db.close();
+    }
+  });
 });
 
 describe.each(drivers)('inbound group commit ($name)', { timeout: 60_000 }, (driver) => {
