@@ -14,7 +14,10 @@ export interface PgliteDb extends Db {
   readonly pglite: PGlite;
   /** The data folder, or undefined in memory. */
   readonly dir: string | undefined;
-  /** Vacuums and analyses the tables autovacuum would pick now (a timer also does it every 30 s). */
+  /**
+   * Vacuums and analyses the tables autovacuum would pick now. A timer also does it: every 30 s
+   * it checks, and vacuums in a quiet moment (or after waiting 5 minutes for one).
+   */
   vacuum(): Promise<void>;
 }
 
@@ -29,6 +32,14 @@ export interface PgliteDbOptions {
    * Postgres in single-user mode, where autovacuum does not exist.
    */
   readonly vacuumCheckMs?: number;
+  /**
+   * A due vacuum waits for this long without any transaction (default 2 s): vacuuming a busy
+   * table takes the one connection for up to a few hundred milliseconds, which a burst of webhooks
+   * would feel. It waits at most {@link PgliteDbOptions.vacuumMaxDeferMs}.
+   */
+  readonly vacuumQuietMs?: number;
+  /** The longest a due vacuum waits for a quiet moment (default 5 minutes); then it runs anyway. */
+  readonly vacuumMaxDeferMs?: number;
 }
 
 /**
@@ -65,14 +76,19 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
 
   const gate = createPriorityGate();
 
-  async function run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
-    if (activeTransaction.getStore()) throw new NestedTransactionError();
-    await gate.acquire(options.priority ?? 'normal');
+  // Everything that reaches PGlite on our side (transactions, vacuums) takes its turn at the gate.
+  const exclusive = async <T>(fn: () => Promise<T>, priority: 'high' | 'normal' = 'normal'): Promise<T> => {
+    await gate.acquire(priority);
     try {
-      return await transaction(scope, fn);
+      return await fn();
     } finally {
       gate.release();
     }
+  };
+
+  async function run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    if (activeTransaction.getStore()) throw new NestedTransactionError();
+    return exclusive(() => transaction(scope, fn), options.priority);
   }
 
   // Autovacuum's job, which single-user Postgres does not do: without it every update leaves dead
@@ -80,14 +96,6 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   // (50 rows + 20 % dead, or 50 + 10 % changed since the last ANALYZE) picks the tables; each is
   // vacuumed in its own turn at the gate, so a webhook waits for one small table, not all of them.
   let vacuuming: Promise<void> | undefined;
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await gate.acquire('normal');
-    try {
-      return await fn();
-    } finally {
-      gate.release();
-    }
-  };
   const vacuumDueTables = async (): Promise<void> => {
     const { rows } = await exclusive(() =>
       pglite.query<{ name: string }>(
@@ -97,10 +105,25 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
     );
     for (const { name } of rows) await exclusive(() => pglite.exec(`VACUUM (ANALYZE) ${name}`));
   };
-  const vacuum = (): Promise<void> => (vacuuming ??= vacuumDueTables().finally(() => (vacuuming = undefined)));
+  let lastVacuumAt = performance.now();
+  const vacuum = (): Promise<void> =>
+    (vacuuming ??= vacuumDueTables().finally(() => {
+      vacuuming = undefined;
+      lastVacuumAt = performance.now();
+    }));
   const checkMs = options.vacuumCheckMs ?? 30_000;
-  // A failed vacuum is retried at the next check; the data is unaffected.
-  const vacuumTimer = checkMs > 0 ? setInterval(() => void vacuum().catch(() => undefined), checkMs) : undefined;
+  const quietMs = options.vacuumQuietMs ?? 2_000;
+  const maxDeferMs = options.vacuumMaxDeferMs ?? 300_000;
+  // The timer vacuums in a quiet moment (nothing granted for `quietMs`), or once it has waited
+  // `maxDeferMs`. A failed vacuum is retried at the next check; the data is unaffected.
+  const vacuumTimer =
+    checkMs > 0
+      ? setInterval(() => {
+          const now = performance.now();
+          if (now - gate.lastGrantAt < quietMs && now - lastVacuumAt < maxDeferMs) return;
+          void vacuum().catch(() => undefined);
+        }, checkMs)
+      : undefined;
   vacuumTimer?.unref();
 
   async function transaction<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -165,8 +188,15 @@ const SLICE_MS = 4;
  * whether it was queued or arrived at an idle gate. A slice ends when the event loop had a turn.
  * A webhook that arrives meanwhile is then served first; `high` grants never wait for a yield.
  */
-export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Promise<void>; release(): void; readonly waiting: number } {
+export function createPriorityGate(): {
+  acquire(priority: 'high' | 'normal'): Promise<void>;
+  release(): void;
+  readonly waiting: number;
+  /** `performance.now()` of the latest grant (0 before the first). */
+  readonly lastGrantAt: number;
+} {
   let busy = false;
+  let lastGrantAt = 0;
   let highInARow = 0;
   const high: Array<() => void> = [];
   const normal: Array<() => void> = [];
@@ -196,8 +226,12 @@ export function createPriorityGate(): { acquire(priority: 'high' | 'normal'): Pr
     get waiting() {
       return high.length + normal.length;
     },
+    get lastGrantAt() {
+      return lastGrantAt;
+    },
     acquire(priority) {
       markSlice();
+      lastGrantAt = performance.now();
       if (!busy && (priority === 'high' || !sliceSpent())) {
         busy = true;
         return Promise.resolve();

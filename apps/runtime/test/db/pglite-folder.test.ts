@@ -47,6 +47,46 @@ describe('PGlite on a data folder', () => {
     }
   }, 60_000);
 
+  it('the periodic vacuum waits for a quiet moment, and not longer than its limit', async () => {
+    const setUp = async (db: Awaited<ReturnType<typeof createPgliteDb>>) => {
+      await db.pglite.exec(`CREATE TABLE busy (id int PRIMARY KEY, v text); INSERT INTO busy SELECT g, 'a' FROM generate_series(1, 1000) g;
+        UPDATE busy SET v = 'b' WHERE id <= 600;`);
+      await db.pglite.query('SELECT pg_stat_force_next_flush()');
+    };
+    const analyzed = async (db: Awaited<ReturnType<typeof createPgliteDb>>) =>
+      (await db.pglite.query<{ analyzed: boolean }>(`SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'busy'`)).rows[0]!.analyzed;
+    // Transactions back to back for `ms` (the gate yields, so timers still fire meanwhile).
+    const keepBusy = async (db: Awaited<ReturnType<typeof createPgliteDb>>, ms: number, until: () => Promise<boolean> = async () => false) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        await db.platform((tx) => tx.query('SELECT 1'));
+        if (await until()) return true;
+      }
+      return false;
+    };
+
+    const patient = await createPgliteDb('memory', { vacuumCheckMs: 50, vacuumQuietMs: 1_500, vacuumMaxDeferMs: 60_000 });
+    try {
+      await setUp(patient);
+      await keepBusy(patient, 1_000);
+      expect(await analyzed(patient)).toBe(false); // busy all along: deferred
+      const deadline = Date.now() + 10_000;
+      while (!(await analyzed(patient)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await analyzed(patient)).toBe(true); // quiet: done
+    } finally {
+      await patient.close();
+    }
+
+    const bounded = await createPgliteDb('memory', { vacuumCheckMs: 50, vacuumQuietMs: 60_000, vacuumMaxDeferMs: 300 });
+    try {
+      await setUp(bounded);
+      // Never quiet, yet vacuumed once it has waited its limit.
+      expect(await keepBusy(bounded, 10_000, () => analyzed(bounded))).toBe(true);
+    } finally {
+      await bounded.close();
+    }
+  }, 60_000);
+
   it('reports a folder initdb cannot use and releases the lock', async () => {
     const dir = join(root, 'not-a-folder');
     writeFileSync(dir, 'a file where the data folder should be');
