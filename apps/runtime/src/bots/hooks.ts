@@ -1,6 +1,7 @@
 /** Extension points other features plug into the tenant bots (see `configureTenantBots`). */
 import type { BotEventEmitter, MeterV1, ModelPriceTableVnd, RetrieverV1 } from '@agent-chatbot/core';
 import type { MessageStoredHook } from '../conversations/pg-conversation-store';
+import type { Tx } from '../db/types';
 import type { PlatformLlmConfig } from '../llm/platform-llm';
 
 /**
@@ -36,4 +37,6 @@ export interface TenantBotHooks {
    * usage meters), so they commit together; may return work for after the commit.
    */
   onMessageStored?: MessageStoredHook;
+  /** Runs first in that transaction (locks other writers take before row locks; see `lockBeforeStore`). */
+  lockBeforeMessageStored?: (tx: Tx, tenantId: string) => Promise<void>;
 }

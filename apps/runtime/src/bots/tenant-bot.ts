@@ -70,8 +70,8 @@ function registryOf(runtime: BotRuntime): Registry {
  */
 export function configureTenantBots(runtime: BotRuntime, hooks: TenantBotHooks): void {
   const registry = registryOf(runtime);
-  // `onEmitter` and `onMessageStored` compose instead of replacing: billing, the inbox and other
-  // features each add theirs.
+  // `onEmitter`, `onMessageStored` and `lockBeforeMessageStored` compose instead of replacing:
+  // billing, the inbox and other features each add theirs.
   const earlier = registry.hooks;
   registry.hooks = { ...registry.hooks, ...hooks };
   if (earlier.onEmitter && hooks.onEmitter) {
@@ -91,6 +91,13 @@ export function configureTenantBots(runtime: BotRuntime, hooks: TenantBotHooks):
         await afterFirst();
         await afterSecond();
       };
+    };
+  }
+  if (earlier.lockBeforeMessageStored && hooks.lockBeforeMessageStored) {
+    const [first, second] = [earlier.lockBeforeMessageStored, hooks.lockBeforeMessageStored];
+    registry.hooks.lockBeforeMessageStored = async (tx, tenantId) => {
+      await first(tx, tenantId);
+      await second(tx, tenantId);
     };
   }
   registry.engines.clear();
@@ -148,6 +155,7 @@ export async function engineForTurn(runtime: BotRuntime, turn: Pick<InboundTurn,
     store: createPgConversationStore(runtime.db, {
       ...(turn.connectionId ? { connectionId: turn.connectionId } : {}),
       ...(registry.hooks.onMessageStored ? { onMessageStored: registry.hooks.onMessageStored } : {}),
+      ...(registry.hooks.lockBeforeMessageStored ? { lockBeforeStore: registry.hooks.lockBeforeMessageStored } : {}),
     }),
     knowledgeVersion: row.knowledge_version,
     // Channels deliver through a queued job: the reply stays `pending` until that job reports.

@@ -29,6 +29,12 @@ export interface PgConversationStoreOptions {
    * return work to run after the commit (publishing the inbox events).
    */
   onMessageStored?: MessageStoredHook;
+  /**
+   * Runs first in that transaction, before any row is touched: where a hook takes locks that other
+   * writers take before their row locks (the inbox's event lock), so both lock in the same order
+   * and never deadlock.
+   */
+  lockBeforeStore?: (tx: Tx, tenantId: string) => Promise<void>;
 }
 
 /** A new message as stored, with the transaction that stored it (see {@link PgConversationStoreOptions.onMessageStored}). */
@@ -170,6 +176,7 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
       const then: { run?: AfterCommit } = {};
       const appended = await db.tenant(tenantId, async (tx) => {
         if (!isUuid(conversationId)) throw notFound();
+        await options.lockBeforeStore?.(tx, tenantId);
         // One statement on the hot path: insert only into a conversation this tenant can see (a
         // foreign key check ignores RLS), and count the message on the conversation.
         const inserted = await tx.query<MessageRow & { conversation_after: ConversationRow | string | null }>(

@@ -9,7 +9,7 @@ import type { BotEventEmitter } from '@agent-chatbot/core';
 import { configureTenantBots } from '../bots/tenant-bot';
 import type { Runtime } from '../runtime';
 import type { MessageStoredHook } from '../conversations/pg-conversation-store';
-import { openInboxEvents, withInboxEvents } from './inbox-events';
+import { lockInboxEvents, openInboxEvents, withInboxEvents } from './inbox-events';
 import { INBOX_NOTIFY_JOB, type InboxNotifyPayload } from './handoff-notify';
 
 /** Tracks background writes so tests (and shutdown) can wait for them. */
@@ -91,5 +91,8 @@ export function connectInboxToBots(runtime: Runtime, tracker: Tracker): void {
   configureTenantBots(runtime, {
     onEmitter: (tenantId, emitter) => attachInboxListeners(runtime, tracker, tenantId, emitter),
     onMessageStored: inboxOnMessageStored(runtime),
+    // The event lock before the message's row locks, as every inbox writer takes them (else a
+    // take-over and a customer message could deadlock on Postgres).
+    lockBeforeMessageStored: lockInboxEvents,
   });
 }

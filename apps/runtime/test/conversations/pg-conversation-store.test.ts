@@ -71,6 +71,29 @@ for (const driver of drivers) {
       expect(visibleAfterCommit).toBe(1);
     });
 
+    it.runIf(driver.name === 'postgres')('a hook lock taken first (lockBeforeStore) cannot deadlock with a writer that takes it before the conversation row', async () => {
+      const { tenantId, conversationId } = tenants.a;
+      const lock = (tx: { query: (sql: string, params?: unknown[]) => Promise<unknown> }) => tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`deadlock-probe:${tenantId}`]);
+      const store = createPgConversationStore(db, {
+        lockBeforeStore: (tx) => lock(tx).then(() => undefined),
+        onMessageStored: async (tx) => {
+          await lock(tx);
+        },
+      });
+      let locked!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      // Another writer: the lock first, then (a moment later) the conversation's row.
+      const other = db.tenant(tenantId, async (tx) => {
+        await lock(tx);
+        locked();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await tx.query('UPDATE conversations SET updated_at = now() WHERE id = $1', [conversationId]);
+      });
+      await holding;
+      const appended = store.appendMessage({ tenantId, conversationId, message: { role: 'customer', content: 'không kẹt khoá' } });
+      await expect(Promise.all([other, appended])).resolves.toHaveLength(2);
+    });
+
     it('rejects a conversation of another tenant and bad ids without a database error', async () => {
       const store = createPgConversationStore(db);
       await expect(
