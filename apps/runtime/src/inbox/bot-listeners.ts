@@ -1,15 +1,15 @@
 /**
  * What the answering engine tells the inbox: a stored customer message and a stored bot reply
- * become `message.created` events, in the transaction that stores them; a handoff (the customer asked for a person, two fallbacks in
- * a row, or a message arrived while a person is expected) becomes a `handoff.requested` event and
- * an `inbox.notify` job — at most one notification per conversation every 10 minutes while nobody
- * has taken it, and always one for a new handoff.
+ * become `message.created` events, in the transaction that stores them; a handoff (the customer
+ * asked for a person, two fallbacks in a row, or a message arrived while a person is expected)
+ * becomes a `handoff.requested` event and an `inbox.notify` job — at most one notification per
+ * conversation every 10 minutes while nobody has taken it, and always one for a new handoff.
  */
 import type { BotEventEmitter } from '@agent-chatbot/core';
 import { configureTenantBots } from '../bots/tenant-bot';
 import type { Runtime } from '../runtime';
 import type { MessageStoredHook } from '../conversations/pg-conversation-store';
-import { lockInboxEvents, openInboxEvents, withInboxEvents } from './inbox-events';
+import { inboxEventBatch, lockInboxEvents, withInboxEvents } from './inbox-events';
 import { INBOX_NOTIFY_JOB, type InboxNotifyPayload } from './handoff-notify';
 
 /** Tracks background writes so tests (and shutdown) can wait for them. */
@@ -45,19 +45,23 @@ const RENOTIFY_MINUTES = 10;
  * reopens it (the bot answers, as before it was closed).
  */
 export function inboxOnMessageStored(runtime: Runtime): MessageStoredHook {
+  // The event lock was taken first in this transaction (`lockBeforeMessageStored` below).
   return async (tx, { tenantId, message }) => {
     if (message.role !== 'customer' && !(message.role === 'bot' && message.content)) return;
-    const { events, publish } = await openInboxEvents(runtime, tx, tenantId);
+    const { events, publish } = inboxEventBatch(runtime, tenantId);
     const conversationId = message.conversationId;
-    if (message.role === 'bot') {
-      await events.add(tx, 'message.created', conversationId, { message_id: message.id, role: 'bot', route: message.route, content: message.content.slice(0, 500) });
-      return publish;
+    await events.add(tx, 'message.created', conversationId, {
+      message_id: message.id,
+      role: message.role,
+      ...(message.role === 'bot' ? { route: message.route } : {}),
+      content: message.content.slice(0, 500),
+    });
+    if (message.role === 'customer') {
+      const reopened = await tx.query(`UPDATE conversations SET mode = 'bot', status = 'open', updated_at = now() WHERE id = $1 AND mode = 'closed' RETURNING id`, [
+        conversationId,
+      ]);
+      if (reopened.rowCount) await events.add(tx, 'conversation.mode', conversationId, { mode: 'bot', assignee_id: null, reason: 'reopened' });
     }
-    await events.add(tx, 'message.created', conversationId, { message_id: message.id, role: 'customer', content: message.content.slice(0, 500) });
-    const reopened = await tx.query(`UPDATE conversations SET mode = 'bot', status = 'open', updated_at = now() WHERE id = $1 AND mode = 'closed' RETURNING id`, [
-      conversationId,
-    ]);
-    if (reopened.rowCount) await events.add(tx, 'conversation.mode', conversationId, { mode: 'bot', assignee_id: null, reason: 'reopened' });
     return publish;
   };
 }

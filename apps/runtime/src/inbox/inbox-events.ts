@@ -93,7 +93,8 @@ export interface InboxEventRuntime {
 export async function withInboxEvents<T>(runtime: InboxEventRuntime, tenantId: string, fn: (tx: Tx, events: InboxEventBatch) => Promise<T>): Promise<T> {
   let publish: (() => Promise<void>) | undefined;
   const result = await runtime.db.tenant(tenantId, async (tx) => {
-    const opened = await openInboxEvents(runtime, tx, tenantId);
+    await lockInboxEvents(tx, tenantId);
+    const opened = inboxEventBatch(runtime, tenantId);
     publish = opened.publish;
     return fn(tx, opened.events);
   });
@@ -102,15 +103,11 @@ export async function withInboxEvents<T>(runtime: InboxEventRuntime, tenantId: s
 }
 
 /**
- * Inbox events inside a transaction someone else opened (a message being stored): takes the
- * tenant's event lock and returns the batch, and `publish` to call once that transaction committed.
+ * An event batch for a transaction someone else opened (a message being stored), and `publish`
+ * to call once it committed. The caller must already hold the tenant's event lock
+ * ({@link lockInboxEvents}, taken before any row lock).
  */
-export async function openInboxEvents(
-  runtime: InboxEventRuntime,
-  tx: Tx,
-  tenantId: string,
-): Promise<{ events: InboxEventBatch; publish: () => Promise<void> }> {
-  await lockInboxEvents(tx, tenantId);
+export function inboxEventBatch(runtime: InboxEventRuntime, tenantId: string): { events: InboxEventBatch; publish: () => Promise<void> } {
   const events = new InboxEventBatch(tenantId);
   return { events, publish: () => events.publish(runtime.pubsub, (error) => runtime.logger.warn({ err: error, tenantId }, 'inbox event publish failed')) };
 }
