@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 // The runtime bundles the workspace's @agent-chatbot/* packages from source (their workspace
 // `exports` point at src/), and keeps every third-party dependency external.
 export default defineConfig({
-  entry: ['src/cli.ts'],
+  entry: { cli: 'src/cli.ts', 'pglite-template-build': 'src/db/pglite-template-build.ts' },
   format: ['esm'],
   target: 'node22',
   sourcemap: true,

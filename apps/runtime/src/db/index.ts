@@ -5,7 +5,7 @@ import { createPgliteDb, type PgliteDb } from './pglite-db';
 
 export type { Db, QueryResult, Tx, TxScope } from './types';
 export { createPgDb, type PgDb, type PgDbOptions } from './pg-db';
-export { createPgliteDb, type PgliteDb } from './pglite-db';
+export { createPgliteDb, type PgliteDb, type PgliteOrigin } from './pglite-db';
 export { migrate, loadMigrations, migrationsDir, type Migration, type MigrateResult } from './migrate';
 export { assertTenantId, isUuid } from './tenant-id';
 export { NestedTransactionError } from './transaction';

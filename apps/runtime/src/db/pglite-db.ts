@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { ConflictError } from '@agent-chatbot/core';
 import { pipelinedQuery } from './pglite-pipelined-query';
+import { defaultTemplatePath, restorePgliteTemplate } from './pglite-template';
 import { activeTransaction, enterScope, guardTx, NestedTransactionError, tenantScope } from './transaction';
 import type { Db, QueryResult, Tx, TxOptions, TxScope } from './types';
 
@@ -15,6 +16,12 @@ export interface PgliteDb extends Db {
   /** The data folder, or undefined in memory. */
   readonly dir: string | undefined;
   /**
+   * How the data folder came to be: it was `existing`, restored from the build's `template`, or made
+   * by `initdb` (with the reason the template was not used, if there was one to try). `memory`
+   * in memory.
+   */
+  readonly origin: PgliteOrigin;
+  /**
    * Vacuums and analyses the tables autovacuum would pick now. A timer also does it: every 30 s
    * it checks, and vacuums in a quiet moment (or after waiting 5 minutes for one).
    */
@@ -22,6 +29,12 @@ export interface PgliteDb extends Db {
 }
 
 const INT8_OID = 20;
+
+/** See {@link PgliteDb.origin}. */
+export type PgliteOrigin =
+  | { readonly from: 'memory' | 'existing' }
+  | { readonly from: 'template'; readonly ms: number }
+  | { readonly from: 'initdb'; readonly ms: number; readonly templateSkipped?: string };
 
 /** Options of {@link createPgliteDb}. */
 export interface PgliteDbOptions {
@@ -40,6 +53,11 @@ export interface PgliteDbOptions {
   readonly vacuumQuietMs?: number;
   /** The longest a due vacuum waits for a quiet moment (default 5 minutes); then it runs anyway. */
   readonly vacuumMaxDeferMs?: number;
+  /**
+   * The pre-initialised data folder (`pglite-template.tar.gz`, see {@link restorePgliteTemplate})
+   * an empty folder starts from; default: the one the build put in `dist/`. `null` = always initdb.
+   */
+  readonly template?: string | null;
 }
 
 /**
@@ -50,7 +68,9 @@ export interface PgliteDbOptions {
  * {@link NestedTransactionError} instead. A `<dir>.lock` file with the owner's pid stops a second
  * process from opening the same folder (which would corrupt it).
  *
- * An empty folder is initialised (initdb) in a short-lived child process: PGlite keeps the memory
+ * An empty folder starts as a copy of the template the build made (initdb, migrations and pg-boss's
+ * schema already done: see ADR 0009) when it matches this runtime; otherwise it is initialised
+ * (initdb) in a short-lived child process: PGlite keeps the memory
  * initdb used (about 450 MiB) for the life of the process, so doing it here would leave a runtime
  * holding ~700 MiB instead of ~160 MiB. `shared_buffers` defaults to 16MB: the OS page cache
  * still caches the data files, and the embedded default serves small shops.
@@ -63,8 +83,9 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
     takeLock(lockFile);
   }
   let pglite: PGlite;
+  let origin: PgliteOrigin = { from: path ? 'existing' : 'memory' };
   try {
-    if (path && !existsSync(join(path, 'PG_VERSION'))) await initDataDirInChild(path);
+    if (path && !existsSync(join(path, 'PG_VERSION'))) origin = await initDataDir(path, options.template);
     pglite = await PGlite.create(path ?? 'memory://', {
       parsers: { [INT8_OID]: (v: string) => Number(v) },
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffers ?? '16MB'}`],
@@ -153,6 +174,7 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
     kind: 'pglite',
     pglite,
     dir: path,
+    origin,
     // async, so a bad tenant id is a rejected promise like every other failure.
     tenant: async (tenantId, fn, options) => run(tenantScope(tenantId), fn, options),
     anonymous: (fn) => run({ kind: 'anonymous' }, fn),
@@ -282,6 +304,21 @@ function takeLock(lockFile: string): void {
   }
   // A stale lock (its process is gone) is replaced.
   writeFileSync(lockFile, String(process.pid), { mode: 0o600 });
+}
+
+/** Restores the template into an empty `path`, or else runs initdb in a child process. */
+async function initDataDir(path: string, template: string | null | undefined): Promise<PgliteOrigin> {
+  const file = template === undefined ? defaultTemplatePath() : template;
+  let templateSkipped: string | undefined;
+  if (file) {
+    const result = await restorePgliteTemplate(path, file);
+    if (result.restored) return { from: 'template', ms: result.ms };
+    templateSkipped = result.reason;
+  } else if (template === undefined) templateSkipped = 'no template was built';
+  const started = performance.now();
+  await initDataDirInChild(path);
+  const ms = Math.round(performance.now() - started);
+  return templateSkipped ? { from: 'initdb', ms, templateSkipped } : { from: 'initdb', ms };
 }
 
 /** Runs PGlite's initdb for `path` in a child Node process, so its memory goes when that process exits. */

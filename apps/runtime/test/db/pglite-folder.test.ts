@@ -10,7 +10,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('PGlite on a data folder', () => {
   it('creates an empty folder out of process, keeps its data across reopen, and uses the configured shared_buffers', async () => {
     const dir = join(root, 'pglite');
-    const first = await createPgliteDb(dir);
+    // initdb itself (the built template is covered by pglite-template.test.ts).
+    const first = await createPgliteDb(dir, { template: null });
+    expect(first.origin).toMatchObject({ from: 'initdb' });
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
     const defaults = await first.pglite.query<{ sb: string }>(`SELECT current_setting('shared_buffers') AS sb`);
     expect(defaults.rows[0]!.sb).toBe('16MB');

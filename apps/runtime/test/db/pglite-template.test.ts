@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '@agent-chatbot/core';
+import { loadMigrations, migrate } from '../../src/db/migrate';
+import { createPgliteDb } from '../../src/db/pglite-db';
+import { buildPgliteTemplate } from '../../src/db/pglite-template-build';
+import {
+  extractTarGz,
+  restorePgliteTemplate,
+  TEMPLATE_FILE,
+  TEMPLATE_MANIFEST,
+  type TemplateManifest,
+} from '../../src/db/pglite-template';
+import { seedTwoTenants } from '../helpers/seed';
+
+const root = mkdtempSync(join(tmpdir(), 'acb-pglite-template-'));
+const built = join(root, 'built');
+const template = join(built, TEMPLATE_FILE);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A copy of the built template whose manifest and/or tarball `edit` changed. */
+function variant(name: string, edit: (files: { manifest: TemplateManifest; tarball: Buffer }) => { manifest: TemplateManifest; tarball: Buffer }): string {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  const edited = edit({ manifest: JSON.parse(readFileSync(join(built, TEMPLATE_MANIFEST), 'utf8')), tarball: readFileSync(template) });
+  writeFileSync(join(dir, TEMPLATE_FILE), edited.tarball);
+  writeFileSync(join(dir, TEMPLATE_MANIFEST), JSON.stringify(edited.manifest));
+  return join(dir, TEMPLATE_FILE);
+}
+
+const leftovers = (parent: string) => readdirSync(parent).filter((f) => f.includes('.template-'));
+
+beforeAll(async () => {
+  mkdirSync(built);
+  await buildPgliteTemplate(built);
+}, 120_000);
+
+describe('PGlite data-folder template', () => {
+  it('records the PGlite and pg-boss versions, every migration and the tarball hash', () => {
+    const manifest = JSON.parse(readFileSync(join(built, TEMPLATE_MANIFEST), 'utf8')) as TemplateManifest;
+    expect(manifest.format).toBe(1);
+    expect(manifest.pglite).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.pgBoss).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.migrations).toEqual(loadMigrations().map(({ version, checksum }) => ({ version, checksum })));
+    expect(manifest.bytes).toBe(readFileSync(template).length);
+  });
+
+  it('starts an empty folder from the template: migrated, pg-boss schema present, RLS enforced, lock held', async () => {
+    const parent = join(root, 'fresh');
+    const dir = join(parent, 'pglite');
+    const db = await createPgliteDb(dir, { template, vacuumCheckMs: 0 });
+    try {
+      expect(db.origin.from).toBe('template');
+      expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
+      expect(leftovers(parent)).toEqual([]);
+      // Lock file logic unchanged: ours while open, a second open is refused.
+      expect(readFileSync(`${dir}.lock`, 'utf8')).toBe(String(process.pid));
+      await expect(createPgliteDb(dir, { template })).rejects.toBeInstanceOf(ConflictError);
+
+      const result = await migrate(db);
+      expect(result.applied).toEqual([]);
+      expect(result.changed).toEqual([]);
+      expect(result.versions).toEqual(loadMigrations().map((m) => m.version));
+      const boss = await db.pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'pgboss'`);
+      expect(boss.rows[0]!.n).toBeGreaterThan(0);
+
+      const { a, b } = await seedTwoTenants(db);
+      const seen = await db.tenant(a.tenantId, async (tx) => (await tx.query<{ id: string }>('SELECT id FROM tenants')).rows.map((r) => r.id));
+      expect(seen).toEqual([a.tenantId]);
+      expect(seen).not.toContain(b.tenantId);
+      const anonymous = await db.anonymous(async (tx) => (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations')).rows[0]!.n);
+      expect(anonymous).toBe(0);
+    } finally {
+      await db.close();
+    }
+    expect(existsSync(`${dir}.lock`)).toBe(false);
+
+    // Reopened, it is an existing folder with the data kept.
+    const again = await createPgliteDb(dir, { template, vacuumCheckMs: 0 });
+    try {
+      expect(again.origin).toEqual({ from: 'existing' });
+      const n = await again.platform(async (tx) => (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM tenants')).rows[0]!.n);
+      expect(n).toBe(2);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
+  it('restores into an existing empty folder, and leaves a non-empty one alone', async () => {
+    const empty = join(root, 'empty-dir');
+    mkdirSync(empty);
+    expect(await restorePgliteTemplate(empty, template)).toMatchObject({ restored: true });
+    expect(existsSync(join(empty, 'PG_VERSION'))).toBe(true);
+
+    const busy = join(root, 'busy-dir');
+    mkdirSync(busy);
+    writeFileSync(join(busy, 'keep.txt'), 'x');
+    expect(await restorePgliteTemplate(busy, template)).toEqual({ restored: false, reason: 'the folder is not empty' });
+    expect(readdirSync(busy)).toEqual(['keep.txt']);
+  });
+
+  it('refuses a template made by another PGlite, pg-boss or migration set', async () => {
+    const cases = {
+      pglite: variant('other-pglite', ({ manifest, tarball }) => ({ manifest: { ...manifest, pglite: '0.0.1' }, tarball })),
+      pgBoss: variant('other-boss', ({ manifest, tarball }) => ({ manifest: { ...manifest, pgBoss: '1.0.0' }, tarball })),
+      migration: variant('other-migration', ({ manifest, tarball }) => ({
+        manifest: { ...manifest, migrations: manifest.migrations.map((m, i) => (i === 1 ? { ...m, checksum: 'f'.repeat(64) } : m)) },
+        tarball,
+      })),
+      extra: variant('extra-migration', ({ manifest, tarball }) => ({
+        manifest: { ...manifest, migrations: [...manifest.migrations, { version: '9999_future', checksum: 'a'.repeat(64) }] },
+        tarball,
+      })),
+    };
+    for (const [name, file] of Object.entries(cases)) {
+      const parent = join(root, `mismatch-${name}`);
+      mkdirSync(parent);
+      const result = await restorePgliteTemplate(join(parent, 'pglite'), file);
+      expect(result.restored, name).toBe(false);
+      expect(!result.restored && result.reason, name).toMatch(/^template does not match/);
+      expect(readdirSync(parent), name).toEqual([]);
+    }
+    // A template with fewer migrations (an older build) is fine: the normal run applies the rest.
+    const older = variant('older', ({ manifest, tarball }) => ({ manifest: { ...manifest, migrations: manifest.migrations.slice(0, -1) }, tarball }));
+    const parent = join(root, 'older-ok');
+    mkdirSync(parent);
+    expect(await restorePgliteTemplate(join(parent, 'pglite'), older)).toMatchObject({ restored: true });
+  });
+
+  it('never leaves a half-restored folder from a corrupt template', async () => {
+    const flipped = variant('flipped', ({ manifest, tarball }) => {
+      const bad = Buffer.from(tarball);
+      bad[Math.floor(bad.length / 2)]! ^= 0xff;
+      return { manifest, tarball: bad };
+    });
+    const parent = join(root, 'corrupt');
+    mkdirSync(parent);
+    const hashed = await restorePgliteTemplate(join(parent, 'pglite'), flipped);
+    expect(hashed).toEqual({ restored: false, reason: 'template corrupt: its hash differs from the manifest' });
+
+    // A corrupt archive whose manifest agrees (say, rebuilt by hand): extraction fails, the staging folder goes.
+    const truncated = variant('truncated', ({ manifest, tarball }) => {
+      const bad = tarball.subarray(0, Math.floor(tarball.length / 2));
+      return { manifest: { ...manifest, bytes: bad.length, sha256: createHash('sha256').update(bad).digest('hex') }, tarball: bad };
+    });
+    const result = await restorePgliteTemplate(join(parent, 'pglite'), truncated);
+    expect(result.restored).toBe(false);
+    expect(!result.restored && result.reason).toMatch(/^template restore failed/);
+    expect(readdirSync(parent)).toEqual([]);
+
+    const unreadable = variant('bad-manifest', ({ tarball }) => ({ manifest: { format: 99 } as unknown as TemplateManifest, tarball }));
+    expect(await restorePgliteTemplate(join(parent, 'pglite'), unreadable)).toMatchObject({ restored: false, reason: expect.stringMatching(/^template unreadable/) });
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('rejects archive entries it does not expect (links, paths outside the folder)', () => {
+    const header = (name: string, type: string, size = 0) => {
+      const h = Buffer.alloc(512);
+      h.write(name, 0);
+      h.write(size.toString(8).padStart(11, '0'), 124);
+      h.write(type, 156);
+      h.write('ustar\u000000', 257);
+      return h;
+    };
+    const out = mkdtempSync(join(root, 'tar-'));
+    expect(() => extractTarGz(gzipSync(Buffer.concat([header('../evil', '0'), Buffer.alloc(1024)])), out)).toThrow(/unsafe path/);
+    expect(() => extractTarGz(gzipSync(Buffer.concat([header('link', '2'), Buffer.alloc(1024)])), out)).toThrow(/unsupported entry type/);
+    expect(() => extractTarGz(gzipSync(header('short', '0', 4096)), out)).toThrow(/truncated/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('falls back to initdb (in a child process) when the template is missing', async () => {
+    const dir = join(root, 'missing', 'pglite');
+    const db = await createPgliteDb(dir, { template: join(root, 'nowhere', TEMPLATE_FILE), vacuumCheckMs: 0 });
+    try {
+      expect(db.origin).toMatchObject({ from: 'initdb', templateSkipped: expect.stringMatching(/^template unreadable/) });
+      const result = await migrate(db);
+      expect(result.applied).toEqual(loadMigrations().map((m) => m.version));
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+
+  it('restores the mostly-zero WAL segment at its full size (its zeros left as a hole)', async () => {
+    const dir = join(root, 'wal');
+    expect(await restorePgliteTemplate(dir, template)).toMatchObject({ restored: true });
+    const wal = readdirSync(join(dir, 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f));
+    expect(wal.length).toBeGreaterThan(0);
+    for (const segment of wal) expect(statSync(join(dir, 'pg_wal', segment)).size).toBe(16 * 1024 * 1024);
+  });
+});
