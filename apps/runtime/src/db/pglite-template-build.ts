@@ -12,7 +12,7 @@ import { c as createTar } from 'tar';
 import { createJobQueue } from '../jobs/job-queue';
 import { loadMigrations, migrate } from './migrate';
 import { createPgliteDb } from './pglite-db';
-import { TEMPLATE_FILE, TEMPLATE_MANIFEST, templateManifest } from './pglite-template';
+import { extractTarGz, TEMPLATE_FILE, TEMPLATE_MANIFEST, templateManifest } from './pglite-template';
 
 /** Builds the template into `outDir`; returns the files written and the tarball's size. */
 export async function buildPgliteTemplate(outDir: string): Promise<{ tarball: string; manifest: string; bytes: number; ms: number }> {
@@ -36,6 +36,12 @@ export async function buildPgliteTemplate(outDir: string): Promise<{ tarball: st
     const staged = join(work, TEMPLATE_FILE);
     await createTar({ gzip: { level: 6 }, file: staged, cwd: dir, portable: true }, readdirSync(dir).sort());
     const tarball = readFileSync(staged);
+    // The runtime's own extractor must read it back whole (it takes only plain ustar files and
+    // folders): fail the build here rather than have every first start fall back to initdb.
+    const check = join(work, 'check');
+    const files = extractTarGz(tarball, check);
+    const expected = countFiles(dir);
+    if (files !== expected) throw new Error(`the template archive holds ${files} files, the folder ${expected}`);
     const manifest = templateManifest(migrations, tarball);
     const tarballFile = join(outDir, TEMPLATE_FILE);
     const manifestFile = join(outDir, TEMPLATE_MANIFEST);
@@ -48,6 +54,10 @@ export async function buildPgliteTemplate(outDir: string): Promise<{ tarball: st
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function countFiles(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(join(dir, e.name)) : 1), 0);
 }
 
 // Run as a script: `node dist/pglite-template-build.js [outDir]` (default: the folder of this file).

@@ -93,7 +93,8 @@ export function templateMismatch(manifest: TemplateManifest, migrations: readonl
 /**
  * Restores the template into `path` (absent or an empty folder): checks the manifest and the
  * tarball's hash, extracts into a temporary sibling and renames it into place, so `path` is either
- * untouched or a complete data folder. Any problem returns `{ restored: false, reason }`.
+ * untouched or a complete data folder (a sibling left by a crash is removed on the next try). The
+ * caller must hold the folder's lock. Any problem returns `{ restored: false, reason }`.
  */
 export async function restorePgliteTemplate(
   path: string,
@@ -126,7 +127,12 @@ export async function restorePgliteTemplate(
     return { restored: false, reason: 'template corrupt: its hash differs from the manifest' };
   }
 
-  const staging = mkdtempSync(join(dirname(path), `.${basename(path)}.template-`));
+  // The caller holds the folder's lock: a staging folder left here is from a restore that crashed.
+  const stagingPrefix = `.${basename(path)}.template-`;
+  for (const entry of readdirSync(dirname(path))) {
+    if (entry.startsWith(stagingPrefix)) rmSync(join(dirname(path), entry), { recursive: true, force: true });
+  }
+  const staging = mkdtempSync(join(dirname(path), stagingPrefix));
   try {
     extractTarGz(tarball, staging);
     if (!existsSync(join(staging, 'PG_VERSION'))) throw new Error('no PG_VERSION in the template');

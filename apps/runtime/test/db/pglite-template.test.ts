@@ -152,6 +152,13 @@ describe('PGlite data-folder template', () => {
     expect(!result.restored && result.reason).toMatch(/^template restore failed/);
     expect(readdirSync(parent)).toEqual([]);
 
+    // A staging folder a crashed restore left behind is cleared by the next one.
+    mkdirSync(join(parent, '.pglite.template-crashed'));
+    writeFileSync(join(parent, '.pglite.template-crashed', 'PG_VERSION'), '17');
+    expect(await restorePgliteTemplate(join(parent, 'pglite'), template)).toMatchObject({ restored: true });
+    expect(readdirSync(parent)).toEqual(['pglite']);
+    rmSync(join(parent, 'pglite'), { recursive: true });
+
     const unreadable = variant('bad-manifest', ({ tarball }) => ({ manifest: { format: 99 } as unknown as TemplateManifest, tarball }));
     expect(await restorePgliteTemplate(join(parent, 'pglite'), unreadable)).toMatchObject({ restored: false, reason: expect.stringMatching(/^template unreadable/) });
     expect(readdirSync(parent)).toEqual([]);
