@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { ConflictError } from '@agent-chatbot/core';
 import { pipelinedQuery } from './pglite-pipelined-query';
-import { defaultTemplatePath, restorePgliteTemplate } from './pglite-template';
+import { defaultTemplatePath, readPgliteTemplate, restorePgliteTemplate } from './pglite-template';
 import { activeTransaction, enterScope, guardTx, NestedTransactionError, tenantScope } from './transaction';
 import type { Db, QueryResult, Tx, TxOptions, TxScope } from './types';
 
@@ -17,8 +17,8 @@ export interface PgliteDb extends Db {
   readonly dir: string | undefined;
   /**
    * How the data folder came to be: it was `existing`, restored from the build's `template`, or made
-   * by `initdb` (with the reason the template was not used, if there was one to try). `memory`
-   * in memory.
+   * by `initdb` (with the reason the template was not used, if there was one to try); `memory`
+   * in memory (with `template` when it loaded one).
    */
   readonly origin: PgliteOrigin;
   /**
@@ -32,7 +32,8 @@ const INT8_OID = 20;
 
 /** See {@link PgliteDb.origin}. */
 export type PgliteOrigin =
-  | { readonly from: 'memory' | 'existing' }
+  | { readonly from: 'existing' }
+  | { readonly from: 'memory'; readonly template?: true }
   | { readonly from: 'template'; readonly ms: number }
   | { readonly from: 'initdb'; readonly ms: number; readonly templateSkipped?: string };
 
@@ -56,6 +57,8 @@ export interface PgliteDbOptions {
   /**
    * The pre-initialised data folder (`pglite-template.tar.gz`, see {@link restorePgliteTemplate})
    * an empty folder starts from; default: the one the build put in `dist/`. `null` = always initdb.
+   * In memory only a template named here is used (tests: a migrated database without initdb);
+   * by default a memory database starts empty.
    */
   readonly template?: string | null;
 }
@@ -86,7 +89,11 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   let origin: PgliteOrigin = { from: path ? 'existing' : 'memory' };
   try {
     if (path && !existsSync(join(path, 'PG_VERSION'))) origin = await initDataDir(path, options.template);
+    // In memory PGlite runs initdb in this process, unless it loads a data folder (the template).
+    const loadDataDir = !path && options.template ? memoryTemplate(options.template) : undefined;
+    if (loadDataDir) origin = { from: 'memory', template: true };
     pglite = await PGlite.create(path ?? 'memory://', {
+      ...(loadDataDir ? { loadDataDir } : {}),
       parsers: { [INT8_OID]: (v: string) => Number(v) },
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffers ?? '16MB'}`],
     });
@@ -304,6 +311,12 @@ function takeLock(lockFile: string): void {
   }
   // A stale lock (its process is gone) is replaced.
   writeFileSync(lockFile, String(process.pid), { mode: 0o600 });
+}
+
+/** The template as PGlite's `loadDataDir` takes it, or undefined when it does not fit this runtime. */
+function memoryTemplate(template: string): Blob | undefined {
+  const read = readPgliteTemplate(template);
+  return 'tarball' in read ? new Blob([new Uint8Array(read.tarball)], { type: 'application/x-gzip' }) : undefined;
 }
 
 /** Restores the template into an empty `path`, or else runs initdb in a child process. */

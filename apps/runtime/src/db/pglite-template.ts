@@ -91,6 +91,37 @@ export function templateMismatch(manifest: TemplateManifest, migrations: readonl
 }
 
 /**
+ * Reads a template and checks it against this runtime: the manifest parses and matches
+ * ({@link templateMismatch}), and the tarball has the manifest's size and sha256. Returns the
+ * gzip'd tarball, or why it must not be used.
+ */
+export function readPgliteTemplate(
+  template: string,
+  migrations: () => readonly Migration[] = loadMigrations,
+): { readonly tarball: Buffer } | { readonly reason: string } {
+  const manifestFile = join(dirname(template), TEMPLATE_MANIFEST);
+  let manifest: TemplateManifest;
+  let tarball: Buffer;
+  try {
+    manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestFile, 'utf8')));
+    tarball = readFileSync(template);
+  } catch (error) {
+    return { reason: `template unreadable: ${(error as Error).message}` };
+  }
+  let mismatch: string | undefined;
+  try {
+    mismatch = templateMismatch(manifest, migrations());
+  } catch (error) {
+    mismatch = (error as Error).message;
+  }
+  if (mismatch) return { reason: `template does not match: ${mismatch}` };
+  if (tarball.length !== manifest.bytes || createHash('sha256').update(tarball).digest('hex') !== manifest.sha256) {
+    return { reason: 'template corrupt: its hash differs from the manifest' };
+  }
+  return { tarball };
+}
+
+/**
  * Restores the template into `path` (absent or an empty folder): checks the manifest and the
  * tarball's hash, extracts into a temporary sibling and renames it into place, so `path` is either
  * untouched or a complete data folder (a sibling left by a crash is removed on the next try). The
@@ -107,25 +138,9 @@ export async function restorePgliteTemplate(
   } catch (error) {
     return { restored: false, reason: `the folder is unusable: ${(error as Error).message}` };
   }
-  const manifestFile = join(dirname(template), TEMPLATE_MANIFEST);
-  let manifest: TemplateManifest;
-  let tarball: Buffer;
-  try {
-    manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestFile, 'utf8')));
-    tarball = readFileSync(template);
-  } catch (error) {
-    return { restored: false, reason: `template unreadable: ${(error as Error).message}` };
-  }
-  let mismatch: string | undefined;
-  try {
-    mismatch = templateMismatch(manifest, migrations());
-  } catch (error) {
-    mismatch = (error as Error).message;
-  }
-  if (mismatch) return { restored: false, reason: `template does not match: ${mismatch}` };
-  if (tarball.length !== manifest.bytes || createHash('sha256').update(tarball).digest('hex') !== manifest.sha256) {
-    return { restored: false, reason: 'template corrupt: its hash differs from the manifest' };
-  }
+  const read = readPgliteTemplate(template, migrations);
+  if ('reason' in read) return { restored: false, reason: read.reason };
+  const { tarball } = read;
 
   // The caller holds the folder's lock: a staging folder left here is from a restore that crashed.
   const stagingPrefix = `.${basename(path)}.template-`;

@@ -90,6 +90,28 @@ describe('PGlite data-folder template', () => {
     }
   }, 60_000);
 
+  it('loads the template into a memory database when asked (tests), which is then migrated already', async () => {
+    const db = await createPgliteDb('memory', { template, vacuumCheckMs: 0 });
+    try {
+      expect(db.origin).toEqual({ from: 'memory', template: true });
+      expect((await migrate(db)).applied).toEqual([]);
+      const { a } = await seedTwoTenants(db);
+      const seen = await db.tenant(a.tenantId, async (tx) => (await tx.query<{ id: string }>('SELECT id FROM tenants')).rows.map((r) => r.id));
+      expect(seen).toEqual([a.tenantId]);
+    } finally {
+      await db.close();
+    }
+    // Without one a memory database starts empty, as before.
+    const plain = await createPgliteDb('memory', { vacuumCheckMs: 0 });
+    try {
+      expect(plain.origin).toEqual({ from: 'memory' });
+      const tables = await plain.pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
+      expect(tables.rows[0]!.n).toBe(0);
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
+
   it('restores into an existing empty folder, and leaves a non-empty one alone', async () => {
     const empty = join(root, 'empty-dir');
     mkdirSync(empty);
