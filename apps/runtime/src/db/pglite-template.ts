@@ -144,17 +144,18 @@ export async function restorePgliteTemplate(
 
   // The caller holds the folder's lock: a staging folder left here is from a restore that crashed.
   const stagingPrefix = `.${basename(path)}.template-`;
-  for (const entry of readdirSync(dirname(path))) {
-    if (entry.startsWith(stagingPrefix)) rmSync(join(dirname(path), entry), { recursive: true, force: true });
-  }
-  const staging = mkdtempSync(join(dirname(path), stagingPrefix));
+  let staging: string | undefined;
   try {
+    for (const entry of readdirSync(dirname(path))) {
+      if (entry.startsWith(stagingPrefix)) rmSync(join(dirname(path), entry), { recursive: true, force: true });
+    }
+    staging = mkdtempSync(join(dirname(path), stagingPrefix));
     extractTarGz(tarball, staging);
     if (!existsSync(join(staging, 'PG_VERSION'))) throw new Error('no PG_VERSION in the template');
     if (existsSync(path)) rmdirSync(path); // empty (checked above); rename replaces only a missing path portably
     renameSync(staging, path);
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    if (staging) rmSync(staging, { recursive: true, force: true });
     return { restored: false, reason: `template restore failed: ${(error as Error).message}` };
   }
   return { restored: true, ms: Math.round(performance.now() - started) };
