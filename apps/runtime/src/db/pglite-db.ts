@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { messages as pgMessages, PGlite, protocol, type Results } from '@electric-sql/pglite';
 import { ConflictError } from '@agent-chatbot/core';
-import { pipelinedQuery } from './pglite-pipelined-query';
+import { pipelinedQueries, type PipelinedStatement } from './pglite-pipelined-query';
 import { defaultTemplatePath, readPgliteTemplate, restorePgliteTemplate } from './pglite-template';
-import { activeTransaction, enterScope, guardTx, NestedTransactionError, tenantScope } from './transaction';
+import { activeTransaction, guardTx, NestedTransactionError, scopeStatements, tenantScope } from './transaction';
 import type { Db, QueryResult, Tx, TxOptions, TxScope } from './types';
 
 /** A {@link Db} over one PGlite instance; `pglite` is exposed for pg-boss's adapter. */
@@ -154,26 +154,53 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
       : undefined;
   vacuumTimer?.unref();
 
+  // BEGIN and the scope's statements do not get round trips of their own: they go with the
+  // transaction's first statement (a transaction that runs none costs nothing), and COMMIT is one
+  // more. `pglite.transaction()` would spend three full query round trips on BEGIN, the scope and
+  // COMMIT; on the answering path, with five short transactions per turn, that was a quarter of
+  // PGlite's time. PGlite's transaction lock is held throughout, as `pglite.transaction()` does,
+  // so pg-boss's queries never land inside one of ours.
   async function transaction<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return pglite.transaction(async (inner) => {
+    return pglite._runExclusiveTransaction(async () => {
+      let opening: PipelinedStatement[] | undefined = [{ sql: 'BEGIN' }, ...scopeStatements(scope)];
+      /** Sends what is still to be sent of BEGIN and the scope, with `statement` when given. */
+      const run = async (statement?: PipelinedStatement): Promise<Results | undefined> => {
+        const batch = [...(opening ?? []), ...(statement ? [statement] : [])];
+        opening = undefined;
+        return batch.length > 0 ? (await pipelinedQueries(pglite, batch)).at(-1) : undefined;
+      };
       const raw: Tx = {
         async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-          const result = await pipelinedQuery<R>(pglite, sql, params);
+          const result = (await run({ sql, params: params ?? [] })) as Results<R>;
           // Match pg's rowCount: rows returned for a statement with output, rows affected otherwise.
           const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
           return { rows: result.rows, rowCount };
         },
         async exec(sql: string): Promise<void> {
-          await inner.exec(sql);
+          await run();
+          // A script of several statements: the simple query protocol, as `pglite.exec()` sends it.
+          await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query(sql), { syncToFs: false }));
         },
-      } as Tx;
+      };
       const { tx, close } = guardTx(raw);
+      let value: T;
       try {
-        await enterScope(tx, scope);
-        return await activeTransaction.run({ driver: 'pglite' }, () => fn(tx));
+        value = await activeTransaction.run({ driver: 'pglite' }, () => fn(tx));
+      } catch (error) {
+        // Nothing to undo when BEGIN was never sent.
+        if (!opening) await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query('ROLLBACK'), { syncToFs: false }));
+        throw error;
       } finally {
         close();
       }
+      if (!opening) {
+        // COMMIT of a transaction a failed statement aborted (its error caught by `fn`) rolls back.
+        const { messages } = await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query('COMMIT'), { syncToFs: false }));
+        if (messages.some((message) => message instanceof pgMessages.CommandCompleteMessage && message.text === 'ROLLBACK')) {
+          throw new Error('The transaction was rolled back: one of its statements failed');
+        }
+      }
+      return value;
     });
   }
 

@@ -59,40 +59,59 @@ function cacheOf(pglite: PGlite): StatementCache {
   return cache;
 }
 
+/** One statement of a {@link pipelinedQueries} batch. */
+export interface PipelinedStatement {
+  readonly sql: string;
+  readonly params?: readonly unknown[];
+}
+
 /**
- * Runs `sql` with `params` on `pglite` in one protocol round trip. Call it inside
- * `pglite.transaction()` (it takes PGlite's query lock, not its transaction lock); a Postgres
- * error is thrown as PGlite's `DatabaseError` (with `code`), as `query()` would.
+ * Runs `statements` on `pglite` in one protocol round trip and returns each one's result, in
+ * order. Call it while holding PGlite's transaction lock (`_runExclusiveTransaction`, as
+ * `pglite.transaction()` does); it takes the query lock itself. A Postgres error is thrown as
+ * PGlite's `DatabaseError` (with `code`), as `query()` would; the statements after the failing one
+ * are not run.
  *
  * Each SQL text is parsed once into a named prepared statement and then only bound and executed,
  * as node-postgres does with named queries: Postgres skips parsing and rewriting, and plans it
  * from its plan cache (a generic plan once that is as cheap). On the answering path, where the
  * same two dozen statements run every turn, parse and plan were about half of each statement's
- * time. A statement whose first run failed is closed and prepared again on its next run, since a
- * failure may have come before or after Postgres stored it.
+ * time. A statement that was not known to be prepared when a round trip failed is closed and
+ * prepared again on its next run, since a failure may have come before or after Postgres stored it.
  */
-export async function pipelinedQuery<R>(pglite: PGlite, sql: string, params: readonly unknown[] = []): Promise<Results<R>> {
+export async function pipelinedQueries(pglite: PGlite, statements: readonly PipelinedStatement[]): Promise<Results[]> {
   const cache = cacheOf(pglite);
-  let statement = cache.statements.get(sql);
-  if (statement) cache.statements.delete(sql); // re-inserted below as the most recently used
-  else {
-    statement = { name: `acb_${(cache.next++).toString(36)}`, ready: false };
-    if (cache.statements.size >= MAX_PREPARED_STATEMENTS) {
-      const [oldestSql, oldest] = cache.statements.entries().next().value as [string, Prepared];
-      cache.statements.delete(oldestSql);
-      cache.toClose.push(oldest.name);
+  const used: Prepared[] = [];
+  const parts: Uint8Array[] = [];
+  for (const { sql, params = [] } of statements) {
+    let statement = cache.statements.get(sql);
+    if (statement) cache.statements.delete(sql); // re-inserted below as the most recently used
+    else {
+      statement = { name: `acb_${(cache.next++).toString(36)}`, ready: false };
+      if (cache.statements.size >= MAX_PREPARED_STATEMENTS) {
+        const [oldestSql, oldest] = cache.statements.entries().next().value as [string, Prepared];
+        cache.statements.delete(oldestSql);
+        cache.toClose.push(oldest.name);
+      }
     }
+    cache.statements.set(sql, statement);
+    used.push(statement);
+    if (!statement.ready) parts.push(serialize.close({ type: 'S', name: statement.name }), serialize.parse({ name: statement.name, text: sql }));
+    parts.push(
+      serialize.bind({ statement: statement.name, values: params.map(toParam) }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+    );
   }
-  cache.statements.set(sql, statement);
-  const parts: Uint8Array[] = cache.toClose.splice(0).map((name) => serialize.close({ type: 'S', name }));
-  if (!statement.ready) parts.push(serialize.close({ type: 'S', name: statement.name }), serialize.parse({ name: statement.name, text: sql }));
-  parts.push(
-    serialize.bind({ statement: statement.name, values: params.map(toParam) }),
-    serialize.describe({ type: 'P' }),
-    serialize.execute({}),
-    serialize.sync(),
-  );
+  parts.unshift(...cache.toClose.splice(0).map((name) => serialize.close({ type: 'S', name })));
+  parts.push(serialize.sync());
   const { messages } = await pglite.runExclusive(() => pglite.execProtocol(concat(parts), { syncToFs: false }));
-  statement.ready = true;
-  return parse.parseResults(messages, pglite.parsers)[0] as Results<R>;
+  for (const statement of used) statement.ready = true;
+  return parse.parseResults(messages, pglite.parsers);
+}
+
+/** {@link pipelinedQueries} for one statement: its result. */
+export async function pipelinedQuery<R>(pglite: PGlite, sql: string, params: readonly unknown[] = []): Promise<Results<R>> {
+  const [result] = await pipelinedQueries(pglite, [{ sql, params }]);
+  return result as Results<R>;
 }

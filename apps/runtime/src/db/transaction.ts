@@ -8,18 +8,17 @@ import type { Tx, TxScope } from './types';
  * tenancy rules are written once: tenant and anonymous work become `chatbot_app` (owns nothing, no
  * BYPASSRLS); only platform work keeps the owner role, and says so with `app.platform = 'on'`.
  */
+export function scopeStatements(scope: TxScope): Array<{ sql: string; params?: readonly unknown[] }> {
+  if (scope.kind === 'platform') return [{ sql: `SELECT set_config('app.platform', 'on', true)` }];
+  // One statement instead of two (this runs at the start of every tenant transaction):
+  // set_config('role', …, true) is SET LOCAL ROLE, with the same membership check.
+  if (scope.kind === 'tenant') return [{ sql: `SELECT set_config('role', 'chatbot_app', true), set_config('app.tenant_id', $1, true)`, params: [scope.tenantId] }];
+  return [{ sql: 'SET LOCAL ROLE chatbot_app' }];
+}
+
+/** Runs {@link scopeStatements} on a transaction that has just begun. */
 export async function enterScope(tx: Tx, scope: TxScope): Promise<void> {
-  if (scope.kind === 'platform') {
-    await tx.query(`SELECT set_config('app.platform', 'on', true)`);
-    return;
-  }
-  if (scope.kind === 'tenant') {
-    // One round trip instead of two (this runs at the start of every tenant transaction):
-    // set_config('role', …, true) is SET LOCAL ROLE, with the same membership check.
-    await tx.query(`SELECT set_config('role', 'chatbot_app', true), set_config('app.tenant_id', $1, true)`, [scope.tenantId]);
-    return;
-  }
-  await tx.query('SET LOCAL ROLE chatbot_app');
+  for (const { sql, params } of scopeStatements(scope)) await tx.query(sql, params);
 }
 
 /** Validates the tenant id up front so a bad id is a 400 before any connection is taken. */

@@ -3,7 +3,9 @@
  * once and then only bound and executed. What must hold: one statement per text, failures (before
  * or after Postgres stored the statement) never poison the next run, the cache stays bounded, and
  * a plan prepared in one scope never carries that scope's rows into another (row-level security
- * is re-checked per role and per tenant setting).
+ * is re-checked per role and per tenant setting). And the transactions built on them (BEGIN and
+ * the scope sent with the first statement, COMMIT on its own): atomic, scoped, and never entered
+ * by another caller's query.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate';
@@ -78,5 +80,80 @@ describe('PGlite prepared statements', () => {
     await db.anonymous((tx) => tx.query(`SELECT 'last' AS n`));
     expect(await preparedCount()).toBeLessThanOrEqual(MAX_PREPARED_STATEMENTS);
     expect((await db.anonymous((tx) => tx.query<{ n: number }>(`SELECT 0 AS n`))).rows).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('PGlite transactions (BEGIN and the scope sent with the first statement)', () => {
+  const count = async (externalId: string) =>
+    Number((await db.platform((tx) => tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE external_id = $1`, [externalId]))).rows[0]!.n);
+  const insert = `INSERT INTO messages (tenant_id, conversation_id, role, content, external_id) VALUES ($1, $2, 'customer', 'đặt hàng', $3)`;
+
+  it('the first statement runs in the scope: tenant, anonymous and platform settings are in place', async () => {
+    const { a } = tenants;
+    const sql = `SELECT current_user AS who, current_setting('app.tenant_id', true) AS tenant, current_setting('app.platform', true) AS platform`;
+    expect((await db.tenant(a.tenantId, (tx) => tx.query(sql))).rows[0]).toMatchObject({ who: 'chatbot_app', tenant: a.tenantId });
+    expect((await db.anonymous((tx) => tx.query(sql))).rows[0]).toMatchObject({ who: 'chatbot_app' });
+    expect((await db.platform((tx) => tx.query(sql))).rows[0]).toMatchObject({ platform: 'on' });
+    // exec (several statements, no parameters) as the first use of a transaction is scoped too.
+    const seen = await db.tenant(a.tenantId, async (tx) => {
+      await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS scope_probe (t text); INSERT INTO scope_probe VALUES (current_setting('app.tenant_id', true))`);
+      return (await tx.query<{ t: string }>(`SELECT t FROM scope_probe`)).rows;
+    });
+    expect(seen.at(-1)).toEqual({ t: a.tenantId });
+  });
+
+  it('a thrown error rolls back every statement of the transaction, the first one included', async () => {
+    const { a } = tenants;
+    await expect(
+      db.tenant(a.tenantId, async (tx) => {
+        await tx.query(insert, [a.tenantId, a.conversationId, 'tx-rollback-1']);
+        await tx.query(insert, [a.tenantId, a.conversationId, 'tx-rollback-2']);
+        throw new Error('hủy giữa chừng');
+      }),
+    ).rejects.toThrow('hủy giữa chừng');
+    expect(await count('tx-rollback-1')).toBe(0);
+    expect(await count('tx-rollback-2')).toBe(0);
+    // A failure in the very first statement (sent together with BEGIN) leaves nothing open.
+    await expect(db.tenant(a.tenantId, (tx) => tx.query(`${insert} RETURNING nope`, [a.tenantId, a.conversationId, 'tx-rollback-3']))).rejects.toMatchObject({ code: '42703' });
+    await db.tenant(a.tenantId, (tx) => tx.query(insert, [a.tenantId, a.conversationId, 'tx-after-failure']));
+    expect(await count('tx-after-failure')).toBe(1);
+    // No transaction was left open: its scope setting is gone (an aborted one would refuse the query).
+    const setting = await db.pglite.query<{ tenant: string | null }>(`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`);
+    expect(setting.rows).toEqual([{ tenant: null }]);
+  });
+
+  it('a statement error the callback catches still fails the transaction at COMMIT, and nothing is kept', async () => {
+    const { a } = tenants;
+    await expect(
+      db.tenant(a.tenantId, async (tx) => {
+        await tx.query(insert, [a.tenantId, a.conversationId, 'tx-swallowed-1']);
+        await tx.query(`SELECT 1/0`).catch(() => undefined);
+        return 'ok';
+      }),
+    ).rejects.toThrow(/rolled back/);
+    expect(await count('tx-swallowed-1')).toBe(0);
+  });
+
+  it('commits what it wrote, and a transaction that runs nothing succeeds', async () => {
+    const { a } = tenants;
+    await db.tenant(a.tenantId, async (tx) => {
+      await tx.query(insert, [a.tenantId, a.conversationId, 'tx-commit-1']);
+      await tx.query(insert, [a.tenantId, a.conversationId, 'tx-commit-2']);
+    });
+    expect((await count('tx-commit-1')) + (await count('tx-commit-2'))).toBe(2);
+    await expect(db.tenant(a.tenantId, async () => 'nothing to do')).resolves.toBe('nothing to do');
+  });
+
+  it("another caller's query (pg-boss's adapter) waits for the open transaction instead of running inside it", async () => {
+    const { a } = tenants;
+    let outside: Promise<{ rows: Array<{ tenant: string | null }> }> | undefined;
+    await db.tenant(a.tenantId, async (tx) => {
+      await tx.query(insert, [a.tenantId, a.conversationId, 'tx-isolated']);
+      outside = db.pglite.query<{ tenant: string | null }>(`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await tx.query(`SELECT 1`);
+    });
+    // Had it run inside the transaction it would have seen the tenant setting.
+    expect((await outside!).rows).toEqual([{ tenant: null }]);
   });
 });
