@@ -83,9 +83,10 @@ export function configureTenantBots(runtime: BotRuntime, hooks: TenantBotHooks):
   }
   if (earlier.onMessageStored && hooks.onMessageStored) {
     const [first, second] = [earlier.onMessageStored, hooks.onMessageStored];
+    // Both run at once (their statements are independent): PGlite sends them in one round trip,
+    // in this order; the Postgres driver queues them on the connection in the same order.
     registry.hooks.onMessageStored = async (tx, stored) => {
-      const afterFirst = await first(tx, stored);
-      const afterSecond = await second(tx, stored);
+      const [afterFirst, afterSecond] = await Promise.all([first(tx, stored), second(tx, stored)]);
       if (!afterFirst || !afterSecond) return afterFirst ?? afterSecond;
       return async () => {
         await afterFirst();

@@ -85,13 +85,17 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
           [connectionId, channel, externalUserId],
         )
       ).rows[0];
-    const existing = await find();
-    if (existing) {
-      await tx.query(
-        `UPDATE contact_identities SET last_inbound_at = now(), display_name = coalesce($4, display_name)
-         WHERE connection_id IS NOT DISTINCT FROM $1 AND channel = $2 AND external_user_id = $3`,
+    // A returning customer (the common case): found and touched in one statement.
+    const existing = (
+      await tx.query<{ contact_id: string; name: string | null }>(
+        `UPDATE contact_identities i SET last_inbound_at = now(), display_name = coalesce($4, i.display_name)
+         FROM contacts c
+         WHERE c.id = i.contact_id AND i.connection_id IS NOT DISTINCT FROM $1 AND i.channel = $2 AND i.external_user_id = $3
+         RETURNING i.contact_id, c.name`,
         [connectionId, channel, externalUserId, name ?? null],
-      );
+      )
+    ).rows[0];
+    if (existing) {
       if (name && name !== existing.name) {
         await tx.query('UPDATE contacts SET name = $2, updated_at = now() WHERE id = $1', [existing.contact_id, name]);
         return record(existing.contact_id, name);
@@ -176,10 +180,10 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
       const then: { run?: AfterCommit } = {};
       const appended = await db.tenant(tenantId, async (tx) => {
         if (!isUuid(conversationId)) throw notFound();
-        await options.lockBeforeStore?.(tx, tenantId);
         // One statement on the hot path: insert only into a conversation this tenant can see (a
-        // foreign key check ignores RLS), and count the message on the conversation.
-        const inserted = await tx.query<MessageRow & { conversation_after: ConversationRow | string | null }>(
+        // foreign key check ignores RLS), and count the message on the conversation. It is handed
+        // over with the lock (taken first all the same), so PGlite sends both in one round trip.
+        const [, inserted] = await Promise.all([options.lockBeforeStore?.(tx, tenantId), tx.query<MessageRow & { conversation_after: ConversationRow | string | null }>(
           `WITH conversation AS (SELECT id FROM conversations WHERE id = $2),
            added AS (
              INSERT INTO messages (tenant_id, conversation_id, role, content, external_id, in_reply_to, model, route, route_reason,
@@ -198,7 +202,7 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
            )
            SELECT added.*, (SELECT row_to_json(counted) FROM counted) AS conversation_after FROM added`,
           messageParams(tenantId, conversationId, message),
-        );
+        )]);
         const added = inserted.rows[0];
         if (added) {
           const after = typeof added.conversation_after === 'string' ? (JSON.parse(added.conversation_after) as ConversationRow) : added.conversation_after;

@@ -158,26 +158,46 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   // transaction's first statement (a transaction that runs none costs nothing), and COMMIT is one
   // more. `pglite.transaction()` would spend three full query round trips on BEGIN, the scope and
   // COMMIT; on the answering path, with five short transactions per turn, that was a quarter of
-  // PGlite's time. PGlite's transaction lock is held throughout, as `pglite.transaction()` does,
-  // so pg-boss's queries never land inside one of ours.
+  // PGlite's time. Statements handed to `tx.query` in the same synchronous run (`Promise.all`, or a
+  // call not awaited before the next) go together too: a lock and the insert after it, a message's
+  // inbox event and its meter. PGlite's transaction lock is held throughout, as
+  // `pglite.transaction()` does, so pg-boss's queries never land inside one of ours.
   async function transaction<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return pglite._runExclusiveTransaction(async () => {
-      let opening: PipelinedStatement[] | undefined = [{ sql: 'BEGIN' }, ...scopeStatements(scope)];
-      /** Sends what is still to be sent of BEGIN and the scope, with `statement` when given. */
-      const run = async (statement?: PipelinedStatement): Promise<Results | undefined> => {
-        const batch = [...(opening ?? []), ...(statement ? [statement] : [])];
-        opening = undefined;
-        return batch.length > 0 ? (await pipelinedQueries(pglite, batch)).at(-1) : undefined;
+      const opening: PipelinedStatement[] = [{ sql: 'BEGIN' }, ...scopeStatements(scope)];
+      let begun = false;
+      let queued: Array<{ statement: PipelinedStatement; resolve: (result: Results) => void; reject: (error: unknown) => void }> = [];
+      /**
+       * Sends the queued statements in one round trip, after BEGIN and the scope when they are not
+       * sent yet. With nothing queued it sends nothing, unless `begin` asks for BEGIN and the scope.
+       */
+      const flush = async (begin = false): Promise<void> => {
+        const batch = queued;
+        queued = [];
+        if (batch.length === 0 && (begun || !begin)) return;
+        const head = begun ? [] : opening;
+        begun = true;
+        try {
+          const results = await pipelinedQueries(pglite, [...head, ...batch.map((entry) => entry.statement)]);
+          batch.forEach((entry, index) => entry.resolve(results[head.length + index]!));
+        } catch (error) {
+          // Postgres skipped the statements after the failing one, and the transaction is aborted.
+          for (const entry of batch) entry.reject(error);
+          throw error;
+        }
       };
       const raw: Tx = {
         async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-          const result = (await run({ sql, params: params ?? [] })) as Results<R>;
+          const result = await new Promise<Results>((resolve, reject) => {
+            if (queued.length === 0) queueMicrotask(() => void flush().catch(() => undefined));
+            queued.push({ statement: { sql, params: params ?? [] }, resolve, reject });
+          });
           // Match pg's rowCount: rows returned for a statement with output, rows affected otherwise.
           const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
-          return { rows: result.rows, rowCount };
+          return { rows: result.rows as R[], rowCount };
         },
         async exec(sql: string): Promise<void> {
-          await run();
+          await flush(true);
           // A script of several statements: the simple query protocol, as `pglite.exec()` sends it.
           await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query(sql), { syncToFs: false }));
         },
@@ -186,14 +206,17 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
       let value: T;
       try {
         value = await activeTransaction.run({ driver: 'pglite' }, () => fn(tx));
+        // A statement `fn` handed over without awaiting it still runs before COMMIT.
+        await flush();
       } catch (error) {
+        await flush().catch(() => undefined);
         // Nothing to undo when BEGIN was never sent.
-        if (!opening) await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query('ROLLBACK'), { syncToFs: false }));
+        if (begun) await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query('ROLLBACK'), { syncToFs: false }));
         throw error;
       } finally {
         close();
       }
-      if (!opening) {
+      if (begun) {
         // COMMIT of a transaction a failed statement aborted (its error caught by `fn`) rolls back.
         const { messages } = await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query('COMMIT'), { syncToFs: false }));
         if (messages.some((message) => message instanceof pgMessages.CommandCompleteMessage && message.text === 'ROLLBACK')) {

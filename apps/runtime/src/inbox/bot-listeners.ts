@@ -50,18 +50,22 @@ export function inboxOnMessageStored(runtime: Runtime): MessageStoredHook {
     if (message.role !== 'customer' && !(message.role === 'bot' && message.content)) return;
     const { events, publish } = inboxEventBatch(runtime, tenantId);
     const conversationId = message.conversationId;
-    await events.add(tx, 'message.created', conversationId, {
+    const created = events.add(tx, 'message.created', conversationId, {
       message_id: message.id,
       role: message.role,
       ...(message.role === 'bot' ? { route: message.route } : {}),
       content: message.content.slice(0, 500),
     });
-    if (message.role === 'customer') {
-      const reopened = await tx.query(`UPDATE conversations SET mode = 'bot', status = 'open', updated_at = now() WHERE id = $1 AND mode = 'closed' RETURNING id`, [
-        conversationId,
-      ]);
-      if (reopened.rowCount) await events.add(tx, 'conversation.mode', conversationId, { mode: 'bot', assignee_id: null, reason: 'reopened' });
+    if (message.role !== 'customer') {
+      await created;
+      return publish;
     }
+    // Handed over together (one PGlite round trip), run in this order.
+    const [, reopened] = await Promise.all([
+      created,
+      tx.query(`UPDATE conversations SET mode = 'bot', status = 'open', updated_at = now() WHERE id = $1 AND mode = 'closed' RETURNING id`, [conversationId]),
+    ]);
+    if (reopened.rowCount) await events.add(tx, 'conversation.mode', conversationId, { mode: 'bot', assignee_id: null, reason: 'reopened' });
     return publish;
   };
 }

@@ -7,7 +7,7 @@
  * the scope sent with the first statement, COMMIT on its own): atomic, scoped, and never entered
  * by another caller's query.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrate } from '../../src/db/migrate';
 import { createPgliteDb, type PgliteDb } from '../../src/db/pglite-db';
 import { MAX_PREPARED_STATEMENTS } from '../../src/db/pglite-pipelined-query';
@@ -155,5 +155,47 @@ describe('PGlite transactions (BEGIN and the scope sent with the first statement
     });
     // Had it run inside the transaction it would have seen the tenant setting.
     expect((await outside!).rows).toEqual([{ tenant: null }]);
+  });
+
+  it('statements handed over together go in one round trip with BEGIN and the scope, each gets its own result', async () => {
+    const { a } = tenants;
+    const calls = vi.spyOn(db.pglite, 'execProtocol');
+    try {
+      const results = await db.tenant(a.tenantId, (tx) =>
+        Promise.all([
+          tx.query<{ n: number }>(`SELECT 1 AS n`),
+          tx.query<{ tenant: string }>(`SELECT current_setting('app.tenant_id') AS tenant`),
+          tx.query(insert, [a.tenantId, a.conversationId, 'tx-batched']),
+        ]),
+      );
+      expect(results[0].rows).toEqual([{ n: 1 }]);
+      expect(results[1].rows).toEqual([{ tenant: a.tenantId }]);
+      expect(results[2].rowCount).toBe(1);
+      // One round trip for BEGIN, the scope and the three statements; one for COMMIT.
+      expect(calls).toHaveBeenCalledTimes(2);
+    } finally {
+      calls.mockRestore();
+    }
+    expect(await count('tx-batched')).toBe(1);
+  });
+
+  it('a failing statement in a batch fails every statement of it and the transaction keeps nothing', async () => {
+    const { a } = tenants;
+    const outcome = await db
+      .tenant(a.tenantId, (tx) =>
+        Promise.allSettled([tx.query(insert, [a.tenantId, a.conversationId, 'tx-batch-failed']), tx.query(`SELECT 1/0`), tx.query(`SELECT 2 AS n`)]),
+      )
+      .catch((error: unknown) => error);
+    // allSettled swallowed the errors, so COMMIT found the transaction aborted.
+    expect(String(outcome)).toMatch(/rolled back/);
+    expect(await count('tx-batch-failed')).toBe(0);
+  });
+
+  it('a statement not awaited by the callback still runs before COMMIT', async () => {
+    const { a } = tenants;
+    await db.tenant(a.tenantId, async (tx) => {
+      void tx.query(insert, [a.tenantId, a.conversationId, 'tx-not-awaited']);
+    });
+    expect(await count('tx-not-awaited')).toBe(1);
   });
 });
