@@ -80,19 +80,18 @@ async function touchApiKey(app: AppContext, tenantId: string, apiKeyId: string):
 async function resolveAccessToken(token: string, app: AppContext): Promise<Caller> {
   const claims = await app.tokens.verify(token);
   // One statement: the user, the session family and the membership (none without a tenant).
-  const user = await app.runtime.db.anonymous(async (tx) => {
-    const { rows } = await tx.query<UserRow & { role: string | null; tenant_status: string | null }>(
-      `SELECT u.email, u.is_platform_admin, u.disabled_at IS NOT NULL AS disabled,
-              EXISTS (SELECT 1 FROM sessions s
-                      WHERE s.family_id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL) AS session_live,
-              m.role, m.tenant_status
-       FROM users u
-       LEFT JOIN LATERAL (SELECT role, tenant_status FROM app.user_memberships(u.id) WHERE tenant_id = $3 LIMIT 1) m ON true
-       WHERE u.id = $1`,
-      [claims.sub, claims.sid, claims.tid],
-    );
-    return rows[0];
-  });
+  const { rows } = await app.runtime.db.statement<UserRow & { role: string | null; tenant_status: string | null }>(
+    { kind: 'anonymous' },
+    `SELECT u.email, u.is_platform_admin, u.disabled_at IS NOT NULL AS disabled,
+            EXISTS (SELECT 1 FROM sessions s
+                    WHERE s.family_id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL) AS session_live,
+            m.role, m.tenant_status
+     FROM users u
+     LEFT JOIN LATERAL (SELECT role, tenant_status FROM app.user_memberships(u.id) WHERE tenant_id = $3 LIMIT 1) m ON true
+     WHERE u.id = $1`,
+    [claims.sub, claims.sid, claims.tid],
+  );
+  const user = rows[0];
   const membership: MembershipRow | undefined = user?.role && user.tenant_status ? { role: user.role, tenant_status: user.tenant_status } : undefined;
   if (!user || user.disabled) throw invalidToken();
   if (!user.session_live) {

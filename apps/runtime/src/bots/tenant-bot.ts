@@ -126,9 +126,9 @@ async function platformLlmOf(runtime: BotRuntime, hooks: TenantBotHooks): Promis
 }
 
 /**
- * The engine configuration for one inbound turn. One short tenant transaction reads the tenant's
- * versions (and, when the cached engine is stale, its settings and key); no transaction is open
- * when this returns.
+ * The engine configuration for one inbound turn. One statement reads the tenant's settings and
+ * versions (and, when the cached engine is stale, one more transaction its key); no transaction is
+ * open when this returns.
  */
 export async function engineForTurn(runtime: BotRuntime, turn: Pick<InboundTurn, 'tenantId' | 'channel' | 'connectionId'>): Promise<EngineConfig> {
   const registry = registryOf(runtime);
@@ -137,14 +137,20 @@ export async function engineForTurn(runtime: BotRuntime, turn: Pick<InboundTurn,
   // Outside the tenant transaction: usually a cache hit, at most one short platform read.
   const platform = await platformLlmOf(runtime, registry.hooks);
   const fresh = (configVersion: number) => cached?.configVersion === configVersion && cached.platformVersion === platform.version;
-  const { row, ownKey } = await runtime.db.tenant(tenantId, async (tx) => {
-    const { rows } = await tx.query<TenantRow>('SELECT name, settings, config_version, knowledge_version FROM tenants WHERE id = $1', [tenantId]);
-    const found = rows[0];
-    if (!found) throw new NotFoundError('Tenant not found', 'Không tìm thấy cửa hàng');
-    if (fresh(found.config_version)) return { row: found, ownKey: undefined };
-    const mode = llmSettingsOf(found.settings).key_mode;
-    return { row: found, ownKey: mode === 'platform' ? undefined : await runtime.secrets.reveal(tx, tenantId, LLM_KEY_SECRET) };
-  });
+  // Usually the cached engine is current: one statement reads the versions. When it is stale, the
+  // key is revealed in a second transaction (a key saved in between bumps config_version again,
+  // so the next turn rebuilds).
+  const { rows } = await runtime.db.statement<TenantRow>(
+    { kind: 'tenant', tenantId },
+    'SELECT name, settings, config_version, knowledge_version FROM tenants WHERE id = $1',
+    [tenantId],
+  );
+  const row = rows[0];
+  if (!row) throw new NotFoundError('Tenant not found', 'Không tìm thấy cửa hàng');
+  const ownKey =
+    fresh(row.config_version) || llmSettingsOf(row.settings).key_mode === 'platform'
+      ? undefined
+      : await runtime.db.tenant(tenantId, (tx) => runtime.secrets.reveal(tx, tenantId, LLM_KEY_SECRET));
   let base = cached && fresh(row.config_version) ? cached.config : undefined;
   if (!base) {
     base = await buildEngine(runtime, registry, tenantId, row, ownKey, platform.config);

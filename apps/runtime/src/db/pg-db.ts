@@ -102,6 +102,7 @@ export function createPgDb(url: string, options: PgDbOptions = {}): PgDb {
     tenant: async (tenantId, fn, txOptions) => run(tenantScope(tenantId), fn, txOptions),
     anonymous: (fn) => run({ kind: 'anonymous' }, fn),
     platform: (fn) => run({ kind: 'platform' }, fn),
+    statement: async (scope, sql, params) => run(scope.kind === 'tenant' ? tenantScope(scope.tenantId) : scope, (tx) => tx.query(sql, params)),
     close: async () => {
       await Promise.all([pool.end(), priorityPool?.end()]);
     },

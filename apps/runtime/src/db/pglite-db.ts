@@ -192,9 +192,7 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
             if (queued.length === 0) queueMicrotask(() => void flush().catch(() => undefined));
             queued.push({ statement: { sql, params: params ?? [] }, resolve, reject });
           });
-          // Match pg's rowCount: rows returned for a statement with output, rows affected otherwise.
-          const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
-          return { rows: result.rows as R[], rowCount };
+          return toQueryResult<R>(result);
         },
         async exec(sql: string): Promise<void> {
           await flush(true);
@@ -236,6 +234,23 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
     tenant: async (tenantId, fn, options) => run(tenantScope(tenantId), fn, options),
     anonymous: (fn) => run({ kind: 'anonymous' }, fn),
     platform: (fn) => run({ kind: 'platform' }, fn),
+    statement: async <R>(scope: TxScope, sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> => {
+      if (activeTransaction.getStore()) throw new NestedTransactionError();
+      const checked = scope.kind === 'tenant' ? tenantScope(scope.tenantId) : scope;
+      return exclusive(() =>
+        pglite._runExclusiveTransaction(async () => {
+          const head = [{ sql: 'BEGIN' }, ...scopeStatements(checked)];
+          try {
+            // Postgres skips everything after a failing statement, COMMIT included.
+            const results = await pipelinedQueries(pglite, [...head, { sql, params }, { sql: 'COMMIT' }]);
+            return toQueryResult<R>(results[head.length]!);
+          } catch (error) {
+            await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query('ROLLBACK'), { syncToFs: false }));
+            throw error;
+          }
+        }),
+      );
+    },
     vacuum,
     close: async () => {
       clearInterval(vacuumTimer);
@@ -247,6 +262,11 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
       }
     },
   };
+}
+
+/** A PGlite result as the {@link Tx} interface returns it: pg's `rowCount` is rows returned for a statement with output, rows affected otherwise. */
+function toQueryResult<R>(result: Results): QueryResult<R> {
+  return { rows: result.rows as R[], rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
 }
 
 /** After this many `high` grants in a row, a waiting `normal` transaction goes first (no starvation). */

@@ -44,5 +44,13 @@ export interface Db {
   anonymous<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** One transaction across tenants (owner role, `app.platform = 'on'`). Platform work only. */
   platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * One statement in a transaction of its own, in `scope` (as `tenant`, `anonymous` and `platform`
+   * open it). On PGlite BEGIN, the scope, the statement and COMMIT are one round trip; the hot
+   * path's single reads (the caller's session, a tenant's versions) use it.
+   *
+   * @example const { rows } = await db.statement(tenantScope(tenantId), 'SELECT config_version FROM tenants WHERE id = $1', [tenantId]);
+   */
+  statement<R = Record<string, unknown>>(scope: TxScope, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   close(): Promise<void>;
 }

@@ -198,4 +198,29 @@ describe('PGlite transactions (BEGIN and the scope sent with the first statement
     });
     expect(await count('tx-not-awaited')).toBe(1);
   });
+
+  it('db.statement: one statement in its own scoped transaction, committed, or rolled back on failure', async () => {
+    const { a, b } = tenants;
+    const calls = vi.spyOn(db.pglite, 'execProtocol');
+    try {
+      const seen = await db.statement<{ tenant: string; n: number }>(
+        { kind: 'tenant', tenantId: a.tenantId },
+        `SELECT current_setting('app.tenant_id') AS tenant, count(*)::int AS n FROM conversations WHERE id = ANY($1::uuid[])`,
+        [[a.conversationId, b.conversationId]],
+      );
+      expect(seen.rows).toEqual([{ tenant: a.tenantId, n: 1 }]);
+      // BEGIN, the scope, the statement and COMMIT in one round trip.
+      expect(calls).toHaveBeenCalledTimes(1);
+    } finally {
+      calls.mockRestore();
+    }
+    expect((await db.statement({ kind: 'anonymous' }, `SELECT id FROM conversations WHERE id = $1`, [a.conversationId])).rows).toEqual([]);
+    await db.statement({ kind: 'tenant', tenantId: a.tenantId }, insert, [a.tenantId, a.conversationId, 'statement-1']);
+    expect(await count('statement-1')).toBe(1);
+    await expect(db.statement({ kind: 'tenant', tenantId: a.tenantId }, `${insert} RETURNING nope`, [a.tenantId, a.conversationId, 'statement-2'])).rejects.toMatchObject({ code: '42703' });
+    expect(await count('statement-2')).toBe(0);
+    const setting = await db.pglite.query<{ tenant: string | null }>(`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`);
+    expect(setting.rows).toEqual([{ tenant: null }]);
+    await expect(db.statement({ kind: 'tenant', tenantId: 'not-a-uuid' }, 'SELECT 1')).rejects.toMatchObject({ status: 400 });
+  });
 });

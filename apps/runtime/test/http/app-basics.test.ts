@@ -106,6 +106,7 @@ describe('unexpected failures', () => {
       tenant: () => Promise.reject(new Error('boom: connection string postgres://u:p@db')),
       anonymous: () => Promise.reject(new Error('boom: connection string postgres://u:p@db')),
       platform: () => Promise.reject(new Error('boom: connection string postgres://u:p@db')),
+      statement: () => Promise.reject(new Error('boom: connection string postgres://u:p@db')),
       close: async () => {},
     };
     const failing = await startTestApp(broken);
