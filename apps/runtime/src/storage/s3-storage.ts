@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NotFoundError } from '@agent-chatbot/core';
 import { tenantObjectKey as objectKey, tenantPrefix as prefixOf } from './keys';
@@ -18,8 +19,7 @@ function isMissing(error: unknown): boolean {
  * The AWS SDK (~5 MiB of heap, ~25 MiB RSS) is imported on the first call, not when the module loads.
  */
 export function createS3Storage(settings: S3Settings): ObjectStorage {
-  type Sdk = typeof import('@aws-sdk/client-s3');
-  let opened: Promise<{ sdk: Sdk; client: S3Client }> | undefined;
+  let opened: Promise<{ sdk: typeof S3Sdk; client: S3Client }> | undefined;
   const s3 = () =>
     (opened ??= import('@aws-sdk/client-s3').then((sdk) => ({
       sdk,

@@ -1,7 +1,8 @@
+import type * as LanceDb from '@lancedb/lancedb';
 import type { Connection, Table } from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
 
-let lanceModule: Promise<typeof import('@lancedb/lancedb')> | undefined;
+let lanceModule: Promise<typeof LanceDb> | undefined;
 
 /**
  * The `@lancedb/lancedb` module, imported on first use. Its native library (a 125 MiB `.node`
@@ -9,7 +10,7 @@ let lanceModule: Promise<typeof import('@lancedb/lancedb')> | undefined;
  * ~120 MiB once tables are read; a process that never touches knowledge (the worker, CLI commands,
  * a runtime whose tenants have no FAQ or documents yet) does not pay for it.
  */
-export function lanceDb(): Promise<typeof import('@lancedb/lancedb')> {
+export function lanceDb(): Promise<typeof LanceDb> {
   lanceModule ??= import('@lancedb/lancedb');
   return lanceModule;
 }
