@@ -3,6 +3,7 @@
  * the jobs, the bots' retriever and the CLI. It owns the LanceDB knowledge base (one namespace —
  * one table pair — per tenant), the file storage and the progress channel on pub/sub.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMemoryPubSub, type EmbeddingModelV1, type PubSubV1 } from '@agent-chatbot/core';
 import { DEFAULT_BILLING_CONFIG, platformPriceTable } from '@agent-chatbot/billing';
@@ -90,8 +91,13 @@ export class KnowledgeService {
     this.pubsub = deps.pubsub ?? createMemoryPubSub();
     this.storage = deps.storage ?? createStorage(deps.config);
     this.maxUploadBytes = deps.config.knowledge?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+    const lanceUri = deps.config.knowledge?.lancedbUri ?? join(deps.config.dataDir, 'lancedb');
+    // LanceDB's native library is imported on first use (~40-120 MiB of RSS). When the store
+    // already holds tables (tenants with FAQ/documents), load it now in the background so the
+    // first question after a restart does not wait for it; a store without knowledge never loads it.
+    if (hasLanceTables(lanceUri)) void import('@lancedb/lancedb').catch(() => undefined);
     this.kb = createKnowledgeBase({
-      storage: { uri: deps.config.knowledge?.lancedbUri ?? join(deps.config.dataDir, 'lancedb') },
+      storage: { uri: lanceUri },
       limits: { maxFileBytes: this.maxUploadBytes },
       ...(deps.embeddingModel ? { embeddingModel: deps.embeddingModel } : { embeddingModelFor: (tenantId: string) => this.embeddingModelFor(tenantId) }),
       ...(deps.config.knowledge?.vectorIndexMinRows ? { vectorIndexMinRows: deps.config.knowledge.vectorIndexMinRows } : {}),
@@ -207,4 +213,14 @@ export function knowledgeServiceFor(deps: KnowledgeServiceDeps): KnowledgeServic
 /** The service already opened for this database, if any. */
 export function existingKnowledgeService(db: Db): KnowledgeService | undefined {
   return services.get(db);
+}
+
+/** Whether `uri` is a remote store (`s3://…`: it may hold tables) or a local folder with at least one `*.lance` table. */
+function hasLanceTables(uri: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return true;
+  try {
+    return readdirSync(uri).some((name) => name.endsWith('.lance'));
+  } catch {
+    return false;
+  }
 }

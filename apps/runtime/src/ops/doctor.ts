@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from '@lancedb/lancedb';
 import { Redis } from 'ioredis';
 import type { RuntimeConfig } from '../config';
 import { loadMigrations } from '../db/migrate';
@@ -153,7 +152,7 @@ export async function runDoctor(config: RuntimeConfig, db: Db, secretBox: Secret
 
   await check('lancedb', true, async () => {
     const uri = lancedbDir(config);
-    const connection = await withTimeout(connect(uri), 10_000, 'LanceDB');
+    const connection = await withTimeout(import('@lancedb/lancedb').then(({ connect }) => connect(uri)), 10_000, 'LanceDB');
     try {
       const tables = await connection.tableNames();
       return ok(`Mở được LanceDB (${tables.length} bảng)`, `LanceDB opens (${tables.length} tables)`);

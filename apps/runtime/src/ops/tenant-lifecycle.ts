@@ -12,7 +12,6 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConflictError, ValidationError } from '@agent-chatbot/core';
-import { connect } from '@lancedb/lancedb';
 import { create as tarCreate } from 'tar';
 import type { RuntimeConfig } from '../config';
 import type { RuntimeDb } from '../db/index';
@@ -135,6 +134,7 @@ export async function deleteTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
   const lanceTablesDropped: string[] = [];
   const lanceDir = lancedbDir(config);
   if (!isLocalPath(lanceDir) || existsSync(lanceDir)) {
+    const { connect } = await import('@lancedb/lancedb');
     const connection = await connect(lanceDir);
     try {
       const names = await connection.tableNames();

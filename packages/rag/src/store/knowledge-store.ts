@@ -1,8 +1,8 @@
 import type { MetadataFilterV1, VectorRecordV1, VectorStoreV1, VectorStoreV1Hit } from '@agent-chatbot/core';
-import { Index, makeArrowTable, type Table } from '@lancedb/lancedb';
+import type { Table } from '@lancedb/lancedb';
 import { tokenizeSyllables } from '@agent-chatbot/core';
 import { chunkTableName, documentTableName, sourceKey, sqlHex } from './keys';
-import { LanceTables, type LanceTablesOptions } from './lance-tables';
+import { LanceTables, lanceDb, type LanceTablesOptions } from './lance-tables';
 import { chunkSchema, documentSchema, type ChunkRow, type DocumentRow } from './schema';
 import { matchesFilter } from './metadata-filter';
 
@@ -123,7 +123,7 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
         .mergeInsert('id')
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
-        .execute(makeArrowTable(data, { schema }));
+        .execute((await lanceDb()).makeArrowTable(data, { schema }));
     });
     this.bump(namespace);
   }
@@ -246,7 +246,7 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
       const numPartitions = Math.max(1, Math.min(Math.round(Math.sqrt(rows)), Math.floor(rows / 256)));
       const numSubVectors = [dimensions / 8, dimensions / 4, dimensions / 2, 1].find((n) => Number.isInteger(n) && n >= 1) ?? 1;
       await table.createIndex('vector', {
-        config: Index.ivfPq({ distanceType: 'cosine', numPartitions, numSubVectors }),
+        config: (await lanceDb()).Index.ivfPq({ distanceType: 'cosine', numPartitions, numSubVectors }),
         replace: true,
       });
       return { state: 'created', rows, threshold };
@@ -311,7 +311,7 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
         .mergeInsert('source_key')
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
-        .execute(makeArrowTable(rows, { schema: documentSchema }));
+        .execute((await lanceDb()).makeArrowTable(rows, { schema: documentSchema }));
     });
     this.bump(namespace);
   }

@@ -1,5 +1,19 @@
-import { connect, type Connection, type Table } from '@lancedb/lancedb';
+import type * as LanceDb from '@lancedb/lancedb';
+import type { Connection, Table } from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
+
+let lanceModule: Promise<typeof LanceDb> | undefined;
+
+/**
+ * The `@lancedb/lancedb` module, imported on first use. Its native library (a 125 MiB `.node`
+ * file plus a Tokio thread pool) costs a process about 40 MiB of RSS as soon as it is loaded, and
+ * ~120 MiB once tables are read; a process that never touches knowledge (the worker, CLI commands,
+ * a runtime whose tenants have no FAQ or documents yet) does not pay for it.
+ */
+export function lanceDb(): Promise<typeof LanceDb> {
+  lanceModule ??= import('@lancedb/lancedb');
+  return lanceModule;
+}
 
 /** Options for {@link LanceTables}. */
 export interface LanceTablesOptions {
@@ -20,10 +34,12 @@ export class LanceTables {
   constructor(private readonly options: LanceTablesOptions) {}
 
   private connect(): Promise<Connection> {
-    this.connection ??= connect(this.options.uri, {
-      readConsistencyInterval: this.options.readConsistencyIntervalSeconds ?? 1,
-      ...(this.options.storageOptions ? { storageOptions: this.options.storageOptions } : {}),
-    });
+    this.connection ??= lanceDb().then(({ connect }) =>
+      connect(this.options.uri, {
+        readConsistencyInterval: this.options.readConsistencyIntervalSeconds ?? 1,
+        ...(this.options.storageOptions ? { storageOptions: this.options.storageOptions } : {}),
+      }),
+    );
     return this.connection;
   }
 
