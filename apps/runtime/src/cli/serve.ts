@@ -44,14 +44,9 @@ export async function startServer(
 
     registerBuiltInJobs(runtime.jobs, runtime.db);
     registerFeatureJobs(features);
-    await runtime.jobs.start({ work: options.worker ?? true });
-    await scheduleBuiltInJobs(runtime.jobs);
-    await scheduleFeatureJobs(features);
-    if (options.worker === false && runtime.db.kind === 'pglite') {
-      // No other process can open PGlite, so nothing else will ever run these jobs.
-      runtime.logger.warn('Không chạy worker trên PGlite: job sẽ không được xử lý / --no-worker on PGlite: jobs will not run');
-    }
-
+    // The queues exist before the first request (requests enqueue jobs); the workers and the
+    // schedules start right after listening (~0.15 s of every start).
+    await runtime.jobs.start();
     if (runtime.db.kind === 'pglite') {
       const env: CommandEnv = { config, db: runtime.db, secretBox: runtime.secretBox, inServer: true, jobs: runtime.jobs };
       control = await startControlServer(controlSocketPath(config.dataDir), (argv) =>
@@ -81,6 +76,13 @@ export async function startServer(
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     runtime.logger.info({ url, db: runtime.db.kind, workers: options.worker ?? true }, `Đang chạy tại / Listening on ${url}`);
     print(`agent-chatbot: đang chạy tại / listening on ${url}\n`);
+    await runtime.jobs.start({ work: options.worker ?? true });
+    await scheduleBuiltInJobs(runtime.jobs);
+    await scheduleFeatureJobs(features);
+    if (options.worker === false && runtime.db.kind === 'pglite') {
+      // No other process can open PGlite, so nothing else will ever run these jobs.
+      runtime.logger.warn('Không chạy worker trên PGlite: job sẽ không được xử lý / --no-worker on PGlite: jobs will not run');
+    }
 
     let stopping: Promise<void> | undefined;
     return {
