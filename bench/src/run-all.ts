@@ -47,7 +47,7 @@ if (reply) {
   add('model 0 ms p50 (ms)', reply.model0.latency.p50, `×${reply.model0.p50VsBaseline}`);
   add('model 800 ms p50 (ms, c=10)', reply.model800.latency.p50, `×${reply.model800.p50VsBaseline}`);
   add('50 convs @1 s model: errors, loop lag p99 (ms)', `${reply.fiftyConversationsSlowModel.errors}, ${reply.fiftyConversationsSlowModel.eventLoopLagMs.p99}`, '');
-  add('runtime RSS idle / peak (MiB)', `${reply.rssMb.idle} / ${reply.rssMb.peakUnderLoad}`, 'runtime process alone');
+  add('runtime RSS idle / quiet / peak (MiB)', `${reply.rssMb.idle} / ${reply.rssMb.idleQuiet} / ${reply.rssMb.peakUnderLoad}`, `runtime process alone; anon + file at peak ${reply.rssMb.parts?.peakUnderLoad.anon} + ${reply.rssMb.parts?.peakUnderLoad.file}`);
   add('restart → first answer (ms)', reply.restart.toFirstAnswerMs, `${reply.db}, listening after ${reply.restart.toListenMs} ms`);
   add('first start → first answer (ms)', reply.firstStart.toFirstAnswerMs, 'empty data folder');
 }

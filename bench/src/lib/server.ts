@@ -36,6 +36,8 @@ export interface BenchServer {
   readonly startMs: number;
   /** The runtime process's resident set size now, in MiB (Linux `/proc`). */
   rssMb(): number;
+  /** The same, split into anonymous memory (heaps, WebAssembly memory) and mapped files (code). */
+  rssParts(): RssParts;
   /** JSON call; throws on a non-2xx unless `allow` lists the status. */
   json<T = Record<string, unknown>>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; allow?: number[] }): Promise<{ status: number; body: T }>;
   /** Signs a tenant up through the API; returns its id and an admin token. */
@@ -153,6 +155,7 @@ async function spawnServer(args: string[], env: Record<string, string>, dataDir:
     pid,
     startMs,
     rssMb: () => rssOf(pid),
+    rssParts: () => rssPartsOf(pid),
     json,
     async signup(label) {
       signups += 1;
@@ -184,6 +187,30 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * VmRSS of a process split as Linux counts it, in MiB. `file` is mapped code (the `node` binary,
+ * LanceDB's native library): shared, reclaimable page cache, whose size here depends on how the
+ * kernel last read those files — on kernels with large page-cache folios (ext4, 6.16+) a file just
+ * written by an install is mapped in 2 MiB pages and counts ~95 MiB more than after a cold read.
+ */
+export interface RssParts {
+  readonly total: number;
+  readonly anon: number;
+  readonly file: number;
+}
+
+/** {@link RssParts} of a process (zeros when it has exited). */
+export function rssPartsOf(pid: number): RssParts {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    const mb = (value: number) => Math.round(value / 1024);
+    return { total: mb(kb('VmRSS')), anon: mb(kb('RssAnon')), file: mb(kb('RssFile') + kb('RssShmem')) };
+  } catch {
+    return { total: 0, anon: 0, file: 0 };
+  }
 }
 
 /** VmRSS of a process in MiB (0 when it has exited). */
