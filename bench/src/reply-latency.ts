@@ -18,7 +18,7 @@ import { closedLoop, type LoadResult } from './lib/load';
 import { writeResult } from './lib/output';
 import { startBenchServer } from './lib/server';
 import { faqEntries } from './lib/shop';
-import { ratio, round, summarize } from './lib/stats';
+import { cpuYardstickMs, ratio, round, summarize } from './lib/stats';
 
 const flags = parseFlags();
 const REQUESTS = flags.number('requests', flags.bool('quick') ? 100 : 300);
@@ -30,6 +30,8 @@ const JACKET_DOC =
   'Áo khoác gió hai lớp của shop chống nước nhẹ, có mũ trùm, màu xanh navy, đen và xám, size M, L, XL, giá 350.000đ. ' +
   'Áo khoác gió giặt máy được, bảo hành đường may 6 tháng, đổi size trong 7 ngày.';
 
+// A fixed CPU workload timed before and after the run: how fast this (shared) machine was.
+const yardstickBefore = cpuYardstickMs();
 const fake = await startFakeOpenAI({ apiKey: KEY, responder: () => 'Dạ, sản phẩm này còn hàng ạ, anh/chị cần size nào ạ?' });
 let server = await startBenchServer();
 try {
@@ -88,8 +90,12 @@ try {
       const route = (JSON.parse(text) as { route?: string }).route ?? 'none';
       routes[route] = (routes[route] ?? 0) + 1;
     };
+    const cpuBefore = server.cpuMs();
     const load = await closedLoop(send, { concurrency, total, onBody });
-    return { ...describe(label, load, base), routes };
+    // The runtime's own CPU per request: steadier across machines and load than answers/s, since
+    // the load generator shares the two cores.
+    const runtimeCpuMsPerRequest = round((server.cpuMs() - cpuBefore) / total);
+    return { ...describe(label, load, base), routes, runtimeCpuMsPerRequest };
   };
   let rssPeakMb = rssIdleMb;
   let rssPeakParts = rssIdleParts;
@@ -118,6 +124,7 @@ try {
 
   writeResult('reply-latency', {
     db: server.db,
+    cpuYardstickMs: { before: yardstickBefore, after: cpuYardstickMs() },
     firstStart: { toFirstAnswerMs: round(firstStartToFirstAnswerMs), route: firstAnswer.route, note: 'empty data folder: creates and migrates the database' },
     restart: { toListenMs: round(server.startMs), toFirstAnswerMs: round(restartToFirstAnswerMs), route: restartRoute, status: restartAnswer.status },
     rssMb: {

@@ -42,7 +42,7 @@ if (engine) add('engine overhead / message (ms, median)', engine.overheadPerMess
 const reply = read('reply-latency');
 if (reply) {
   add('FAQ answer p50 / p95 (ms, c=1)', `${reply.faqSerial.latency.p50} / ${reply.faqSerial.latency.p95}`, `healthz p50 ${reply.faqSerial.baselineHealthz.p50} (×${reply.faqSerial.p50VsBaseline})`);
-  add('FAQ answers/s (c=10)', reply.faqParallel.ratePerSecond, `healthz ${reply.faqParallel.baselineHealthz.ratePerSecond}/s (×${reply.faqParallel.rateVsBaseline})`);
+  add('FAQ answers/s (c=10)', reply.faqParallel.ratePerSecond, `healthz ${reply.faqParallel.baselineHealthz.ratePerSecond}/s (×${reply.faqParallel.rateVsBaseline}); runtime CPU ${reply.faqParallel.runtimeCpuMsPerRequest ?? '?'} ms/answer`);
   add('cache hit p50 (ms)', reply.cacheHit.latency.p50, `×${reply.cacheHit.p50VsBaseline}`);
   add('model 0 ms p50 (ms)', reply.model0.latency.p50, `×${reply.model0.p50VsBaseline}`);
   add('model 800 ms p50 (ms, c=10)', reply.model800.latency.p50, `×${reply.model800.p50VsBaseline}`);

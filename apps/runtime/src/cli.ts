@@ -5,9 +5,9 @@
  * `NODE_DISABLE_COMPILE_CACHE=1` turns it off; `NODE_COMPILE_CACHE` picks its folder.
  *
  * V8's old generation grows by a factor of 1.2 after each full collection instead of V8's own
- * choice (up to 2–4× on a small heap): measured on the 30-entry FAQ benchmark, the peak RSS under
- * load fell from ~420 to ~360–375 MiB with no change in answers/s (docs/performance.md). Starting
- * Node with an explicit `--heap-growing-percent=N` keeps that value instead.
+ * choice (up to 2–4× on a small heap): on the 30-entry FAQ benchmark the peak RSS under load fell
+ * from 444–523 to 365–386 MiB for ~7 % more CPU per answer (ADR 0010, addendum). Starting Node with
+ * an explicit `--heap-growing-percent=N` keeps that value instead (`0`: V8's own).
  * @packageDocumentation
  */
 import { enableCompileCache } from 'node:module';

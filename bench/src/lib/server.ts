@@ -38,6 +38,8 @@ export interface BenchServer {
   rssMb(): number;
   /** The same, split into anonymous memory (heaps, WebAssembly memory) and mapped files (code). */
   rssParts(): RssParts;
+  /** CPU time the runtime process has used so far (user + system), in milliseconds. */
+  cpuMs(): number;
   /** JSON call; throws on a non-2xx unless `allow` lists the status. */
   json<T = Record<string, unknown>>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; allow?: number[] }): Promise<{ status: number; body: T }>;
   /** Signs a tenant up through the API; returns its id and an admin token. */
@@ -156,6 +158,7 @@ async function spawnServer(args: string[], env: Record<string, string>, dataDir:
     startMs,
     rssMb: () => rssOf(pid),
     rssParts: () => rssPartsOf(pid),
+    cpuMs: () => cpuMsOf(pid),
     json,
     async signup(label) {
       signups += 1;
@@ -210,6 +213,18 @@ export function rssPartsOf(pid: number): RssParts {
     return { total: mb(kb('VmRSS')), anon: mb(kb('RssAnon')), file: mb(kb('RssFile') + kb('RssShmem')) };
   } catch {
     return { total: 0, anon: 0, file: 0 };
+  }
+}
+
+/** User + system CPU time of a process in milliseconds (`/proc/<pid>/stat`, clock ticks of 10 ms; 0 when it has exited). */
+export function cpuMsOf(pid: number): number {
+  try {
+    // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
   }
 }
 
