@@ -53,6 +53,9 @@ type ConversationInput = Parameters<ConversationStoreV1['upsertConversation']>[0
 
 const notFound = () => new NotFoundError('Conversation not found', 'Không tìm thấy cuộc trò chuyện');
 
+/** A conversation row built in SQL as JSON: drivers return it parsed, or as text. */
+const jsonRow = (value: ConversationRow | string): ConversationRow => (typeof value === 'string' ? (JSON.parse(value) as ConversationRow) : value);
+
 /**
  * Creates the Postgres conversation store; cheap (no I/O), so one per connection per turn is fine.
  *
@@ -117,15 +120,16 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
     return record(winner.contact_id, winner.name);
   };
 
+  const conversationConflict = connectionId
+    ? '(tenant_id, connection_id, external_conversation_id) WHERE external_conversation_id IS NOT NULL'
+    : '(tenant_id, channel, external_conversation_id) WHERE connection_id IS NULL AND external_conversation_id IS NOT NULL';
+
   const upsertConversationIn = async (tx: Tx, { tenantId, channel, externalConversationId, contactId }: ConversationInput): Promise<ConversationRecord> => {
-    const conflict = connectionId
-      ? '(tenant_id, connection_id, external_conversation_id) WHERE external_conversation_id IS NOT NULL'
-      : '(tenant_id, channel, external_conversation_id) WHERE connection_id IS NULL AND external_conversation_id IS NOT NULL';
     // DO UPDATE (a no-op write) so RETURNING yields the existing row too.
     const { rows } = await tx.query<ConversationRow>(
       `INSERT INTO conversations (tenant_id, contact_id, connection_id, channel, external_conversation_id)
        VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ${conflict} DO UPDATE SET contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id)
+       ON CONFLICT ${conversationConflict} DO UPDATE SET contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id)
        RETURNING ${conversationColumns}`,
       [tenantId, isUuid(contactId) ? contactId : null, connectionId, channel, externalConversationId],
     );
@@ -143,8 +147,40 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
       return db.tenant(input.tenantId, (tx) => upsertConversationIn(tx, input));
     },
 
-    // One transaction for both (the engine's first step of every turn).
+    // The engine's first step of every turn. A returning customer (the common case) is touched,
+    // renamed when the channel sent a new name, and given its conversation in one statement —
+    // on PGlite one round trip with BEGIN, the scope and COMMIT. A new customer (the statement
+    // found no identity and so wrote nothing) takes the full path in one transaction.
     async upsertContactAndConversation({ externalConversationId, ...who }) {
+      const { rows } = await db.statement<{ contact_id: string; name: string | null; conversation: ConversationRow | string }>(
+        { kind: 'tenant', tenantId: who.tenantId },
+        `WITH touched AS (
+           UPDATE contact_identities i SET last_inbound_at = now(), display_name = coalesce($4, i.display_name)
+             FROM contacts c
+            WHERE c.id = i.contact_id AND i.connection_id IS NOT DISTINCT FROM $1 AND i.channel = $2 AND i.external_user_id = $3
+           RETURNING i.contact_id, c.name
+         ),
+         renamed AS (
+           UPDATE contacts SET name = $4, updated_at = now()
+            WHERE id IN (SELECT contact_id FROM touched) AND $4::text IS NOT NULL AND name IS DISTINCT FROM $4
+         ),
+         conversation AS (
+           INSERT INTO conversations (tenant_id, contact_id, connection_id, channel, external_conversation_id)
+           SELECT $5::uuid, contact_id, $1, $2, $6 FROM touched
+           ON CONFLICT ${conversationConflict} DO UPDATE SET contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id)
+           RETURNING ${conversationColumns}
+         )
+         SELECT touched.contact_id, coalesce($4, touched.name) AS name, to_jsonb(conversation) AS conversation
+           FROM touched CROSS JOIN conversation`,
+        [connectionId, who.channel, who.externalUserId, who.name ?? null, who.tenantId, externalConversationId],
+      );
+      const found = rows[0];
+      if (found) {
+        const contact: ContactRecord = {
+          id: found.contact_id, tenantId: who.tenantId, channel: who.channel, externalUserId: who.externalUserId, ...(found.name ? { name: found.name } : {}),
+        };
+        return { contact, conversation: conversationRecord(jsonRow(found.conversation)) };
+      }
       return db.tenant(who.tenantId, async (tx) => {
         const contact = await upsertContactIn(tx, who);
         const conversation = await upsertConversationIn(tx, { tenantId: who.tenantId, channel: who.channel, externalConversationId, contactId: contact.id });
@@ -205,7 +241,7 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
         )]);
         const added = inserted.rows[0];
         if (added) {
-          const after = typeof added.conversation_after === 'string' ? (JSON.parse(added.conversation_after) as ConversationRow) : added.conversation_after;
+          const after = added.conversation_after === null ? null : jsonRow(added.conversation_after);
           // Only the latest append is kept: a long-lived store never accumulates rows.
           justWritten.clear();
           if (after) justWritten.set(conversationId, after);

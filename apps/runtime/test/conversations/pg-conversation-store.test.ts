@@ -41,6 +41,45 @@ for (const driver of drivers) {
       expect(rows[0]?.name).toBe('Lan');
     });
 
+    it('a returning customer takes the one-statement path: touched, renamed only by a new name, its conversation found or opened; another tenant never sees it', async () => {
+      const store = createPgConversationStore(db, { connectionId: tenants.a.connectionId });
+      const { a, b } = tenants;
+      const who = { channel: 'zalo' as const, externalUserId: 'returning-1' };
+      const first = await store.upsertContactAndConversation!({ tenantId: a.tenantId, ...who, name: 'Hoa', externalConversationId: 'zalo:returning-1' });
+      const read = async () =>
+        (
+          await db.tenant(a.tenantId, (tx) =>
+            tx.query<{ name: string | null; display_name: string | null; touched: Date }>(
+              `SELECT c.name, i.display_name, i.last_inbound_at AS touched FROM contacts c JOIN contact_identities i ON i.contact_id = c.id WHERE c.id = $1`,
+              [first.contact.id],
+            ),
+          )
+        ).rows[0]!;
+      const before = await read();
+
+      // Same conversation, no name sent: the name is kept, the identity touched.
+      const again = await store.upsertContactAndConversation!({ tenantId: a.tenantId, ...who, externalConversationId: 'zalo:returning-1' });
+      expect(again.contact).toMatchObject({ id: first.contact.id, name: 'Hoa', tenantId: a.tenantId, channel: 'zalo', externalUserId: 'returning-1' });
+      expect(again.conversation).toMatchObject({ id: first.conversation.id, contactId: first.contact.id, mode: 'bot' });
+      const touched = await read();
+      expect(touched.name).toBe('Hoa');
+      expect(touched.touched.getTime()).toBeGreaterThanOrEqual(before.touched.getTime());
+
+      // A new conversation of the returning customer is opened for it; a new name renames it.
+      const renamed = await store.upsertContactAndConversation!({ tenantId: a.tenantId, ...who, name: 'Hoa Nguyễn', externalConversationId: 'zalo:returning-1:b' });
+      expect(renamed.contact).toMatchObject({ id: first.contact.id, name: 'Hoa Nguyễn' });
+      expect(renamed.conversation.id).not.toBe(first.conversation.id);
+      expect(renamed.conversation).toMatchObject({ contactId: first.contact.id, externalConversationId: 'zalo:returning-1:b', messageCount: 0 });
+      expect(await read()).toMatchObject({ name: 'Hoa Nguyễn', display_name: 'Hoa Nguyễn' });
+
+      // Tenant B, same external ids: its own contact and conversation; A's rows unchanged.
+      const other = await createPgConversationStore(db).upsertContactAndConversation!({ tenantId: b.tenantId, ...who, name: 'Khách B', externalConversationId: 'zalo:returning-1' });
+      expect(other.contact.id).not.toBe(first.contact.id);
+      expect(other.conversation.id).not.toBe(first.conversation.id);
+      expect(other.conversation.tenantId).toBe(b.tenantId);
+      expect(await read()).toMatchObject({ name: 'Hoa Nguyễn' });
+    });
+
     it('onMessageStored runs in the storing transaction: its failure stores nothing, a redelivery skips it, after-commit work sees the commit', async () => {
       const { tenantId, conversationId } = tenants.a;
       const count = async (content: string) =>
