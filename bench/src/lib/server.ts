@@ -156,7 +156,7 @@ async function spawnServer(args: string[], env: Record<string, string>, dataDir:
     db,
     pid,
     startMs,
-    rssMb: () => rssOf(pid),
+    rssMb: () => rssPartsOf(pid).total,
     rssParts: () => rssPartsOf(pid),
     cpuMs: () => cpuMsOf(pid),
     json,
@@ -223,16 +223,6 @@ export function cpuMsOf(pid: number): number {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-
-/** VmRSS of a process in MiB (0 when it has exited). */
-export function rssOf(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Math.round(Number(match[1]) / 1024) : 0;
   } catch {
     return 0;
   }

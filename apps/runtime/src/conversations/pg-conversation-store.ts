@@ -162,7 +162,7 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
          ),
          renamed AS (
            UPDATE contacts SET name = $4, updated_at = now()
-            WHERE id IN (SELECT contact_id FROM touched) AND $4::text IS NOT NULL AND name IS DISTINCT FROM $4
+            WHERE id IN (SELECT contact_id FROM touched) AND $4::text <> '' AND name IS DISTINCT FROM $4
          ),
          conversation AS (
            INSERT INTO conversations (tenant_id, contact_id, connection_id, channel, external_conversation_id)
@@ -170,7 +170,7 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
            ON CONFLICT ${conversationConflict} DO UPDATE SET contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id)
            RETURNING ${conversationColumns}
          )
-         SELECT touched.contact_id, coalesce($4, touched.name) AS name, to_jsonb(conversation) AS conversation
+         SELECT touched.contact_id, coalesce(nullif($4, ''), touched.name) AS name, to_jsonb(conversation) AS conversation
            FROM touched CROSS JOIN conversation`,
         [connectionId, who.channel, who.externalUserId, who.name ?? null, who.tenantId, externalConversationId],
       );

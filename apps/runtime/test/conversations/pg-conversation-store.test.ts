@@ -72,6 +72,11 @@ for (const driver of drivers) {
       expect(renamed.conversation).toMatchObject({ contactId: first.contact.id, externalConversationId: 'zalo:returning-1:b', messageCount: 0 });
       expect(await read()).toMatchObject({ name: 'Hoa Nguyễn', display_name: 'Hoa Nguyễn' });
 
+      // An empty name (some channels send one) neither renames nor blanks the contact.
+      const blank = await store.upsertContactAndConversation!({ tenantId: a.tenantId, ...who, name: '', externalConversationId: 'zalo:returning-1' });
+      expect(blank.contact).toMatchObject({ id: first.contact.id, name: 'Hoa Nguyễn' });
+      expect((await read()).name).toBe('Hoa Nguyễn');
+
       // Tenant B, same external ids: its own contact and conversation; A's rows unchanged.
       const other = await createPgConversationStore(db).upsertContactAndConversation!({ tenantId: b.tenantId, ...who, name: 'Khách B', externalConversationId: 'zalo:returning-1' });
       expect(other.contact.id).not.toBe(first.contact.id);
