@@ -116,13 +116,20 @@ function parse(markdown) {
 }
 
 const OPTIONAL_MEMBER = /^\s*(readonly\s+)?[\w$'"]+\?\s*[:(]/;
-/** `added` when `after` only inserts optional members into `before`; otherwise `changed`. */
+const CLASS_DECLARATION = /^(export\s+)?(declare\s+)?(abstract\s+)?class\s/;
+/**
+ * `added` when `after` only inserts optional members into `before` — or, for a class, any new
+ * members (callers of a class are not broken by new methods; implementers of an interface are);
+ * otherwise `changed`.
+ */
 function classify(before, after) {
   const old = before.split('\n');
+  const isClass = CLASS_DECLARATION.test(old[0] ?? '');
   let i = 0;
   for (const line of after.split('\n')) {
     if (i < old.length && line === old[i]) i += 1;
-    else if (!OPTIONAL_MEMBER.test(line)) return 'changed';
+    else if (!isClass && !OPTIONAL_MEMBER.test(line)) return 'changed';
+    else if (isClass && (line.length === 0 || !line.startsWith(' '))) return 'changed';
   }
   return i === old.length ? 'added' : 'changed';
 }

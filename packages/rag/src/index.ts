@@ -21,10 +21,12 @@ export {
   LanceKnowledgeStore,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
   type LanceKnowledgeStoreOptions,
+  type LiveChunks,
   type StoredChunk,
   type VectorIndexStatus,
 } from './store/knowledge-store';
 export type { ChunkRow, DocumentRow } from './store/schema';
+export { isLocalUri, localTableState } from './store/lance-tables';
 export type {
   IngestProgress,
   IngestResult,

@@ -203,9 +203,9 @@ export class KnowledgeBase {
     await this.notify(namespace, [], 'dropped');
   }
 
-  /** Releases LanceDB handles. */
+  /** Writes pending lexical source files, then releases LanceDB handles. */
   close(): Promise<void> {
-    return this.store.close();
+    return this.retriever.lexical.flush().then(() => this.store.close());
   }
 
   private async notify(namespace: string, sourceIds: readonly string[], change: 'ingested' | 'deleted' | 'dropped'): Promise<void> {

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMemoryPubSub, type EmbeddingModelV1, type PubSubV1 } from '@agent-chatbot/core';
 import { DEFAULT_BILLING_CONFIG, platformPriceTable } from '@agent-chatbot/billing';
-import { createKnowledgeBase, type KnowledgeBase } from '@agent-chatbot/rag';
+import { createKnowledgeBase, isLocalUri, type KnowledgeBase } from '@agent-chatbot/rag';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config';
 import type { Db } from '../db/types';
@@ -92,10 +92,10 @@ export class KnowledgeService {
     this.storage = deps.storage ?? createStorage(deps.config);
     this.maxUploadBytes = deps.config.knowledge?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
     const lanceUri = deps.config.knowledge?.lancedbUri ?? join(deps.config.dataDir, 'lancedb');
-    // LanceDB's native library is imported on first use (~40-120 MiB of RSS). When the store
-    // already holds tables (tenants with FAQ/documents), load it now in the background so the
-    // first question after a restart does not wait for it; a store without knowledge never loads it.
-    if (hasLanceTables(lanceUri)) void import('@lancedb/lancedb').catch(() => undefined);
+    // LanceDB's native library is imported on first use (~50-120 MiB of RSS). Keyword search
+    // needs it only to build a tenant's index when no current lexical source file sits beside
+    // its table; when the first questions after a restart will need it, load it now in the background.
+    if (needsLanceDbSoon(lanceUri, this.platformEmbedding !== undefined)) void import('@lancedb/lancedb').catch(() => undefined);
     this.kb = createKnowledgeBase({
       storage: { uri: lanceUri },
       limits: { maxFileBytes: this.maxUploadBytes },
@@ -215,12 +215,21 @@ export function existingKnowledgeService(db: Db): KnowledgeService | undefined {
   return services.get(db);
 }
 
-/** Whether `uri` is a remote store (`s3://…`: it may hold tables) or a local folder with at least one `*.lance` table. */
-function hasLanceTables(uri: string): boolean {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return true;
+/**
+ * Whether the first questions after a start will need LanceDB: a remote store (every read goes
+ * through it), a platform embedding model (the dense arm searches the table), or a local chunk
+ * table without its lexical source file (`<table>.lexical.json`, written by `@agent-chatbot/rag`
+ * after each index build), whose first keyword search reads the table.
+ */
+export function needsLanceDbSoon(uri: string, platformEmbedding: boolean): boolean {
+  if (!isLocalUri(uri)) return true;
+  let names: string[];
   try {
-    return readdirSync(uri).some((name) => name.endsWith('.lance'));
+    names = readdirSync(uri);
   } catch {
     return false;
   }
+  const chunkTables = names.filter((name) => name.endsWith('.lance') && !name.endsWith('_docs.lance'));
+  if (chunkTables.length === 0) return false;
+  return platformEmbedding || chunkTables.some((name) => !names.includes(name.replace(/\.lance$/, '.lexical.json')));
 }

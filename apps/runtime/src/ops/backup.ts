@@ -8,6 +8,7 @@
  * so it also moves between a local folder and a bucket. LanceDB on object storage (`s3://…`) is not
  * archived: it is derived from the documents and rebuilt with `agent-chatbot tenant reindex`.
  */
+import { isLocalUri } from '@agent-chatbot/rag';
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ import { loadMigrations, migrate } from '../db/index';
 import type { Db } from '../db/types';
 import { decryptFile, encryptFile, isEncryptedArchive } from './archive-crypto';
 import { createStorage, readAll, type ObjectStorage } from '../storage/index';
-import { archivedEntries, folderSize, isLocalPath, lancedbDir } from './data-layout';
+import { archivedEntries, folderSize, lancedbDir } from './data-layout';
 import { assertEmpty, dumpTables, loadTables, tableCounts, withSnapshot } from './db-dump';
 
 const manifestSchema = z.object({
@@ -129,7 +130,7 @@ export async function createBackup(config: RuntimeConfig, db: Db, options: Backu
       data: entries.map((name) => ({ name, ...folderSize(join(config.dataDir, name)) })),
       pgDump,
       objects,
-      lancedb: isLocalPath(lancedbDir(config)) ? 'archived' : 'remote',
+      lancedb: isLocalUri(lancedbDir(config)) ? 'archived' : 'remote',
     };
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const plain = options.encrypt ? join(staging, 'archive.tar.gz') : `${path}.partial`;

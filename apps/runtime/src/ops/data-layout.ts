@@ -4,7 +4,8 @@
  *
  * - `<dataDir>/lancedb/`  LanceDB (one chunk table `kb_<hash>` and one manifest table
  *   `kb_<hash>_docs` per tenant, named as `@agent-chatbot/rag` names them; see
- *   `packages/rag/src/store/keys.ts`).
+ *   `packages/rag/src/store/keys.ts`), and beside them `kb_<hash>.lexical.json`, the tenant's
+ *   live chunks kept for keyword search (a cache of the tables; rebuilt when missing or stale).
  * - `<dataDir>/files/<tenantId>/…`  stored uploads on the local storage driver.
  */
 import { createHash } from 'node:crypto';
@@ -23,11 +24,6 @@ export function lancedbDir(config: { readonly dataDir: string; readonly knowledg
   return config.knowledge?.lancedbUri ?? join(config.dataDir, 'lancedb');
 }
 
-/** True when a LanceDB location is a local folder (not `s3://`, `gs://`, `az://`, …). */
-export function isLocalPath(uri: string): boolean {
-  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
-}
-
 /** The local stored-files folder of a data folder. */
 export function filesDir(dataDir: string): string {
   return join(dataDir, 'files');
@@ -37,6 +33,11 @@ export function filesDir(dataDir: string): string {
 export function tenantLanceTables(tenantId: string): string[] {
   const chunks = `kb_${createHash('sha256').update(tenantId, 'utf8').digest('hex').slice(0, 40)}`;
   return [chunks, `${chunks}_docs`];
+}
+
+/** The tenant's lexical source file beside its tables in a local LanceDB folder (see above). */
+export function tenantLexicalSourceFile(lanceDir: string, tenantId: string): string {
+  return join(lanceDir, `${tenantLanceTables(tenantId)[0]}.lexical.json`);
 }
 
 /** The folder of a tenant's stored files on the local storage driver. */

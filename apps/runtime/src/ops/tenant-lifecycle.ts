@@ -8,6 +8,7 @@
  *   records `tenant.erased` in the platform audit log, then drops its LanceDB tables and files.
  * - Reindex: enqueues `knowledge.reindex` `{ tenantId }` for the knowledge worker.
  */
+import { isLocalUri } from '@agent-chatbot/rag';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ import type { Db } from '../db/types';
 import { createJobQueue, type JobQueue } from '../jobs/index';
 import { createStorage, readAll } from '../storage/index';
 import { getTenant, type TenantSummary } from '../tenants/tenant-service';
-import { isLocalPath, lancedbDir, tenantFilesDir, tenantLanceTables } from './data-layout';
+import { lancedbDir, tenantFilesDir, tenantLanceTables, tenantLexicalSourceFile } from './data-layout';
 import { applicationTables, dumpTables, withSnapshot, type DumpedTable } from './db-dump';
 
 /** The job the knowledge feature registers to rebuild a tenant's LanceDB table. */
@@ -133,7 +134,7 @@ export async function deleteTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
   });
   const lanceTablesDropped: string[] = [];
   const lanceDir = lancedbDir(config);
-  if (!isLocalPath(lanceDir) || existsSync(lanceDir)) {
+  if (!isLocalUri(lanceDir) || existsSync(lanceDir)) {
     const { connect } = await import('@lancedb/lancedb');
     const connection = await connect(lanceDir);
     try {
@@ -147,6 +148,8 @@ export async function deleteTenant(config: RuntimeConfig, db: Db, idOrSlug: stri
     } finally {
       connection.close();
     }
+    // The keyword-search copy of the tenant's chunks (texts included) goes with its tables.
+    if (isLocalUri(lanceDir)) rmSync(tenantLexicalSourceFile(lanceDir, tenant.id), { force: true });
   }
   // Through the storage driver, so an S3 bucket is erased too; then the local folder's empty dirs.
   const storage = createStorage(config);

@@ -14,7 +14,7 @@ import { runCommand } from '../../src/cli/run-command';
 import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
 import type { RuntimeDb } from '../../src/db/index';
 import { createJobQueue } from '../../src/jobs/index';
-import { tenantLanceTables } from '../../src/ops/data-layout';
+import { tenantLanceTables, tenantLexicalSourceFile } from '../../src/ops/data-layout';
 import { REINDEX_JOB } from '../../src/ops/tenant-lifecycle';
 import { createSecretBox } from '../../src/secrets/secret-box';
 import { testDrivers } from '../helpers/drivers';
@@ -44,6 +44,11 @@ for (const driver of drivers) {
         await lance.createTable(chunksA!, [{ text: 'A', vector: [1, 0] }]);
         await lance.createTable(chunksB!, [{ text: 'B', vector: [0, 1] }]);
         lance.close();
+        // The keyword-search copies of each tenant's chunks beside the tables (@agent-chatbot/rag).
+        const lexicalA = tenantLexicalSourceFile(join(dataDir, 'lancedb'), seed.a.tenantId);
+        const lexicalB = tenantLexicalSourceFile(join(dataDir, 'lancedb'), seed.b.tenantId);
+        writeFileSync(lexicalA, '{"chunks":["A"]}');
+        writeFileSync(lexicalB, '{"chunks":["B"]}');
         mkdirSync(join(dataDir, 'files', seed.a.tenantId), { recursive: true });
         writeFileSync(join(dataDir, 'files', seed.a.tenantId, 'menu.pdf'), 'pdf');
 
@@ -90,6 +95,8 @@ for (const driver of drivers) {
         const check = await connect(join(dataDir, 'lancedb'));
         expect(await check.tableNames()).toEqual([chunksB]);
         check.close();
+        expect(existsSync(lexicalA)).toBe(false);
+        expect(readFileSync(lexicalB, 'utf8')).toBe('{"chunks":["B"]}');
         expect(existsSync(join(dataDir, 'files', seed.a.tenantId))).toBe(false);
         const erased = await db.platform((tx) => tx.query(`SELECT 1 FROM audit_log WHERE action = 'tenant.erased' AND target_id = $1 AND tenant_id IS NULL`, [seed.a.tenantId]));
         expect(erased.rowCount).toBe(1);

@@ -1,6 +1,6 @@
 import { analyzeDocumentTokens } from '../lexical/analyzer';
 import { Bm25Index, type Bm25Params } from '../lexical/bm25-index';
-import { isLive, type LanceKnowledgeStore, type StoredChunk } from '../store/knowledge-store';
+import type { LanceKnowledgeStore, LiveChunks, StoredChunk } from '../store/knowledge-store';
 
 /** A namespace's live chunks and their BM25 index. */
 export interface LexicalSnapshot {
@@ -37,17 +37,32 @@ export interface LexicalCacheOptions {
   readonly refreshMs?: number;
   /** Evict least-recently-used namespaces beyond this many cached chunks (default 2,000,000). */
   readonly maxCachedChunks?: number;
+  /**
+   * Keep each namespace's live chunks in a file beside a local store's tables after a build
+   * (default `true`), so a restarted process builds its indexes without opening LanceDB while
+   * the tables have not changed. Ignored for object stores.
+   */
+  readonly persistSource?: boolean;
+  /**
+   * How long after a build the source file is written (default 1,000 ms); a newer build of the
+   * same namespace within that time replaces the pending write, so a burst of uploads writes once.
+   */
+  readonly persistDelayMs?: number;
 }
 
 /**
  * Keeps each namespace's BM25 index in memory, built from the chunk table's stored tokens. The
- * table is the source of truth. After a change (a write in this process at once, another
- * process's write through LanceDB's table version within `refreshMs`) the index is rebuilt in
- * the background while queries keep using the previous one, filtered to live chunks, so a large
- * tenant never waits seconds for a rebuild (stale-while-revalidate).
+ * table is the source of truth; on a local store the live chunks are also kept in a file beside
+ * it, which a new process reads instead of the table while the table's version is unchanged
+ * (LanceDB's native library is then not loaded for keyword search). After a change (a write in
+ * this process at once, another process's write through the table's version within `refreshMs`)
+ * the index is rebuilt in the background while queries keep using the previous one, filtered to
+ * live chunks, so a large tenant never waits seconds for a rebuild (stale-while-revalidate).
  */
 export class LexicalCache {
   private readonly entries = new Map<string, Entry>();
+  /** Per namespace: the source waiting to be written, its timer, and the write in progress. */
+  private readonly persisting = new Map<string, { source?: LiveChunks; timer?: NodeJS.Timeout; writing: Promise<void> }>();
 
   constructor(
     private readonly store: LanceKnowledgeStore,
@@ -87,21 +102,29 @@ export class LexicalCache {
   /** Forgets a namespace (after dropping it, or to free memory). */
   invalidate(namespace: string): void {
     this.entries.delete(namespace);
+    const state = this.persisting.get(namespace);
+    if (state?.timer) clearTimeout(state.timer);
+    if (state) [state.source, state.timer] = [undefined, undefined];
   }
 
   /** Starts one background rebuild for the entry; it replaces `current` when done. */
   private rebuild(namespace: string, entry: Entry): void {
     const revision = this.store.revision(namespace);
+    const first = entry.tableVersion === -1;
+    const persist = this.options.persistSource !== false;
     const pending = (async () => {
-      const tableVersion = await this.store.tableVersion(namespace);
-      const snapshot = await this.build(namespace);
+      // First build in this process: the persisted live chunks, when they match the tables.
+      const persisted = first && persist ? await this.store.readLexicalSource(namespace) : undefined;
+      const source = persisted ?? (await this.store.readLiveChunks(namespace));
+      const snapshot = this.build(source.chunks);
       if (this.entries.get(namespace) === entry) {
         entry.current = snapshot;
         entry.revision = revision;
-        entry.tableVersion = tableVersion;
+        entry.tableVersion = source.version;
         entry.checkedAt = Date.now();
         this.evict(namespace);
       }
+      if (!persisted && persist && this.entries.get(namespace) === entry) this.schedulePersist(namespace, source);
       return snapshot;
     })();
     entry.pending = pending;
@@ -116,11 +139,46 @@ export class LexicalCache {
     );
   }
 
-  private async build(namespace: string): Promise<LexicalSnapshot> {
-    const [rows, live] = await Promise.all([this.store.readChunks(namespace), this.store.liveVersions(namespace, { fresh: true })]);
-    const chunks = rows.filter((row) => isLive(live, row.sourceId, row.version));
-    // Stable order (by id) keeps tie-breaking deterministic across rebuilds.
-    chunks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  /**
+   * Writes every pending source file now and waits for the writes (before closing the store, so
+   * the next process starts from current files).
+   */
+  async flush(): Promise<void> {
+    for (const [namespace, state] of this.persisting) {
+      if (state.timer) this.writePending(namespace);
+    }
+    await Promise.all([...this.persisting.values()].map((state) => state.writing));
+  }
+
+  /** Writes `source` after `persistDelayMs`, replacing a write of the namespace still waiting. */
+  private schedulePersist(namespace: string, source: LiveChunks): void {
+    const state = this.persisting.get(namespace) ?? { writing: Promise.resolve() };
+    this.persisting.set(namespace, state);
+    state.source = source;
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => this.writePending(namespace), this.options.persistDelayMs ?? 1000);
+    state.timer.unref();
+  }
+
+  /**
+   * Starts the namespace's pending write after the previous one (so an older source never lands
+   * last). A cache for the next process: a failed write costs that process one LanceDB read.
+   */
+  private writePending(namespace: string): void {
+    const state = this.persisting.get(namespace);
+    if (!state?.source) return;
+    const source = state.source;
+    if (state.timer) clearTimeout(state.timer);
+    state.source = undefined;
+    state.timer = undefined;
+    const writing = state.writing.then(() => this.store.writeLexicalSource(namespace, source)).catch(() => undefined);
+    state.writing = writing;
+    void writing.then(() => {
+      if (this.persisting.get(namespace) === state && state.writing === writing && !state.timer) this.persisting.delete(namespace);
+    });
+  }
+
+  private build(chunks: readonly StoredChunk[]): LexicalSnapshot {
     const docs = chunks.map((chunk) => analyzeDocumentTokens(chunk.tokens === '' ? [] : chunk.tokens.split(' ')));
     return { index: new Bm25Index(docs, this.options.bm25), chunks };
   }

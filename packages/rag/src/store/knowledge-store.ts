@@ -1,13 +1,45 @@
 import type { MetadataFilterV1, VectorRecordV1, VectorStoreV1, VectorStoreV1Hit } from '@agent-chatbot/core';
 import type { Table } from '@lancedb/lancedb';
 import { tokenizeSyllables } from '@agent-chatbot/core';
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
 import { chunkTableName, documentTableName, sourceKey, sqlHex } from './keys';
-import { LanceTables, lanceDb, type LanceTablesOptions } from './lance-tables';
+import { isLocalUri, LanceTables, lanceDb, localTableState, type LanceTablesOptions } from './lance-tables';
 import { chunkSchema, documentSchema, type ChunkRow, type DocumentRow } from './schema';
 import { matchesFilter } from './metadata-filter';
 
 /** A stored chunk as read back (no vector). */
 export type StoredChunk = Omit<ChunkRow, 'embedding'>;
+
+/**
+ * A namespace's live chunks (sorted by id) and the table versions they were read at: what the
+ * BM25 index is built from, and what {@link LanceKnowledgeStore.writeLexicalSource} keeps on disk.
+ */
+export interface LiveChunks {
+  /** {@link LanceKnowledgeStore.tableVersion} the chunks reflect. */
+  readonly version: number;
+  /** The local tables' identity (inode and birth time of each table folder); empty for a remote store. */
+  readonly lineage: string;
+  /** Live chunks only (the live version of each document, plus direct upserts), sorted by id. */
+  readonly chunks: readonly StoredChunk[];
+}
+
+/** The lexical source file (`<table>.lexical.json`), checked when read: it is a file on disk. */
+const lexicalSourceFileSchema = z.object({
+  format: z.literal('agent-chatbot.lexical-source/1'),
+  version: z.number(),
+  lineage: z.string(),
+  chunks: z.array(z.object({
+    id: z.string(),
+    sourceId: z.string(),
+    version: z.string(),
+    text: z.string(),
+    tokens: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+  })),
+});
 
 /** Options for {@link LanceKnowledgeStore}. */
 export interface LanceKnowledgeStoreOptions extends LanceTablesOptions {
@@ -49,10 +81,13 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
   private readonly revisions = new Map<string, number>();
 
   private readonly vectorIndexMinRows: number;
+  /** The folder of a local store; `undefined` for an object store. */
+  private readonly localDir: string | undefined;
 
   constructor(options: LanceKnowledgeStoreOptions) {
     this.tables = new LanceTables(options);
     this.vectorIndexMinRows = options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS;
+    this.localDir = isLocalUri(options.uri) ? options.uri : undefined;
   }
 
   /** In-process write counter of a namespace (see {@link LanceKnowledgeStore.tableVersion}). */
@@ -60,8 +95,29 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
     return this.revisions.get(namespace) ?? 0;
   }
 
-  /** LanceDB's version of the chunk table, which also moves when another process writes. */
+  /**
+   * LanceDB's version of the chunk and manifest tables, which also moves when another process
+   * writes. A local store reads it from the tables' folders (no LanceDB call, so a process that
+   * only answers from a persisted lexical source never loads the native library).
+   */
   async tableVersion(namespace: string): Promise<number> {
+    return (await this.localState(namespace))?.version ?? this.handleVersion(namespace);
+  }
+
+  /** Version and identity of a local namespace's tables from disk; `undefined` when remote or unreadable. */
+  private async localState(namespace: string): Promise<{ version: number; lineage: string } | undefined> {
+    if (this.localDir === undefined) return undefined;
+    const [chunks, documents] = await Promise.all([
+      localTableState(this.localDir, chunkTableName(namespace)),
+      localTableState(this.localDir, documentTableName(namespace)),
+    ]);
+    if (!chunks || !documents) return undefined;
+    if (chunks.version === 0) return { version: 0, lineage: '' };
+    return { version: chunks.version * 1_000_000 + documents.version, lineage: `${chunks.lineage}.${documents.lineage}` };
+  }
+
+  /** {@link LanceKnowledgeStore.tableVersion} as LanceDB's open table handles see it. */
+  private async handleVersion(namespace: string): Promise<number> {
     const table = await this.tables.open(chunkTableName(namespace));
     if (!table) return 0;
     const documents = await this.tables.open(documentTableName(namespace));
@@ -174,6 +230,78 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
   }
 
   /**
+   * The namespace's live chunks, sorted by id, with the version they were read at. When the
+   * tables moved during the read (or LanceDB's handles still lag another process's write), the
+   * older version is reported, so the next {@link LanceKnowledgeStore.tableVersion} check differs
+   * and the caller reads again: a result is never labelled newer than its rows.
+   */
+  async readLiveChunks(namespace: string): Promise<LiveChunks> {
+    const disk = await this.localState(namespace);
+    const before = await this.handleVersion(namespace);
+    const [rows, live] = await Promise.all([this.readChunks(namespace), this.liveVersions(namespace, { fresh: true })]);
+    const after = await this.handleVersion(namespace);
+    const chunks = rows.filter((row) => isLive(live, row.sourceId, row.version));
+    // Stable order (by id) keeps BM25 tie-breaking deterministic across rebuilds.
+    chunks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { version: Math.min(before, after), lineage: disk?.lineage ?? '', chunks };
+  }
+
+  private lexicalSourcePath(namespace: string): string | undefined {
+    return this.localDir === undefined ? undefined : join(this.localDir, `${chunkTableName(namespace)}.lexical.json`);
+  }
+
+  /**
+   * Keeps `live` beside a local store's tables (`<table>.lexical.json`, written atomically), so
+   * the next process builds the namespace's BM25 index from it without opening LanceDB. A cache:
+   * it is only read while the tables are at the same version and identity. Nothing is written
+   * when the store is remote or the tables were dropped or replaced since `live` was read.
+   */
+  async writeLexicalSource(namespace: string, live: LiveChunks): Promise<void> {
+    const path = this.lexicalSourcePath(namespace);
+    if (!path || live.lineage === '') return;
+    const temporary = `${path}.${randomUUID()}.tmp`;
+    try {
+      const file: z.input<typeof lexicalSourceFileSchema> = { format: 'agent-chatbot.lexical-source/1', version: live.version, lineage: live.lineage, chunks: [...live.chunks] };
+      await writeFile(temporary, JSON.stringify(file));
+      // Tables dropped meanwhile (tenant deleted, namespace dropped): their text must not come back.
+      if ((await this.localState(namespace))?.lineage !== live.lineage) {
+        await rm(temporary, { force: true });
+        return;
+      }
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * The namespace's persisted live chunks when they match its tables' current version and
+   * identity on disk; `undefined` otherwise (missing, stale, unreadable or remote).
+   */
+  async readLexicalSource(namespace: string): Promise<LiveChunks | undefined> {
+    const path = this.lexicalSourcePath(namespace);
+    if (!path) return undefined;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const state = await this.localState(namespace);
+    if (!state || state.lineage === '') return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const parsed = lexicalSourceFileSchema.safeParse(json);
+    if (!parsed.success || parsed.data.version !== state.version || parsed.data.lineage !== state.lineage) return undefined;
+    return { version: state.version, lineage: state.lineage, chunks: parsed.data.chunks };
+  }
+
+  /**
    * {@link VectorStoreV1.doQuery}: cosine nearest neighbours among live chunks. Metadata filters
    * are applied in code on an over-fetched candidate list, so no value enters a filter string.
    */
@@ -264,6 +392,8 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
   async dropNamespace(options: { namespace: string }): Promise<void> {
     await this.tables.drop(chunkTableName(options.namespace));
     await this.tables.drop(documentTableName(options.namespace));
+    const lexical = this.lexicalSourcePath(options.namespace);
+    if (lexical) await rm(lexical, { force: true });
     this.bump(options.namespace);
   }
 

@@ -1,6 +1,8 @@
 import type * as LanceDb from '@lancedb/lancedb';
 import type { Connection, Table } from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 let lanceModule: Promise<typeof LanceDb> | undefined;
 
@@ -13,6 +15,47 @@ let lanceModule: Promise<typeof LanceDb> | undefined;
 export function lanceDb(): Promise<typeof LanceDb> {
   lanceModule ??= import('@lancedb/lancedb');
   return lanceModule;
+}
+
+/** True when a LanceDB URI is a local folder (not `s3://`, `gs://`, `file://`, …). */
+export function isLocalUri(uri: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
+}
+
+const U64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A local table's latest version and identity read from its folder, without LanceDB: Lance
+ * writes one manifest per commit to `<name>.lance/_versions/`, named `<version>.manifest` or, in
+ * its newer scheme, `<2^64 − 1 − version>` zero-padded to 20 digits. `lineage` is the folder's
+ * inode and birth time, so a table dropped and created again never passes for the old one. `{ version: 0 }`
+ * when the table does not exist; `undefined` when the folder cannot be read as expected (the
+ * caller then asks LanceDB). A test checks this against `Table.version()` for every kind of write.
+ */
+export async function localTableState(dir: string, name: string): Promise<{ version: number; lineage: string } | undefined> {
+  const tableDir = join(dir, `${name}.lance`);
+  let lineage: string;
+  try {
+    const info = await stat(tableDir, { bigint: true });
+    lineage = `${info.ino}-${info.birthtimeNs}`;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { version: 0, lineage: '' } : undefined;
+  }
+  let names: string[];
+  try {
+    names = await readdir(join(tableDir, '_versions'));
+  } catch {
+    return undefined;
+  }
+  let latest = 0n;
+  for (const file of names) {
+    const match = /^(\d+)\.manifest$/.exec(file);
+    if (!match) continue;
+    const value = BigInt(match[1]!);
+    const version = match[1]!.length === 20 ? U64_MAX - value : value;
+    if (version > latest) latest = version;
+  }
+  return latest > 0n ? { version: Number(latest), lineage } : undefined;
 }
 
 /** Options for {@link LanceTables}. */

@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from '@lancedb/lancedb';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { KnowledgeBase, LanceKnowledgeStore, localTableState } from '../src/index';
+import { chunkTableName, documentTableName } from '../src/store/keys';
+import { tempDir } from './helpers/temp-dir';
+
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tsxLoader = createRequire(join(here, '../../../package.json')).resolve('tsx');
+const src = JSON.stringify(join(here, '../src/index.ts'));
+
+/** Searches `query` in a fresh Node process on `uri`: the top hit's source and whether LanceDB got loaded. */
+function searchFresh(uri: string, query: string): { top: string | null; lance: boolean } {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const { KnowledgeBase } = await import(${src});
+    const kb = new KnowledgeBase({ storage: { uri: ${JSON.stringify(uri)} } });
+    const { hits } = await kb.search({ namespace: 'shop', query: ${JSON.stringify(query)} });
+    const lance = readFileSync('/proc/self/maps', 'utf8').includes('lancedb');
+    console.log(JSON.stringify({ top: hits[0]?.sourceId ?? null, lance }));
+    await kb.close();
+  `;
+  const out = execFileSync(process.execPath, ['--import', tsxLoader, '--input-type=module', '-e', script], { cwd: here, encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { top: string | null; lance: boolean };
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(check()).toBe(true);
+}
+
+const SHIP = 'Giao hàng nội thành Hà Nội trong 24 giờ, phí 20.000đ.';
+const WARRANTY = 'Chính sách bảo hành: điện thoại được bảo hành 12 tháng, phụ kiện 3 tháng.';
+const WHOLESALE = 'Shop nhận bán buôn cho đại lý: đơn từ 50 sản phẩm được chiết khấu 15%.';
+
+describe('table versions read from disk', () => {
+  it('match LanceDB Table.version() after creates, merges, deletes and manifest writes', async () => {
+    const uri = join(dir.path, 'versions');
+    const store = new LanceKnowledgeStore({ uri });
+    const lance = await connect(uri);
+    const expectSame = async () => {
+      for (const name of [chunkTableName('shop'), documentTableName('shop')]) {
+        const table = await lance.openTable(name);
+        expect((await localTableState(uri, name))?.version).toBe(await table.version());
+        table.close();
+      }
+      const chunks = await lance.openTable(chunkTableName('shop'));
+      const docs = await lance.openTable(documentTableName('shop'));
+      expect(await store.tableVersion('shop')).toBe((await chunks.version()) * 1_000_000 + (await docs.version()));
+    };
+    expect(await store.tableVersion('shop')).toBe(0);
+    expect(await localTableState(uri, chunkTableName('shop'))).toEqual({ version: 0, lineage: '' });
+    const kb = new KnowledgeBase({ storage: store });
+    await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
+    await expectSame();
+    await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: `${SHIP} Miễn phí từ 500k.` } });
+    await expectSame();
+    await store.upsert({ namespace: 'shop', records: [{ id: 'direct', sourceId: 'direct', text: WHOLESALE }] });
+    await expectSame();
+    await kb.deleteDocument({ namespace: 'shop', sourceId: 'ship' });
+    await expectSame();
+    lance.close();
+    await kb.close();
+  });
+});
+
+describe('persisted lexical source', () => {
+  it('a new process answers from it without loading LanceDB, and reads the tables again after another process wrote', async () => {
+    const uri = join(dir.path, 'shop');
+    const kb = new KnowledgeBase({ storage: { uri } });
+    await kb.ingestDocuments({ namespace: 'shop', documents: [
+      { sourceId: 'ship', name: 'ship.txt', content: SHIP },
+      { sourceId: 'warranty', name: 'bao-hanh.txt', content: WARRANTY },
+    ] });
+    const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
+    const version = await kb.store.tableVersion('shop');
+    await waitFor(() => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version === version);
+
+    expect(searchFresh(uri, 'bảo hành điện thoại mấy tháng')).toEqual({ top: 'warranty', lance: false });
+
+    await kb.close();
+    // Another writer that keeps no source file (an ingest-only process) adds a document: the file
+    // is now stale, so a new process reads the tables (loading LanceDB), finds the new document and
+    // writes the file again (at close), and the next process needs no LanceDB.
+    const writer = new KnowledgeBase({ storage: { uri }, persistSource: false });
+    await writer.ingestDocument({ namespace: 'shop', document: { sourceId: 'wholesale', name: 'si.txt', content: WHOLESALE } });
+    await writer.close();
+    expect(searchFresh(uri, 'bán buôn chiết khấu đại lý')).toEqual({ top: 'wholesale', lance: true });
+    expect(searchFresh(uri, 'bán buôn chiết khấu đại lý')).toEqual({ top: 'wholesale', lance: false });
+  });
+
+  it('is ignored when unreadable, malformed or from a table dropped and created again, and removed with the namespace', async () => {
+    const uri = join(dir.path, 'broken');
+    const kb = new KnowledgeBase({ storage: { uri } });
+    await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
+    const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
+    await waitFor(() => existsSync(file));
+    const good = readFileSync(file, 'utf8');
+    const store = kb.store;
+    expect((await store.readLexicalSource('shop'))?.chunks.map((chunk) => chunk.sourceId)).toEqual(['ship']);
+
+    writeFileSync(file, '{"format":"agent-chatbot.lexical-source/1","version":');
+    expect(await store.readLexicalSource('shop')).toBeUndefined();
+    const parsed = JSON.parse(good) as { chunks: Array<Record<string, unknown>> };
+    writeFileSync(file, JSON.stringify({ ...parsed, chunks: [{ ...parsed.chunks[0], tokens: 42 }] }));
+    expect(await store.readLexicalSource('shop')).toBeUndefined();
+    // A fresh knowledge base over a malformed file still answers, from the tables.
+    const other = new KnowledgeBase({ storage: { uri } });
+    expect((await other.search({ namespace: 'shop', query: 'giao hàng Hà Nội' })).hits[0]?.sourceId).toBe('ship');
+    await other.close();
+
+    await kb.dropNamespace('shop');
+    expect(existsSync(file)).toBe(false);
+    // Same content again: same table versions, but new tables; the old file must not pass for them.
+    await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'warranty', name: 'bao-hanh.txt', content: WARRANTY } });
+    await waitFor(() => existsSync(file));
+    const stale = JSON.parse(good) as { version: number };
+    expect(stale.version).toBe(await store.tableVersion('shop'));
+    writeFileSync(file, good);
+    expect(await store.readLexicalSource('shop')).toBeUndefined();
+    await kb.close();
+  });
+
+  it('is written once after a burst of changes, never after its namespace was dropped, and at close', async () => {
+    const uri = join(dir.path, 'burst');
+    const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
+    const kb = new KnowledgeBase({ storage: { uri }, persistDelayMs: 400 });
+    const writes = vi.spyOn(kb.store, 'writeLexicalSource');
+    for (const [sourceId, content] of [['ship', SHIP], ['warranty', WARRANTY], ['wholesale', WHOLESALE]] as const) {
+      await kb.ingestDocument({ namespace: 'shop', document: { sourceId, name: `${sourceId}.txt`, content } });
+    }
+    await waitFor(() => existsSync(file));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect((await kb.store.readLexicalSource('shop'))?.chunks.map((chunk) => chunk.sourceId).sort()).toEqual(['ship', 'warranty', 'wholesale']);
+
+    // A change, then the namespace dropped before the write is due: the texts do not come back.
+    await kb.deleteDocument({ namespace: 'shop', sourceId: 'ship' });
+    await kb.dropNamespace('shop');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(existsSync(file)).toBe(false);
+    // Even a write that was already under way when the tables went is dropped.
+    await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
+    const live = await kb.store.readLiveChunks('shop');
+    await kb.dropNamespace('shop');
+    await kb.store.writeLexicalSource('shop', live);
+    expect(existsSync(file)).toBe(false);
+    await kb.close();
+
+    // close() writes what is pending instead of waiting for the delay.
+    const slow = new KnowledgeBase({ storage: { uri }, persistDelayMs: 60_000 });
+    await slow.ingestDocument({ namespace: 'shop', document: { sourceId: 'warranty', name: 'bao-hanh.txt', content: WARRANTY } });
+    expect(existsSync(file)).toBe(false);
+    const version = await slow.store.tableVersion('shop');
+    await slow.close();
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version).toBe(version);
+  });
+
+  it('is not written when persistSource is false', async () => {
+    const uri = join(dir.path, 'off');
+    const kb = new KnowledgeBase({ storage: { uri }, persistSource: false });
+    await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
+    expect((await kb.search({ namespace: 'shop', query: 'giao hàng Hà Nội' })).hits[0]?.sourceId).toBe('ship');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(existsSync(join(uri, `${chunkTableName('shop')}.lexical.json`))).toBe(false);
+    await kb.close();
+  });
+});
