@@ -62,7 +62,7 @@ describe('table versions read from disk', () => {
     await expectSame();
     await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: `${SHIP} Miễn phí từ 500k.` } });
     await expectSame();
-    await store.upsert({ namespace: 'shop', records: [{ id: 'direct', sourceId: 'direct', text: WHOLESALE }] });
+    await store.upsert({ namespace: 'shop', records: [{ id: 'direct', sourceId: 'direct', text: WHOLESALE, metadata: {} }] });
     await expectSame();
     await kb.deleteDocument({ namespace: 'shop', sourceId: 'ship' });
     await expectSame();
