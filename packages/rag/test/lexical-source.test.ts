@@ -74,7 +74,7 @@ describe('table versions read from disk', () => {
 describe('persisted lexical source', () => {
   it('a new process answers from it without loading LanceDB, and reads the tables again after another process wrote', async () => {
     const uri = join(dir.path, 'shop');
-    const kb = new KnowledgeBase({ storage: { uri } });
+    const kb = new KnowledgeBase({ storage: { uri }, persistDelayMs: 50 });
     await kb.ingestDocuments({ namespace: 'shop', documents: [
       { sourceId: 'ship', name: 'ship.txt', content: SHIP },
       { sourceId: 'warranty', name: 'bao-hanh.txt', content: WARRANTY },
@@ -98,7 +98,7 @@ describe('persisted lexical source', () => {
 
   it('is ignored when unreadable, malformed or from a table dropped and created again, and removed with the namespace', async () => {
     const uri = join(dir.path, 'broken');
-    const kb = new KnowledgeBase({ storage: { uri } });
+    const kb = new KnowledgeBase({ storage: { uri }, persistDelayMs: 50 });
     await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
     const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
     await waitFor(() => existsSync(file));

@@ -44,8 +44,10 @@ export interface LexicalCacheOptions {
    */
   readonly persistSource?: boolean;
   /**
-   * How long after a build the source file is written (default 1,000 ms); a newer build of the
-   * same namespace within that time replaces the pending write, so a burst of uploads writes once.
+   * How long after a build the source file is written (default 10,000 ms); a newer build of the
+   * same namespace within that time replaces the pending write, so a burst of uploads writes once
+   * (a namespace that keeps changing is written at least every six delays). A process stopped
+   * before the write leaves a stale file, which the next process ignores; `close()` writes at once.
    */
   readonly persistDelayMs?: number;
 }
@@ -62,7 +64,7 @@ export interface LexicalCacheOptions {
 export class LexicalCache {
   private readonly entries = new Map<string, Entry>();
   /** Per namespace: the source waiting to be written, its timer, and the write in progress. */
-  private readonly persisting = new Map<string, { source?: LiveChunks; timer?: NodeJS.Timeout; writing: Promise<void> }>();
+  private readonly persisting = new Map<string, { source?: LiveChunks; timer?: NodeJS.Timeout; since?: number; writing: Promise<void> }>();
 
   constructor(
     private readonly store: LanceKnowledgeStore,
@@ -104,7 +106,7 @@ export class LexicalCache {
     this.entries.delete(namespace);
     const state = this.persisting.get(namespace);
     if (state?.timer) clearTimeout(state.timer);
-    if (state) [state.source, state.timer] = [undefined, undefined];
+    if (state) [state.source, state.timer, state.since] = [undefined, undefined, undefined];
   }
 
   /** Starts one background rebuild for the entry; it replaces `current` when done. */
@@ -156,7 +158,10 @@ export class LexicalCache {
     this.persisting.set(namespace, state);
     state.source = source;
     if (state.timer) clearTimeout(state.timer);
-    state.timer = setTimeout(() => this.writePending(namespace), this.options.persistDelayMs ?? 1000);
+    const now = Date.now();
+    state.since ??= now;
+    const delay = this.options.persistDelayMs ?? 10_000;
+    state.timer = setTimeout(() => this.writePending(namespace), Math.max(0, Math.min(delay, state.since + 6 * delay - now)));
     state.timer.unref();
   }
 
@@ -171,6 +176,7 @@ export class LexicalCache {
     if (state.timer) clearTimeout(state.timer);
     state.source = undefined;
     state.timer = undefined;
+    state.since = undefined;
     const writing = state.writing.then(() => this.store.writeLexicalSource(namespace, source)).catch(() => undefined);
     state.writing = writing;
     void writing.then(() => {
