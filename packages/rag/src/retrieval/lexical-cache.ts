@@ -104,9 +104,9 @@ export class LexicalCache {
   /** Forgets a namespace (after dropping it, or to free memory). */
   invalidate(namespace: string): void {
     this.entries.delete(namespace);
-    const state = this.persisting.get(namespace);
-    if (state?.timer) clearTimeout(state.timer);
-    if (state) [state.source, state.timer, state.since] = [undefined, undefined, undefined];
+    // A write already under way finds the tables gone and discards itself (writeLexicalSource).
+    clearTimeout(this.persisting.get(namespace)?.timer);
+    this.persisting.delete(namespace);
   }
 
   /** Starts one background rebuild for the entry; it replaces `current` when done. */
