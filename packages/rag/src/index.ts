@@ -20,6 +20,7 @@ export { reciprocalRankFusion } from './retrieval/rrf';
 export {
   LanceKnowledgeStore,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
+  LEXICAL_SOURCE_SUFFIX,
   type LanceKnowledgeStoreOptions,
   type LiveChunks,
   type StoredChunk,

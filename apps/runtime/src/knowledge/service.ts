@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMemoryPubSub, type EmbeddingModelV1, type PubSubV1 } from '@agent-chatbot/core';
 import { DEFAULT_BILLING_CONFIG, platformPriceTable } from '@agent-chatbot/billing';
-import { createKnowledgeBase, isLocalUri, type KnowledgeBase } from '@agent-chatbot/rag';
+import { createKnowledgeBase, isLocalUri, LEXICAL_SOURCE_SUFFIX, type KnowledgeBase } from '@agent-chatbot/rag';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config';
 import type { Db } from '../db/types';
@@ -231,5 +231,5 @@ export function needsLanceDbSoon(uri: string, platformEmbedding: boolean): boole
   }
   const chunkTables = names.filter((name) => name.endsWith('.lance') && !name.endsWith('_docs.lance'));
   if (chunkTables.length === 0) return false;
-  return platformEmbedding || chunkTables.some((name) => !names.includes(name.replace(/\.lance$/, '.lexical.json')));
+  return platformEmbedding || chunkTables.some((name) => !names.includes(name.replace(/\.lance$/, LEXICAL_SOURCE_SUFFIX)));
 }

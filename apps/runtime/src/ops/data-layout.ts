@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LEXICAL_SOURCE_SUFFIX } from '@agent-chatbot/rag';
 
 /** Data-folder entries never archived: the live PGlite files (dumped logically instead), the
  * secrets file (keys belong in a vault, not next to the data they protect), sockets, backups. */
@@ -37,7 +38,7 @@ export function tenantLanceTables(tenantId: string): string[] {
 
 /** The tenant's lexical source file beside its tables in a local LanceDB folder (see above). */
 export function tenantLexicalSourceFile(lanceDir: string, tenantId: string): string {
-  return join(lanceDir, `${tenantLanceTables(tenantId)[0]}.lexical.json`);
+  return join(lanceDir, `${tenantLanceTables(tenantId)[0]}${LEXICAL_SOURCE_SUFFIX}`);
 }
 
 /** The folder of a tenant's stored files on the local storage driver. */

@@ -26,6 +26,12 @@ export interface LiveChunks {
   readonly chunks: readonly StoredChunk[];
 }
 
+/**
+ * Suffix of a namespace's lexical source file beside its chunk table (`kb_<hash>.lexical.json`):
+ * whoever deletes a tenant's data or looks for the file outside this class uses it.
+ */
+export const LEXICAL_SOURCE_SUFFIX = '.lexical.json';
+
 /** The lexical source file (`<table>.lexical.json`), checked when read: it is a file on disk. */
 const lexicalSourceFileSchema = z.object({
   format: z.literal('agent-chatbot.lexical-source/1'),
@@ -247,7 +253,7 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
   }
 
   private lexicalSourcePath(namespace: string): string | undefined {
-    return this.localDir === undefined ? undefined : join(this.localDir, `${chunkTableName(namespace)}.lexical.json`);
+    return this.localDir === undefined ? undefined : join(this.localDir, `${chunkTableName(namespace)}${LEXICAL_SOURCE_SUFFIX}`);
   }
 
   /**
