@@ -8,11 +8,16 @@
  * choice (up to 2–4× on a small heap): on the 30-entry FAQ benchmark the peak RSS under load fell
  * from 444–523 to 365–386 MiB for ~7 % more CPU per answer (ADR 0010, addendum). Starting Node with
  * an explicit `--heap-growing-percent=N` keeps that value instead (`0`: V8's own).
+ *
+ * `serve` and `worker` first re-execute themselves once with glibc malloc settings
+ * (`GLIBC_TUNABLES`, read only at process start): see cli/malloc-tuning.ts and ADR 0012.
  * @packageDocumentation
  */
 import { enableCompileCache } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
+import { applyMallocTuning } from './cli/malloc-tuning';
 
+applyMallocTuning();
 enableCompileCache?.();
 if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) setFlagsFromString('--heap-growing-percent=20');
 const { main } = await import('./cli/main');

@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { controlSocketPath } from '../../src/cli/control-socket';
+import { MALLOC_TUNABLES } from '../../src/cli/malloc-tuning';
 import { startServer } from '../../src/cli/serve';
 import { createTenantWithAdmin } from '../../src/tenants/tenant-service';
 
@@ -84,6 +85,11 @@ describe('agent-chatbot as a process on the embedded default (PGlite)', { timeou
     expect(url, stdout).toBeDefined();
     expect(stdout).toMatch(/demo@agent-chatbot\.local[\s\S]*mật khẩu \/ password: \S{16}/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // `serve` re-executed itself in place with the malloc settings (same PID: the spawned child).
+    // glibc terminates each tunable in place while parsing, so /proc shows the first one only.
+    const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+    const [firstTunable] = MALLOC_TUNABLES.split(':');
+    expect(environ.filter((entry) => entry.startsWith('GLIBC_TUNABLES='))).toEqual([`GLIBC_TUNABLES=${firstTunable}`]);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(existsSync(controlSocketPath(freshDir))).toBe(false);
