@@ -79,8 +79,11 @@ try {
   const rssIdleMb = server.rssMb();
   const rssIdleParts = server.rssParts();
   // A server that stays idle: V8's memory reducer shrinks the heap ~8–30 s after the last activity.
+  // Its CPU meanwhile is the background work (job polling, schedules, timers) a quiet shop pays for.
+  const cpuBeforeQuiet = server.cpuMs();
   await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
   const rssQuiet = server.rssParts();
+  const idleCpuMsPerSecond = round((server.cpuMs() - cpuBeforeQuiet) / (QUIET_MS / 1000));
 
   const run = async (label: string, concurrency: number, total: number, send: (i: number) => Promise<Response>) => {
     const base = await closedLoop(healthz, { concurrency, total });
@@ -127,6 +130,8 @@ try {
     cpuYardstickMs: { before: yardstickBefore, after: cpuYardstickMs() },
     firstStart: { toFirstAnswerMs: round(firstStartToFirstAnswerMs), route: firstAnswer.route, note: 'empty data folder: creates and migrates the database' },
     restart: { toListenMs: round(server.startMs), toFirstAnswerMs: round(restartToFirstAnswerMs), route: restartRoute, status: restartAnswer.status },
+    // Runtime CPU per second of the quiet period (no requests): background work only.
+    idleCpuMsPerSecond,
     rssMb: {
       idle: rssIdleMb,
       peakUnderLoad: rssPeakMb,

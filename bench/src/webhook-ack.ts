@@ -5,7 +5,10 @@
  * passes 50 ms or a request fails. By default the worker runs in the runtime process and answers
  * every message through a fake Telegram server (no-LLM mode), so the figure includes that work.
  *
- *   pnpm --filter @agent-chatbot/bench exec tsx src/webhook-ack.ts [--rate 200] [--seconds 10] [--step-seconds 3] [--no-worker | --worker-process]
+ * Before the load, `--replies` updates (default 30) are sent one at a time and timed from the POST to
+ * the fake Bot API receiving the answer (`replyRoundTripMs`): what one customer of a quiet shop waits.
+ *
+ *   pnpm --filter @agent-chatbot/bench exec tsx src/webhook-ack.ts [--rate 200] [--seconds 10] [--step-seconds 3] [--replies 30] [--no-worker | --worker-process]
  *   (issue 5 target: --rate 200 --seconds 60, p99 ≤ 50 ms)
  *
  * `--no-worker` (Postgres, `BENCH_DATABASE_URL`): the API process alone, as deployed next to
@@ -29,6 +32,8 @@ const SECONDS = flags.number('seconds', quick ? 5 : 10);
 const STEP_SECONDS = flags.number('step-seconds', quick ? 2 : 3);
 const WORKER: boolean | 'process' = flags.bool('worker-process') ? 'process' : !flags.bool('no-worker');
 const STEPS = [50, 100, 200, 400, 800, 1600];
+/** Serial webhook → reply round trips measured before the load (`--replies`). */
+const REPLIES = flags.number('replies', quick ? 10 : 30);
 const BOT_TOKEN = '7011223344:AAH-bench-telegram-bot-token';
 const SECRET = 'bench-telegram-secret-token-0123';
 
@@ -53,6 +58,25 @@ try {
   const healthz = () => fetch(`${server.url}/healthz`);
 
   await openLoop(post, { rate: 20, seconds: 1 }); // warm-up
+  // Webhook → reply: one customer at a time (a quiet shop), from posting the update to the fake Bot
+  // API receiving the answer — the webhook's job, the answer, the delivery job and the send.
+  const replyMs: number[] = [];
+  if (WORKER) {
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // let the warm-up's replies drain
+    for (let i = 0; i < REPLIES; i += 1) {
+      const chatId = 900_000 + i;
+      const id = (updateId += 1);
+      const started = performance.now();
+      const update = { update_id: id, message: { message_id: id % 100_000, from: { id: chatId, is_bot: false, first_name: 'Bình' }, chat: { id: chatId, type: 'private' }, date: Math.floor(Date.now() / 1000), text: questions[i % questions.length] } };
+      const res = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
+      if (res.status !== 200) throw new Error(`webhook → ${res.status}`);
+      const deadline = started + 15_000;
+      while (!telegram.sent.some((call) => Number(call.body.chat_id) === chatId) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+      if (performance.now() >= deadline) throw new Error(`no reply to chat ${chatId} within 15 s`);
+      replyMs.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   const baseline = await openLoop(healthz, { rate: RATE, seconds: SECONDS });
   const sentBefore = telegram.sent.length;
   const target = await openLoop(post, { rate: RATE, seconds: SECONDS });
@@ -85,6 +109,8 @@ try {
     sustainableRatePerSecond: sustainable,
     steps,
     repliesSentWithin2sAfter: (telegram.sent.length) - sentBefore,
+    // Webhook posted → the fake Bot API received the answer, one customer at a time, no load.
+    replyRoundTripMs: replyMs.length > 0 ? summarize(replyMs) : null,
     targets: { [`p99 ≤ 50 ms at ${RATE}/s for ${SECONDS} s`]: target.errors === 0 && ack.p99 <= 50, '60 s run (issue 5)': SECONDS >= 60 },
   });
 } finally {

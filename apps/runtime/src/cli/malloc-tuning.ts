@@ -7,8 +7,8 @@
  * With a fixed 128 KiB mmap threshold, large blocks (PGlite's result buffers, Node's Buffers) are
  * mapped and returned to the system when freed, and the top of the heap is trimmed above 128 KiB,
  * instead of glibc's dynamic threshold that climbs to 32 MiB and keeps freed memory. Measured on
- * the 30-FAQ benchmark: ~20 MiB less RSS when idle and ~30 MiB less at the peak, answers/s within
- * the noise.
+ * the 30-FAQ benchmark: ~10–20 MiB less RSS after 30 s of quiet and ~25 MiB less at the peak, CPU
+ * per answer within the noise.
  *
  * Set `GLIBC_TUNABLES` yourself (even to an empty string) to keep your own settings or none.
  * musl (Alpine) ignores the variable; Windows and macOS are left alone.
@@ -24,8 +24,8 @@ export function mallocTuningEnv(
   platform: NodeJS.Platform = process.platform,
 ): NodeJS.ProcessEnv | undefined {
   if (platform !== 'linux' || env.GLIBC_TUNABLES !== undefined) return undefined;
-  const command = argv.find((arg) => !arg.startsWith('-'));
-  if (command === undefined || !LONG_RUNNING.has(command)) return undefined;
+  // The command comes first, as the CLI's parser expects (`serve --no-worker`).
+  if (argv[0] === undefined || !LONG_RUNNING.has(argv[0])) return undefined;
   return { ...env, GLIBC_TUNABLES: MALLOC_TUNABLES };
 }
 

@@ -62,10 +62,13 @@ export interface CreateJobQueueOptions {
  */
 export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {}): JobQueue {
   const schema = options.schema ?? 'pgboss';
+  // LISTEN/NOTIFY: a job committed by any process wakes the workers of its queue at once (on PGlite
+  // in-process, on Postgres through one listening connection of pg-boss's pool); polling remains
+  // as the backstop for retries and delayed jobs (see backstopSeconds).
   const boss =
     db.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', schema, schedule: options.schedule ?? true })
-      : new PgBoss({ connectionString: db.url, max: 4, application_name: 'agent-chatbot-jobs', schema, schedule: options.schedule ?? true });
+      ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', schema, schedule: options.schedule ?? true, useListenNotify: true })
+      : new PgBoss({ connectionString: db.url, max: 4, application_name: 'agent-chatbot-jobs', schema, schedule: options.schedule ?? true, useListenNotify: true });
   boss.on('error', (error) => options.logger?.error({ err: error }, 'job queue error'));
 
   const queues = new Map<string, QueueOptions>();
@@ -199,6 +202,7 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
             // pg-boss accepts a cap only with backoff on.
             ...(backoff ? { retryDelayMax: q.retryDelayMaxSeconds ?? 3600 } : {}),
             expireInSeconds: q.expireInSeconds ?? 900,
+            notify: true,
           };
           if (await boss.getQueue(name)) {
             const { retryDelayMax: _max, ...updatable } = settings;
@@ -217,7 +221,8 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
               includeMetadata: true,
               batchSize: 1,
               localConcurrency: q.concurrency ?? 2,
-              pollingIntervalSeconds: Math.max(0.5, q.pollingIntervalSeconds ?? 2),
+              pollingIntervalSeconds: pollingSeconds(q),
+              notifyPollingIntervalSeconds: backstopSeconds(q),
             },
             async (jobs) => {
               const job = jobs[0] as JobWithMetadata<JobEnvelope> | undefined;
@@ -269,4 +274,19 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
       await boss.retry(name, id);
     },
   };
+}
+
+/** Seconds between polls while NOTIFY is unavailable (`pollingIntervalSeconds`, default 2, at least 0.5). */
+function pollingSeconds(q: QueueOptions): number {
+  return Math.max(0.5, q.pollingIntervalSeconds ?? 2);
+}
+
+/**
+ * Seconds between polls while NOTIFY wakes the workers: new jobs need no polling, but a retry or a
+ * delayed job (`startAfter`) becomes due without a notification, so a queue keeps polling about as
+ * often as its retries come due — every `retryDelaySeconds` (default 5), at most every 30 s and never
+ * more often than `pollingIntervalSeconds`.
+ */
+export function backstopSeconds(q: QueueOptions): number {
+  return Math.max(pollingSeconds(q), Math.min(30, q.retryDelaySeconds ?? 5));
 }

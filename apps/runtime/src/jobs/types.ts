@@ -33,7 +33,12 @@ export interface QueueOptions {
   expireInSeconds?: number;
   /** Jobs of this queue run at once in this process (default 2). */
   concurrency?: number;
-  /** Seconds between polls for new jobs (default 2; min 0.5). */
+  /**
+   * Seconds between polls for new jobs when LISTEN/NOTIFY is unavailable (default 2; min 0.5). With
+   * NOTIFY (the default on PGlite and Postgres) new jobs start at once and the queue polls only as
+   * a backstop for retries and delayed jobs, every `retryDelaySeconds` (at most 30 s, never more
+   * often than this).
+   */
   pollingIntervalSeconds?: number;
 }
 
