@@ -65,11 +65,14 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
   // LISTEN/NOTIFY: a job committed by any process wakes the workers of its queue at once (on PGlite
   // in-process, on Postgres through one listening connection of pg-boss's pool); polling remains
   // as the backstop for retries and delayed jobs (see backstopSeconds).
+  const common = { schema, schedule: options.schedule ?? true, useListenNotify: true };
   const boss =
     db.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', schema, schedule: options.schedule ?? true, useListenNotify: true })
-      : new PgBoss({ connectionString: db.url, max: 4, application_name: 'agent-chatbot-jobs', schema, schedule: options.schedule ?? true, useListenNotify: true });
+      ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', ...common })
+      : new PgBoss({ connectionString: db.url, max: 4, application_name: 'agent-chatbot-jobs', ...common });
   boss.on('error', (error) => options.logger?.error({ err: error }, 'job queue error'));
+  // E.g. LISTEN unavailable (a transaction-pooling proxy): the workers then poll every pollingIntervalSeconds.
+  boss.on('warning', (warning) => options.logger?.warn({ warning }, 'job queue warning'));
 
   const queues = new Map<string, QueueOptions>();
   const handlers = new Map<string, JobHandler<unknown>>();
