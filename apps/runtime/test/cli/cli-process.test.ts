@@ -79,19 +79,27 @@ describe('agent-chatbot as a process on the embedded default (PGlite)', { timeou
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 30_000;
-    while (!/listening on (http:\/\/\S+)/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
-    expect(url, stdout).toBeDefined();
-    expect(stdout).toMatch(/demo@agent-chatbot\.local[\s\S]*mật khẩu \/ password: \S{16}/);
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    // `serve` re-executed itself in place with the malloc settings (same PID: the spawned child).
-    // glibc terminates each tunable in place while parsing, so /proc shows the first one only.
-    const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
-    const [firstTunable] = MALLOC_TUNABLES.split(':');
-    expect(environ.filter((entry) => entry.startsWith('GLIBC_TUNABLES='))).toEqual([`GLIBC_TUNABLES=${firstTunable}`]);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/listening on (http:\/\/\S+)/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+      expect(url, stdout).toBeDefined();
+      expect(stdout).toMatch(/demo@agent-chatbot\.local[\s\S]*mật khẩu \/ password: \S{16}/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      // `serve` re-executed itself in place with the malloc settings (same PID: the spawned child).
+      // glibc terminates each tunable in place while parsing, so /proc shows the first one only.
+      const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+      const [firstTunable] = MALLOC_TUNABLES.split(':');
+      expect(environ.filter((entry) => entry.startsWith('GLIBC_TUNABLES='))).toEqual([`GLIBC_TUNABLES=${firstTunable}`]);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      // A failed expectation above must not leave the server running after the test.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
     expect(existsSync(controlSocketPath(freshDir))).toBe(false);
     expect(existsSync(join(freshDir, 'pglite.lock'))).toBe(false);
   });
