@@ -28,6 +28,7 @@ export {
 } from './store/knowledge-store';
 export type { ChunkRow, DocumentRow } from './store/schema';
 export { isLocalUri, localTableState } from './store/lance-tables';
+export { chunkTableName, documentTableName } from './store/keys';
 export type {
   IngestProgress,
   IngestResult,

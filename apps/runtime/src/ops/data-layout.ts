@@ -8,10 +8,9 @@
  *   live chunks kept for keyword search (a cache of the tables; rebuilt when missing or stale).
  * - `<dataDir>/files/<tenantId>/…`  stored uploads on the local storage driver.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LEXICAL_SOURCE_SUFFIX } from '@agent-chatbot/rag';
+import { chunkTableName, documentTableName, LEXICAL_SOURCE_SUFFIX } from '@agent-chatbot/rag';
 
 /** Data-folder entries never archived: the live PGlite files (dumped logically instead), the
  * secrets file (keys belong in a vault, not next to the data they protect), sockets, backups. */
@@ -30,15 +29,14 @@ export function filesDir(dataDir: string): string {
   return join(dataDir, 'files');
 }
 
-/** The LanceDB table names of a tenant (chunks and document manifest), as the rag package names them. */
+/** The LanceDB table names of a tenant (chunks and document manifest); the tenant id is its rag namespace. */
 export function tenantLanceTables(tenantId: string): string[] {
-  const chunks = `kb_${createHash('sha256').update(tenantId, 'utf8').digest('hex').slice(0, 40)}`;
-  return [chunks, `${chunks}_docs`];
+  return [chunkTableName(tenantId), documentTableName(tenantId)];
 }
 
 /** The tenant's lexical source file beside its tables in a local LanceDB folder (see above). */
 export function tenantLexicalSourceFile(lanceDir: string, tenantId: string): string {
-  return join(lanceDir, `${tenantLanceTables(tenantId)[0]}${LEXICAL_SOURCE_SUFFIX}`);
+  return join(lanceDir, `${chunkTableName(tenantId)}${LEXICAL_SOURCE_SUFFIX}`);
 }
 
 /** The folder of a tenant's stored files on the local storage driver. */
