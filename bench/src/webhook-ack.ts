@@ -49,12 +49,14 @@ try {
   const hook = `${server.url}/webhooks/telegram/${body.id}`;
   let updateId = 500_000_000;
   const questions = faqEntries().map((entry) => entry.question);
-  const post = () => {
+  /** Posts one signed update: from `chatId` (default: one of 500 returning customers) asking `text`. */
+  const send = (chatId?: number, text?: string) => {
     const id = (updateId += 1);
-    const chatId = 10_000 + (id % 500);
-    const update = { update_id: id, message: { message_id: id % 100_000, from: { id: chatId, is_bot: false, first_name: 'An' }, chat: { id: chatId, type: 'private' }, date: Math.floor(Date.now() / 1000), text: questions[id % questions.length] } };
+    const from = chatId ?? 10_000 + (id % 500);
+    const update = { update_id: id, message: { message_id: id % 100_000, from: { id: from, is_bot: false, first_name: 'An' }, chat: { id: from, type: 'private' }, date: Math.floor(Date.now() / 1000), text: text ?? questions[id % questions.length] } };
     return fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
   };
+  const post = () => send();
   const healthz = () => fetch(`${server.url}/healthz`);
 
   await openLoop(post, { rate: 20, seconds: 1 }); // warm-up
@@ -65,10 +67,8 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 2000)); // let the warm-up's replies drain
     for (let i = 0; i < REPLIES; i += 1) {
       const chatId = 900_000 + i;
-      const id = (updateId += 1);
       const started = performance.now();
-      const update = { update_id: id, message: { message_id: id % 100_000, from: { id: chatId, is_bot: false, first_name: 'Bình' }, chat: { id: chatId, type: 'private' }, date: Math.floor(Date.now() / 1000), text: questions[i % questions.length] } };
-      const res = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
+      const res = await send(chatId, questions[i % questions.length]);
       if (res.status !== 200) throw new Error(`webhook → ${res.status}`);
       const deadline = started + 15_000;
       while (!telegram.sent.some((call) => Number(call.body.chat_id) === chatId) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
