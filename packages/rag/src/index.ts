@@ -20,10 +20,13 @@ export { reciprocalRankFusion } from './retrieval/rrf';
 export {
   LanceKnowledgeStore,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
+  DEFAULT_TABLE_MAINTENANCE,
   LEXICAL_SOURCE_SUFFIX,
   type LanceKnowledgeStoreOptions,
   type LiveChunks,
   type StoredChunk,
+  type TableMaintenanceOptions,
+  type TableMaintenanceResult,
   type VectorIndexStatus,
 } from './store/knowledge-store';
 export type { ChunkRow, DocumentRow } from './store/schema';

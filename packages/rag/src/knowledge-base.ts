@@ -209,6 +209,9 @@ export class KnowledgeBase {
   }
 
   private async notify(namespace: string, sourceIds: readonly string[], change: 'ingested' | 'deleted' | 'dropped'): Promise<void> {
+    // Bound the versions and small files the change left behind (best effort: the change is
+    // committed and searchable either way; the next change tries again).
+    if (change !== 'dropped') await this.store.maintain(namespace).catch(() => undefined);
     // Rebuild now, so the change is searchable when the call returns and no question waits for it.
     if (change !== 'dropped' && this.options.prewarm !== false) await this.retriever.lexical.refresh(namespace);
     if (!this.options.onKnowledgeChange) return;

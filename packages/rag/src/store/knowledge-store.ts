@@ -54,6 +54,46 @@ export interface LanceKnowledgeStoreOptions extends LanceTablesOptions {
    * (IVF_PQ, cosine) is built; below it the dense arm scans every vector (exact). Default 10,000.
    */
   readonly vectorIndexMinRows?: number;
+  /**
+   * When {@link LanceKnowledgeStore.maintain} compacts a table and deletes its old versions, or
+   * `false` to never do it (then call LanceDB's `optimize` yourself). Default
+   * {@link DEFAULT_TABLE_MAINTENANCE}.
+   */
+  readonly maintenance?: Partial<TableMaintenanceOptions> | false;
+}
+
+/**
+ * Every LanceDB write (an upload, an FAQ entry, a deletion) commits a new table version and
+ * leaves its own small data files; none is ever removed unless the table is optimized. These
+ * settings bound that growth.
+ */
+export interface TableMaintenanceOptions {
+  /**
+   * Versions a table may keep beyond the grace period before it is compacted and they are
+   * deleted (default 20).
+   */
+  readonly maxOldVersions: number;
+  /**
+   * How long a version stays readable after a newer one replaced it (ms, default 60,000): another
+   * process still reading it (LanceDB re-checks for new versions every
+   * `readConsistencyIntervalSeconds`) must not lose its files.
+   */
+  readonly graceMs: number;
+}
+
+/** Default {@link LanceKnowledgeStoreOptions.maintenance}. */
+export const DEFAULT_TABLE_MAINTENANCE: TableMaintenanceOptions = { maxOldVersions: 20, graceMs: 60_000 };
+
+/** What {@link LanceKnowledgeStore.maintain} did to one table (absent when it had nothing to do). */
+export interface TableMaintenanceResult {
+  readonly table: string;
+  /** Versions before and after. */
+  readonly versionsBefore: number;
+  readonly versionsAfter: number;
+  /** Data fragments merged away by compaction. */
+  readonly fragmentsRemoved: number;
+  /** Bytes of old versions' files deleted. */
+  readonly bytesRemoved: number;
 }
 
 /** Default {@link LanceKnowledgeStoreOptions.vectorIndexMinRows}. */
@@ -87,12 +127,14 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
   private readonly revisions = new Map<string, number>();
 
   private readonly vectorIndexMinRows: number;
+  private readonly maintenance: TableMaintenanceOptions | false;
   /** The folder of a local store; `undefined` for an object store. */
   private readonly localDir: string | undefined;
 
   constructor(options: LanceKnowledgeStoreOptions) {
     this.tables = new LanceTables(options);
     this.vectorIndexMinRows = options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS;
+    this.maintenance = options.maintenance === false ? false : { ...DEFAULT_TABLE_MAINTENANCE, ...options.maintenance };
     this.localDir = isLocalUri(options.uri) ? options.uri : undefined;
   }
 
@@ -385,6 +427,45 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
       });
       return { state: 'created', rows, threshold };
     });
+  }
+
+  /**
+   * Compacts a namespace's tables and deletes their old versions once more than
+   * `maxOldVersions` of them are past the grace period (see {@link TableMaintenanceOptions}):
+   * without it every change leaves a version and small files behind forever, and the disk and
+   * each full read of the table grow with the number of changes, not with the knowledge.
+   * {@link KnowledgeBase} calls it after every change; a version replaced less than `graceMs`
+   * ago is always kept, so readers in other processes never lose the files under them.
+   */
+  async maintain(namespace: string, options: { now?: Date } = {}): Promise<TableMaintenanceResult[]> {
+    const settings = this.maintenance;
+    if (!settings) return [];
+    const done: TableMaintenanceResult[] = [];
+    for (const name of [chunkTableName(namespace), documentTableName(namespace)]) {
+      const result = await this.tables.exclusive(name, async (): Promise<TableMaintenanceResult | undefined> => {
+        const table = await this.tables.open(name);
+        if (!table) return undefined;
+        const versions = (await table.listVersions()).sort((a, b) => a.version - b.version);
+        // Lance deletes the versions made before a cutoff (never the latest). The cutoff is the
+        // newest version made before the grace period: every version older than it was replaced
+        // (by the next one) before the grace period began.
+        const graceStart = (options.now ?? new Date()).getTime() - settings.graceMs;
+        const cutoff = versions.findLastIndex((version) => version.timestamp.getTime() < graceStart);
+        if (cutoff < settings.maxOldVersions) return undefined;
+        const stats = await table.optimize({ cleanupOlderThan: versions[cutoff]!.timestamp });
+        return {
+          table: name,
+          versionsBefore: versions.length,
+          versionsAfter: (await table.listVersions()).length,
+          fragmentsRemoved: stats.compaction.fragmentsRemoved,
+          bytesRemoved: stats.prune.bytesRemoved,
+        };
+      });
+      if (result) done.push(result);
+    }
+    // Compaction commits a new version: caches built at the old one reload.
+    if (done.length > 0) this.bump(namespace);
+    return done;
   }
 
   /** The namespace's vector index (type and column) if one exists. */
