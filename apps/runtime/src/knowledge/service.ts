@@ -4,7 +4,6 @@
  * one table pair — per tenant), the file storage and the progress channel on pub/sub.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createMemoryPubSub, type EmbeddingModelV1, type PubSubV1 } from '@agent-chatbot/core';
 import { DEFAULT_BILLING_CONFIG, platformPriceTable } from '@agent-chatbot/billing';
 import { createKnowledgeBase, isLocalUri, LEXICAL_SOURCE_SUFFIX, type KnowledgeBase } from '@agent-chatbot/rag';
@@ -17,6 +16,7 @@ import { usageCostVnd } from '@agent-chatbot/core';
 import { createStorage, type ObjectStorage } from '../storage/index';
 import { bumpKnowledgeVersion } from './document-rows';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './settings';
+import { lancedbDir, localChunkTables } from '../ops/data-layout';
 import {
   effectiveIdentity,
   loadTenantEmbedding,
@@ -91,7 +91,7 @@ export class KnowledgeService {
     this.pubsub = deps.pubsub ?? createMemoryPubSub();
     this.storage = deps.storage ?? createStorage(deps.config);
     this.maxUploadBytes = deps.config.knowledge?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
-    const lanceUri = deps.config.knowledge?.lancedbUri ?? join(deps.config.dataDir, 'lancedb');
+    const lanceUri = lancedbDir(deps.config);
     // LanceDB's native library is imported on first use (~50-120 MiB of RSS). Keyword search
     // needs it only to build a tenant's index when no current lexical source file sits beside
     // its table; when the first questions after a restart will need it, load it now in the background.
@@ -229,7 +229,7 @@ export function needsLanceDbSoon(uri: string, platformEmbedding: boolean): boole
   } catch {
     return false;
   }
-  const chunkTables = names.filter((name) => name.endsWith('.lance') && !name.endsWith('_docs.lance'));
+  const chunkTables = localChunkTables(names);
   if (chunkTables.length === 0) return false;
-  return platformEmbedding || chunkTables.some((name) => !names.includes(name.replace(/\.lance$/, LEXICAL_SOURCE_SUFFIX)));
+  return platformEmbedding || chunkTables.some((table) => !names.includes(`${table}${LEXICAL_SOURCE_SUFFIX}`));
 }

@@ -34,6 +34,17 @@ export function tenantLanceTables(tenantId: string): string[] {
   return [chunkTableName(tenantId), documentTableName(tenantId)];
 }
 
+/** What rag appends to a chunk table's name to name the namespace's manifest table (`_docs`). */
+const MANIFEST_TABLE_SUFFIX = documentTableName('-').slice(chunkTableName('-').length);
+
+/** The chunk tables (`kb_<hash>`, without `.lance`) among the entries of a local LanceDB folder. */
+export function localChunkTables(entries: readonly string[]): string[] {
+  return entries
+    .filter((entry) => entry.endsWith('.lance'))
+    .map((entry) => entry.slice(0, -'.lance'.length))
+    .filter((table) => !table.endsWith(MANIFEST_TABLE_SUFFIX));
+}
+
 /** The tenant's lexical source file beside its tables in a local LanceDB folder (see above). */
 export function tenantLexicalSourceFile(lanceDir: string, tenantId: string): string {
   return join(lanceDir, `${chunkTableName(tenantId)}${LEXICAL_SOURCE_SUFFIX}`);
