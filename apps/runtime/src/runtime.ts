@@ -1,7 +1,5 @@
 import type { CacheV1, PubSubV1, RateLimiterV1 } from '@agent-chatbot/core';
 import { createMemoryCache, createMemoryPubSub, createMemoryRateLimiter } from '@agent-chatbot/core';
-import { createRedisCache, createRedisPubSub, createRedisRateLimiter } from '@agent-chatbot/cache-redis';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from './config';
 import { createDb, migrate, type RuntimeDb } from './db/index';
@@ -77,7 +75,13 @@ export async function createRuntime(config: RuntimeConfig, options: CreateRuntim
 
   const secretBox = createSecretBox(config.secretKeys);
   const jobs = createJobQueue(db, { logger });
-  const shared = config.redisUrl ? openRedis(config.redisUrl, logger) : undefined;
+  let shared: Awaited<ReturnType<typeof openRedis>> | undefined;
+  try {
+    shared = config.redisUrl ? await openRedis(config.redisUrl, logger) : undefined;
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
 
   let closed = false;
   return {
@@ -101,7 +105,15 @@ export async function createRuntime(config: RuntimeConfig, options: CreateRuntim
   };
 }
 
-function openRedis(url: string, logger: Logger) {
+/**
+ * Redis-backed cache, limiter and pub/sub. ioredis and the Redis package are imported only here:
+ * the embedded default (no `REDIS_URL`) never loads them.
+ */
+async function openRedis(url: string, logger: Logger) {
+  const [{ Redis }, { createRedisCache, createRedisPubSub, createRedisRateLimiter }] = await Promise.all([
+    import('ioredis'),
+    import('@agent-chatbot/cache-redis'),
+  ]);
   // One connection for cache and limiter (pub/sub opens its own subscriber connection).
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   client.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis connection error'));

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import type { RuntimeConfig } from '../config';
 import { loadMigrations } from '../db/migrate';
 import type { Db, Tx } from '../db/types';
@@ -124,6 +123,7 @@ export async function runDoctor(config: RuntimeConfig, db: Db, secretBox: Secret
 
   await check('redis', true, async () => {
     if (!config.redisUrl) return skip('Không cấu hình REDIS_URL: dùng bộ nhớ trong (chỉ hợp với 1 tiến trình)', 'REDIS_URL not set: in-memory cache (single process only)');
+    const { Redis } = await import('ioredis');
     const client = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
     client.on('error', () => {});
     try {

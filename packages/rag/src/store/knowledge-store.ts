@@ -197,7 +197,7 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
     const dimensions = unique.find((row) => row.embedding)?.embedding?.length;
     const name = chunkTableName(namespace);
     await this.tables.exclusive(name, async () => {
-      const table = await this.tables.openOrCreate(name, chunkSchema(dimensions));
+      const table = await this.tables.openOrCreate(name, await chunkSchema(dimensions));
       let tableDimensions = vectorDimensionsOf((await table.schema()).fields);
       if (dimensions !== undefined && dimensions !== tableDimensions) {
         // A new embedding model (or the first one): the vector column is replaced by an empty one
@@ -511,7 +511,8 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
     if (documents.length === 0) return;
     const name = documentTableName(namespace);
     await this.tables.exclusive(name, async () => {
-      const table = await this.tables.openOrCreate(name, documentSchema);
+      const schema = await documentSchema();
+      const table = await this.tables.openOrCreate(name, schema);
       const rows = [...new Map(documents.map((document) => [document.sourceId, document])).values()].map((document) => ({
         source_id: document.sourceId,
         source_key: sourceKey(document.sourceId),
@@ -528,7 +529,7 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
         .mergeInsert('source_key')
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
-        .execute((await lanceDb()).makeArrowTable(rows, { schema: documentSchema }));
+        .execute((await lanceDb()).makeArrowTable(rows, { schema }));
     });
     this.bump(namespace);
   }

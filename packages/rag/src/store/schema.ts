@@ -1,4 +1,14 @@
-import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
+import type * as Arrow from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
+
+/**
+ * apache-arrow, imported on first use: only writes to LanceDB need the schemas, and a process
+ * that only answers from a persisted lexical source never loads it (~0.6 MiB of JavaScript).
+ */
+const arrow = (() => {
+  let loaded: Promise<typeof Arrow> | undefined;
+  return () => (loaded ??= import('apache-arrow'));
+})();
 
 /** A chunk row as stored in a tenant's LanceDB table. */
 export interface ChunkRow {
@@ -19,8 +29,9 @@ export interface ChunkRow {
 }
 
 /** The chunk table's schema; `vector` exists only when the table was created with embeddings. */
-export function chunkSchema(dimensions: number | undefined): Schema {
-  const fields: Field[] = [
+export async function chunkSchema(dimensions: number | undefined): Promise<Schema> {
+  const { Field, FixedSizeList, Float32, Schema, Utf8 } = await arrow();
+  const fields: Array<InstanceType<typeof Field>> = [
     new Field('id', new Utf8(), false),
     new Field('source_id', new Utf8(), false),
     new Field('source_key', new Utf8(), false),
@@ -58,15 +69,18 @@ export interface DocumentRow {
 }
 
 /** The document manifest table's schema. */
-export const documentSchema = new Schema([
-  new Field('source_id', new Utf8(), false),
-  new Field('source_key', new Utf8(), false),
-  new Field('live_version', new Utf8(), false),
-  new Field('pending_version', new Utf8(), false),
-  new Field('name', new Utf8(), false),
-  new Field('status', new Utf8(), false),
-  new Field('error', new Utf8(), false),
-  new Field('chunk_count', new Int32(), false),
-  new Field('updated_at', new Utf8(), false),
-  new Field('metadata', new Utf8(), false),
-]);
+export async function documentSchema(): Promise<Schema> {
+  const { Field, Int32, Schema, Utf8 } = await arrow();
+  return new Schema([
+    new Field('source_id', new Utf8(), false),
+    new Field('source_key', new Utf8(), false),
+    new Field('live_version', new Utf8(), false),
+    new Field('pending_version', new Utf8(), false),
+    new Field('name', new Utf8(), false),
+    new Field('status', new Utf8(), false),
+    new Field('error', new Utf8(), false),
+    new Field('chunk_count', new Int32(), false),
+    new Field('updated_at', new Utf8(), false),
+    new Field('metadata', new Utf8(), false),
+  ]);
+}
