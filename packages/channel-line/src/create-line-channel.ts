@@ -1,6 +1,5 @@
-import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction, type ProviderOptionsV1 } from '@agent-chatbot/core';
+import { ValidationError, createHttpClient, downloadMedia, readJson, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { z } from 'zod';
-import { createHttpClient, downloadMedia, readJson } from './http-client';
 import { decodeLineConversationId, encodeLineConversationId } from './line-conversation-id';
 import { lineFailure, lineNetworkFailure } from './line-errors';
 import { LINE_MAX_TEXT_LENGTH, toLineMessageBatches } from './line-messages';

@@ -10,5 +10,5 @@ export { lineRetryKey } from './line-retry-key';
 export { LINE_REPLY_TOKEN_TTL_MS, lineWebhookSchema, normaliseLineWebhook, type LineWebhook } from './line-webhook-events';
 export { verifyLineSignature } from './verify-line-signature';
 export { splitText } from '@agent-chatbot/core';
-export type { HttpClientOptions } from './http-client';
+export type { HttpClientOptions } from '@agent-chatbot/core';
 export { createLineChannelFromConfig, lineConnectionConfigSchema, type LineConnectionConfig } from './line-connection-config';

@@ -1,5 +1,4 @@
-import type { OutboundMessageV1 } from '@agent-chatbot/core';
-import { splitText } from '@agent-chatbot/core';
+import { splitText, type OutboundMessageV1 } from '@agent-chatbot/core';
 
 /** Longest text in one LINE text message. */
 export const LINE_MAX_TEXT_LENGTH = 5000;

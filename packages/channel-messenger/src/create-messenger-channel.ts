@@ -1,11 +1,9 @@
-import { ProviderError, ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
+import { ProviderError, ValidationError, createHttpClient, downloadMedia, readJson, splitText, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { createHmac } from 'node:crypto';
-import { createHttpClient, downloadMedia, readJson } from './http-client';
 import { graphFailure, graphNetworkFailure } from './graph-errors';
 import { messengerChannelOptionsSchema, type MessengerChannelOptions } from './messenger-channel-options';
 import { decodeMessengerConversationId, encodeMessengerConversationId, type MessengerConversationRef } from './messenger-conversation-id';
 import { messengerWebhookSchema, normaliseMessengerWebhook } from './messenger-webhook-events';
-import { splitText } from '@agent-chatbot/core';
 import { answerMessengerVerification, verifyMessengerSignature } from './verify-messenger-signature';
 import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
 

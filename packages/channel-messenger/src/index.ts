@@ -16,5 +16,5 @@ export { normaliseMessengerWebhook, messengerWebhookSchema, type MessengerWebhoo
 export { answerMessengerVerification, verifyMessengerSignature } from './verify-messenger-signature';
 export { graphFailure } from './graph-errors';
 export { splitText } from '@agent-chatbot/core';
-export type { HttpClientOptions } from './http-client';
+export type { HttpClientOptions } from '@agent-chatbot/core';
 export { createMessengerChannelFromConfig, generateMessengerVerifyToken, messengerConnectionConfigSchema, type MessengerConnectionConfig } from './messenger-connection-config';

@@ -1,9 +1,7 @@
-import { ProviderError, ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction } from '@agent-chatbot/core';
+import { ProviderError, ValidationError, createHttpClient, downloadMedia, splitText, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction } from '@agent-chatbot/core';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { createHttpClient, downloadMedia } from './http-client';
 import { generateTelegramSecretToken, setTelegramWebhook } from './set-telegram-webhook';
-import { splitText } from '@agent-chatbot/core';
 import { callTelegram, telegramFailure, telegramNetworkFailure } from './telegram-api';
 import { decodeTelegramConversationId, encodeTelegramConversationId } from './telegram-conversation-id';
 import { normaliseTelegramUpdate, telegramUpdateSchema } from './telegram-update-events';

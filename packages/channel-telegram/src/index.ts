@@ -8,5 +8,5 @@ export { callTelegram, telegramFailure, telegramEnvelopeSchema, type TelegramEnv
 export { encodeTelegramConversationId, decodeTelegramConversationId } from './telegram-conversation-id';
 export { normaliseTelegramUpdate, telegramUpdateSchema, type TelegramUpdate } from './telegram-update-events';
 export { splitText } from '@agent-chatbot/core';
-export type { HttpClient, HttpClientOptions } from './http-client';
+export type { HttpClient, HttpClientOptions } from '@agent-chatbot/core';
 export { createTelegramChannelFromConfig, telegramConnectionConfigSchema, type TelegramConnectionConfig } from './telegram-connection-config';

@@ -1,7 +1,6 @@
-import { ProviderError } from '@agent-chatbot/core';
+import { ProviderError, type HttpClient } from '@agent-chatbot/core';
 import { randomBytes } from 'node:crypto';
 import { callTelegram } from './telegram-api';
-import type { HttpClient } from './http-client';
 
 /** The update kinds the channel understands (others are not delivered). */
 export const TELEGRAM_ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;

@@ -1,6 +1,5 @@
-import type { ChannelV1SendResult } from '@agent-chatbot/core';
+import { readJson, type ChannelV1SendResult, type HttpClient } from '@agent-chatbot/core';
 import { z } from 'zod';
-import { readJson, type HttpClient } from './http-client';
 
 /** Schema of the Bot API envelope every method answers with. */
 export const telegramEnvelopeSchema = z.looseObject({

@@ -1,6 +1,4 @@
-import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
-import { createHttpClient, downloadMedia } from './http-client';
-import { splitText } from '@agent-chatbot/core';
+import { ValidationError, createHttpClient, downloadMedia, splitText, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
 import { callZalo, planZaloParts, toZaloMessage, uploadToZalo, type ZaloApiResult, type ZaloPart, type ZaloPlannedAttachment, type ZaloUploadResult } from './zalo-api';
 import { zaloChannelOptionsSchema, type ZaloChannelOptions } from './zalo-channel-options';

@@ -19,5 +19,5 @@ export {
 export { computeZaloSignature, verifyZaloSignature, type ZaloSignatureCheck } from './verify-zalo-signature';
 export { normaliseZaloWebhook, zaloAccountId, zaloWebhookSchema, type ZaloWebhook } from './zalo-webhook-events';
 export { splitText } from '@agent-chatbot/core';
-export type { HttpClient, HttpClientOptions } from './http-client';
+export type { HttpClient, HttpClientOptions } from '@agent-chatbot/core';
 export { createZaloChannelFromConfig, zaloConnectionConfigSchema, type ZaloConnectionConfig } from './zalo-connection-config';

@@ -1,6 +1,5 @@
-import type { AttachmentV1, OutboundMessageV1 } from '@agent-chatbot/core';
+import { readJson, type AttachmentV1, type OutboundMessageV1, type HttpClient } from '@agent-chatbot/core';
 import { z } from 'zod';
-import { readJson, type HttpClient } from './http-client';
 
 const envelope = z.looseObject({
   error: z.coerce.number(),

@@ -1,6 +1,5 @@
-import { AgentChatbotError, type CacheV1 } from '@agent-chatbot/core';
+import { AgentChatbotError, readJson, type CacheV1, type HttpClient } from '@agent-chatbot/core';
 import { z } from 'zod';
-import { readJson, type HttpClient } from './http-client';
 
 /** An OA's OAuth v4 token pair. */
 export interface ZaloTokens {
