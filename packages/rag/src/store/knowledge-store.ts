@@ -86,9 +86,11 @@ export const DEFAULT_TABLE_MAINTENANCE: TableMaintenanceOptions = { maxOldVersio
 
 /** What {@link LanceKnowledgeStore.maintain} did to one table (absent when it had nothing to do). */
 export interface TableMaintenanceResult {
+  /** LanceDB table name (`kb_<hash>` or `kb_<hash>_docs`). */
   readonly table: string;
-  /** Versions before and after. */
+  /** Versions the table had before. */
   readonly versionsBefore: number;
+  /** Versions it has after (the latest, those within the grace period, the compaction's own). */
   readonly versionsAfter: number;
   /** Data fragments merged away by compaction. */
   readonly fragmentsRemoved: number;
@@ -451,7 +453,8 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
         // (by the next one) before the grace period began.
         const graceStart = (options.now ?? new Date()).getTime() - settings.graceMs;
         const cutoff = versions.findLastIndex((version) => version.timestamp.getTime() < graceStart);
-        if (cutoff < settings.maxOldVersions) return undefined;
+        // `cutoff` versions are older than the cutoff version: act when there are more than allowed.
+        if (cutoff <= settings.maxOldVersions) return undefined;
         const stats = await table.optimize({ cleanupOlderThan: versions[cutoff]!.timestamp });
         return {
           table: name,
