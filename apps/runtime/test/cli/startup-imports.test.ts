@@ -1,7 +1,8 @@
 /**
  * An idle runtime must not load the heavy libraries it only needs on demand (issue 4, RSS budget):
  * the LLM SDKs (loaded when a provider of that kind is first created), pdf-parse/pdf.js (inside the
- * extraction worker), pdfkit and qrcode (first invoice / first QR), nodemailer (first mail). A
+ * extraction worker), pdfkit and qrcode (first invoice / first QR), nodemailer (first mail), Redis,
+ * apache-arrow and undici. A
  * child `node` imports the CLI's module graph (what `serve` loads) with a load hook that records
  * every module; then it creates an OpenAI provider and checks that this does load the SDK.
  */
@@ -17,9 +18,12 @@ const mainModule = pathToFileURL(fileURLToPath(new URL('../../src/cli/main.ts', 
 const providersModule = pathToFileURL(fileURLToPath(new URL('../../src/llm/providers.ts', import.meta.url))).href;
 const dir = mkdtempSync(join(tmpdir(), 'acb-imports-'));
 
-/** Third-party packages and workspace provider packages that must load on first use only. */
+/**
+ * Third-party packages and workspace packages that must load on first use only: also Redis
+ * (only with `REDIS_URL`), apache-arrow (first LanceDB write) and undici (a channel's proxy).
+ */
 const HEAVY =
-  /\/node_modules\/(openai|@anthropic-ai\/sdk|ollama|pdf-parse|pdfjs-dist|pdfkit|nodemailer|qrcode)\/|\/packages\/llm-(openai|anthropic|ollama)\//;
+  /\/node_modules\/(openai|@anthropic-ai\/sdk|ollama|pdf-parse|pdfjs-dist|pdfkit|nodemailer|qrcode|ioredis|apache-arrow|undici)\/|\/packages\/(llm-(openai|anthropic|ollama)|cache-redis)\//;
 
 const hooks = `
 import { appendFileSync } from 'node:fs';
@@ -50,7 +54,7 @@ ${script}
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('modules loaded at start', { timeout: 120_000 }, () => {
-  it('the CLI/serve module graph loads no LLM SDK, PDF, QR or mail library until first use', async () => {
+  it('the CLI/serve module graph loads no LLM SDK, PDF, QR, mail, Redis, Arrow or undici library until first use', async () => {
     const startFile = join(dir, 'start.txt');
     const atStart = await loadedBy(`await import(${JSON.stringify(mainModule)});`, startFile);
     // The hook works: the runtime's own modules were recorded.
