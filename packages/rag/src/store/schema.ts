@@ -1,14 +1,8 @@
-import type * as Arrow from 'apache-arrow';
 import type { Schema } from 'apache-arrow';
 
-/**
- * apache-arrow, imported on first use: only writes to LanceDB need the schemas, and a process
- * that only answers from a persisted lexical source never loads it (~0.6 MiB of JavaScript).
- */
-const arrow = (() => {
-  let loaded: Promise<typeof Arrow> | undefined;
-  return () => (loaded ??= import('apache-arrow'));
-})();
+// apache-arrow is imported on first use (the module loader keeps it after that): only writes to
+// LanceDB need the schemas, and a process that only answers from a persisted lexical source never
+// loads it (~0.6 MiB of JavaScript).
 
 /** A chunk row as stored in a tenant's LanceDB table. */
 export interface ChunkRow {
@@ -30,7 +24,7 @@ export interface ChunkRow {
 
 /** The chunk table's schema; `vector` exists only when the table was created with embeddings. */
 export async function chunkSchema(dimensions: number | undefined): Promise<Schema> {
-  const { Field, FixedSizeList, Float32, Schema, Utf8 } = await arrow();
+  const { Field, FixedSizeList, Float32, Schema, Utf8 } = await import('apache-arrow');
   const fields: Array<InstanceType<typeof Field>> = [
     new Field('id', new Utf8(), false),
     new Field('source_id', new Utf8(), false),
@@ -70,7 +64,7 @@ export interface DocumentRow {
 
 /** The document manifest table's schema. */
 export async function documentSchema(): Promise<Schema> {
-  const { Field, Int32, Schema, Utf8 } = await arrow();
+  const { Field, Int32, Schema, Utf8 } = await import('apache-arrow');
   return new Schema([
     new Field('source_id', new Utf8(), false),
     new Field('source_key', new Utf8(), false),
