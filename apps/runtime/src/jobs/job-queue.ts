@@ -6,6 +6,7 @@ import { assertTenantId } from '../db/tenant-id';
 import type { Tx } from '../db/types';
 import { captureJobTrace, runInstrumentedJob } from '../ops/job-instrumentation';
 import type { TraceCarrier } from '../ops/tracing';
+import { createDueWakeups } from './due-wakeups';
 import type { DeadLetter, EnqueueOptions, JobEnvelope, JobHandler, QueueOptions } from './types';
 
 /** The runtime's job queue: pg-boss on Postgres and on PGlite. */
@@ -63,8 +64,10 @@ export interface CreateJobQueueOptions {
 export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {}): JobQueue {
   const schema = options.schema ?? 'pgboss';
   // LISTEN/NOTIFY: a job committed by any process wakes the workers of its queue at once (on PGlite
-  // in-process, on Postgres through one listening connection of pg-boss's pool); polling remains
-  // as the backstop for retries and delayed jobs (see backstopSeconds).
+  // in-process, on Postgres through one listening connection of pg-boss's pool). Retries and
+  // delayed jobs come due without a notification: this process wakes the queue when it knows one
+  // does (due-wakeups.ts, and the scan below), and a slow poll remains as a safety net (see
+  // backstopSeconds).
   const common = { schema, schedule: options.schedule ?? true, useListenNotify: true };
   const boss =
     db.kind === 'pglite'
@@ -78,6 +81,40 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
   const handlers = new Map<string, JobHandler<unknown>>();
   let started = false;
   let working = false;
+  /** Makes this process's workers of `queue` fetch now, or right after their current job. */
+  const wakeWorkers = (queue: string, onlyBusy = false) => {
+    if (!working) return;
+    for (const worker of boss.getWipData()) {
+      if (worker.name === queue && (!onlyBusy || worker.count > 0)) boss.notifyWorker(worker.id);
+    }
+  };
+  const wakeups = createDueWakeups(wakeWorkers, (queue) => pollingSeconds(queues.get(queue) ?? {}) * 1000);
+  let scanTimer: NodeJS.Timeout | undefined;
+  /**
+   * Schedules a wake-up for every queued job of the queues this process works that comes due before
+   * the next scan: one per queue and second, rounded up (never early; a woken worker drains the rest).
+   * Relative times, so a database clock that differs from ours does not matter. Best effort.
+   */
+  const scanDueJobs = async (): Promise<void> => {
+    try {
+      const rows = await db.platform(
+        async (tx) =>
+          (
+            await tx.query<{ name: string; in_ms: number | string }>(
+              `SELECT name, greatest(ceil(extract(epoch FROM start_after - now())), 0) * 1000 AS in_ms
+               FROM ${schema}.job
+               WHERE name = ANY($1::text[]) AND state IN ('created', 'retry') AND start_after < now() + make_interval(secs => $2)
+               GROUP BY 1, 2 ORDER BY 2 LIMIT 500`,
+              [[...handlers.keys()], DUE_SCAN_SECONDS + 1],
+            )
+          ).rows,
+      );
+      const now = Date.now();
+      for (const row of rows) wakeups.at(row.name, now + Number(row.in_ms));
+    } catch (error) {
+      options.logger?.warn({ err: error }, 'scanning the job queue for due jobs failed');
+    }
+  };
 
   const declare = (name: string, queueOptions: QueueOptions = {}) => {
     if (!NAME.test(name)) throw new ValidationError(`Invalid job name "${name}"`, `Tên job không hợp lệ "${name}"`);
@@ -98,6 +135,7 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
       );
     } catch (error) {
       const last = attempt > job.retryLimit;
+      if (!last) wakeups.retry(name, job);
       options.logger?.warn({ err: error, job: name, jobId: job.id, attempt, dead: last }, last ? 'job dead' : 'job failed, will retry');
       throw error;
     }
@@ -150,11 +188,19 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
       // The queue tables are the platform's, not a tenant's: the runtime role has no grant on them.
       // Step out of chatbot_app for pg-boss's one INSERT, then back in, inside the same transaction.
       const stepOut = scope.role === 'chatbot_app';
-      if (!stepOut) return boss.send(name, envelope as object, sendOptions);
+      const send = async () => {
+        const id = await boss.send(name, envelope as object, sendOptions);
+        // A delayed job comes due without a notification: wake the queue then (harmless if the
+        // transaction rolls back: one empty fetch).
+        const { startAfter } = enqueueOptions;
+        if (id && startAfter !== undefined) wakeups.at(name, startAfter instanceof Date ? startAfter.getTime() : Date.now() + startAfter * 1000);
+        return id;
+      };
+      if (!stepOut) return send();
       await tx.query('RESET ROLE');
       let id: string | null;
       try {
-        id = await boss.send(name, envelope as object, sendOptions);
+        id = await send();
       } catch (error) {
         // Back to chatbot_app even when pg-boss failed before any SQL (option validation), so a
         // caller that catches the error cannot go on as the owner. In an aborted transaction the
@@ -229,14 +275,30 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
             },
             async (jobs) => {
               const job = jobs[0] as JobWithMetadata<JobEnvelope> | undefined;
-              if (job) await runHandler(name, job);
+              if (!job) return;
+              try {
+                await runHandler(name, job);
+              } finally {
+                // More may be waiting (one NOTIFY for several jobs, jobs that came due meanwhile): a
+                // worker that ran a job fetches again at once instead of at the backstop poll.
+                // Only busy workers are told (this one among them), so an idle queue fetches nothing.
+                wakeWorkers(name, true);
+              }
             },
           );
         }
+        // Jobs that come due later and that this process did not delay (another process did, or a
+        // previous run of this one, stopped mid-job, or a worker died and its job expired): found
+        // now and every DUE_SCAN_SECONDS.
+        await scanDueJobs();
+        scanTimer = setInterval(() => void scanDueJobs(), DUE_SCAN_SECONDS * 1000);
+        scanTimer.unref();
       }
     },
     async stop(stopOptions = {}) {
       if (!started) return;
+      clearInterval(scanTimer);
+      wakeups.clear();
       await boss.stop({ graceful: true, close: true, timeout: stopOptions.timeoutMs ?? 30_000 });
       started = false;
       working = false;
@@ -285,11 +347,21 @@ function pollingSeconds(q: QueueOptions): number {
 }
 
 /**
- * Seconds between polls while NOTIFY wakes the workers: new jobs need no polling, but a retry or a
- * delayed job (`startAfter`) becomes due without a notification, so a queue keeps polling about as
- * often as its retries come due — every `retryDelaySeconds` (default 5), at most every 30 s and never
- * more often than `pollingIntervalSeconds`.
+ * Seconds between each worker's polls while NOTIFY wakes the workers (60, or
+ * `pollingIntervalSeconds` when longer): a safety net only. New jobs come with a NOTIFY, a worker
+ * that ran a job fetches again at once, the retries and delayed jobs this process makes get wake-ups
+ * at their due times (due-wakeups.ts), and a scan every {@link DUE_SCAN_SECONDS} finds the other
+ * jobs coming due (another process delayed them, a worker died and its job expired).
  */
 export function backstopSeconds(q: QueueOptions): number {
-  return Math.max(pollingSeconds(q), Math.min(30, q.retryDelaySeconds ?? 5));
+  return Math.max(pollingSeconds(q), BACKSTOP_SECONDS);
 }
+
+/** See {@link backstopSeconds}. */
+export const BACKSTOP_SECONDS = 60;
+/**
+ * How often a working process looks for queued jobs of its queues coming due before the next look
+ * (one query), and schedules a wake-up for each: a job another process delayed by less than this
+ * may start up to this late; every other job starts on time.
+ */
+export const DUE_SCAN_SECONDS = 10;

@@ -35,9 +35,10 @@ export interface QueueOptions {
   concurrency?: number;
   /**
    * Seconds between polls for new jobs when LISTEN/NOTIFY is unavailable (default 2; min 0.5). With
-   * NOTIFY (the default on PGlite and Postgres) new jobs start at once and the queue polls only as
-   * a backstop for retries and delayed jobs, every `retryDelaySeconds` (at most 30 s, never more
-   * often than this).
+   * NOTIFY (the default on PGlite and Postgres) new jobs start at once, a worker that ran a job
+   * fetches again at once, and retries and delayed jobs (`startAfter`) wake the queue when they come
+   * due (wake-ups over a retry window are at least this far apart); each worker still polls every
+   * 60 s (or this, if longer) as a safety net.
    */
   pollingIntervalSeconds?: number;
 }

@@ -2,23 +2,23 @@
  * Jobs start as soon as they are committed (pg-boss LISTEN/NOTIFY), not at the next poll: the queue
  * here polls every 20 s and retries after 30 s, so a job that ran within a few seconds was woken.
  * On Postgres the job is enqueued by a second queue instance (its own pool), as an API process
- * does for a separate `agent-chatbot worker`.
+ * does for a separate `agent-chatbot worker`. Retries and delayed jobs, which come due without a
+ * notification, run on time although the backstop poll is 60 s away: the queue wakes itself then,
+ * and a process that starts finds the jobs another one left coming due.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJobQueue, type JobQueue } from '../../src/jobs/index';
-import { backstopSeconds } from '../../src/jobs/job-queue';
+import { backstopSeconds, DUE_SCAN_SECONDS } from '../../src/jobs/job-queue';
 import type { RuntimeDb } from '../../src/db/index';
 import { testDrivers } from '../helpers/drivers';
 
 const SLOW_POLL = { pollingIntervalSeconds: 20, retryDelaySeconds: 30, retryLimit: 0 };
 
 describe('backstop polling while NOTIFY wakes the workers', () => {
-  it('polls about as often as retries come due, within [pollingIntervalSeconds, 30]', () => {
-    expect(backstopSeconds({})).toBe(5);
-    expect(backstopSeconds({ pollingIntervalSeconds: 1, retryDelaySeconds: 1 })).toBe(1);
-    expect(backstopSeconds({ pollingIntervalSeconds: 0.1, retryDelaySeconds: 0 })).toBe(0.5);
-    expect(backstopSeconds({ pollingIntervalSeconds: 1, retryDelaySeconds: 600 })).toBe(30);
-    expect(backstopSeconds({ pollingIntervalSeconds: 40 })).toBe(40);
+  it('polls every 60 s, or pollingIntervalSeconds when longer', () => {
+    expect(backstopSeconds({})).toBe(60);
+    expect(backstopSeconds({ pollingIntervalSeconds: 1, retryDelaySeconds: 1 })).toBe(60);
+    expect(backstopSeconds({ pollingIntervalSeconds: 90 })).toBe(90);
   });
 });
 
@@ -66,6 +66,117 @@ for (const driver of await testDrivers()) {
       // Nothing else arrives: the rolled-back job never existed.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(ran).toHaveLength(2);
+    });
+
+    it('retries a failed job when its retry comes due, not at the 60 s backstop poll', async () => {
+      const opened = await driver.open();
+      cleanup.push(opened.close);
+      const db = opened.db as RuntimeDb;
+      const runs: number[] = [];
+      const queue = createJobQueue(db, { schedule: false });
+      queue.register('retry.demo', async () => {
+        runs.push(Date.now());
+        if (runs.length === 1) throw new Error('first attempt fails');
+      }, { pollingIntervalSeconds: 1, retryDelaySeconds: 1, retryLimit: 2 });
+      await queue.start({ work: true });
+      cleanup.push(() => queue.stop({ timeoutMs: 1000 }));
+      await db.platform((tx) => queue.enqueue(tx, 'retry.demo', {}));
+
+      const deadline = Date.now() + 10_000;
+      while (runs.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(runs).toHaveLength(2);
+      // pg-boss makes it runnable 1–2 s after the failure (backoff with jitter); woken then.
+      const gap = runs[1]! - runs[0]!;
+      expect(gap).toBeGreaterThanOrEqual(900);
+      expect(gap).toBeLessThan(4000);
+    });
+
+    it('drains a burst larger than its workers at once: a worker that ran a job fetches again', async () => {
+      const opened = await driver.open();
+      cleanup.push(opened.close);
+      const db = opened.db as RuntimeDb;
+      const ran: number[] = [];
+      const queue = createJobQueue(db, { schedule: false });
+      queue.register<{ n: number }>('burst.demo', async ({ payload }) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ran.push(payload.n);
+      }, { pollingIntervalSeconds: 1, retryLimit: 0, concurrency: 2 });
+      await queue.start({ work: true });
+      cleanup.push(() => queue.stop({ timeoutMs: 1000 }));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // One INSERT, so one NOTIFY, for eight jobs and two workers.
+      const committedAt = Date.now();
+      await db.platform((tx) => queue.enqueueMany(tx, 'burst.demo', Array.from({ length: 8 }, (_, i) => ({ payload: { n: i + 1 } }))));
+
+      const deadline = Date.now() + 15_000;
+      while (ran.length < 8 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([...ran].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(Date.now() - committedAt).toBeLessThan(5000);
+    });
+
+    it('runs delayed jobs when they come due, more of them than there are workers', async () => {
+      const opened = await driver.open();
+      cleanup.push(opened.close);
+      const db = opened.db as RuntimeDb;
+      const ran: Array<{ n: number; at: number }> = [];
+      const queue = createJobQueue(db, { schedule: false });
+      queue.register<{ n: number }>('delayed.demo', async ({ payload }) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ran.push({ n: payload.n, at: Date.now() });
+      }, { pollingIntervalSeconds: 1, retryLimit: 0, concurrency: 2 });
+      await queue.start({ work: true });
+      cleanup.push(() => queue.stop({ timeoutMs: 1000 }));
+      const due = Date.now() + 1500;
+      await db.platform(async (tx) => {
+        for (let n = 1; n <= 6; n += 1) await queue.enqueue(tx, 'delayed.demo', { n }, { startAfter: new Date(due) });
+      });
+
+      const deadline = Date.now() + 15_000;
+      while (ran.length < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(ran.map((r) => r.n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(Math.min(...ran.map((r) => r.at))).toBeGreaterThanOrEqual(due);
+      // Two workers, six jobs: woken at the due time, then again each second while they find work.
+      expect(Math.max(...ran.map((r) => r.at)) - due).toBeLessThan(6000);
+    });
+
+    it('runs a job another process delayed: found by the scan at start, and by the periodic scan', async () => {
+      const opened = await driver.open();
+      cleanup.push(opened.close);
+      const db = opened.db as RuntimeDb;
+      // The process that delayed the job is gone by the time a worker starts (a restart).
+      const producer = createJobQueue(db, { schedule: false });
+      producer.define('later.demo', { pollingIntervalSeconds: 1 });
+      await producer.start();
+      const firstDue = Date.now() + 2000;
+      await db.platform((tx) => producer.enqueue(tx, 'later.demo', { n: 1 }, { startAfter: new Date(firstDue) }));
+      await producer.stop({ timeoutMs: 1000 });
+
+      const ran: Array<{ n: number; at: number }> = [];
+      const worker = createJobQueue(db, { schedule: false });
+      worker.register<{ n: number }>('later.demo', async ({ payload }) => void ran.push({ n: payload.n, at: Date.now() }), { pollingIntervalSeconds: 1, retryLimit: 0 });
+      await worker.start({ work: true });
+      cleanup.push(() => worker.stop({ timeoutMs: 1000 }));
+      const waitFor = async (count: number, ms: number) => {
+        const deadline = Date.now() + ms;
+        while (ran.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      };
+      await waitFor(1, 10_000);
+      expect(ran.map((r) => r.n)).toEqual([1]);
+      expect(ran[0]!.at).toBeGreaterThanOrEqual(firstDue);
+      expect(ran[0]!.at - firstDue).toBeLessThan(2500);
+      if (driver.name !== 'postgres') return;
+
+      // Delayed by a live process that does not work the queue, after the worker's first scan.
+      const other = createJobQueue(db, { schedule: false });
+      other.define('later.demo', { pollingIntervalSeconds: 1 });
+      await other.start();
+      cleanup.push(() => other.stop({ timeoutMs: 1000 }));
+      const secondDue = Date.now() + (DUE_SCAN_SECONDS + 2) * 1000;
+      await db.platform((tx) => other.enqueue(tx, 'later.demo', { n: 2 }, { startAfter: new Date(secondDue) }));
+      await waitFor(2, (DUE_SCAN_SECONDS + 10) * 1000);
+      expect(ran.map((r) => r.n)).toEqual([1, 2]);
+      expect(ran[1]!.at).toBeGreaterThanOrEqual(secondDue);
+      expect(ran[1]!.at - secondDue).toBeLessThan(2500);
     });
   });
 }
