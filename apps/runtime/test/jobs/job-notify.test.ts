@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createJobQueue, type JobQueue } from '../../src/jobs/index';
 import { backstopSeconds, DUE_SCAN_SECONDS } from '../../src/jobs/job-queue';
 import type { RuntimeDb } from '../../src/db/index';
+import type { JobHandler, QueueOptions } from '../../src/jobs/types';
 import { testDrivers } from '../helpers/drivers';
 
 const SLOW_POLL = { pollingIntervalSeconds: 20, retryDelaySeconds: 30, retryLimit: 0 };
@@ -28,6 +29,23 @@ for (const driver of await testDrivers()) {
     afterAll(async () => {
       for (const step of cleanup.reverse()) await step();
     });
+    const openDb = async (): Promise<RuntimeDb> => {
+      const opened = await driver.open();
+      cleanup.push(opened.close);
+      return opened.db as RuntimeDb;
+    };
+    const startWorker = async <P>(db: RuntimeDb, name: string, handler: JobHandler<P>, options: QueueOptions): Promise<JobQueue> => {
+      const queue = createJobQueue(db, { schedule: false });
+      queue.register<P>(name, handler, options);
+      await queue.start({ work: true });
+      cleanup.push(() => queue.stop({ timeoutMs: 1000 }));
+      return queue;
+    };
+    const waitUntil = async (done: () => boolean, ms: number): Promise<void> => {
+      const deadline = Date.now() + ms;
+      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     it('runs a job enqueued after the workers went idle within seconds, and one rolled back never', async () => {
       const opened = await driver.open();
@@ -69,21 +87,15 @@ for (const driver of await testDrivers()) {
     });
 
     it('retries a failed job when its retry comes due, not at the 60 s backstop poll', async () => {
-      const opened = await driver.open();
-      cleanup.push(opened.close);
-      const db = opened.db as RuntimeDb;
+      const db = await openDb();
       const runs: number[] = [];
-      const queue = createJobQueue(db, { schedule: false });
-      queue.register('retry.demo', async () => {
+      const queue = await startWorker(db, 'retry.demo', async () => {
         runs.push(Date.now());
         if (runs.length === 1) throw new Error('first attempt fails');
       }, { pollingIntervalSeconds: 1, retryDelaySeconds: 1, retryLimit: 2 });
-      await queue.start({ work: true });
-      cleanup.push(() => queue.stop({ timeoutMs: 1000 }));
       await db.platform((tx) => queue.enqueue(tx, 'retry.demo', {}));
 
-      const deadline = Date.now() + 10_000;
-      while (runs.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitUntil(() => runs.length >= 2, 10_000);
       expect(runs).toHaveLength(2);
       // pg-boss makes it runnable 1–2 s after the failure (backoff with jitter); woken then.
       const gap = runs[1]! - runs[0]!;
@@ -92,57 +104,43 @@ for (const driver of await testDrivers()) {
     });
 
     it('drains a burst larger than its workers at once: a worker that ran a job fetches again', async () => {
-      const opened = await driver.open();
-      cleanup.push(opened.close);
-      const db = opened.db as RuntimeDb;
+      const db = await openDb();
       const ran: number[] = [];
-      const queue = createJobQueue(db, { schedule: false });
-      queue.register<{ n: number }>('burst.demo', async ({ payload }) => {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      const queue = await startWorker<{ n: number }>(db, 'burst.demo', async ({ payload }) => {
+        await sleep(100);
         ran.push(payload.n);
       }, { pollingIntervalSeconds: 1, retryLimit: 0, concurrency: 2 });
-      await queue.start({ work: true });
-      cleanup.push(() => queue.stop({ timeoutMs: 1000 }));
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       // One INSERT, so one NOTIFY, for eight jobs and two workers.
       const committedAt = Date.now();
       await db.platform((tx) => queue.enqueueMany(tx, 'burst.demo', Array.from({ length: 8 }, (_, i) => ({ payload: { n: i + 1 } }))));
 
-      const deadline = Date.now() + 15_000;
-      while (ran.length < 8 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitUntil(() => ran.length >= 8, 15_000);
       expect([...ran].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(Date.now() - committedAt).toBeLessThan(5000);
     });
 
     it('runs delayed jobs when they come due, more of them than there are workers', async () => {
-      const opened = await driver.open();
-      cleanup.push(opened.close);
-      const db = opened.db as RuntimeDb;
+      const db = await openDb();
       const ran: Array<{ n: number; at: number }> = [];
-      const queue = createJobQueue(db, { schedule: false });
-      queue.register<{ n: number }>('delayed.demo', async ({ payload }) => {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      const queue = await startWorker<{ n: number }>(db, 'delayed.demo', async ({ payload }) => {
+        await sleep(100);
         ran.push({ n: payload.n, at: Date.now() });
       }, { pollingIntervalSeconds: 1, retryLimit: 0, concurrency: 2 });
-      await queue.start({ work: true });
-      cleanup.push(() => queue.stop({ timeoutMs: 1000 }));
       const due = Date.now() + 1500;
       await db.platform(async (tx) => {
         for (let n = 1; n <= 6; n += 1) await queue.enqueue(tx, 'delayed.demo', { n }, { startAfter: new Date(due) });
       });
 
-      const deadline = Date.now() + 15_000;
-      while (ran.length < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitUntil(() => ran.length >= 6, 15_000);
       expect(ran.map((r) => r.n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
       expect(Math.min(...ran.map((r) => r.at))).toBeGreaterThanOrEqual(due);
-      // Two workers, six jobs: woken at the due time, then again each second while they find work.
+      // Two workers, six jobs: woken at the due time, each worker then fetches again after each job.
       expect(Math.max(...ran.map((r) => r.at)) - due).toBeLessThan(6000);
     });
 
     it('runs a job another process delayed: found by the scan at start, and by the periodic scan', async () => {
-      const opened = await driver.open();
-      cleanup.push(opened.close);
-      const db = opened.db as RuntimeDb;
+      const db = await openDb();
       // The process that delayed the job is gone by the time a worker starts (a restart).
       const producer = createJobQueue(db, { schedule: false });
       producer.define('later.demo', { pollingIntervalSeconds: 1 });
@@ -152,18 +150,12 @@ for (const driver of await testDrivers()) {
       await producer.stop({ timeoutMs: 1000 });
 
       const ran: Array<{ n: number; at: number }> = [];
-      const worker = createJobQueue(db, { schedule: false });
-      worker.register<{ n: number }>('later.demo', async ({ payload }) => void ran.push({ n: payload.n, at: Date.now() }), { pollingIntervalSeconds: 1, retryLimit: 0 });
-      await worker.start({ work: true });
-      cleanup.push(() => worker.stop({ timeoutMs: 1000 }));
-      const waitFor = async (count: number, ms: number) => {
-        const deadline = Date.now() + ms;
-        while (ran.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      };
-      await waitFor(1, 10_000);
+      await startWorker<{ n: number }>(db, 'later.demo', async ({ payload }) => void ran.push({ n: payload.n, at: Date.now() }), { pollingIntervalSeconds: 1, retryLimit: 0 });
+      await waitUntil(() => ran.length >= 1, 10_000);
       expect(ran.map((r) => r.n)).toEqual([1]);
+      // Woken at the due time rounded up to the second, never early; the safety-net poll is 60 s away.
       expect(ran[0]!.at).toBeGreaterThanOrEqual(firstDue);
-      expect(ran[0]!.at - firstDue).toBeLessThan(2500);
+      expect(ran[0]!.at - firstDue).toBeLessThan(4000);
       if (driver.name !== 'postgres') return;
 
       // Delayed by a live process that does not work the queue, after the worker's first scan.
@@ -173,10 +165,11 @@ for (const driver of await testDrivers()) {
       cleanup.push(() => other.stop({ timeoutMs: 1000 }));
       const secondDue = Date.now() + (DUE_SCAN_SECONDS + 2) * 1000;
       await db.platform((tx) => other.enqueue(tx, 'later.demo', { n: 2 }, { startAfter: new Date(secondDue) }));
-      await waitFor(2, (DUE_SCAN_SECONDS + 10) * 1000);
+      await waitUntil(() => ran.length >= 2, (DUE_SCAN_SECONDS + 10) * 1000);
       expect(ran.map((r) => r.n)).toEqual([1, 2]);
+      // The scan after the enqueue saw it coming due and woke the queue then, not at its own next run.
       expect(ran[1]!.at).toBeGreaterThanOrEqual(secondDue);
-      expect(ran[1]!.at - secondDue).toBeLessThan(2500);
+      expect(ran[1]!.at - secondDue).toBeLessThan(4000);
     });
   });
 }
