@@ -58,6 +58,13 @@ describe('createDueWakeups', () => {
     expect(soon.wakes.map((w) => w.at - from)).toEqual([250 + WAKE_SLACK_MS]);
   });
 
+  it('leaves a due time beyond what a timer holds to the scan (no wake at once)', () => {
+    const { wakes, wakeups } = make();
+    wakeups.at('q', Date.now() + 30 * 24 * 3600 * 1000);
+    vi.advanceTimersByTime(60_000);
+    expect(wakes).toEqual([]);
+  });
+
   it('does nothing once cleared', () => {
     const { wakes, wakeups } = make();
     wakeups.at('q', 1000);

@@ -39,6 +39,8 @@ export const MAX_WAKEUPS_PER_RETRY = 10;
 export const MIN_RETRY_WAKE_MS = 250;
 /** Added to a due time: pg-boss compares with the database clock, which may run a little behind. */
 export const WAKE_SLACK_MS = 50;
+/** The longest delay a Node timer holds (2³¹ − 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** See the module comment. */
 export interface DueWakeups {
@@ -58,10 +60,13 @@ export interface DueWakeups {
 export function createDueWakeups(wake: (queue: string) => void, pollMs: (queue: string) => number): DueWakeups {
   const timers = new Set<NodeJS.Timeout>();
   const at = (queue: string, atMs: number) => {
+    const delay = Math.max(0, atMs - Date.now() + WAKE_SLACK_MS);
+    // Beyond what a timer can hold (~24.8 days) Node would fire at once; the queue's scan finds it later.
+    if (delay > MAX_TIMER_MS) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       wake(queue);
-    }, Math.max(0, atMs - Date.now() + WAKE_SLACK_MS));
+    }, delay);
     timer.unref();
     timers.add(timer);
   };
