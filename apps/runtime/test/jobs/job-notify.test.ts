@@ -6,6 +6,8 @@
  * notification, run on time although the backstop poll is 60 s away: the queue wakes itself then,
  * and a process that starts finds the jobs another one left coming due.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '@agent-chatbot/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJobQueue, type JobQueue } from '../../src/jobs/index';
 import { backstopSeconds, DUE_SCAN_SECONDS } from '../../src/jobs/job-queue';
@@ -41,21 +43,11 @@ for (const driver of await testDrivers()) {
       cleanup.push(() => queue.stop({ timeoutMs: 1000 }));
       return queue;
     };
-    const waitUntil = async (done: () => boolean, ms: number): Promise<void> => {
-      const deadline = Date.now() + ms;
-      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    };
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     it('runs a job enqueued after the workers went idle within seconds, and one rolled back never', async () => {
-      const opened = await driver.open();
-      cleanup.push(opened.close);
-      const db = opened.db as RuntimeDb;
+      const db = await openDb();
       const ran: Array<{ n: number; at: number }> = [];
-      const worker = createJobQueue(db, { schedule: false });
-      worker.register<{ n: number }>('notify.demo', async ({ payload }) => void ran.push({ n: payload.n, at: Date.now() }), SLOW_POLL);
-      await worker.start({ work: true });
-      cleanup.push(() => worker.stop({ timeoutMs: 1000 }));
+      const worker = await startWorker<{ n: number }>(db, 'notify.demo', async ({ payload }) => void ran.push({ n: payload.n, at: Date.now() }), SLOW_POLL);
       let producer: JobQueue = worker;
       if (driver.name === 'postgres') {
         producer = createJobQueue(db, { schedule: false });
@@ -64,7 +56,7 @@ for (const driver of await testDrivers()) {
         cleanup.push(() => producer.stop({ timeoutMs: 1000 }));
       }
       // The workers' first fetch (at start) found nothing; the next poll is 20 s away.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await sleep(1500);
       expect(ran).toEqual([]);
 
       await db.platform((tx) => producer.enqueue(tx, 'notify.demo', { n: 1 }));
@@ -77,12 +69,11 @@ for (const driver of await testDrivers()) {
       const committedAt = Date.now();
       await db.platform((tx) => producer.enqueue(tx, 'notify.demo', { n: 3 }));
 
-      const deadline = Date.now() + 10_000;
-      while (ran.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitUntil(() => ran.length >= 2, 'both committed jobs ran', 10_000);
       expect(ran.map((r) => r.n).sort()).toEqual([1, 3]);
       expect(Math.max(...ran.map((r) => r.at)) - committedAt).toBeLessThan(5000);
       // Nothing else arrives: the rolled-back job never existed.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       expect(ran).toHaveLength(2);
     });
 
@@ -95,7 +86,7 @@ for (const driver of await testDrivers()) {
       }, { pollingIntervalSeconds: 1, retryDelaySeconds: 1, retryLimit: 2 });
       await db.platform((tx) => queue.enqueue(tx, 'retry.demo', {}));
 
-      await waitUntil(() => runs.length >= 2, 10_000);
+      await waitUntil(() => runs.length >= 2, 'the retry ran', 10_000);
       expect(runs).toHaveLength(2);
       // pg-boss makes it runnable 1–2 s after the failure (backoff with jitter); woken then.
       const gap = runs[1]! - runs[0]!;
@@ -115,7 +106,7 @@ for (const driver of await testDrivers()) {
       const committedAt = Date.now();
       await db.platform((tx) => queue.enqueueMany(tx, 'burst.demo', Array.from({ length: 8 }, (_, i) => ({ payload: { n: i + 1 } }))));
 
-      await waitUntil(() => ran.length >= 8, 15_000);
+      await waitUntil(() => ran.length >= 8, 'all eight jobs ran', 15_000);
       expect([...ran].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(Date.now() - committedAt).toBeLessThan(5000);
     });
@@ -132,7 +123,7 @@ for (const driver of await testDrivers()) {
         for (let n = 1; n <= 6; n += 1) await queue.enqueue(tx, 'delayed.demo', { n }, { startAfter: new Date(due) });
       });
 
-      await waitUntil(() => ran.length >= 6, 15_000);
+      await waitUntil(() => ran.length >= 6, 'all six delayed jobs ran', 15_000);
       expect(ran.map((r) => r.n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
       expect(Math.min(...ran.map((r) => r.at))).toBeGreaterThanOrEqual(due);
       // Two workers, six jobs: woken at the due time, each worker then fetches again after each job.
@@ -151,7 +142,7 @@ for (const driver of await testDrivers()) {
 
       const ran: Array<{ n: number; at: number }> = [];
       await startWorker<{ n: number }>(db, 'later.demo', async ({ payload }) => void ran.push({ n: payload.n, at: Date.now() }), { pollingIntervalSeconds: 1, retryLimit: 0 });
-      await waitUntil(() => ran.length >= 1, 10_000);
+      await waitUntil(() => ran.length >= 1, 'the job delayed before the worker started ran', 10_000);
       expect(ran.map((r) => r.n)).toEqual([1]);
       // Woken at the due time rounded up to the second, never early; the safety-net poll is 60 s away.
       expect(ran[0]!.at).toBeGreaterThanOrEqual(firstDue);
@@ -165,7 +156,7 @@ for (const driver of await testDrivers()) {
       cleanup.push(() => other.stop({ timeoutMs: 1000 }));
       const secondDue = Date.now() + (DUE_SCAN_SECONDS + 2) * 1000;
       await db.platform((tx) => other.enqueue(tx, 'later.demo', { n: 2 }, { startAfter: new Date(secondDue) }));
-      await waitUntil(() => ran.length >= 2, (DUE_SCAN_SECONDS + 10) * 1000);
+      await waitUntil(() => ran.length >= 2, 'the job another live process delayed ran', (DUE_SCAN_SECONDS + 10) * 1000);
       expect(ran.map((r) => r.n)).toEqual([1, 2]);
       // The scan after the enqueue saw it coming due and woke the queue then, not at its own next run.
       expect(ran[1]!.at).toBeGreaterThanOrEqual(secondDue);
