@@ -22,8 +22,9 @@ export interface PgliteDb extends Db {
    */
   readonly origin: PgliteOrigin;
   /**
-   * Vacuums and analyses the tables autovacuum would pick now. A timer also does it: every 30 s
-   * it checks, and vacuums in a quiet moment (or after waiting 5 minutes for one).
+   * Vacuums and analyses the tables autovacuum would pick now. A timer also does it: every 5 s it
+   * checks; small tables are done at once, larger ones in a quiet moment (or after waiting 5
+   * minutes for one).
    */
   vacuum(): Promise<void>;
 }
@@ -42,17 +43,26 @@ export interface PgliteDbOptions {
   /** Postgres `shared_buffers` (default `16MB`, PGlite's own default is 128MB): the page cache in the WebAssembly heap. */
   readonly sharedBuffers?: string;
   /**
-   * How often to check whether a `VACUUM (ANALYZE)` is due (default 30 s; 0 = never). PGlite runs
+   * How often to check whether a `VACUUM (ANALYZE)` is due (default 5 s; 0 = never). PGlite runs
    * Postgres in single-user mode, where autovacuum does not exist.
    */
   readonly vacuumCheckMs?: number;
   /**
-   * A due vacuum waits for this long without any transaction (default 2 s): vacuuming a busy
-   * table takes the one connection for up to a few hundred milliseconds, which a burst of webhooks
-   * would feel. It waits at most {@link PgliteDbOptions.vacuumMaxDeferMs}.
+   * A due table up to this size (table and indexes, default 2 MiB) is vacuumed at the check even
+   * while transactions keep coming: that takes a few milliseconds, and waiting is what hurts. Small,
+   * often-updated tables (a shop's conversations) bloat within seconds under load, and a table
+   * analysed while it was tiny keeps plans that scan it whole until it is analysed again: while
+   * this waited for a quiet moment, a busy runtime spent ~35 % more CPU per answer (ADR 0007).
+   */
+  readonly vacuumAnyTimeMaxBytes?: number;
+  /**
+   * A due vacuum of a larger table waits for this long without any transaction (default 2 s):
+   * vacuuming a big, busy table (pg-boss's jobs) takes the one connection for up to a few hundred
+   * milliseconds, which a burst of webhooks would feel. It waits at most
+   * {@link PgliteDbOptions.vacuumMaxDeferMs}.
    */
   readonly vacuumQuietMs?: number;
-  /** The longest a due vacuum waits for a quiet moment (default 5 minutes); then it runs anyway. */
+  /** The longest a due vacuum of a larger table waits for a quiet moment (default 5 minutes); then it runs anyway. */
   readonly vacuumMaxDeferMs?: number;
   /**
    * The pre-initialised data folder (`pglite-template.tar.gz`, see {@link restorePgliteTemplate})
@@ -123,33 +133,52 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   // rows that scans keep visiting and the planner never gets statistics. Autovacuum's own rule
   // (50 rows + 20 % dead, or 50 + 10 % changed since the last ANALYZE) picks the tables; each is
   // vacuumed in its own turn at the gate, so a webhook waits for one small table, not all of them.
-  let vacuuming: Promise<void> | undefined;
-  const vacuumDueTables = async (): Promise<void> => {
+  // `smallOnly`: only the tables up to `vacuumAnyTimeMaxBytes` (the check while transactions keep coming).
+  const anyTimeMaxBytes = options.vacuumAnyTimeMaxBytes ?? 2 * 1024 * 1024;
+  let vacuuming: Promise<boolean> | undefined;
+  /** Vacuums the due tables; true when none was left waiting (a larger one, with `smallOnly`). */
+  const vacuumDueTables = async (smallOnly: boolean): Promise<boolean> => {
     const { rows } = await exclusive(() =>
-      pglite.query<{ name: string }>(
-        `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
+      pglite.query<{ name: string; small: boolean }>(
+        `SELECT format('%I.%I', schemaname, relname) AS name, pg_total_relation_size(relid) <= $1 AS small FROM pg_stat_user_tables
          WHERE n_dead_tup >= 50 + 0.2 * n_live_tup OR n_mod_since_analyze >= 50 + 0.1 * n_live_tup`,
+        [anyTimeMaxBytes],
       ),
     );
-    for (const { name } of rows) await exclusive(() => pglite.exec(`VACUUM (ANALYZE) ${name}`));
+    for (const { name, small } of rows) if (small || !smallOnly) await exclusive(() => pglite.exec(`VACUUM (ANALYZE) ${name}`));
+    return !smallOnly || rows.every((row) => row.small);
   };
   let lastVacuumAt = performance.now();
-  const vacuum = (): Promise<void> =>
-    (vacuuming ??= vacuumDueTables().finally(() => {
+  // The gate's latest grant as the last vacuum run left it: the run's own statements are no sign of
+  // traffic, so a later grant is; `lastTrafficAt` is the latest seen.
+  let grantAfterVacuum = 0;
+  let lastTrafficAt = 0;
+  const runVacuum = (smallOnly: boolean): Promise<boolean> =>
+    (vacuuming ??= vacuumDueTables(smallOnly).then((complete) => {
+      if (complete) lastVacuumAt = performance.now();
+      return complete;
+    }).finally(() => {
+      grantAfterVacuum = gate.lastGrantAt;
       vacuuming = undefined;
-      lastVacuumAt = performance.now();
     }));
-  const checkMs = options.vacuumCheckMs ?? 30_000;
+  const vacuum = async (): Promise<void> => {
+    // A check's run of the small tables only may be in progress: wait for it, then do them all.
+    while (vacuuming) await vacuuming.catch(() => undefined);
+    await runVacuum(false);
+  };
+  const checkMs = options.vacuumCheckMs ?? 5_000;
   const quietMs = options.vacuumQuietMs ?? 2_000;
   const maxDeferMs = options.vacuumMaxDeferMs ?? 300_000;
-  // The timer vacuums in a quiet moment (nothing granted for `quietMs`), or once it has waited
-  // `maxDeferMs`. A failed vacuum is retried at the next check; the data is unaffected.
+  // The timer vacuums every due table in a quiet moment (nothing granted for `quietMs`) or once
+  // the larger ones have waited `maxDeferMs`, and otherwise only the small ones. A failed vacuum
+  // is retried at the next check; the data is unaffected.
   const vacuumTimer =
     checkMs > 0
       ? setInterval(() => {
           const now = performance.now();
-          if (now - gate.lastGrantAt < quietMs && now - lastVacuumAt < maxDeferMs) return;
-          void vacuum().catch(() => undefined);
+          if (gate.lastGrantAt > grantAfterVacuum) lastTrafficAt = gate.lastGrantAt;
+          const smallOnly = now - lastTrafficAt < quietMs && now - lastVacuumAt < maxDeferMs;
+          void runVacuum(smallOnly).catch(() => undefined);
         }, checkMs)
       : undefined;
   vacuumTimer?.unref();

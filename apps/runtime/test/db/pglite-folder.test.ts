@@ -67,7 +67,8 @@ describe('PGlite on a data folder', () => {
       return false;
     };
 
-    const patient = await createPgliteDb('memory', { vacuumCheckMs: 50, vacuumQuietMs: 1_500, vacuumMaxDeferMs: 60_000 });
+    // Every table counts as large here (small ones are done at once: next test).
+    const patient = await createPgliteDb('memory', { vacuumCheckMs: 50, vacuumQuietMs: 1_500, vacuumMaxDeferMs: 60_000, vacuumAnyTimeMaxBytes: 0 });
     try {
       await setUp(patient);
       await keepBusy(patient, 1_000);
@@ -79,13 +80,40 @@ describe('PGlite on a data folder', () => {
       await patient.close();
     }
 
-    const bounded = await createPgliteDb('memory', { vacuumCheckMs: 50, vacuumQuietMs: 60_000, vacuumMaxDeferMs: 300 });
+    const bounded = await createPgliteDb('memory', { vacuumCheckMs: 50, vacuumQuietMs: 60_000, vacuumMaxDeferMs: 300, vacuumAnyTimeMaxBytes: 0 });
     try {
       await setUp(bounded);
       // Never quiet, yet vacuumed once it has waited its limit.
       expect(await keepBusy(bounded, 10_000, () => analyzed(bounded))).toBe(true);
     } finally {
       await bounded.close();
+    }
+  }, 60_000);
+
+  it('vacuums a small table at the check even while transactions keep coming, and leaves a larger one for a quiet moment', async () => {
+    const db = await createPgliteDb('memory', { vacuumCheckMs: 50, vacuumQuietMs: 60_000, vacuumMaxDeferMs: 60_000, vacuumAnyTimeMaxBytes: 256 * 1024 });
+    try {
+      // `hot`: one row updated over and over (a conversation during a busy hour), a few pages.
+      // `big`: ~2 MiB with dead rows, over the limit.
+      await db.pglite.exec(`CREATE TABLE hot (id int PRIMARY KEY, n int); INSERT INTO hot VALUES (1, 0);
+        CREATE TABLE big (id int PRIMARY KEY, v text); INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 8000) g;
+        UPDATE big SET v = repeat('y', 200) WHERE id <= 4000;`);
+      const analyzed = async (table: string) =>
+        (await db.pglite.query<{ analyzed: boolean }>(`SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = $1`, [table])).rows[0]!.analyzed;
+      let hotDone = false;
+      const end = performance.now() + 10_000;
+      while (!hotDone && performance.now() < end) {
+        // Never quiet: a transaction after another, each one an update of the hot row.
+        await db.platform((tx) => tx.query('UPDATE hot SET n = n + 1 WHERE id = 1'));
+        await db.pglite.query('SELECT pg_stat_force_next_flush()');
+        hotDone = await analyzed('hot');
+      }
+      expect(hotDone).toBe(true);
+      expect(await analyzed('big')).toBe(false);
+      await db.vacuum();
+      expect(await analyzed('big')).toBe(true);
+    } finally {
+      await db.close();
     }
   }, 60_000);
 
