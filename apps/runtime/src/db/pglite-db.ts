@@ -49,10 +49,10 @@ export interface PgliteDbOptions {
   readonly vacuumCheckMs?: number;
   /**
    * A due table up to this size (table and indexes, default 2 MiB) is vacuumed at the check even
-   * while transactions keep coming: that takes a few milliseconds, and waiting is what hurts. Small,
-   * often-updated tables (a shop's conversations) bloat within seconds under load, and a table
-   * analysed while it was tiny keeps plans that scan it whole until it is analysed again: while
-   * this waited for a quiet moment, a busy runtime spent ~35 % more CPU per answer (ADR 0007).
+   * while transactions keep coming: that takes a few milliseconds, and waiting is what hurts. A
+   * table analysed while it was tiny keeps plans (foreign-key checks included) that scan it whole
+   * until it is analysed again, while it keeps growing and bloating under load: while this waited
+   * for a quiet moment, a busy runtime spent ~35 % more CPU per answer (ADR 0007).
    */
   readonly vacuumAnyTimeMaxBytes?: number;
   /**
