@@ -114,9 +114,10 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
 
   const gate = createPriorityGate();
 
-  // Everything that reaches PGlite on our side (transactions, vacuums) takes its turn at the gate.
-  const exclusive = async <T>(fn: () => Promise<T>, priority: 'high' | 'normal' = 'normal'): Promise<T> => {
-    await gate.acquire(priority);
+  // Everything that reaches PGlite on our side (transactions, vacuums) takes its turn at the gate;
+  // the vacuum's own turns are `background`: they are not traffic that a quiet moment waits out.
+  const exclusive = async <T>(fn: () => Promise<T>, priority: 'high' | 'normal' = 'normal', background = false): Promise<T> => {
+    await gate.acquire(priority, background);
     try {
       return await fn();
     } finally {
@@ -138,27 +139,25 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   let vacuuming: Promise<boolean> | undefined;
   /** Vacuums the due tables; true when none was left waiting (a larger one, with `smallOnly`). */
   const vacuumDueTables = async (smallOnly: boolean): Promise<boolean> => {
-    const { rows } = await exclusive(() =>
-      pglite.query<{ name: string; small: boolean }>(
-        `SELECT format('%I.%I', schemaname, relname) AS name, pg_total_relation_size(relid) <= $1 AS small FROM pg_stat_user_tables
-         WHERE n_dead_tup >= 50 + 0.2 * n_live_tup OR n_mod_since_analyze >= 50 + 0.1 * n_live_tup`,
-        [anyTimeMaxBytes],
-      ),
+    const { rows } = await exclusive(
+      () =>
+        pglite.query<{ name: string; small: boolean }>(
+          `SELECT format('%I.%I', schemaname, relname) AS name, pg_total_relation_size(relid) <= $1 AS small FROM pg_stat_user_tables
+           WHERE n_dead_tup >= 50 + 0.2 * n_live_tup OR n_mod_since_analyze >= 50 + 0.1 * n_live_tup`,
+          [anyTimeMaxBytes],
+        ),
+      'normal',
+      true,
     );
-    for (const { name, small } of rows) if (small || !smallOnly) await exclusive(() => pglite.exec(`VACUUM (ANALYZE) ${name}`));
+    for (const { name, small } of rows) if (small || !smallOnly) await exclusive(() => pglite.exec(`VACUUM (ANALYZE) ${name}`), 'normal', true);
     return !smallOnly || rows.every((row) => row.small);
   };
   let lastVacuumAt = performance.now();
-  // The gate's latest grant as the last vacuum run left it: the run's own statements are no sign of
-  // traffic, so a later grant is; `lastTrafficAt` is the latest seen.
-  let grantAfterVacuum = 0;
-  let lastTrafficAt = 0;
   const runVacuum = (smallOnly: boolean): Promise<boolean> =>
     (vacuuming ??= vacuumDueTables(smallOnly).then((complete) => {
       if (complete) lastVacuumAt = performance.now();
       return complete;
     }).finally(() => {
-      grantAfterVacuum = gate.lastGrantAt;
       vacuuming = undefined;
     }));
   const vacuum = async (): Promise<void> => {
@@ -176,8 +175,7 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
     checkMs > 0
       ? setInterval(() => {
           const now = performance.now();
-          if (gate.lastGrantAt > grantAfterVacuum) lastTrafficAt = gate.lastGrantAt;
-          const smallOnly = now - lastTrafficAt < quietMs && now - lastVacuumAt < maxDeferMs;
+          const smallOnly = now - gate.lastGrantAt < quietMs && now - lastVacuumAt < maxDeferMs;
           void runVacuum(smallOnly).catch(() => undefined);
         }, checkMs)
       : undefined;
@@ -317,10 +315,11 @@ const SLICE_MS = 4;
  * A webhook that arrives meanwhile is then served first; `high` grants never wait for a yield.
  */
 export function createPriorityGate(): {
-  acquire(priority: 'high' | 'normal'): Promise<void>;
+  /** Waits for the gate; a `background` turn (the vacuum's) does not count in {@link lastGrantAt}. */
+  acquire(priority: 'high' | 'normal', background?: boolean): Promise<void>;
   release(): void;
   readonly waiting: number;
-  /** `performance.now()` of the latest grant (0 before the first). */
+  /** `performance.now()` of the latest request for a turn, background ones aside (0 before the first). */
   readonly lastGrantAt: number;
 } {
   let busy = false;
@@ -357,9 +356,9 @@ export function createPriorityGate(): {
     get lastGrantAt() {
       return lastGrantAt;
     },
-    acquire(priority) {
+    acquire(priority, background = false) {
       markSlice();
-      lastGrantAt = performance.now();
+      if (!background) lastGrantAt = performance.now();
       if (!busy && (priority === 'high' || !sliceSpent())) {
         busy = true;
         return Promise.resolve();
