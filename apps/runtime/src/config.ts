@@ -46,6 +46,11 @@ export interface RuntimeConfig {
    * subnets. Behind Traefik or an ingress, set it so `req.ip` (login rate limits) is the client's.
    */
   readonly trustProxy: boolean | number | string;
+  /**
+   * Release the V8 heap's slack when the process turns quiet after work (`CHATBOT_IDLE_GC`, `on` by
+   * default, `off` to leave it to V8's own memory reducer): see ops/idle-memory.ts and ADR 0014.
+   */
+  readonly idleGc: boolean;
   /** Bearer token `/metrics` requires (`CHATBOT_METRICS_TOKEN`); undefined = open (keep it off the ingress). */
   readonly metricsToken: string | undefined;
   /** OTLP/HTTP traces URL from `OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT`; undefined = tracing off. */
@@ -158,6 +163,7 @@ const envSchema = z.object({
     .regex(/^\d+(kB|MB|GB)$/, 'must be a size such as 16MB')
     .default('16MB'),
   CHATBOT_METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  CHATBOT_IDLE_GC: z.enum(['on', 'off']).default('on'),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl(['http:', 'https:']),
   OTEL_EXPORTER_OTLP_HEADERS: z.string().trim().optional(),
@@ -240,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.CHATBOT_METRICS_TOKEN,
+    idleGc: e.CHATBOT_IDLE_GC === 'on',
     otlpTracesUrl: otlpTracesUrl({
       OTEL_EXPORTER_OTLP_ENDPOINT: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,

@@ -33,6 +33,7 @@ export interface RuntimeMetrics {
   readonly ingestionChunks: Counter;
   readonly tenantSpend: Counter<'tenant'>;
   readonly channelTokenExpiry: Gauge<'channel' | 'connection'>;
+  readonly idleMemoryReleases: Counter;
 }
 
 /** Reads queue depths for `jobs_queue_depth` at scrape time (set by the job queue's owner). */
@@ -78,6 +79,7 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
     ingestionChunks: new Counter({ name: 'ingestion_chunks_total', help: 'Knowledge chunks written by ingestion', registers }),
     tenantSpend: new Counter({ name: 'tenant_spend_vnd_total', help: 'Model spend in VND for the top tenants ("other" for the rest)', labelNames: ['tenant'], registers }),
     channelTokenExpiry: new Gauge({ name: 'channel_token_expiry_seconds', help: 'Seconds until a channel connection access token expires', labelNames: ['channel', 'connection'], registers }),
+    idleMemoryReleases: new Counter({ name: 'idle_memory_releases_total', help: 'Memory-reducing V8 collections run when the process turned quiet (ADR 0014)', registers }),
   };
 }
 

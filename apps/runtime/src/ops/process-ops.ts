@@ -1,13 +1,15 @@
 /**
  * Per-process operations plumbing for `serve` and `worker`: tracing (when configured), the
- * `jobs_queue_depth` source, and — for the worker, which has no API — a small HTTP server on
+ * `jobs_queue_depth` source, the idle memory release (ADR 0014), and — for the worker, which has no API — a small HTTP server on
  * `PORT` with `/healthz`, `/readyz` and `/metrics` for probes and Prometheus.
  */
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import type { Runtime } from '../runtime';
 import { metricsHandler } from './http-observability';
+import { startIdleMemoryRelease } from './idle-memory';
 import { collectQueueDepth } from './job-instrumentation';
+import { metrics } from './metrics';
 import { startTracing, type Tracing } from './tracing';
 
 /** What {@link startProcessOps} started; `stop` undoes it (after the runtime is closed). */
@@ -28,6 +30,14 @@ export async function startProcessOps(runtime: Runtime, role: 'api' | 'worker'):
   const tracing = await startTracing({ endpoint: config.otlpTracesUrl, serviceName: `agent-chatbot-${role}`, headers: { ...config.otlpHeaders } });
   if (tracing.enabled) logger.info({ endpoint: config.otlpTracesUrl }, 'Đã bật tracing OTLP / OTLP tracing on');
   const stopDepth = collectQueueDepth(runtime.jobs.boss);
+  const idleMemory = config.idleGc
+    ? startIdleMemoryRelease({
+        onRelease: (release) => {
+          metrics().idleMemoryReleases.inc();
+          logger.debug(release, 'Đã trả bộ nhớ heap khi rảnh / released heap memory while idle');
+        },
+      })
+    : undefined;
   let server: Server | undefined;
   let url: string | undefined;
   if (role === 'worker') {
@@ -65,6 +75,7 @@ export async function startProcessOps(runtime: Runtime, role: 'api' | 'worker'):
     url,
     async stop() {
       stopDepth();
+      idleMemory?.stop();
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeAllConnections();
