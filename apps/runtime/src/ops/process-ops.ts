@@ -1,7 +1,8 @@
 /**
  * Per-process operations plumbing for `serve` and `worker`: tracing (when configured), the
- * `jobs_queue_depth` source, the idle memory release (ADR 0014), and — for the worker, which has no API — a small HTTP server on
- * `PORT` with `/healthz`, `/readyz` and `/metrics` for probes and Prometheus.
+ * `jobs_queue_depth` source, the idle memory release (ADR 0014), and — for the worker, which has no
+ * API — a small HTTP server on `PORT` with `/healthz`, `/readyz` and `/metrics` for probes and
+ * Prometheus.
  */
 import { createServer, type Server } from 'node:http';
 import express from 'express';
