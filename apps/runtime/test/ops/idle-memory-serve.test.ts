@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatKeyring, generateSecretKey, loadConfig } from '../../src/config';
 import { startServer } from '../../src/cli/serve';
 import { resetMetrics } from '../../src/ops/metrics';
+import { allocationBurst } from '../helpers/heap';
 
 const dir = mkdtempSync(join(tmpdir(), 'acb-idle-gc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,13 +30,6 @@ function env(name: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-/** Objects that live a while: V8 grows its young generation, as under a burst of requests. */
-function burst(): number {
-  const ring = new Array<{ n: number; s: string }>(100_000);
-  for (let i = 0; i < 2_000_000; i += 1) ring[i % ring.length] = { n: i, s: `tin nhắn ${i}` };
-  return ring.length;
-}
-
 async function releases(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^idle_memory_releases_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
@@ -46,7 +40,7 @@ describe('idle memory release in serve', () => {
     resetMetrics();
     const on = await startServer(loadConfig(env('on')), { print: () => undefined });
     try {
-      expect(burst()).toBe(100_000);
+      expect(allocationBurst()).toHaveLength(100_000);
       // Up to 15 s: the first quiet second after start-up and the burst.
       let count = 0;
       for (let i = 0; i < 60 && count === 0; i += 1) {
@@ -61,7 +55,7 @@ describe('idle memory release in serve', () => {
     resetMetrics();
     const off = await startServer(loadConfig(env('off', { CHATBOT_IDLE_GC: 'off' })), { print: () => undefined });
     try {
-      expect(burst()).toBe(100_000);
+      expect(allocationBurst()).toHaveLength(100_000);
       await sleep(3000);
       expect(await releases(off.url)).toBe(0);
     } finally {

@@ -8,6 +8,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, formatKeyring, generateSecretKey } from '../../src/config';
 import { memoryReducingCollector, startIdleMemoryRelease, type HeapSize, type MemoryRelease } from '../../src/ops/idle-memory';
+import { allocationBurst } from '../helpers/heap';
 
 const MiB = 1024 * 1024;
 
@@ -102,12 +103,11 @@ describe('idle memory release', () => {
     // Objects that live a while (a ring of 100,000) make V8 grow its young generation, as a burst
     // of requests does; an ordinary full collection keeps it grown (the pages RSS shows).
     const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
-    const ring = new Array<{ n: number; s: string }>(100_000);
-    for (let i = 0; i < 2_000_000; i += 1) ring[i % ring.length] = { n: i, s: `chuỗi ${i}` };
+    const ring = allocationBurst();
     const before = { newSpace: newSpace(), committed: process.memoryUsage().heapTotal };
     expect(before.newSpace).toBeGreaterThanOrEqual(8 * MiB);
     collect!();
-    expect(ring.length).toBe(100_000);
+    expect(ring).toHaveLength(100_000);
     expect(newSpace()).toBeLessThan(before.newSpace / 2);
     expect(process.memoryUsage().heapTotal).toBeLessThan(before.committed - 4 * MiB);
   });
