@@ -73,9 +73,8 @@ const MiB = 1024 * 1024;
  * `gc` global appears in the process.
  */
 export function memoryReducingCollector(): (() => void) | undefined {
-  const exposed = typeof globalThis.gc === 'function';
   let gc: unknown = globalThis.gc;
-  if (!exposed) {
+  if (typeof gc !== 'function') {
     try {
       setFlagsFromString('--expose-gc');
       gc = runInNewContext('gc');
