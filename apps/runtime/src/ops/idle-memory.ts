@@ -1,6 +1,6 @@
 /**
- * Gives the V8 heap's slack back to the system when a long-running process turns quiet after work
- * (ADR 0014).
+ * Gives the V8 heap's slack, and the C library's, back to the system when a long-running process
+ * turns quiet after work (ADR 0014, ADR 0016).
  *
  * After a burst of requests V8 keeps its enlarged young generation and fragmented old-generation
  * pages (~25–30 MiB on the 30-FAQ benchmark) until its own memory reducer runs, which waits for a
@@ -10,7 +10,16 @@
  * V8's memory-reducing collection (`gc({ flavor: 'last-resort' })`: compacting, new space shrunk to
  * its minimum) — ~60–80 ms of one core, at most once per `minIntervalMs`, and only after the loop has
  * been idle for `quietMs`. An ordinary full collection does not return these pages.
+ *
+ * glibc's malloc keeps freed memory inside its arenas (V8's background threads each get one, and
+ * TurboFan's zones, PGlite's result buffers and Node's Buffers come and go there): ~15–40 MiB of
+ * the runtime's RSS once quiet, in pages it does not give back on its own because they are not at
+ * the top of an arena. In the same quiet moment, when there was work since the last time and
+ * malloc holds at least `minSlackBytes` free, the watcher calls `malloc_trim(0)`, which returns
+ * every whole free page of every arena (a few milliseconds), through koffi's FFI to the C library.
  */
+import { createRequire } from 'node:module';
+import type Koffi from 'koffi';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -23,7 +32,7 @@ export interface IdleMemoryReleaseOptions {
   quietMs?: number;
   /** Event-loop utilisation (0–1) at or below which an interval counts as quiet. Default 0.05. */
   maxUtilization?: number;
-  /** Committed but unused V8 heap (`total_heap_size − used_heap_size`) worth a release. Default 16 MiB. */
+  /** Committed but unused V8 heap (`total_heap_size − used_heap_size`), or free bytes in malloc's arenas, worth a release. Default 16 MiB. */
   minSlackBytes?: number;
   /** Least time between two releases (ms). Default 30,000. */
   minIntervalMs?: number;
@@ -33,6 +42,11 @@ export interface IdleMemoryReleaseOptions {
   collect?: () => void;
   /** The V8 heap's committed and used bytes (default from `v8.getHeapStatistics()`). */
   heap?: () => HeapSize;
+  /**
+   * The C library's heap (default {@link glibcHeap}, looked up at the first quiet moment; `null`
+   * leaves it alone). Where there is none (musl, macOS, Windows) only the V8 heap is released.
+   */
+  nativeHeap?: (() => NativeHeap | undefined) | null;
   /** Event-loop utilisation since the previous call (default from `performance.eventLoopUtilization`). */
   utilization?: () => number;
   /** Clock in ms (default `performance.now`). */
@@ -49,7 +63,40 @@ export interface HeapSize {
 export interface MemoryRelease {
   readonly before: HeapSize;
   readonly after: HeapSize;
+  /** Whether V8's memory-reducing collection ran (the V8 heap had enough slack). */
+  readonly collected: boolean;
+  /** Free bytes in malloc's arenas when `malloc_trim` ran; absent when it did not. */
+  readonly nativeFreeTrimmed?: number;
   readonly ms: number;
+}
+
+/** The C library's allocator, as far as the release needs it. */
+export interface NativeHeap {
+  /** Bytes free inside malloc's arenas (`mallinfo2().fordblks`; pages already returned still count). */
+  free(): number;
+  /** Returns every whole free page of every arena to the system (`malloc_trim(0)`). */
+  trim(): void;
+}
+
+/**
+ * glibc's `mallinfo2` and `malloc_trim` through koffi (a prebuilt FFI, no compiler needed), or
+ * `undefined` off glibc (musl has neither; macOS and Windows have no `libc.so.6`) or without koffi.
+ */
+export function glibcHeap(): NativeHeap | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    // Loaded here, at the first quiet moment, not at start-up (~13 ms and ~6 MiB once).
+    const koffi = createRequire(import.meta.url)('koffi') as typeof Koffi;
+    const libc = koffi.load('libc.so.6');
+    const mallinfo2 = libc.func('mallinfo2', koffi.struct('acb_mallinfo2', {
+      arena: 'size_t', ordblks: 'size_t', smblks: 'size_t', hblks: 'size_t', hblkhd: 'size_t',
+      usmblks: 'size_t', fsmblks: 'size_t', uordblks: 'size_t', fordblks: 'size_t', keepcost: 'size_t',
+    }), []) as () => { fordblks: number | bigint };
+    const mallocTrim = libc.func('int malloc_trim(size_t pad)') as (pad: number) => number;
+    return { free: () => Number(mallinfo2().fordblks), trim: () => void mallocTrim(0) };
+  } catch {
+    return undefined;
+  }
 }
 
 function v8HeapSize(): HeapSize {
@@ -116,28 +163,42 @@ export function startIdleMemoryRelease(options: IdleMemoryReleaseOptions = {}): 
   const heap = options.heap ?? v8HeapSize;
   const utilization = options.utilization ?? eventLoopUtilization();
   const now = options.now ?? (() => performance.now());
+  const findNativeHeap = options.nativeHeap === undefined ? glibcHeap : options.nativeHeap;
+  let nativeHeap: NativeHeap | undefined | null = findNativeHeap ? null : undefined; // null: not looked up yet
 
   let lastReleaseAt = Number.NEGATIVE_INFINITY;
   let lastCheckAt = now();
   let quietSince: number | undefined;
+  // malloc's free bytes stay counted once trimmed: trim again only after work (start-up counts).
+  let busySinceTrim = true;
 
   const check = (): MemoryRelease | undefined => {
     const at = now();
     const busy = utilization() > maxUtilization;
+    if (busy) busySinceTrim = true;
     // The interval that just ended was quiet: the quiet period began at its start.
     quietSince = busy ? undefined : (quietSince ?? lastCheckAt);
     lastCheckAt = at;
     if (quietSince === undefined || at - quietSince < quietMs || at - lastReleaseAt < minIntervalMs) return undefined;
     const before = heap();
-    if (before.committed - before.used < minSlackBytes) return undefined;
-    collect();
+    const collected = before.committed - before.used >= minSlackBytes;
+    if (nativeHeap === null) nativeHeap = findNativeHeap?.();
+    // After the collection: what it freed outside the V8 heap (Buffers, ArrayBuffers) is in malloc now.
+    if (collected) collect();
+    const nativeFree = nativeHeap && busySinceTrim ? nativeHeap.free() : 0;
+    const trim = nativeHeap && nativeFree >= minSlackBytes ? nativeHeap : undefined;
+    if (!collected && !trim) return undefined;
+    if (trim) {
+      trim.trim();
+      busySinceTrim = false;
+    }
     const after = heap();
     const finishedAt = now();
     lastReleaseAt = finishedAt;
     // The collection itself used the loop; the next quiet period starts after it.
     quietSince = undefined;
     lastCheckAt = finishedAt;
-    const release = { before, after, ms: finishedAt - at };
+    const release: MemoryRelease = { before, after, collected, ...(trim ? { nativeFreeTrimmed: nativeFree } : {}), ms: finishedAt - at };
     options.onRelease?.(release);
     return release;
   };

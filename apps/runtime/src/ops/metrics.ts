@@ -34,6 +34,7 @@ export interface RuntimeMetrics {
   readonly tenantSpend: Counter<'tenant'>;
   readonly channelTokenExpiry: Gauge<'channel' | 'connection'>;
   readonly idleMemoryReleases: Counter;
+  readonly idleMallocTrims: Counter;
 }
 
 /** Reads queue depths for `jobs_queue_depth` at scrape time (set by the job queue's owner). */
@@ -80,6 +81,7 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
     tenantSpend: new Counter({ name: 'tenant_spend_vnd_total', help: 'Model spend in VND for the top tenants ("other" for the rest)', labelNames: ['tenant'], registers }),
     channelTokenExpiry: new Gauge({ name: 'channel_token_expiry_seconds', help: 'Seconds until a channel connection access token expires', labelNames: ['channel', 'connection'], registers }),
     idleMemoryReleases: new Counter({ name: 'idle_memory_releases_total', help: 'Memory-reducing V8 collections run when the process turned quiet (ADR 0014)', registers }),
+    idleMallocTrims: new Counter({ name: 'idle_malloc_trims_total', help: "glibc malloc_trim calls returning malloc's free pages when the process turned quiet (ADR 0016)", registers }),
   };
 }
 

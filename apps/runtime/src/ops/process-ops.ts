@@ -34,7 +34,8 @@ export async function startProcessOps(runtime: Runtime, role: 'api' | 'worker'):
   const idleMemory = config.idleGc
     ? startIdleMemoryRelease({
         onRelease: (release) => {
-          metrics().idleMemoryReleases.inc();
+          if (release.collected) metrics().idleMemoryReleases.inc();
+          if (release.nativeFreeTrimmed !== undefined) metrics().idleMallocTrims.inc();
           logger.debug(release, 'Đã trả bộ nhớ heap khi rảnh / released heap memory while idle');
         },
       })

@@ -1,23 +1,32 @@
 /**
- * The idle memory release (ADR 0014): when it collects (quiet long enough, enough slack, not too
- * soon after the last one) on a scripted clock, and that V8's memory-reducing collection is really
- * there and really shrinks the committed heap, through the real event loop and timer.
+ * The idle memory release (ADR 0014, ADR 0016): when it collects and when it trims malloc (quiet
+ * long enough, enough slack, not too soon after the last one, work since the last trim) on a
+ * scripted clock; that V8's memory-reducing collection is really there and really shrinks the
+ * committed heap, and glibc's malloc_trim really returns freed pages, through the real event loop
+ * and timer.
  */
 import { waitUntil } from '@agent-chatbot/testkit';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, formatKeyring, generateSecretKey } from '../../src/config';
-import { memoryReducingCollector, startIdleMemoryRelease, type HeapSize, type MemoryRelease } from '../../src/ops/idle-memory';
-import { allocationBurst } from '../helpers/heap';
+import { glibcHeap, memoryReducingCollector, startIdleMemoryRelease, type HeapSize, type MemoryRelease } from '../../src/ops/idle-memory';
+import { allocationBurst, mallocBurst, rssAnonBytes } from '../helpers/heap';
 
 const MiB = 1024 * 1024;
 
-/** A watcher on a scripted clock, loop and heap; `step` advances one check interval. */
-function scripted(options: { minIntervalMs?: number } = {}) {
+/**
+ * A watcher on a scripted clock, loop and heap; `step` advances one check interval. With
+ * `nativeFreeMiB` it also has a scripted malloc holding that much free (trimming keeps it counted,
+ * as glibc does); without, no native heap.
+ */
+function scripted(options: { minIntervalMs?: number; nativeFreeMiB?: number } = {}) {
   let clock = 0;
   let utilization = 0;
   let heap: HeapSize = { committed: 80 * MiB, used: 50 * MiB };
   let collections = 0;
+  let nativeFree = (options.nativeFreeMiB ?? 0) * MiB;
+  let trims = 0;
+  const native = options.nativeFreeMiB === undefined ? null : () => ({ free: () => nativeFree, trim: () => void (trims += 1) });
   const watcher = startIdleMemoryRelease({
     checkMs: 3_600_000, // the test drives every check itself
     quietMs: 1000,
@@ -27,6 +36,7 @@ function scripted(options: { minIntervalMs?: number } = {}) {
     now: () => clock,
     utilization: () => utilization,
     heap: () => heap,
+    nativeHeap: native,
     collect: () => {
       collections += 1;
       heap = { committed: heap.used + 4 * MiB, used: heap.used };
@@ -41,8 +51,14 @@ function scripted(options: { minIntervalMs?: number } = {}) {
     grow(slackMiB: number) {
       heap = { committed: heap.used + slackMiB * MiB, used: heap.used };
     },
+    setNativeFree(mib: number) {
+      nativeFree = mib * MiB;
+    },
     get collections() {
       return collections;
+    },
+    get trims() {
+      return trims;
     },
     stop: () => watcher.stop(),
   };
@@ -93,6 +109,53 @@ describe('idle memory release', () => {
     for (let i = 0; i < 40; i += 1) w.step(0.01);
     expect(w.collections).toBe(2);
     w.stop();
+  });
+
+  it("trims malloc's free pages in the same quiet moment, and again only after work", () => {
+    const w = scripted({ nativeFreeMiB: 40 });
+    w.grow(4); // the V8 heap has little slack: no collection, only the trim
+    w.step(0.01);
+    const release = w.step(0.01);
+    expect(release).toMatchObject({ collected: false, nativeFreeTrimmed: 40 * MiB });
+    expect([w.collections, w.trims]).toEqual([0, 1]);
+    // Quiet for a minute: the trimmed pages still count as free, but there was no work since.
+    for (let i = 0; i < 120; i += 1) w.step(0.01);
+    expect(w.trims).toBe(1);
+    // Work, then quiet again: trimmed again; with the V8 heap grown, collected too.
+    w.grow(30);
+    w.step(0.7);
+    w.step(0.01);
+    expect(w.step(0.01)).toMatchObject({ collected: true, nativeFreeTrimmed: 40 * MiB });
+    expect([w.collections, w.trims]).toEqual([1, 2]);
+    w.stop();
+  });
+
+  it('leaves malloc alone below minSlackBytes free, and collects V8 without it', () => {
+    const w = scripted({ nativeFreeMiB: 10 });
+    w.step(0.01);
+    expect(w.step(0.01)).toMatchObject({ collected: true });
+    expect([w.collections, w.trims]).toEqual([1, 0]);
+    const quiet = scripted({ nativeFreeMiB: 10 });
+    quiet.grow(4);
+    for (let i = 0; i < 10; i += 1) expect(quiet.step(0.01)).toBeUndefined();
+    quiet.setNativeFree(17);
+    expect(quiet.step(0.01)).toMatchObject({ collected: false, nativeFreeTrimmed: 17 * MiB });
+    w.stop();
+    quiet.stop();
+  });
+
+  it.skipIf(process.platform !== 'linux')("glibc's malloc_trim through koffi returns the freed pages to the system", () => {
+    const native = glibcHeap();
+    expect(native).toBeDefined();
+    const collect = memoryReducingCollector()!;
+    // Free blocks between live ones, which free() and glibc's own trimming (only at the top of an
+    // arena) do not give back (measured: 33 MiB free, RSS −31 MiB after the trim).
+    const kept = mallocBurst(collect);
+    expect(native!.free()).toBeGreaterThanOrEqual(24 * MiB);
+    const before = rssAnonBytes();
+    native!.trim();
+    expect(rssAnonBytes()).toBeLessThan(before - 16 * MiB);
+    expect(kept.every((buffer) => buffer[0] === 7 && buffer[32 * 1024 - 1] === 7)).toBe(true);
   });
 
   it("V8's memory-reducing collection is available without a gc global and shrinks the young generation", () => {
