@@ -19,10 +19,10 @@
  * every whole free page of every arena (a few milliseconds), through koffi's FFI to the C library.
  */
 import { createRequire } from 'node:module';
-import type Koffi from 'koffi';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type Koffi from 'koffi';
 
 /** Settings and test seams of {@link startIdleMemoryRelease}. */
 export interface IdleMemoryReleaseOptions {
