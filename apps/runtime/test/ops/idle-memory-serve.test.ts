@@ -38,8 +38,6 @@ async function releases(url: string): Promise<{ collections: number; trims: numb
   return { collections: read('idle_memory_releases_total'), trims: read('idle_malloc_trims_total') };
 }
 
-
-
 describe('idle memory release in serve', () => {
   it('a quiet server gives the heap back after a burst, and not when turned off', async () => {
     resetMetrics();
