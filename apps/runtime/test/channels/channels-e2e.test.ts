@@ -11,7 +11,8 @@ import { createWebhookRouter } from '../../src/channels/webhook-router';
 import { loadConnection } from '../../src/channels/connection-store';
 import { insertConnection } from '../../src/channels/connection-store';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
-import { startChannelRig, waitFor, type ChannelRig } from './channel-rig';
+import { startChannelRig, type ChannelRig } from './channel-rig';
+import { waitFor } from '../helpers/wait';
 import { lineKit, messengerKit, telegramKit, zaloKit, type ProviderKit } from './provider-kits';
 
 const skip = await postgresUnavailable();

@@ -13,7 +13,8 @@ import type { CommandEnv } from '../../src/cli/command-table';
 import { runCommand } from '../../src/cli/run-command';
 import { createStorage, readAll } from '../../src/storage/index';
 import { createTestPglite } from '../helpers/pglite';
-import { startChannelRig, waitFor, type ChannelRig } from './channel-rig';
+import { startChannelRig, type ChannelRig } from './channel-rig';
+import { waitFor } from '../helpers/wait';
 import { messengerKit, telegramKit, zaloKit } from './provider-kits';
 
 type Kits = [Awaited<ReturnType<typeof telegramKit>>, Awaited<ReturnType<typeof messengerKit>>, Awaited<ReturnType<typeof zaloKit>>];

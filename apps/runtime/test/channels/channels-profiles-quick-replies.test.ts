@@ -13,7 +13,8 @@ import { loadConnection } from '../../src/channels/connection-store';
 import { enqueueDelivery } from '../../src/channels/delivery-job';
 import type { RuntimeDb } from '../../src/db/index';
 import { testDrivers } from '../helpers/drivers';
-import { postRequest, startChannelRig, waitFor, type ChannelRig } from './channel-rig';
+import { postRequest, startChannelRig, type ChannelRig } from './channel-rig';
+import { waitFor } from '../helpers/wait';
 import { lineKit, messengerKit, telegramKit, zaloKit } from './provider-kits';
 
 const drivers = await testDrivers();

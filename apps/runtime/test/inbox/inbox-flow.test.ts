@@ -11,7 +11,8 @@ import { runIdleReturn } from '../../src/inbox/idle-return';
 import { postRequest } from '../channels/channel-rig';
 import { testDrivers } from '../helpers/drivers';
 import { createFixtureUser } from '../http/fixtures';
-import { mailText, startInboxRig, waitFor, type InboxRig, type StreamReader } from './inbox-rig';
+import { mailText, startInboxRig, type InboxRig, type StreamReader } from './inbox-rig';
+import { waitFor } from '../helpers/wait';
 
 const OWNER_CHAT_ID = '909090';
 

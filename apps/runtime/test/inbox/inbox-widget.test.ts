@@ -9,7 +9,8 @@ import { widgetFeature } from '../../src/widget/index';
 import type { RuntimeDb } from '../../src/db/index';
 import { testDrivers } from '../helpers/drivers';
 import { openSse } from '../widget/widget-rig';
-import { startInboxRig, waitFor, type InboxRig } from './inbox-rig';
+import { startInboxRig, type InboxRig } from './inbox-rig';
+import { waitFor } from '../helpers/wait';
 
 const SHOP = 'http://shop.test:8080';
 

@@ -12,7 +12,8 @@ import { enqueueDelivery } from '../../src/channels/delivery-job';
 import { formatKeyring, generateSecretKey } from '../../src/config';
 import type { RuntimeDb } from '../../src/db/index';
 import { testDrivers } from '../helpers/drivers';
-import { openSse, startWidgetRig, waitFor, type WidgetRig } from './widget-rig';
+import { openSse, startWidgetRig, type WidgetRig } from './widget-rig';
+import { waitFor } from '../helpers/wait';
 
 const drivers = await testDrivers();
 const SHOP = 'http://shop.test:8080';

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatKeyring, generateSecretKey } from '../../src/config';
 import { createPgDb } from '../../src/db/pg-db';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres';
-import { openSse, startWidgetRig, waitFor, type WidgetRig } from './widget-rig';
+import { openSse, startWidgetRig, type WidgetRig } from './widget-rig';
+import { waitFor } from '../helpers/wait';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
