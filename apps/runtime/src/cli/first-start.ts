@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AgentChatbotError } from '@agent-chatbot/core';
+import { hashNewPassword } from '../auth/accounts';
 import type { Db } from '../db/types';
 import { createTenantWithAdmin } from '../tenants/tenant-service';
 import { createUser } from '../users/user-service';
@@ -17,30 +18,53 @@ function generatedPassword(): string {
   return randomBytes(12).toString('base64url');
 }
 
+/** The first start's two generated passwords, each with its argon2id hash (started, not awaited). */
+export interface FirstStartCredentials {
+  readonly platformAdmin: { readonly password: string; readonly hash: Promise<string> };
+  readonly demo: { readonly password: string; readonly hash: Promise<string> };
+}
+
+/**
+ * Generates the first start's two passwords and starts hashing them at once, on libuv's thread
+ * pool (argon2id, ~0.1–0.25 s on two cores). `serve` calls it before opening a database it is
+ * about to create, so the hashing overlaps restoring and opening it instead of following it.
+ */
+export function prepareFirstStartCredentials(): FirstStartCredentials {
+  const prepare = (email: string) => {
+    const password = generatedPassword();
+    const hash = hashNewPassword(password, email);
+    // Unused when the database turns out to have users already; a failure surfaces where awaited.
+    hash.catch(() => undefined);
+    return { password, hash };
+  };
+  return { platformAdmin: prepare(PLATFORM_ADMIN_EMAIL), demo: prepare(DEMO_ADMIN_EMAIL) };
+}
+
 /**
  * On a database with no users yet: creates a platform admin and a demo tenant ("Cửa hàng Demo",
- * slug `demo`) with its tenant-admin, with generated passwords, and returns them for printing.
- * Returns undefined on every later start (or when another process won the race).
+ * slug `demo`) with its tenant-admin, with generated passwords (`credentials`, or new ones), and
+ * returns them for printing. Returns undefined on every later start (or when another process won
+ * the race).
  */
-export async function bootstrapFirstStart(db: Db): Promise<FirstStartLogins | undefined> {
+export async function bootstrapFirstStart(db: Db, credentials?: FirstStartCredentials): Promise<FirstStartLogins | undefined> {
   const users = await db.platform(async (tx) => (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n);
   if (users > 0) return undefined;
-  const adminPassword = generatedPassword();
-  const demoPassword = generatedPassword();
+  // Both hashes run at once (argon2 on libuv's thread pool), so they take the time of one on a
+  // machine with two cores.
+  const { platformAdmin, demo } = credentials ?? prepareFirstStartCredentials();
   try {
-    // Both at once: each hashes its password (argon2, on libuv's thread pool) before its
-    // transaction, so the two hashes take the time of one on a machine with two cores.
     const [, { tenant }] = await Promise.all([
-      createUser(db, { email: PLATFORM_ADMIN_EMAIL, password: adminPassword, name: 'Platform admin', platformAdmin: true }),
+      createUser(db, { email: PLATFORM_ADMIN_EMAIL, password: platformAdmin.password, name: 'Platform admin', platformAdmin: true }, { passwordHash: platformAdmin.hash }),
       createTenantWithAdmin(
         db,
-        { name: 'Cửa hàng Demo', slug: 'demo', adminEmail: DEMO_ADMIN_EMAIL, adminPassword: demoPassword, adminName: 'Chủ cửa hàng Demo' },
+        { name: 'Cửa hàng Demo', slug: 'demo', adminEmail: DEMO_ADMIN_EMAIL, adminPassword: demo.password, adminName: 'Chủ cửa hàng Demo' },
         { kind: 'system' },
+        { passwordHash: demo.hash },
       ),
     ]);
     return {
-      platformAdmin: { email: PLATFORM_ADMIN_EMAIL, password: adminPassword },
-      demo: { tenantId: tenant.id, slug: tenant.slug, email: DEMO_ADMIN_EMAIL, password: demoPassword },
+      platformAdmin: { email: PLATFORM_ADMIN_EMAIL, password: platformAdmin.password },
+      demo: { tenantId: tenant.id, slug: tenant.slug, email: DEMO_ADMIN_EMAIL, password: demo.password },
     };
   } catch (error) {
     // Two processes starting at once on one Postgres: the loser finds the accounts already there.

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { ConflictError } from '@agent-chatbot/core';
 import type { RuntimeConfig } from '../config';
+import { willCreateEmbeddedDb } from '../db/index';
 import { createApp } from '../http/app';
 import { findDashboardDist } from '../http/dashboard';
 import { registerBuiltInJobs, scheduleBuiltInJobs } from '../jobs/maintenance';
@@ -9,7 +10,7 @@ import { createRuntime, type Runtime } from '../runtime';
 import { startProcessOps, type ProcessOps } from '../ops/process-ops';
 import type { CommandEnv } from './command-table';
 import { controlSocketPath, startControlServer } from './control-socket';
-import { bootstrapFirstStart, firstStartBanner } from './first-start';
+import { bootstrapFirstStart, firstStartBanner, prepareFirstStartCredentials } from './first-start';
 import { runCommand } from './run-command';
 
 /** A running `serve` (returned for tests; the CLI waits for a signal). */
@@ -31,6 +32,9 @@ export async function startServer(
   options: { worker?: boolean; print?: (text: string) => void } = {},
 ): Promise<RunningServer> {
   const print = options.print ?? ((text: string) => process.stdout.write(text));
+  // A fresh install: the first start's passwords are hashed while the new database is restored
+  // and opened (~0.2 s of the first start on two cores), not after.
+  const credentials = willCreateEmbeddedDb(config) ? prepareFirstStartCredentials() : undefined;
   const runtime = await createRuntime(config);
   let control: { close(): Promise<void> } | undefined;
   let server: Server | undefined;
@@ -39,7 +43,7 @@ export async function startServer(
   try {
     ops = await startProcessOps(runtime, 'api');
     features = createFeatures(runtime);
-    const logins = await bootstrapFirstStart(runtime.db);
+    const logins = await bootstrapFirstStart(runtime.db, credentials);
     if (logins) print(firstStartBanner(logins, config.publicUrl));
 
     registerBuiltInJobs(runtime.jobs, runtime.db);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../config';
 import { createPgDb, type PgDb } from './pg-db';
@@ -19,5 +20,18 @@ export type RuntimeDb = PgDb | PgliteDb;
  */
 export async function createDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'dataDir'> & Partial<Pick<RuntimeConfig, 'pgliteSharedBuffers'>>): Promise<RuntimeDb> {
   if (config.databaseUrl) return createPgDb(config.databaseUrl);
-  return createPgliteDb(join(config.dataDir, 'pglite'), config.pgliteSharedBuffers ? { sharedBuffers: config.pgliteSharedBuffers } : {});
+  return createPgliteDb(pgliteDir(config.dataDir), config.pgliteSharedBuffers ? { sharedBuffers: config.pgliteSharedBuffers } : {});
+}
+
+/**
+ * True when {@link createDb} will make a new embedded database (no `DATABASE_URL`, and no
+ * PGlite database in `<dataDir>/pglite` yet): the first start of a fresh install. On Postgres it
+ * is false, since only the database itself can tell.
+ */
+export function willCreateEmbeddedDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'dataDir'>): boolean {
+  return !config.databaseUrl && !existsSync(join(pgliteDir(config.dataDir), 'PG_VERSION'));
+}
+
+function pgliteDir(dataDir: string): string {
+  return join(dataDir, 'pglite');
 }

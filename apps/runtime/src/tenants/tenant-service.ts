@@ -58,7 +58,9 @@ function slugTakenError(slug: string): ConflictError {
 /**
  * Creates a tenant and its first tenant-admin in one platform transaction, with an audit entry.
  * Errors: 400 (bad name/slug/e-mail, weak password), 409 `slug_taken` (an explicit slug in use),
- * 409 `email_taken`. The password is checked and hashed before the transaction opens.
+ * 409 `email_taken`. The password is checked and hashed before the transaction opens, unless
+ * `options.passwordHash` brings that work, already started: {@link hashNewPassword} of
+ * `input.adminPassword`.
  *
  * @example const { tenant, admin } = await createTenantWithAdmin(db, { name: 'Cửa hàng Hoa', adminEmail, adminPassword });
  */
@@ -66,6 +68,7 @@ export async function createTenantWithAdmin(
   db: Db,
   input: NewTenant,
   actor: Actor = { kind: 'system' },
+  options: { passwordHash?: Promise<string> } = {},
 ): Promise<{ tenant: TenantSummary; admin: UserSummary }> {
   const parsed = newTenantSchema.safeParse(input);
   if (!parsed.success) {
@@ -77,7 +80,7 @@ export async function createTenantWithAdmin(
   const data = parsed.data;
   const explicitSlug = data.slug ? assertSlug(data.slug) : undefined;
   const email = normalizeEmail(data.adminEmail);
-  const passwordHash = await hashNewPassword(data.adminPassword, email);
+  const passwordHash = await (options.passwordHash ?? hashNewPassword(data.adminPassword, email));
 
   return db.platform(async (tx) => {
     const tenant = await insertTenant(tx, data.name, explicitSlug ?? slugify(data.name), explicitSlug !== undefined, data.plan);

@@ -72,13 +72,14 @@ export async function insertUser(tx: Tx, input: NewUser, passwordHash?: string):
 
 /**
  * Creates a user in its own transaction (the CLI's `user create`). The password is checked and
- * hashed before the transaction opens.
+ * hashed before the transaction opens, unless `options.passwordHash` brings that work, already
+ * started: {@link hashNewPassword} of `input.password`.
  *
  * @example await createUser(db, { email: 'ops@example.com', password: '…', platformAdmin: true });
  */
-export async function createUser(db: Db, input: NewUser): Promise<UserSummary> {
+export async function createUser(db: Db, input: NewUser, options: { passwordHash?: Promise<string> } = {}): Promise<UserSummary> {
   const email = normalizeEmail(input.email);
-  const hash = await hashNewPassword(input.password, email);
+  const hash = await (options.passwordHash ?? hashNewPassword(input.password, email));
   return db.platform(async (tx) => {
     const user = await insertUser(tx, { ...input, email }, hash);
     await tx.query(

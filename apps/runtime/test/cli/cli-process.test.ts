@@ -86,6 +86,14 @@ describe('agent-chatbot as a process on the embedded default (PGlite)', { timeou
       expect(url, stdout).toBeDefined();
       expect(stdout).toMatch(/demo@agent-chatbot\.local[\s\S]*mật khẩu \/ password: \S{16}/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      // The printed passwords were hashed while the new database opened: each logs in as printed.
+      for (const email of ['demo@agent-chatbot.local', 'admin@agent-chatbot.local']) {
+        const password = new RegExp(`${email.replaceAll('.', '\\.')}\\s+mật khẩu / password: (\\S+)`).exec(stdout)?.[1];
+        const login = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+        expect(login.status, `${email}: ${await login.clone().text()}`).toBe(200);
+        const wrong = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: `${password}x` }) });
+        expect(wrong.status).toBe(401);
+      }
       // `serve` re-executed itself in place with the malloc settings (same PID: the spawned child).
       // glibc terminates each tunable in place while parsing, so /proc shows the first one only.
       const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');

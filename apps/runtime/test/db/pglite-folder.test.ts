@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDb, willCreateEmbeddedDb } from '../../src/db/index';
 import { createPgliteDb } from '../../src/db/pglite-db';
 
 const root = mkdtempSync(join(tmpdir(), 'acb-pglite-folder-'));
@@ -23,6 +24,15 @@ describe('PGlite on a data folder', () => {
     const { rows } = await second.pglite.query<{ v: string; sb: string }>(`SELECT v, current_setting('shared_buffers') AS sb FROM kept`);
     expect(rows).toEqual([{ v: 'còn đây', sb: '8MB' }]);
     await second.close();
+  }, 60_000);
+
+  it('tells a first start: a new embedded database until createDb made one, never on Postgres', async () => {
+    const config = { databaseUrl: undefined, dataDir: join(root, 'fresh-install') };
+    expect(willCreateEmbeddedDb(config)).toBe(true);
+    const db = await createDb(config);
+    await db.close();
+    expect(willCreateEmbeddedDb(config)).toBe(false);
+    expect(willCreateEmbeddedDb({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/none', dataDir: join(root, 'other') })).toBe(false);
   }, 60_000);
 
   it('vacuums and analyses the tables autovacuum would pick (single-user Postgres has no autovacuum)', async () => {
