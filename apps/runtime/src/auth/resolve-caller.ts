@@ -4,9 +4,15 @@
  * on every request (user still enabled, session family not revoked, membership and role as they
  * are now, not as they were when the token was signed); API keys resolve through the SECURITY
  * DEFINER function `app.tenant_for_api_key` (via the API-key service), the runtime role's only way to find a tenant by key.
+ *
+ * On the embedded database the re-check's rows are kept per process until any of them changes
+ * (ADR 0017): a change committed there is seen before its request answers, so a revoked session or
+ * membership gets its 401 on the very next request, as on Postgres, where every request reads them.
  */
 import type { Request } from 'express';
 import { AuthenticationError } from '@agent-chatbot/core';
+import { createRowsCache, type RowsCache } from '../db/rows-cache';
+import type { Db } from '../db/types';
 import type { AppContext } from '../http/context';
 import { tenantRoles, type Caller, type TenantRole } from './caller';
 import { API_KEY_PREFIX, resolveApiKey as findApiKey } from '../tenants/api-key-service';
@@ -22,6 +28,20 @@ interface UserRow {
 interface MembershipRow {
   role: string;
   tenant_status: string;
+}
+
+type IdentityRow = UserRow & { role: string | null; tenant_status: string | null };
+
+/** Per database: the identity check's row per (user, session family, tenant) (ADR 0017). */
+const identityChecks = new WeakMap<Db, RowsCache<IdentityRow | undefined>>();
+
+function identityChecksOf(db: Db): RowsCache<IdentityRow | undefined> {
+  let cache = identityChecks.get(db);
+  if (!cache) {
+    cache = createRowsCache(db);
+    identityChecks.set(db, cache);
+  }
+  return cache;
 }
 
 /**
@@ -79,19 +99,22 @@ async function touchApiKey(app: AppContext, tenantId: string, apiKeyId: string):
 
 async function resolveAccessToken(token: string, app: AppContext): Promise<Caller> {
   const claims = await app.tokens.verify(token);
+  const { db } = app.runtime;
   // One statement: the user, the session family and the membership (none without a tenant).
-  const { rows } = await app.runtime.db.statement<UserRow & { role: string | null; tenant_status: string | null }>(
-    { kind: 'anonymous' },
-    `SELECT u.email, u.is_platform_admin, u.disabled_at IS NOT NULL AS disabled,
-            EXISTS (SELECT 1 FROM sessions s
-                    WHERE s.family_id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL) AS session_live,
-            m.role, m.tenant_status
-     FROM users u
-     LEFT JOIN LATERAL (SELECT role, tenant_status FROM app.user_memberships(u.id) WHERE tenant_id = $3 LIMIT 1) m ON true
-     WHERE u.id = $1`,
-    [claims.sub, claims.sid, claims.tid],
-  );
-  const user = rows[0];
+  const user = await identityChecksOf(db).read(`${claims.sub}/${claims.sid}/${claims.tid ?? ''}`, async () => {
+    const { rows } = await db.statement<IdentityRow>(
+      { kind: 'anonymous' },
+      `SELECT u.email, u.is_platform_admin, u.disabled_at IS NOT NULL AS disabled,
+              EXISTS (SELECT 1 FROM sessions s
+                      WHERE s.family_id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL) AS session_live,
+              m.role, m.tenant_status
+       FROM users u
+       LEFT JOIN LATERAL (SELECT role, tenant_status FROM app.user_memberships(u.id) WHERE tenant_id = $3 LIMIT 1) m ON true
+       WHERE u.id = $1`,
+      [claims.sub, claims.sid, claims.tid],
+    );
+    return rows[0];
+  });
   const membership: MembershipRow | undefined = user?.role && user.tenant_status ? { role: user.role, tenant_status: user.tenant_status } : undefined;
   if (!user || user.disabled) throw invalidToken();
   if (!user.session_live) {

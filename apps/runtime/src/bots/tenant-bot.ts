@@ -8,6 +8,7 @@
 import { BotEventEmitter, NotFoundError, type EngineConfig, type MeterV1 } from '@agent-chatbot/core';
 import { DEFAULT_BILLING_CONFIG, platformPriceTable } from '@agent-chatbot/billing';
 import { createPgConversationStore } from '../conversations/pg-conversation-store';
+import { createRowsCache, type RowsCache } from '../db/rows-cache';
 import { LLM_KEY_SECRET, llmSettingsOf } from '../llm/llm-settings';
 import type { PlatformLlmConfig } from '../llm/platform-llm';
 import type { RuntimeConfig } from '../config';
@@ -41,6 +42,8 @@ interface CachedEngine {
 interface Registry {
   hooks: TenantBotHooks;
   readonly engines: Map<string, CachedEngine>;
+  /** Each tenant's row (settings and versions), kept while it is unchanged (embedded database only, ADR 0017). */
+  readonly tenantRows: RowsCache<TenantRow | undefined>;
   readonly pending: Set<Promise<unknown>>;
 }
 
@@ -55,7 +58,7 @@ const registries = new WeakMap<object, Registry>();
 function registryOf(runtime: BotRuntime): Registry {
   let registry = registries.get(runtime);
   if (!registry) {
-    registry = { hooks: {}, engines: new Map(), pending: new Set() };
+    registry = { hooks: {}, engines: new Map(), tenantRows: createRowsCache(runtime.db, MAX_CACHED_TENANTS), pending: new Set() };
     registries.set(runtime, registry);
   }
   return registry;
@@ -137,15 +140,18 @@ export async function engineForTurn(runtime: BotRuntime, turn: Pick<InboundTurn,
   // Outside the tenant transaction: usually a cache hit, at most one short platform read.
   const platform = await platformLlmOf(runtime, registry.hooks);
   const fresh = (configVersion: number) => cached?.configVersion === configVersion && cached.platformVersion === platform.version;
-  // Usually the cached engine is current: one statement reads the versions. When it is stale, the
-  // key is revealed in a second transaction (a key saved in between bumps config_version again,
-  // so the next turn rebuilds).
-  const { rows } = await runtime.db.statement<TenantRow>(
-    { kind: 'tenant', tenantId },
-    'SELECT name, settings, config_version, knowledge_version FROM tenants WHERE id = $1',
-    [tenantId],
-  );
-  const row = rows[0];
+  // Usually the cached engine is current: one statement reads the versions (on the embedded
+  // database a copy kept until the tenants table changes, ADR 0017). When it is stale, the key is
+  // revealed in a second transaction (a key saved in between bumps config_version again, so the
+  // next turn rebuilds).
+  const row = await registry.tenantRows.read(tenantId, async () => {
+    const { rows } = await runtime.db.statement<TenantRow>(
+      { kind: 'tenant', tenantId },
+      'SELECT name, settings, config_version, knowledge_version FROM tenants WHERE id = $1',
+      [tenantId],
+    );
+    return rows[0];
+  });
   if (!row) throw new NotFoundError('Tenant not found', 'Không tìm thấy cửa hàng');
   const ownKey =
     fresh(row.config_version) || llmSettingsOf(row.settings).key_mode === 'platform'

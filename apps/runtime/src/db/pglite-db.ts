@@ -30,6 +30,8 @@ export interface PgliteDb extends Db {
 }
 
 const INT8_OID = 20;
+/** The channel migration 0028's triggers notify on a change to the rows the hot path caches. */
+const ROWS_CHANGED_CHANNEL = 'acb_rows_changed';
 
 /** See {@link PgliteDb.origin}. */
 export type PgliteOrigin =
@@ -108,6 +110,19 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffers ?? '16MB'}`],
     });
   } catch (error) {
+    if (lockFile) rmSync(lockFile, { force: true });
+    throw error;
+  }
+
+  // ADR 0017: PGlite hands this connection's own notifications to listeners (in a microtask queued
+  // while the COMMIT's response is read, so before the committing transaction's promise settles).
+  let rowsVersion = 0;
+  try {
+    await pglite.listen(ROWS_CHANGED_CHANNEL, () => {
+      rowsVersion += 1;
+    });
+  } catch (error) {
+    await pglite.close().catch(() => undefined);
     if (lockFile) rmSync(lockFile, { force: true });
     throw error;
   }
@@ -278,6 +293,7 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
         }),
       );
     },
+    rowsVersion: () => rowsVersion,
     vacuum,
     close: async () => {
       clearInterval(vacuumTimer);

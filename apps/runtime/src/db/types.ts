@@ -52,5 +52,14 @@ export interface Db {
    * @example const { rows } = await db.statement(tenantScope(tenantId), 'SELECT config_version FROM tenants WHERE id = $1', [tenantId]);
    */
   statement<R = Record<string, unknown>>(scope: TxScope, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * How many committed changes to `users`, `sessions`, `memberships` or `tenants` this process has
+   * seen (their triggers' `acb_rows_changed` notifications). It rises before the changing
+   * transaction's promise settles, so a copy of those rows read at a lower count is stale (see
+   * `createRowsCache`). Only the embedded driver has it: PGlite is one process that makes every
+   * change itself. On Postgres other processes write and a notification arrives some time after
+   * the commit, so it is undefined there and nothing is cached (ADR 0017).
+   */
+  readonly rowsVersion?: () => number;
   close(): Promise<void>;
 }
