@@ -111,8 +111,10 @@ export function normalizeToneMarks(text: string): string {
  * ```
  */
 export function normalizeVietnamese(text: string): string {
-  const cleaned = text.replace(/[\u200B-\u200D\uFEFF\u00AD]/g, '').replace(/\u00A0/g, ' ');
-  return normalizeToneMarks(cleaned).toLowerCase().replace(/\s+/g, ' ').trim();
+  return remembered(normalizedShort, text, 512, () => {
+    const cleaned = text.replace(/[\u200B-\u200D\uFEFF\u00AD]/g, '').replace(/\u00A0/g, ' ');
+    return normalizeToneMarks(cleaned).toLowerCase().replace(/\s+/g, ' ').trim();
+  });
 }
 
 /**
@@ -125,10 +127,30 @@ export function normalizeVietnamese(text: string): string {
  * ```
  */
 export function foldDiacritics(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036F]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .normalize('NFC');
+  return remembered(foldedShort, text, 64, () =>
+    text
+      .normalize('NFD')
+      .replace(/[\u0300-\u036F]/g, '')
+      .replace(/đ/g, 'd')
+      .replace(/Đ/g, 'D')
+      .normalize('NFC'),
+  );
+}
+
+// A customer's question is normalised and folded several times per turn (handoff keywords, small
+// talk, the lexical query, its tokens and synonyms): short inputs are remembered. Both functions
+// are pure; the maps are bounded (emptied when full) and long texts (documents) are never kept.
+const normalizedShort = new Map<string, string>();
+const foldedShort = new Map<string, string>();
+const MAX_REMEMBERED = 4096;
+
+function remembered(memo: Map<string, string>, text: string, maxLength: number, compute: () => string): string {
+  if (text.length > maxLength) return compute();
+  let value = memo.get(text);
+  if (value === undefined) {
+    value = compute();
+    if (memo.size >= MAX_REMEMBERED) memo.clear();
+    memo.set(text, value);
+  }
+  return value;
 }
