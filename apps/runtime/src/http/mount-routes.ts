@@ -35,7 +35,9 @@ export function mountRoutes(app: AppContext, routes: readonly Route[]): Router {
       });
       for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
       if (result.body === undefined) res.status(result.status).end();
-      else res.status(result.status).json(result.body);
+      else if (req.method === 'GET' || req.method === 'HEAD') res.status(result.status).json(result.body);
+      // Other methods: no ETag (Express hashes every body for one; only a GET is revalidated).
+      else res.status(result.status).type('json').end(JSON.stringify(result.body));
     });
   }
   return router;

@@ -35,6 +35,18 @@ describe('HTTP basics (PGlite)', () => {
     expect(line).toMatchObject({ req: { method: 'GET', path: '/healthz' }, res: { statusCode: 200 } });
   });
 
+  it('gives a GET an ETag, and a POST none: its JSON is sent as is, with its length', async () => {
+    expect((await app.call('GET', '/healthz')).headers.get('etag')).toBeTruthy();
+    const created = await app.call('POST', '/v1/auth/signup', {
+      body: { tenant_name: 'Cửa hàng ETag', email: `etag-${randomUUID()}@example.vn`, password: 'Mat-khau-rat-dai-2025!' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBeNull();
+    expect(created.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Number(created.headers.get('content-length'))).toBe(Buffer.byteLength(created.text));
+    expect(created.body.tenant.name).toBe('Cửa hàng ETag');
+  });
+
   it('answers unknown routes with a bilingual 404', async () => {
     const res = await app.call('GET', '/v1/nope');
     expect(res.status).toBe(404);
