@@ -13,15 +13,15 @@ BEGIN
 END
 $$;
 
-DROP TRIGGER IF EXISTS users_rows_changed ON users;
-CREATE TRIGGER users_rows_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON users
-  FOR EACH STATEMENT EXECUTE FUNCTION app.notify_rows_changed();
-DROP TRIGGER IF EXISTS sessions_rows_changed ON sessions;
-CREATE TRIGGER sessions_rows_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sessions
-  FOR EACH STATEMENT EXECUTE FUNCTION app.notify_rows_changed();
-DROP TRIGGER IF EXISTS memberships_rows_changed ON memberships;
-CREATE TRIGGER memberships_rows_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON memberships
-  FOR EACH STATEMENT EXECUTE FUNCTION app.notify_rows_changed();
-DROP TRIGGER IF EXISTS tenants_rows_changed ON tenants;
-CREATE TRIGGER tenants_rows_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenants
-  FOR EACH STATEMENT EXECUTE FUNCTION app.notify_rows_changed();
+DO $$
+DECLARE
+  watched text;
+BEGIN
+  FOREACH watched IN ARRAY ARRAY['users', 'sessions', 'memberships', 'tenants'] LOOP
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', watched || '_rows_changed', watched);
+    EXECUTE format(
+      'CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION app.notify_rows_changed()',
+      watched || '_rows_changed', watched);
+  END LOOP;
+END
+$$;
