@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../config';
 import { createPgDb, type PgDb } from './pg-db';
 import { createPgliteDb, type PgliteDb } from './pglite-db';
+import { holdsPgliteDatabase } from './pglite-template';
 
 export type { Db, QueryResult, Tx, TxScope } from './types';
 export { createPgDb, type PgDb, type PgDbOptions } from './pg-db';
@@ -29,7 +29,7 @@ export async function createDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'data
  * is false, since only the database itself can tell.
  */
 export function willCreateEmbeddedDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'dataDir'>): boolean {
-  return !config.databaseUrl && !existsSync(join(pgliteDir(config.dataDir), 'PG_VERSION'));
+  return !config.databaseUrl && !holdsPgliteDatabase(pgliteDir(config.dataDir));
 }
 
 function pgliteDir(dataDir: string): string {

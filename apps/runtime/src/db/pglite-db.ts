@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { messages as pgMessages, PGlite, protocol, type Results } from '@electric-sql/pglite';
 import { ConflictError } from '@agent-chatbot/core';
 import { pipelinedQueries, type PipelinedStatement } from './pglite-pipelined-query';
-import { defaultTemplatePath, readPgliteTemplate, restorePgliteTemplate } from './pglite-template';
+import { defaultTemplatePath, holdsPgliteDatabase, readPgliteTemplate, restorePgliteTemplate } from './pglite-template';
 import { activeTransaction, guardTx, NestedTransactionError, scopeStatements, tenantScope } from './transaction';
 import type { Db, QueryResult, Tx, TxOptions, TxScope } from './types';
 
@@ -100,7 +100,7 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   let pglite: PGlite;
   let origin: PgliteOrigin = { from: path ? 'existing' : 'memory' };
   try {
-    if (path && !existsSync(join(path, 'PG_VERSION'))) origin = await initDataDir(path, options.template);
+    if (path && !holdsPgliteDatabase(path)) origin = await initDataDir(path, options.template);
     // In memory PGlite runs initdb in this process, unless it loads a data folder (the template).
     const loadDataDir = !path && options.template ? memoryTemplate(options.template) : undefined;
     if (loadDataDir) origin = { from: 'memory', template: true };

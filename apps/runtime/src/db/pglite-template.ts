@@ -34,6 +34,11 @@ export type TemplateManifest = z.infer<typeof manifestSchema>;
 /** Outcome of {@link restorePgliteTemplate}: restored, or why not (the caller then runs initdb). */
 export type TemplateRestore = { readonly restored: true; readonly ms: number } | { readonly restored: false; readonly reason: string };
 
+/** True when `dir` holds a Postgres data folder (its `PG_VERSION` file), not an empty or missing one. */
+export function holdsPgliteDatabase(dir: string): boolean {
+  return existsSync(join(dir, 'PG_VERSION'));
+}
+
 /**
  * The template next to the built runtime: `dist/` when this code is bundled there, or the
  * package's `dist/` when it runs from source (tests). Undefined when no build produced one.
@@ -151,7 +156,7 @@ export async function restorePgliteTemplate(
     }
     staging = mkdtempSync(join(dirname(path), stagingPrefix));
     extractTarGz(tarball, staging);
-    if (!existsSync(join(staging, 'PG_VERSION'))) throw new Error('no PG_VERSION in the template');
+    if (!holdsPgliteDatabase(staging)) throw new Error('no PG_VERSION in the template');
     if (existsSync(path)) rmdirSync(path); // empty (checked above); rename replaces only a missing path portably
     renameSync(staging, path);
   } catch (error) {
