@@ -99,6 +99,9 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   }
   let pglite: PGlite;
   let origin: PgliteOrigin = { from: path ? 'existing' : 'memory' };
+  // ADR 0017: PGlite hands this connection's own notifications to listeners (in a microtask queued
+  // while the COMMIT's response is read, so before the committing transaction's promise settles).
+  let rowsVersion = 0;
   try {
     if (path && !holdsPgliteDatabase(path)) origin = await initDataDir(path, options.template);
     // In memory PGlite runs initdb in this process, unless it loads a data folder (the template).
@@ -109,20 +112,15 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
       parsers: { [INT8_OID]: (v: string) => Number(v) },
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffers ?? '16MB'}`],
     });
+    await pglite
+      .listen(ROWS_CHANGED_CHANNEL, () => {
+        rowsVersion += 1;
+      })
+      .catch(async (error: unknown) => {
+        await pglite.close().catch(() => undefined);
+        throw error;
+      });
   } catch (error) {
-    if (lockFile) rmSync(lockFile, { force: true });
-    throw error;
-  }
-
-  // ADR 0017: PGlite hands this connection's own notifications to listeners (in a microtask queued
-  // while the COMMIT's response is read, so before the committing transaction's promise settles).
-  let rowsVersion = 0;
-  try {
-    await pglite.listen(ROWS_CHANGED_CHANNEL, () => {
-      rowsVersion += 1;
-    });
-  } catch (error) {
-    await pglite.close().catch(() => undefined);
     if (lockFile) rmSync(lockFile, { force: true });
     throw error;
   }
