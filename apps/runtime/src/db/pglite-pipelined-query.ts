@@ -10,26 +10,15 @@
  * JSON, dates as timestamps); every parameter is sent as text of unknown type, as `PGlite.query()`
  * and `pg` do, and Postgres infers its type from the statement.
  */
-import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+import { parse, type PGlite, type Results } from '@electric-sql/pglite';
 import { prepareValue } from 'pg/lib/utils.js';
-
-const serialize = protocol.serialize;
+import { encodeFrontendMessages, type FrontendMessage } from './pg-frontend';
 
 function toParam(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   // bytea as text (`\x…`): node-postgres would send a Buffer in binary format instead.
   if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
   return prepareValue(value) as string | null;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 /** Most statements kept prepared per database; the least recently used beyond it are closed. */
@@ -82,7 +71,7 @@ export interface PipelinedStatement {
 export async function pipelinedQueries(pglite: PGlite, statements: readonly PipelinedStatement[]): Promise<Results[]> {
   const cache = cacheOf(pglite);
   const used: Prepared[] = [];
-  const parts: Uint8Array[] = [];
+  const messages: FrontendMessage[] = [];
   for (const { sql, params = [] } of statements) {
     let statement = cache.statements.get(sql);
     if (statement) cache.statements.delete(sql); // re-inserted below as the most recently used
@@ -96,18 +85,15 @@ export async function pipelinedQueries(pglite: PGlite, statements: readonly Pipe
     }
     cache.statements.set(sql, statement);
     used.push(statement);
-    if (!statement.ready) parts.push(serialize.close({ type: 'S', name: statement.name }), serialize.parse({ name: statement.name, text: sql }));
-    parts.push(
-      serialize.bind({ statement: statement.name, values: params.map(toParam) }),
-      serialize.describe({ type: 'P' }),
-      serialize.execute({}),
-    );
+    if (!statement.ready) messages.push({ type: 'close', name: statement.name }, { type: 'parse', name: statement.name, text: sql });
+    messages.push({ type: 'bind', name: statement.name, values: params.map(toParam) }, { type: 'describePortal' }, { type: 'execute' });
   }
-  parts.unshift(...cache.toClose.splice(0).map((name) => serialize.close({ type: 'S', name })));
-  parts.push(serialize.sync());
-  const { messages } = await pglite.runExclusive(() => pglite.execProtocol(concat(parts), { syncToFs: false }));
+  // Statements evicted from the cache (now or before) are closed first.
+  const closes = cache.toClose.splice(0).map((name): FrontendMessage => ({ type: 'close', name }));
+  const bytes = encodeFrontendMessages([...closes, ...messages, { type: 'sync' }]);
+  const response = await pglite.runExclusive(() => pglite.execProtocol(bytes, { syncToFs: false }));
   for (const statement of used) statement.ready = true;
-  return parse.parseResults(messages, pglite.parsers);
+  return parse.parseResults(response.messages, pglite.parsers);
 }
 
 /** {@link pipelinedQueries} for one statement: its result. */
