@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', '.tools/**', '.chatbot/**', 'coverage/**', 'test-artifacts/**'] },
+  { ignores: ['**/dist/**', 'apps/runtime/dist-baseline/**', '**/node_modules/**', 'docs/api/**', '.tools/**', '.chatbot/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { formatKeyring, generateSecretKey } from '../../../apps/runtime/src/config';
 import { DEFAULT_BILLING_CONFIG } from '../../../packages/billing/src/plans';
 
+/** This checkout's runtime build. */
+export const BUILT_CLI = join(dirname(fileURLToPath(import.meta.url)), '../../../apps/runtime/dist/cli.js');
 /** The runtime build under test; `BENCH_CLI` points at another build's `cli.js` (an A/B against an older commit). */
-const CLI = process.env.BENCH_CLI ?? join(dirname(fileURLToPath(import.meta.url)), '../../../apps/runtime/dist/cli.js');
+const CLI = process.env.BENCH_CLI ?? BUILT_CLI;
 
 /**
  * The default plans with rate limits and included chats raised out of the way: the benchmark
@@ -55,10 +57,12 @@ export interface BenchServer {
 /**
  * Starts the runtime with extra environment (e.g. provider API bases pointing at fakes).
  * `worker: false` runs no jobs in it; `worker: 'process'` (Postgres) runs them in a separate
- * `agent-chatbot worker` process beside it, as the compose and Helm deployments do.
+ * `agent-chatbot worker` process beside it, as the compose and Helm deployments do. `cli` runs
+ * another build's `cli.js` (default: `BENCH_CLI`, else this checkout's build).
  */
-export async function startBenchServer(env: Record<string, string> = {}, options: { worker?: boolean | 'process' } = {}): Promise<BenchServer> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm run build\` (or \`make bench\`) first`);
+export async function startBenchServer(env: Record<string, string> = {}, options: { worker?: boolean | 'process'; cli?: string } = {}): Promise<BenchServer> {
+  const cli = options.cli ?? CLI;
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm run build\` (or \`make bench\`) first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'acb-bench-'));
   const billingConfig = join(dataDir, 'bench-billing.json');
   writeFileSync(billingConfig, JSON.stringify(benchBillingConfig()));
@@ -82,11 +86,11 @@ export async function startBenchServer(env: Record<string, string> = {}, options
   };
   // BENCH_NODE_ARGS: extra Node flags for the runtime, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, CLI, 'serve', ...(options.worker === false || options.worker === 'process' ? ['--no-worker'] : [])];
+  const args = [...nodeArgs, cli, 'serve', ...(options.worker === false || options.worker === 'process' ? ['--no-worker'] : [])];
   const server = await spawnServer(args, fullEnv, dataDir, databaseUrl ? 'postgres' : 'pglite');
   if (options.worker !== 'process') return server;
   if (!databaseUrl) throw new Error("worker: 'process' needs BENCH_DATABASE_URL (PGlite allows one process)");
-  const worker = await spawnWorker([...nodeArgs, CLI, 'worker'], fullEnv);
+  const worker = await spawnWorker([...nodeArgs, cli, 'worker'], fullEnv);
   return {
     ...server,
     stop: async () => {
