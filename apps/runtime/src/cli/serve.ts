@@ -4,6 +4,7 @@ import type { RuntimeConfig } from '../config';
 import { willCreateEmbeddedDb } from '../db/index';
 import { createApp } from '../http/app';
 import { findDashboardDist } from '../http/dashboard';
+import { applyConnectionTimeouts } from '../http/server';
 import { registerBuiltInJobs, scheduleBuiltInJobs } from '../jobs/maintenance';
 import { closeFeatures, createFeatures, registerFeatureJobs, scheduleFeatureJobs, type RuntimeFeature } from '../features/index';
 import { createRuntime, type Runtime } from '../runtime';
@@ -60,6 +61,7 @@ export async function startServer(
 
     const app = createApp(runtime, { trustProxy: config.trustProxy, dashboardDist: findDashboardDist() }, features);
     const httpServer = createServer(app);
+    applyConnectionTimeouts(httpServer);
     server = httpServer;
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', (error: NodeJS.ErrnoException) =>

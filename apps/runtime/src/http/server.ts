@@ -1,6 +1,7 @@
 /**
- * Listening: starts the app on a port and stops it gracefully (finish in-flight requests, drop
- * idle keep-alive connections), for `agent-chatbot serve` and tests.
+ * Listening: the connection timeouts every runtime HTTP server uses (`agent-chatbot serve` makes its
+ * own server and applies them), and `startHttpServer`, which starts the app on a port and stops it
+ * gracefully (finish in-flight requests, drop idle keep-alive connections), for embedding and tests.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,18 @@ export interface HttpServer {
   readonly url: string;
   /** Stops accepting, waits for in-flight requests (up to `graceMs`), then closes. */
   close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Keep-alive and header timeouts of every runtime HTTP server (`agent-chatbot serve`, tests): an idle
+ * connection is kept 65 s, longer than common proxy and client idle timeouts (60 s for nginx, ALB,
+ * Cloudflare; 4 s for undici), so the other side closes first. With Node's default of 5 s the server
+ * closed connections a proxy or client was about to reuse, and that request failed with a reset
+ * (seen as ECONNRESET in the benchmarks, as 502s behind a proxy).
+ */
+export function applyConnectionTimeouts(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
 
 /**
@@ -31,9 +44,7 @@ export async function startHttpServer(
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port, options.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
-  // Longer than common proxy idle timeouts (60 s), so the proxy closes first and never hits a reset.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  applyConnectionTimeouts(server);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

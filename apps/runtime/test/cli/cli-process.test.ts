@@ -85,7 +85,10 @@ describe('agent-chatbot as a process on the embedded default (PGlite)', { timeou
       const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
       expect(url, stdout).toBeDefined();
       expect(stdout).toMatch(/demo@agent-chatbot\.local[\s\S]*mật khẩu \/ password: \S{16}/);
-      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      // Idle connections are kept 65 s (Node's default is 5 s), so proxies and clients close first.
+      expect(health.headers.get('keep-alive')).toBe('timeout=65');
       // The printed passwords were hashed while the new database opened: each logs in as printed.
       for (const email of ['demo@agent-chatbot.local', 'admin@agent-chatbot.local']) {
         const password = new RegExp(`${email.replaceAll('.', '\\.')}\\s+mật khẩu / password: (\\S+)`).exec(stdout)?.[1];
