@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   try {
     if (parsed.def.name === 'serve') {
       const running = await startServer(config, { worker: parsed.values['no-worker'] !== true });
-      return await stopOnSignal(running.stop);
+      return await stopOnSignal(running.stop, { failed: running.ready });
     }
     if (parsed.def.name === 'worker') {
       if (!config.databaseUrl && (await sendToServer(socket, ['--help']))) {

@@ -4,7 +4,7 @@ import type { RuntimeConfig } from '../config';
 import { willCreateEmbeddedDb } from '../db/index';
 import { createApp } from '../http/app';
 import { findDashboardDist } from '../http/dashboard';
-import { applyConnectionTimeouts } from '../http/server';
+import { afterFirstResponse, applyConnectionTimeouts } from '../http/server';
 import { registerBuiltInJobs, scheduleBuiltInJobs } from '../jobs/maintenance';
 import { closeFeatures, createFeatures, registerFeatureJobs, scheduleFeatureJobs, type RuntimeFeature } from '../features/index';
 import { createRuntime, type Runtime } from '../runtime';
@@ -19,18 +19,34 @@ export interface RunningServer {
   readonly runtime: Runtime;
   readonly url: string;
   readonly server: Server;
+  /**
+   * Resolves once the job workers and schedules run: they start after the first response has been
+   * sent, or a second after listening, so that they do not delay the first answer. Rejects if they
+   * cannot start — the server then answers without background jobs and should be stopped (the CLI
+   * exits with code 1). Resolves without starting them when `stop()` comes first.
+   */
+  readonly ready: Promise<void>;
   /** Graceful: stop accepting, finish requests and in-flight jobs, close stores. */
   stop(): Promise<void>;
 }
 
+/** The longest `serve` waits for a first response before it starts its workers and schedules (ms). */
+export const WORKERS_START_MAX_DELAY_MS = 1000;
+
 /**
  * `agent-chatbot serve`: open and migrate the runtime, create the first-start accounts (printed
- * once), start in-process workers (unless `worker: false`), listen for HTTP, and — on PGlite — serve
- * CLI commands on the control socket, since no other process may open the data folder.
+ * once), listen for HTTP, start in-process workers (unless `worker: false`) and the schedules once
+ * the first response is sent (see `RunningServer.ready`), and — on PGlite — serve CLI commands on
+ * the control socket, since no other process may open the data folder.
  */
 export async function startServer(
   config: RuntimeConfig,
-  options: { worker?: boolean; print?: (text: string) => void } = {},
+  options: {
+    worker?: boolean;
+    print?: (text: string) => void;
+    /** The longest to wait for a first response before starting workers and schedules (default 1000 ms). */
+    workersStartMaxDelayMs?: number;
+  } = {},
 ): Promise<RunningServer> {
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   // A fresh install: the first start's passwords are hashed while the new database is restored
@@ -50,7 +66,7 @@ export async function startServer(
     registerBuiltInJobs(runtime.jobs, runtime.db);
     registerFeatureJobs(features);
     // The queues exist before the first request (requests enqueue jobs); the workers and the
-    // schedules start right after listening (~0.15 s of every start).
+    // schedules start after the first response (below).
     await runtime.jobs.start();
     if (runtime.db.kind === 'pglite') {
       const env: CommandEnv = { config, db: runtime.db, secretBox: runtime.secretBox, inServer: true, jobs: runtime.jobs };
@@ -82,21 +98,36 @@ export async function startServer(
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     runtime.logger.info({ url, db: runtime.db.kind, workers: options.worker ?? true }, `Đang chạy tại / Listening on ${url}`);
     print(`agent-chatbot: đang chạy tại / listening on ${url}\n`);
-    await runtime.jobs.start({ work: options.worker ?? true });
-    await scheduleBuiltInJobs(runtime.jobs);
-    await scheduleFeatureJobs(features);
     if (options.worker === false && runtime.db.kind === 'pglite') {
       // No other process can open PGlite, so nothing else will ever run these jobs.
       runtime.logger.warn('Không chạy worker trên PGlite: job sẽ không được xử lý / --no-worker on PGlite: jobs will not run');
     }
-
+    // Starting the workers and the schedules costs ~0.15–0.45 s of CPU (pg-boss's workers, cron
+    // parsing): done after the first response, the first answer after a restart does not wait for
+    // it. Jobs enqueued meanwhile wait in their queue and run once the workers start.
     let stopping: Promise<void> | undefined;
+    let stopRequested = false;
+    const gate = afterFirstResponse(httpServer, options.workersStartMaxDelayMs ?? WORKERS_START_MAX_DELAY_MS);
+    const ready = gate.done.then(async () => {
+      if (stopRequested) return;
+      await runtime.jobs.start({ work: options.worker ?? true });
+      await scheduleBuiltInJobs(runtime.jobs);
+      await scheduleFeatureJobs(features);
+    });
+    ready.catch((error: unknown) =>
+      runtime.logger.error({ err: error }, 'Không khởi động được worker và lịch chạy / workers and schedules failed to start'),
+    );
     return {
       runtime,
       url,
       server: httpServer,
+      ready,
       stop: () =>
         (stopping ??= (async () => {
+          // A start not begun yet is skipped; one under way is awaited before the stores close.
+          stopRequested = true;
+          gate.cancel();
+          await ready.catch(() => {});
           const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
           httpServer.closeIdleConnections();
           // Requests in progress get a grace period; long-lived streams are then cut.
@@ -151,27 +182,46 @@ export async function startWorker(config: RuntimeConfig): Promise<{ runtime: Run
 }
 
 /**
- * Waits for SIGINT/SIGTERM, then runs `stop` (graceful). A second signal, or `stop` taking longer
- * than `timeoutMs`, exits at once with code 1.
+ * Waits for SIGINT/SIGTERM, then runs `stop` (graceful) and resolves 0. A second signal, or `stop`
+ * taking longer than `timeoutMs`, exits at once with code 1. If `failed` rejects first (`serve`'s
+ * workers could not start), it prints why, runs `stop` and resolves 1.
  */
-export function stopOnSignal(stop: () => Promise<void>, timeoutMs = 30_000): Promise<number> {
+export function stopOnSignal(
+  stop: () => Promise<void>,
+  options: { failed?: Promise<unknown>; timeoutMs?: number } = {},
+): Promise<number> {
   return new Promise((resolve) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) process.exit(1);
-      signalled = true;
-      process.stderr.write(`\nĐang dừng (${signal})… / Shutting down (${signal})…\n`);
-      const timer = setTimeout(() => process.exit(1), timeoutMs);
+    let stopping = false;
+    let timer: NodeJS.Timeout | undefined;
+    const shutDown = (message: string, code: number) => {
+      stopping = true;
+      process.stderr.write(message);
+      timer = setTimeout(() => process.exit(1), options.timeoutMs ?? 30_000);
       timer.unref();
       stop().then(
-        () => resolve(0),
+        () => finish(code),
         (error: unknown) => {
-          process.stderr.write(`Error during shutdown: ${(error as Error).message}\n`);
-          resolve(1);
+          process.stderr.write(`Lỗi khi dừng / Error during shutdown: ${(error as Error).message}\n`);
+          finish(1);
         },
       );
     };
+    const finish = (code: number) => {
+      clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(code);
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(1);
+      shutDown(`\nĐang dừng (${signal})… / Shutting down (${signal})…\n`, 0);
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    options.failed?.catch((error: unknown) => {
+      if (stopping) return;
+      const reason = error instanceof Error ? error.message : String(error);
+      shutDown(`Không khởi động được worker, đang dừng / Workers failed to start, shutting down: ${reason}\n`, 1);
+    });
   });
 }

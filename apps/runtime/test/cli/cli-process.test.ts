@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { controlSocketPath } from '../../src/cli/control-socket';
 import { MALLOC_TUNABLES } from '../../src/cli/malloc-tuning';
-import { startServer } from '../../src/cli/serve';
+import { startServer, stopOnSignal } from '../../src/cli/serve';
 import { createTenantWithAdmin } from '../../src/tenants/tenant-service';
 
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
@@ -68,6 +68,46 @@ describe('agent-chatbot as a process on the embedded default (PGlite)', { timeou
     const after = await runCli('tenant', 'list', '--json');
     expect(after.code, after.stderr).toBe(0);
     expect(JSON.parse(after.stdout)).toHaveLength(2);
+  });
+
+  it('serve starts its workers and schedules after the first response, not before', async () => {
+    const freshDir = join(dataDir, '..', 'deferred');
+    const config = loadConfig({ ...childEnv, CHATBOT_DATA_DIR: freshDir });
+    const scheduled = async (db: Awaited<ReturnType<typeof startServer>>['runtime']['db']) =>
+      db.platform(async (tx) => (await tx.query<{ name: string }>('SELECT name FROM pgboss.schedule ORDER BY name')).rows.map((r) => r.name));
+    // A long fallback delay: only the response can start them here.
+    const running = await startServer(config, { print: () => undefined, workersStartMaxDelayMs: 60_000 });
+    try {
+      let ready = false;
+      void running.ready.then(() => (ready = true));
+      expect(await scheduled(running.runtime.db)).toEqual([]);
+      expect(ready).toBe(false);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      await running.ready;
+      expect(await scheduled(running.runtime.db)).toContain('maintenance.purge-expired');
+    } finally {
+      await running.stop();
+    }
+
+    // Workers that cannot start: the server still answered, `ready` says why, and the CLI's
+    // stopOnSignal stops the server and returns exit code 1.
+    const failing = await startServer(config, { print: () => undefined, workersStartMaxDelayMs: 60_000 });
+    failing.runtime.jobs.start = () => Promise.reject(new Error('pg-boss không khởi động được / pg-boss failed'));
+    const exitCode = stopOnSignal(failing.stop, { failed: failing.ready });
+    expect((await fetch(`${failing.url}/healthz`)).status).toBe(200);
+    await expect(failing.ready).rejects.toThrow(/pg-boss failed/);
+    expect(await exitCode).toBe(1);
+    expect(existsSync(controlSocketPath(freshDir))).toBe(false);
+    expect(existsSync(join(freshDir, 'pglite.lock'))).toBe(false);
+
+    // Stopped before any response: the deferred start is skipped and `ready` resolves.
+    const early = await startServer(config, { print: () => undefined, workersStartMaxDelayMs: 60_000 });
+    let started = false;
+    const start = early.runtime.jobs.start.bind(early.runtime.jobs);
+    early.runtime.jobs.start = (options) => ((started = true), start(options));
+    await early.stop();
+    await early.ready;
+    expect(started).toBe(false);
   });
 
   it('serve prints the first-start logins once and shuts down gracefully on SIGTERM', async () => {
