@@ -1,7 +1,8 @@
 /**
  * Listening: the connection timeouts every runtime HTTP server uses (`agent-chatbot serve` makes its
- * own server and applies them), `afterFirstResponse` (when `serve` starts its workers), and `startHttpServer`, which starts the app on a port and stops it
- * gracefully (finish in-flight requests, drop idle keep-alive connections), for embedding and tests.
+ * own server and applies them), `afterFirstResponse` (when `serve` starts its workers), and
+ * `startHttpServer`, which starts the app on a port and stops it gracefully (finish in-flight
+ * requests, drop idle keep-alive connections), for embedding and tests.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
