@@ -1,4 +1,15 @@
-import { ValidationError, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction, type InboundEventV1 } from '@agent-chatbot/core';
+import {
+  ValidationError,
+  webhookMalformedBody,
+  webhookOk,
+  webhookReceiveFailed,
+  webhookSignatureRejected,
+  type ChannelV1,
+  type ChannelV1Host,
+  type ChannelV1SendResult,
+  type FetchFunction,
+  type InboundEventV1,
+} from '@agent-chatbot/core';
 import { z } from 'zod';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyTeamChatSignature } from './signature';
 import { teamChatSendResponseSchema, teamChatWebhookSchema, type TeamChatWebhook } from './webhook-schema';
@@ -35,10 +46,6 @@ const settingsSchema = z.object({
 const PLATFORM = 'teamchat';
 // TeamChat ids are [A-Z0-9] and message timestamps are digits and a dot, so ':' is a safe separator.
 const REF_PATTERN = /^teamchat:([A-Z0-9]+)(?::(\d+\.\d+))?$/;
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
-}
 
 function failure(code: string, message: string, retryable: boolean, extra: { retryAfterMs?: number; providerCode?: string } = {}): ChannelV1SendResult {
   return { status: 'failed', error: { code, message, retryable, ...extra } };
@@ -98,23 +105,23 @@ export function createTeamChatChannel(settings: TeamChatChannelSettings): Channe
         nowMs: now(),
         toleranceMs: config.toleranceMs,
       });
-      if (!verified) return json(401, { error: { code: 'invalid_signature', message: 'Invalid signature', message_vi: 'Chữ ký không hợp lệ' } });
+      if (!verified) return webhookSignatureRejected('missing, wrong or stale x-teamchat-signature', 'thiếu, sai hoặc quá hạn x-teamchat-signature');
       let body: unknown;
       try {
         body = JSON.parse(rawBody);
       } catch {
-        return json(400, { error: { code: 'invalid_json', message: 'The body must be JSON', message_vi: 'Nội dung phải là JSON' } });
+        return webhookMalformedBody();
       }
       const parsed = teamChatWebhookSchema.safeParse(body);
-      if (!parsed.success) return json(400, { error: { code: 'invalid_payload', message: 'Unrecognised webhook body', message_vi: 'Nội dung webhook không hợp lệ' } });
-      if (parsed.data.type === 'url_verification') return json(200, { challenge: parsed.data.challenge });
+      if (!parsed.success) return webhookMalformedBody({ issues: parsed.error.issues.map((issue) => issue.path.join('.')) });
+      if (parsed.data.type === 'url_verification') return Response.json({ challenge: parsed.data.challenge });
       try {
         await host.receive(toEvents(parsed.data, channel.encodeConversationId));
       } catch (error) {
         host.getLogger('teamchat').error({ err: String(error) }, 'could not store events; TeamChat will retry');
-        return json(503, { error: { code: 'unavailable', message: 'Try again later', message_vi: 'Vui lòng thử lại sau' } });
+        return webhookReceiveFailed();
       }
-      return json(200, { ok: true });
+      return webhookOk();
     },
 
     async doSend({ conversationId, message }) {

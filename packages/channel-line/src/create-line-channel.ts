@@ -1,4 +1,4 @@
-import { ValidationError, createHttpClient, downloadMedia, readJson, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction, type ProviderOptionsV1 } from '@agent-chatbot/core';
+import { ValidationError, createHttpClient, downloadMedia, readJson, webhookMalformedBody, webhookOk, webhookReceiveFailed, webhookSignatureRejected, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { z } from 'zod';
 import { decodeLineConversationId, encodeLineConversationId } from './line-conversation-id';
 import { lineFailure, lineNetworkFailure } from './line-errors';
@@ -6,7 +6,6 @@ import { LINE_MAX_TEXT_LENGTH, toLineMessageBatches } from './line-messages';
 import { lineRetryKey } from './line-retry-key';
 import { lineWebhookSchema, normaliseLineWebhook } from './line-webhook-events';
 import { verifyLineSignature } from './verify-line-signature';
-import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
 
 /** Options of {@link createLineChannel}. */
 export interface LineChannelOptions {
@@ -129,27 +128,27 @@ export function createLineChannel(options: LineChannelOptions): LineChannel {
       if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
       const rawBody = await request.text();
       if (!verifyLineSignature(options.channelSecret, rawBody, request.headers.get('x-line-signature'))) {
-        return signatureRejected('missing or wrong x-line-signature', 'thiếu hoặc sai x-line-signature');
+        return webhookSignatureRejected('missing or wrong x-line-signature', 'thiếu hoặc sai x-line-signature');
       }
       let json: unknown;
       try {
         json = JSON.parse(rawBody);
       } catch {
-        return malformedBody();
+        return webhookMalformedBody();
       }
       const webhook = lineWebhookSchema.safeParse(json);
-      if (!webhook.success) return malformedBody({ issues: webhook.error.issues.map((i) => i.path.join('.')) });
+      if (!webhook.success) return webhookMalformedBody({ issues: webhook.error.issues.map((i) => i.path.join('.')) });
       // The console's "Verify" button sends `events: []`: answer 200, receive nothing.
       const events = normaliseLineWebhook(webhook.data);
-      if (events.length === 0) return ok();
-      if (!host) return receiveFailed();
+      if (events.length === 0) return webhookOk();
+      if (!host) return webhookReceiveFailed();
       try {
         await host.receive(events);
       } catch (error) {
         host.getLogger('channel-line').error({ error: String(error) }, 'line events not stored; LINE redelivers only if enabled');
-        return receiveFailed();
+        return webhookReceiveFailed();
       }
-      return ok();
+      return webhookOk();
     },
 
     async extractAccountId(request) {

@@ -1,11 +1,10 @@
-import { ProviderError, ValidationError, createHttpClient, downloadMedia, readJson, splitText, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
+import { ProviderError, ValidationError, createHttpClient, downloadMedia, readJson, splitText, webhookMalformedBody, webhookOk, webhookReceiveFailed, webhookSignatureRejected, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { createHmac } from 'node:crypto';
 import { graphFailure, graphNetworkFailure } from './graph-errors';
 import { messengerChannelOptionsSchema, type MessengerChannelOptions } from './messenger-channel-options';
 import { decodeMessengerConversationId, encodeMessengerConversationId, type MessengerConversationRef } from './messenger-conversation-id';
 import { messengerWebhookSchema, normaliseMessengerWebhook } from './messenger-webhook-events';
 import { answerMessengerVerification, verifyMessengerSignature } from './verify-messenger-signature';
-import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
 
 /** Standard messaging window. */
 export const MESSENGER_REPLY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -116,29 +115,29 @@ export function createMessengerChannel(options: MessengerChannelOptions): Messen
       if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'GET, POST' } });
       const rawBody = await request.text();
       if (!verifyMessengerSignature(options.appSecret, rawBody, request.headers.get('x-hub-signature-256'))) {
-        return signatureRejected('missing or wrong X-Hub-Signature-256', 'thiếu hoặc sai X-Hub-Signature-256');
+        return webhookSignatureRejected('missing or wrong X-Hub-Signature-256', 'thiếu hoặc sai X-Hub-Signature-256');
       }
       let json: unknown;
       try {
         json = JSON.parse(rawBody);
       } catch {
-        return malformedBody();
+        return webhookMalformedBody();
       }
       const webhook = messengerWebhookSchema.safeParse(json);
-      if (!webhook.success) return malformedBody({ issues: webhook.error.issues.map((i) => i.path.join('.')) });
+      if (!webhook.success) return webhookMalformedBody({ issues: webhook.error.issues.map((i) => i.path.join('.')) });
       const events = normaliseMessengerWebhook(webhook.data).filter((e) => !options.pageId || e.accountId === options.pageId);
-      if (events.length === 0) return ok();
-      if (!host) return receiveFailed();
+      if (events.length === 0) return webhookOk();
+      if (!host) return webhookReceiveFailed();
       try {
         await host.receive(events);
       } catch (error) {
         host.getLogger('channel-messenger').error({ error: String(error) }, 'messenger events not stored; Meta will retry');
-        return receiveFailed();
+        return webhookReceiveFailed();
       }
       for (const event of events) {
         if (event.type === 'message') await host.getCache().set(lastInboundKey(decodeMessengerConversationId(event.conversationId)), event.timestamp.getTime(), { ttlMs: MESSENGER_HUMAN_AGENT_WINDOW_MS + 86_400_000 });
       }
-      return ok();
+      return webhookOk();
     },
 
     async extractAccountId(request) {

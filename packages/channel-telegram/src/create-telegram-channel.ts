@@ -1,11 +1,10 @@
-import { ProviderError, ValidationError, createHttpClient, downloadMedia, splitText, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction } from '@agent-chatbot/core';
+import { ProviderError, ValidationError, createHttpClient, downloadMedia, splitText, webhookMalformedBody, webhookOk, webhookReceiveFailed, webhookSignatureRejected, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type FetchFunction } from '@agent-chatbot/core';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { generateTelegramSecretToken, setTelegramWebhook } from './set-telegram-webhook';
 import { callTelegram, telegramFailure, telegramNetworkFailure } from './telegram-api';
 import { decodeTelegramConversationId, encodeTelegramConversationId } from './telegram-conversation-id';
 import { normaliseTelegramUpdate, telegramUpdateSchema } from './telegram-update-events';
-import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
 
 /** Longest `sendMessage` text. */
 export const TELEGRAM_MAX_TEXT_LENGTH = 4096;
@@ -113,31 +112,31 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     async handleWebhook(request) {
       if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
       if (!sameSecret(request.headers.get('x-telegram-bot-api-secret-token'), secretToken)) {
-        return signatureRejected('missing or wrong X-Telegram-Bot-Api-Secret-Token', 'thiếu hoặc sai X-Telegram-Bot-Api-Secret-Token');
+        return webhookSignatureRejected('missing or wrong X-Telegram-Bot-Api-Secret-Token', 'thiếu hoặc sai X-Telegram-Bot-Api-Secret-Token');
       }
       let json: unknown;
       try {
         json = JSON.parse(await request.text());
       } catch {
-        return malformedBody();
+        return webhookMalformedBody();
       }
       const update = telegramUpdateSchema.safeParse(json);
-      if (!update.success) return malformedBody({ issues: update.error.issues.map((i) => i.path.join('.')) });
+      if (!update.success) return webhookMalformedBody({ issues: update.error.issues.map((i) => i.path.join('.')) });
       const events = normaliseTelegramUpdate(update.data, botId);
-      if (events.length === 0) return ok();
-      if (!host) return receiveFailed();
+      if (events.length === 0) return webhookOk();
+      if (!host) return webhookReceiveFailed();
       try {
         await host.receive(events);
       } catch (error) {
         host.getLogger('channel-telegram').error({ error: String(error) }, 'telegram update not stored; Telegram will retry');
-        return receiveFailed();
+        return webhookReceiveFailed();
       }
       const queryId = update.data.callback_query?.id;
       if (queryId) {
         // Stops the button's spinner; not awaited so the webhook is acknowledged at once.
         void callTelegram(http.request, apiBase, options.botToken, 'answerCallbackQuery', { callback_query_id: queryId }).catch(() => undefined);
       }
-      return ok();
+      return webhookOk();
     },
 
     async doSend({ conversationId, message, providerOptions }) {

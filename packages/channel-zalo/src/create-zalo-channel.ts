@@ -1,5 +1,4 @@
-import { ValidationError, createHttpClient, downloadMedia, splitText, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
-import { malformedBody, ok, receiveFailed, signatureRejected } from './webhook-responses';
+import { ValidationError, createHttpClient, downloadMedia, splitText, webhookMalformedBody, webhookOk, webhookReceiveFailed, webhookSignatureRejected, type ChannelV1, type ChannelV1Host, type ChannelV1SendResult, type ProviderOptionsV1 } from '@agent-chatbot/core';
 import { callZalo, planZaloParts, toZaloMessage, uploadToZalo, type ZaloApiResult, type ZaloPart, type ZaloPlannedAttachment, type ZaloUploadResult } from './zalo-api';
 import { zaloChannelOptionsSchema, type ZaloChannelOptions } from './zalo-channel-options';
 import { decodeZaloConversationId, encodeZaloConversationId, type ZaloConversationRef } from './zalo-conversation-id';
@@ -211,35 +210,35 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
       const rawBody = await request.text();
       const check = verifyZaloSignature({ appId: options.appId, oaSecretKey: options.oaSecretKey, rawBody, header: request.headers.get('x-zevent-signature'), maxAgeMs: options.maxEventAgeMs ?? 3 * 60 * 60 * 1000, now: now() });
-      if (!check.ok) return signatureRejected(check.reason, { missing_signature: 'thiếu chữ ký', missing_timestamp: 'thiếu timestamp', bad_signature: 'chữ ký sai', stale_timestamp: 'sự kiện quá cũ' }[check.reason]);
+      if (!check.ok) return webhookSignatureRejected(check.reason, { missing_signature: 'thiếu chữ ký', missing_timestamp: 'thiếu timestamp', bad_signature: 'chữ ký sai', stale_timestamp: 'sự kiện quá cũ' }[check.reason]);
       let json: unknown;
       try {
         json = JSON.parse(rawBody);
       } catch {
-        return malformedBody();
+        return webhookMalformedBody();
       }
       const webhook = zaloWebhookSchema.safeParse(json);
-      if (!webhook.success) return malformedBody({ issues: webhook.error.issues.map((i) => i.path.join('.')) });
+      if (!webhook.success) return webhookMalformedBody({ issues: webhook.error.issues.map((i) => i.path.join('.')) });
       const logger = host?.getLogger('channel-zalo');
       const accountId = zaloAccountId(webhook.data);
       if (options.oaId && accountId !== options.oaId) {
         logger?.warn({ event: webhook.data.event_name, accountId }, 'zalo webhook for another OA ignored');
-        return ok();
+        return webhookOk();
       }
       const events = normaliseZaloWebhook(webhook.data);
-      if (events.length === 0) return ok();
-      if (!host) return receiveFailed();
+      if (events.length === 0) return webhookOk();
+      if (!host) return webhookReceiveFailed();
       try {
         await host.receive(events);
       } catch (error) {
         logger?.error({ error: String(error) }, 'zalo events not stored; Zalo will retry');
-        return receiveFailed();
+        return webhookReceiveFailed();
       }
       for (const event of events) {
         const ref = decodeZaloConversationId(event.conversationId);
         await host.getCache().set(lastInboundKey(ref.oaId, ref.userId), event.timestamp.getTime(), { ttlMs: ZALO_REPLY_WINDOW_MS + 86_400_000 });
       }
-      return ok();
+      return webhookOk();
     },
 
     async extractAccountId(request) {

@@ -8,6 +8,7 @@ export * from './embedding-model/v1';
 export * from './provider/v1';
 export * from './retriever/v1';
 export * from './channel/v1';
+export * from './channel/webhook-responses';
 export * from './cache/v1';
 export * from './rate-limiter/v1';
 export * from './pubsub/v1';

@@ -1,4 +1,4 @@
-import { AgentChatbotError } from '@agent-chatbot/core';
+import { AgentChatbotError, errorResponse as coreErrorResponse } from '@agent-chatbot/core';
 
 /** A JSON response. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -8,12 +8,9 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
-/** The runtime's error body `{ error: { code, message, message_vi } }` with the error's status. */
+/** The runtime's error body `{ error: { code, message, message_vi } }` with the error's status, never cached. */
 export function errorResponse(error: AgentChatbotError, headers: Record<string, string> = {}): Response {
-  const extra: Record<string, string> = { ...headers };
-  const retryAfter = error.details?.['retry_after_ms'];
-  if (typeof retryAfter === 'number') extra['retry-after'] = String(Math.ceil(retryAfter / 1000));
-  return json(error.toJSON(), error.status, extra);
+  return coreErrorResponse(error, { 'cache-control': 'no-store', ...headers });
 }
 
 /** A bilingual error with any status (415 and friends that core has no class for). */

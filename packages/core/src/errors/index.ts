@@ -1,2 +1,3 @@
 export { AgentChatbotError, type AgentChatbotErrorOptions, type ErrorCategory } from './agent-chatbot-error';
 export * from './errors';
+export { errorResponse } from './error-response';

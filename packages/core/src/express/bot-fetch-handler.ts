@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Bot } from '../bot/create-bot';
 import type { AnswerResult } from '../engine/answer-types';
-import { AgentChatbotError, ValidationError } from '../errors';
+import { AgentChatbotError, ValidationError, errorResponse } from '../errors';
 
 const chatBodySchema = z
   .object({
@@ -19,12 +19,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
 }
 
-function errorResponse(error: unknown): Response {
-  if (AgentChatbotError.isInstance(error)) {
-    const retryAfterMs = error.details?.retry_after_ms;
-    const retryAfter: Record<string, string> = typeof retryAfterMs === 'number' ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } : {};
-    return json(error.status, error.toJSON(), retryAfter);
-  }
+function anyErrorResponse(error: unknown): Response {
+  if (AgentChatbotError.isInstance(error)) return errorResponse(error);
   return json(500, { error: { code: 'internal_error', message: 'Internal error', message_vi: 'Lỗi hệ thống, vui lòng thử lại sau' } });
 }
 
@@ -107,7 +103,7 @@ export function createBotFetchHandler(bot: Pick<Bot<Record<string, never>>, 'ans
       });
       return new Response(stream, { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' } });
     } catch (error) {
-      return errorResponse(error);
+      return anyErrorResponse(error);
     }
   };
 }
