@@ -4,14 +4,13 @@ import {
   type LanguageModelV1CallOptions,
   type LanguageModelV1FinishReason,
   type LanguageModelV1GenerateResult,
-  type LanguageModelV1StreamPart,
   type LanguageModelV1StreamResult,
   type LanguageModelV1Usage,
   type WarningV1,
 } from '@agent-chatbot/core';
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { createCallDeadline, type CallDeadline } from '@agent-chatbot/core';
+import { createCallDeadline, streamFromChunks, type CallDeadline } from '@agent-chatbot/core';
 import { convertToAnthropicPrompt } from './convert-to-anthropic-prompt';
 import { mapAnthropicError } from './map-anthropic-error';
 import { mapCallError } from '@agent-chatbot/core';
@@ -152,51 +151,22 @@ export class AnthropicMessagesModel implements LanguageModelV1 {
       deadline.dispose();
       throw this.fail(error, deadline);
     }
-    deadline.touch();
     let finishReason: LanguageModelV1FinishReason = 'other';
     let usage: RawUsage | undefined;
-    const stream = new ReadableStream<LanguageModelV1StreamPart>({
-      pull: async (controller) => {
-        try {
-          for (;;) {
-            const next = await events.next();
-            deadline.touch();
-            if (next.done) {
-              deadline.dispose();
-              // The SDKs end iteration quietly when the request is aborted; that is not a finished answer.
-              if (deadline.signal.aborted) {
-                controller.enqueue({ type: 'error', error: this.fail(deadline.signal.reason, deadline) });
-                controller.close();
-                return;
-              }
-              controller.enqueue({ type: 'finish', finishReason, usage: mapUsage(usage) });
-              controller.close();
-              return;
-            }
-            const event = next.value;
-            if (event.type === 'message_start') usage = { ...(event.message.usage as RawUsage) };
-            if (event.type === 'message_delta') {
-              finishReason = mapFinishReason(event.delta.stop_reason);
-              // message_delta carries cumulative counts; keep message_start's where it has none.
-              const delta = Object.fromEntries(Object.entries(event.usage as RawUsage).filter(([, value]) => value != null));
-              usage = { ...usage, ...delta };
-            }
-            if (event.type === 'content_block_delta' && event.delta.type === 'text_delta' && event.delta.text) {
-              controller.enqueue({ type: 'text-delta', delta: event.delta.text });
-              return;
-            }
-          }
-        } catch (error) {
-          deadline.dispose();
-          controller.enqueue({ type: 'error', error: this.fail(error, deadline) });
-          controller.close();
+    const stream = streamFromChunks(events, {
+      deadline,
+      fail: (error) => this.fail(error, deadline),
+      read: (event) => {
+        if (event.type === 'message_start') usage = { ...(event.message.usage as RawUsage) };
+        if (event.type === 'message_delta') {
+          finishReason = mapFinishReason(event.delta.stop_reason);
+          // message_delta carries cumulative counts; keep message_start's where it has none.
+          const delta = Object.fromEntries(Object.entries(event.usage as RawUsage).filter(([, value]) => value != null));
+          usage = { ...usage, ...delta };
         }
+        return event.type === 'content_block_delta' && event.delta.type === 'text_delta' ? event.delta.text : undefined;
       },
-      cancel: async () => {
-        deadline.abort();
-        deadline.dispose();
-        await events.return?.().catch(() => undefined);
-      },
+      finish: () => ({ finishReason, usage: mapUsage(usage) }),
     });
     return { stream, warnings, response: { headers } };
   }

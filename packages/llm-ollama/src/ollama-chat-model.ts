@@ -1,10 +1,10 @@
 import {
   ValidationError,
+  streamFromChunks,
   type LanguageModelV1,
   type LanguageModelV1CallOptions,
   type LanguageModelV1FinishReason,
   type LanguageModelV1GenerateResult,
-  type LanguageModelV1StreamPart,
   type LanguageModelV1StreamResult,
   type LanguageModelV1Usage,
 } from '@agent-chatbot/core';
@@ -102,45 +102,15 @@ export class OllamaChatModel implements LanguageModelV1 {
       call.deadline.dispose();
       throw error;
     }
-    const { deadline } = call;
-    deadline.touch();
     let last: ChatResponse | undefined;
-    const stream = new ReadableStream<LanguageModelV1StreamPart>({
-      pull: async (controller) => {
-        try {
-          for (;;) {
-            const next = await chunks.next();
-            deadline.touch();
-            if (next.done) {
-              deadline.dispose();
-              // The SDKs end iteration quietly when the request is aborted; that is not a finished answer.
-              if (deadline.signal.aborted) {
-                controller.enqueue({ type: 'error', error: call.fail(deadline.signal.reason) });
-                controller.close();
-                return;
-              }
-              controller.enqueue({ type: 'finish', finishReason: mapFinishReason(last?.done_reason), usage: mapUsage(last) });
-              controller.close();
-              return;
-            }
-            if (next.value.done) last = next.value;
-            const delta = next.value.message?.content;
-            if (delta) {
-              controller.enqueue({ type: 'text-delta', delta });
-              return;
-            }
-          }
-        } catch (error) {
-          deadline.dispose();
-          controller.enqueue({ type: 'error', error: call.fail(error) });
-          controller.close();
-        }
+    const stream = streamFromChunks(chunks, {
+      deadline: call.deadline,
+      fail: (error) => call.fail(error),
+      read: (chunk) => {
+        if (chunk.done) last = chunk;
+        return chunk.message?.content;
       },
-      cancel: async () => {
-        deadline.abort();
-        deadline.dispose();
-        await chunks.return?.().catch(() => undefined);
-      },
+      finish: () => ({ finishReason: mapFinishReason(last?.done_reason), usage: mapUsage(last) }),
     });
     return { stream, warnings: [], response: { headers: Object.fromEntries(call.lastHeaders()?.entries() ?? []) } };
   }

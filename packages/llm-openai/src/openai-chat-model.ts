@@ -4,13 +4,12 @@ import {
   type LanguageModelV1CallOptions,
   type LanguageModelV1FinishReason,
   type LanguageModelV1GenerateResult,
-  type LanguageModelV1StreamPart,
   type LanguageModelV1StreamResult,
   type LanguageModelV1Usage,
 } from '@agent-chatbot/core';
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import { createCallDeadline, type CallDeadline } from '@agent-chatbot/core';
+import { createCallDeadline, streamFromChunks, type CallDeadline } from '@agent-chatbot/core';
 import { mapOpenAIError } from './map-openai-error';
 import { mapCallError } from '@agent-chatbot/core';
 
@@ -136,48 +135,19 @@ export class OpenAIChatModel implements LanguageModelV1 {
       deadline.dispose();
       throw this.fail(error, deadline);
     }
-    deadline.touch();
     let finishReason: LanguageModelV1FinishReason = 'other';
     let usage: CompletionUsage | undefined;
-    const stream = new ReadableStream<LanguageModelV1StreamPart>({
-      pull: async (controller) => {
-        try {
-          // Loop until one part is enqueued: role-only and usage-only chunks carry no text.
-          for (;;) {
-            const next = await chunks.next();
-            deadline.touch();
-            if (next.done) {
-              deadline.dispose();
-              // The SDKs end iteration quietly when the request is aborted; that is not a finished answer.
-              if (deadline.signal.aborted) {
-                controller.enqueue({ type: 'error', error: this.fail(deadline.signal.reason, deadline) });
-                controller.close();
-                return;
-              }
-              controller.enqueue({ type: 'finish', finishReason, usage: mapUsage(usage) });
-              controller.close();
-              return;
-            }
-            if (next.value.usage) usage = next.value.usage;
-            const choice = next.value.choices[0];
-            if (choice?.finish_reason) finishReason = mapFinishReason(choice.finish_reason);
-            const delta = choice?.delta?.content;
-            if (delta) {
-              controller.enqueue({ type: 'text-delta', delta });
-              return;
-            }
-          }
-        } catch (error) {
-          deadline.dispose();
-          controller.enqueue({ type: 'error', error: this.fail(error, deadline) });
-          controller.close();
-        }
+    const stream = streamFromChunks(chunks, {
+      deadline,
+      fail: (error) => this.fail(error, deadline),
+      // Role-only and usage-only chunks carry no text.
+      read: (chunk) => {
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices[0];
+        if (choice?.finish_reason) finishReason = mapFinishReason(choice.finish_reason);
+        return choice?.delta?.content;
       },
-      cancel: async () => {
-        deadline.abort();
-        deadline.dispose();
-        await chunks.return?.().catch(() => undefined);
-      },
+      finish: () => ({ finishReason, usage: mapUsage(usage) }),
     });
     return { stream, warnings: [], response: { headers } };
   }
