@@ -23,7 +23,7 @@ export interface ChunkStreamOptions<TChunk> {
  * @example
  * const stream = streamFromChunks(chunks, {
  *   deadline,
- *   fail: (error) => mapCallError(error, 'Acme'),
+ *   fail: (error) => mapCallError(error, deadline, { label: 'Acme AI', provider: 'acme' }),
  *   read: (chunk) => { if (chunk.usage) usage = chunk.usage; return chunk.text; },
  *   finish: () => ({ finishReason: 'stop', usage: mapUsage(usage) }),
  * });
