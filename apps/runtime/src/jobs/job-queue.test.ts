@@ -118,6 +118,33 @@ describe.each(drivers)('job queue (pg-boss) on $name', (driver) => {
       }
     });
 
+    it('a restart reads the queues once and writes only the settings that changed', async () => {
+      /** Starts (and stops) a queue declaring `test.ok` and `retryLimits`' queues, and returns the queue writes pg-boss was asked for. */
+      const startWith = async (retryLimits: Record<string, number>): Promise<string[]> => {
+        const queue = createJobQueue(db, { schedule: false });
+        queue.define('test.ok'); // as declared above: pg-boss's polling is not a queue setting
+        for (const [name, retryLimit] of Object.entries(retryLimits)) queue.define(name, { retryLimit, retryDelaySeconds: 0, retryBackoff: false });
+        const writes: string[] = [];
+        const createQueue = queue.boss.createQueue.bind(queue.boss);
+        const updateQueue = queue.boss.updateQueue.bind(queue.boss);
+        queue.boss.createQueue = async (name, options) => (writes.push(`create ${name}`), createQueue(name, options));
+        queue.boss.updateQueue = async (name, options) => (writes.push(`update ${name}`), updateQueue(name, options));
+        await queue.start();
+        await queue.stop({ timeoutMs: 5000 });
+        return writes;
+      };
+      expect(await startWith({ 'test.settings': 1 })).toEqual(['create test.settings']);
+      expect(await startWith({ 'test.settings': 1 })).toEqual([]);
+      expect(await startWith({ 'test.settings': 3, 'test.added': 2 })).toEqual(['update test.settings', 'create test.added']);
+      const rows = await db.platform(async (tx) =>
+        (await tx.query<{ name: string; retry_limit: number }>(`SELECT name, retry_limit FROM pgboss.queue WHERE name IN ('test.settings', 'test.added') ORDER BY name`)).rows,
+      );
+      expect(rows).toEqual([
+        { name: 'test.added', retry_limit: 2 },
+        { name: 'test.settings', retry_limit: 3 },
+      ]);
+    });
+
     it('rejects a queue that was never declared', async () => {
       await expect(db.tenant(seed.a.tenantId, (tx) => jobs.enqueue(tx, 'nope', {}))).rejects.toThrow(/not declared/);
     });

@@ -242,21 +242,23 @@ export function createJobQueue(db: RuntimeDb, options: CreateJobQueueOptions = {
     async start(startOptions = {}) {
       if (!started) {
         await boss.start();
+        // One read of the declared queues, not one per queue: after the first start they all
+        // exist with these settings, so a restart writes nothing (on PGlite each write is ~5–10 ms
+        // of a restart before the port opens).
+        const existing = new Map((await boss.getQueues([...queues.keys()])).map((queue) => [queue.name, queue]));
         for (const [name, q] of queues) {
           const backoff = q.retryBackoff ?? true;
-          const settings = {
+          const updatable = {
             retryLimit: q.retryLimit ?? 5,
             retryDelay: q.retryDelaySeconds ?? 5,
             retryBackoff: backoff,
-            // pg-boss accepts a cap only with backoff on.
-            ...(backoff ? { retryDelayMax: q.retryDelayMaxSeconds ?? 3600 } : {}),
             expireInSeconds: q.expireInSeconds ?? 900,
             notify: true,
           };
-          if (await boss.getQueue(name)) {
-            const { retryDelayMax: _max, ...updatable } = settings;
-            await boss.updateQueue(name, updatable);
-          } else await boss.createQueue(name, settings);
+          const current = existing.get(name);
+          // The backoff cap is set when the queue is created (pg-boss accepts it only with backoff on).
+          if (!current) await boss.createQueue(name, { ...updatable, ...(backoff ? { retryDelayMax: q.retryDelayMaxSeconds ?? 3600 } : {}) });
+          else if (Object.entries(updatable).some(([key, value]) => current[key as keyof typeof updatable] !== value)) await boss.updateQueue(name, updatable);
         }
         started = true;
       }

@@ -29,6 +29,25 @@ describe('migrations on PGlite', () => {
     expect(result.changed).toEqual(['0001_init']);
   });
 
+  it('a restart with everything applied is one read; a new file still goes through the locked path', async () => {
+    const platform = db.platform.bind(db);
+    let transactions = 0;
+    const counted = Object.assign(Object.create(db) as PgliteDb, {
+      platform: ((fn) => ((transactions += 1), platform(fn))) as PgliteDb['platform'],
+    });
+    const files = loadMigrations();
+    const restart = await migrate(counted, files);
+    expect(restart).toEqual({ applied: [], versions: files.map((m) => m.version), changed: [] });
+    expect(transactions).toBe(1);
+
+    const added = { version: '9999_added_later', sql: 'CREATE TABLE app.added_later (id int)', checksum: 'added' };
+    const upgrade = await migrate(counted, [...files, added]);
+    expect(upgrade.applied).toEqual([added.version]);
+    expect(upgrade.versions).toContain(added.version);
+    const { rows } = await db.platform((tx) => tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM app.schema_migrations WHERE version = '9999_added_later'`));
+    expect(rows[0]!.n).toBe(1);
+  });
+
   it('refuses a transaction opened inside another (PGlite would wait forever)', async () => {
     await expect(db.platform(() => db.anonymous(async () => 1))).rejects.toBeInstanceOf(NestedTransactionError);
   });
