@@ -305,9 +305,13 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   };
 }
 
-/** A PGlite result as the {@link Tx} interface returns it: pg's `rowCount` is rows returned for a statement with output, rows affected otherwise. */
+/**
+ * A PGlite result as the {@link Tx} interface returns it: pg's `rowCount` is rows returned for a
+ * statement with output, rows affected otherwise. That is PGlite's per-statement `rowCount` (from the
+ * command tag), not its `affectedRows`, which adds up over every statement of one round trip.
+ */
 function toQueryResult<R>(result: Results): QueryResult<R> {
-  return { rows: result.rows as R[], rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
+  return { rows: result.rows as R[], rowCount: result.fields.length > 0 ? result.rows.length : (result.rowCount ?? 0) };
 }
 
 /** After this many `high` grants in a row, a waiting `normal` transaction goes first (no starvation). */

@@ -179,6 +179,22 @@ describe('PGlite transactions (BEGIN and the scope sent with the first statement
     expect(await count('tx-batched')).toBe(1);
   });
 
+  it("each statement of a batch gets its own rowCount, as on Postgres (not PGlite's running affectedRows)", async () => {
+    const { a } = tenants;
+    const counts = await db.tenant(a.tenantId, async (tx) => {
+      const results = await Promise.all([
+        tx.query(insert, [a.tenantId, a.conversationId, 'rowcount-1']),
+        tx.query(insert, [a.tenantId, a.conversationId, 'rowcount-2']),
+        tx.query(`UPDATE messages SET content = content WHERE external_id = 'no-such-message'`),
+        tx.query(`DELETE FROM messages WHERE external_id = 'rowcount-1'`),
+      ]);
+      return results.map((result) => result.rowCount);
+    });
+    // The old mapping read PGlite's affectedRows, which adds up over a round trip: [1, 2, 2, 3].
+    expect(counts).toEqual([1, 1, 0, 1]);
+    expect([await count('rowcount-1'), await count('rowcount-2')]).toEqual([0, 1]);
+  });
+
   it('a failing statement in a batch fails every statement of it and the transaction keeps nothing', async () => {
     const { a } = tenants;
     const outcome = await db
