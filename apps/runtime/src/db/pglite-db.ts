@@ -282,7 +282,7 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
           const head = [{ sql: 'BEGIN' }, ...scopeStatements(checked)];
           try {
             // Postgres skips everything after a failing statement, COMMIT included.
-            const results = await pipelinedQueries(pglite, [...head, { sql, params }, { sql: 'COMMIT' }]);
+            const results = await pipelinedQueries(pglite, [...head, { sql, params }, { sql: 'COMMIT' }], { notifications: true });
             return toQueryResult<R>(results[head.length]!);
           } catch (error) {
             await pglite.runExclusive(() => pglite.execProtocol(protocol.serialize.query('ROLLBACK'), { syncToFs: false }));

@@ -12,6 +12,7 @@
  */
 import { parse, type PGlite, type Results } from '@electric-sql/pglite';
 import { prepareValue } from 'pg/lib/utils.js';
+import { readResultMessages } from './pg-backend';
 import { encodeFrontendMessages, type FrontendMessage } from './pg-frontend';
 
 function toParam(value: unknown): string | null {
@@ -67,8 +68,15 @@ export interface PipelinedStatement {
  * same two dozen statements run every turn, parse and plan were about half of each statement's
  * time. A statement that was not known to be prepared when a round trip failed is closed and
  * prepared again on its next run, since a failure may have come before or after Postgres stored it.
+ *
+ * The response is read by pg-backend.ts, except with `notifications` (a batch that commits, whose
+ * NOTIFYs PGlite's listeners must get, ADR 0017): PGlite's own parser then reads it.
  */
-export async function pipelinedQueries(pglite: PGlite, statements: readonly PipelinedStatement[]): Promise<Results[]> {
+export async function pipelinedQueries(
+  pglite: PGlite,
+  statements: readonly PipelinedStatement[],
+  options: { readonly notifications?: boolean } = {},
+): Promise<Results[]> {
   const cache = cacheOf(pglite);
   const used: Prepared[] = [];
   const messages: FrontendMessage[] = [];
@@ -91,9 +99,16 @@ export async function pipelinedQueries(pglite: PGlite, statements: readonly Pipe
   // Statements evicted from the cache (now or before) are closed first.
   const closes = cache.toClose.splice(0).map((name): FrontendMessage => ({ type: 'close', name }));
   const bytes = encodeFrontendMessages([...closes, ...messages, { type: 'sync' }]);
-  const response = await pglite.runExclusive(() => pglite.execProtocol(bytes, { syncToFs: false }));
+  const backend = await pglite.runExclusive(async (): Promise<Parameters<typeof parse.parseResults>[0]> => {
+    // A COMMIT's NOTIFYs reach PGlite's listeners only through its own parser (`execProtocol`).
+    if (options.notifications) return (await pglite.execProtocol(bytes, { syncToFs: false })).messages;
+    // Otherwise the bytes are read here (pg-backend.ts), several times cheaper than PGlite's parser.
+    const chunks: Uint8Array[] = [];
+    await pglite.execProtocolRawStream(bytes, { syncToFs: false, onRawData: (chunk) => chunks.push(chunk.slice()) });
+    return readResultMessages(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)) as never;
+  });
   for (const statement of used) statement.ready = true;
-  return parse.parseResults(response.messages, pglite.parsers);
+  return parse.parseResults(backend, pglite.parsers);
 }
 
 /** {@link pipelinedQueries} for one statement: its result. */
