@@ -102,7 +102,7 @@ export async function pipelinedQueries(
   const backend = await pglite.runExclusive(async (): Promise<Parameters<typeof parse.parseResults>[0]> => {
     // A COMMIT's NOTIFYs reach PGlite's listeners only through its own parser (`execProtocol`).
     if (options.notifications) return (await pglite.execProtocol(bytes, { syncToFs: false })).messages;
-    // Otherwise the bytes are read here (pg-backend.ts), several times cheaper than PGlite's parser.
+    // Otherwise the bytes are read here (pg-backend.ts): ~20× cheaper than PGlite's parser (ADR 0020).
     const chunks: Uint8Array[] = [];
     await pglite.execProtocolRawStream(bytes, { syncToFs: false, onRawData: (chunk) => chunks.push(chunk.slice()) });
     return readResultMessages(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)) as never;
