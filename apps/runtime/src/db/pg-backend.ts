@@ -5,7 +5,9 @@
  * ~8 ms of CPU on a slow machine. Only what `parse.parseResults` reads is kept — each statement's
  * field names and types, its rows as text, its command tag — in the shape PGlite's parser gives
  * them, so PGlite still converts the values (its type parsers). A round trip with an error is left
- * to PGlite's parser, so the error is PGlite's `DatabaseError` with every field.
+ * to PGlite's parser, so the error is PGlite's `DatabaseError` with every field. Text is decoded as
+ * node-postgres decodes it (`Buffer.toString`): a value starting with U+FEFF keeps it, as on
+ * Postgres, where PGlite's `TextDecoder` dropped it.
  */
 import { messages as pgMessages, protocol } from '@electric-sql/pglite';
 

@@ -47,6 +47,14 @@ describe('pg-backend: reading a round trip without PGlite’s parser', () => {
     expect(ours.map((result) => result.rowCount)).toEqual([2, 2, 1, 0, 1, 0, 1]);
   });
 
+  it('keeps a value’s leading U+FEFF, as node-postgres does (PGlite’s TextDecoder drops it)', async () => {
+    const bytes = await rawRoundTrip(pglite, [{ sql: 'SELECT $1::text AS v', params: ['\uFEFFtên'] }]);
+    const [ours] = parse.parseResults(readResultMessages(bytes) as never, pglite.parsers);
+    const [theirs] = parse.parseResults(pgliteMessages(bytes) as never, pglite.parsers);
+    expect(ours!.rows).toEqual([{ v: '\uFEFFtên' }]);
+    expect(theirs!.rows).toEqual([{ v: 'tên' }]);
+  });
+
   it('a failing statement is thrown as PGlite’s DatabaseError with its code and constraint', async () => {
     const bytes = await rawRoundTrip(pglite, [{ sql: 'SELECT 1' }, { sql: `INSERT INTO items (id) VALUES (2)` }]);
     let error: unknown;
