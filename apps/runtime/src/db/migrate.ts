@@ -71,13 +71,18 @@ export async function migrate(target: Db | string, migrations: Migration[] = loa
   const db = target;
   const applied: string[] = [];
   const changed: string[] = [];
-  const lockAndRead = async (tx: Parameters<Parameters<Db['platform']>[0]>[0]) => {
+  type PlatformTx = Parameters<Parameters<Db['platform']>[0]>[0];
+  /** Version → checksum of every migration recorded. */
+  const readRecorded = async (tx: PlatformTx) => {
+    const { rows } = await tx.query<{ version: string; checksum: string }>('SELECT version, checksum FROM app.schema_migrations');
+    return new Map(rows.map((r) => [r.version, r.checksum]));
+  };
+  const lockAndRead = async (tx: PlatformTx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.exec(`CREATE SCHEMA IF NOT EXISTS app;
       CREATE TABLE IF NOT EXISTS app.schema_migrations (
         version text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await tx.query<{ version: string; checksum: string }>('SELECT version, checksum FROM app.schema_migrations');
-    return new Map(rows.map((r) => [r.version, r.checksum]));
+    return readRecorded(tx);
   };
 
   // The usual start: everything applied already. One read, without the lock (migrations are only
@@ -85,9 +90,7 @@ export async function migrate(target: Db | string, migrations: Migration[] = loa
   // the locked path, which on PGlite cost a restart ~5 ms per file before the port opens.
   const recorded = await db.platform(async (tx) => {
     const { rows } = await tx.query<{ present: boolean }>(`SELECT to_regclass('app.schema_migrations') IS NOT NULL AS present`);
-    if (!rows[0]?.present) return undefined;
-    const { rows: done } = await tx.query<{ version: string; checksum: string }>('SELECT version, checksum FROM app.schema_migrations');
-    return new Map(done.map((r) => [r.version, r.checksum]));
+    return rows[0]?.present ? readRecorded(tx) : undefined;
   });
   if (recorded && migrations.every((migration) => recorded.has(migration.version))) {
     const edited = migrations.filter((migration) => recorded.get(migration.version) !== migration.checksum).map((migration) => migration.version);
