@@ -200,7 +200,14 @@ describe.skipIf(skip)('provider channels end to end (Postgres)', { timeout: 30_0
     await waitFor(() => kit.sentTexts().length > before, 15_000, 'reply after 429');
     // Our own backoff would retry within ~0.5 s; Telegram asked for 3 s.
     expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(2500);
-    expect(await latestReply()).toMatchObject({ delivery_status: 'sent', delivery_attempts: 2 });
+    // The fake records the text when the request arrives; the row is marked sent after the
+    // response, in the job's own transaction — so wait for it rather than read it once.
+    const delivered = await waitFor(async () => {
+      const row = await latestReply();
+      return row?.delivery_status === 'sent' && row;
+    }, 15_000, 'reply marked sent after 429');
+    expect(delivered.delivery_attempts).toBe(2);
+    expect(kit.sentTexts().length).toBe(before + 1);
   });
 
   it('refuses webhooks of a suspended shop (403) and stores nothing', async () => {
