@@ -1,4 +1,5 @@
 import { AgentChatbotError } from '@agent-chatbot/core';
+import { waitUntil } from '@agent-chatbot/testkit';
 import { startFakeOpenAI, type FakeLlmServer } from '@agent-chatbot/testkit/fake-llm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAI } from '../src';
@@ -109,8 +110,9 @@ describe('createOpenAI', () => {
       const reader = stream.getReader();
       expect((await reader.read()).value).toEqual({ type: 'text-delta', delta: 'một ' });
       await reader.cancel();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      // The server saw the client go away before it could send the rest.
+      // The server sees the client go away at its next chunk write (30 ms apart, later when busy),
+      // before it could send the rest.
+      await waitUntil(() => fake.requests[0]?.outcome !== 'ok', 'the fake saw the client go away', 10_000);
       expect(fake.requests[0]?.outcome).toBe('client-closed');
     } finally {
       await fake.close();

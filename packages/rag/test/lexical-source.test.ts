@@ -131,20 +131,24 @@ describe('persisted lexical source', () => {
   it('is written once after a burst of changes, never after its namespace was dropped, and at close', async () => {
     const uri = join(dir.path, 'burst');
     const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
-    const kb = new KnowledgeBase({ storage: { uri }, persistDelayMs: 400 });
+    // A delay no ingest can outlast, even on a slow machine: the burst must leave one pending
+    // write (a short delay could fire between two ingests and the count would measure the machine).
+    const kb = new KnowledgeBase({ storage: { uri }, persistDelayMs: 60_000 });
     const writes = vi.spyOn(kb.store, 'writeLexicalSource');
     for (const [sourceId, content] of [['ship', SHIP], ['warranty', WARRANTY], ['wholesale', WHOLESALE]] as const) {
       await kb.ingestDocument({ namespace: 'shop', document: { sourceId, name: `${sourceId}.txt`, content } });
     }
-    await waitFor(() => existsSync(file));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(writes).not.toHaveBeenCalled();
+    await kb.retriever.lexical.flush();
+    expect(existsSync(file)).toBe(true);
     expect(writes).toHaveBeenCalledTimes(1);
     expect((await kb.store.readLexicalSource('shop'))?.chunks.map((chunk) => chunk.sourceId).sort()).toEqual(['ship', 'warranty', 'wholesale']);
 
     // A change, then the namespace dropped before the write is due: the texts do not come back.
     await kb.deleteDocument({ namespace: 'shop', sourceId: 'ship' });
     await kb.dropNamespace('shop');
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await kb.retriever.lexical.flush();
+    expect(writes).toHaveBeenCalledTimes(1);
     expect(existsSync(file)).toBe(false);
     // Even a write that was already under way when the tables went is dropped.
     await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });

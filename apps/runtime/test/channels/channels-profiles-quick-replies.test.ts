@@ -198,6 +198,8 @@ describe.each(drivers)('profiles and quick replies ($name)', { timeout: 60_000 }
   it.skipIf(driver.skip)('Telegram: a job queued by an older version with the quick replies in its payload keeps them, through a retry too', async () => {
     const sends = () => telegram.fake.sent.filter((s) => s.method === 'sendMessage');
     const before = sends().length;
+    // Down before the job can run: a worker may pick it up the moment the transaction commits.
+    telegram.fake.failNext('server_error', 3);
     const messageId = await rig.runtime.db.tenant(tenant.tenantId, async (tx) => {
       const conversation = (await tx.query<{ id: string }>('SELECT id FROM conversations WHERE connection_id = $1 ORDER BY created_at DESC LIMIT 1', [ids.telegram])).rows[0]!.id;
       const { rows } = await tx.query<{ id: string }>(
@@ -208,7 +210,6 @@ describe.each(drivers)('profiles and quick replies ($name)', { timeout: 60_000 }
       await enqueueDelivery(tx, rig.runtime.jobs, { messageId: rows[0]!.id, quickReplies: ['Xem đơn hàng'] });
       return rows[0]!.id;
     });
-    telegram.fake.failNext('server_error', 3);
     await waitFor(async () => (await rig.call('GET', `/v1/tenant/messages/${messageId}/delivery`, { token: tenant.token })).body.status === 'dead', 20_000, 'dead letter');
     expect(sends().length).toBe(before);
     const retry = await rig.call('POST', `/v1/tenant/messages/${messageId}/retry`, { token: tenant.token });

@@ -153,6 +153,8 @@ for (const driver of await testDrivers()) {
       const reply = await act(id, 'messages', { content: 'Dạ shop còn 5 cái màu đỏ ạ' });
       expect(reply.status, reply.text).toBe(201);
       await waitFor(() => botTextsTo(chat).includes('Dạ shop còn 5 cái màu đỏ ạ'), 15_000, 'agent reply delivered');
+      // Telegram has the text before the delivery job marks the row sent (after the response).
+      await waitFor(async () => (await detail(id)).messages.find((m: { role: string }) => m.role === 'agent')?.delivery_status === 'sent', 15_000, 'agent reply marked sent');
       const note = await act(id, 'notes', { content: 'Khách quen, giảm 10%' });
       expect(note.status).toBe(201);
       await stream.next((e) => e.type === 'note.created' && e.conversation_id === id);

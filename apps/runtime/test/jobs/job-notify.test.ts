@@ -88,10 +88,11 @@ for (const driver of await testDrivers()) {
 
       await waitUntil(() => runs.length >= 2, 'the retry ran', 10_000);
       expect(runs).toHaveLength(2);
-      // pg-boss makes it runnable 1–2 s after the failure (backoff with jitter); woken then.
+      // pg-boss makes it runnable 1–2 s after the failure (backoff with jitter); woken then. The
+      // bound leaves a busy machine seconds of slack and is still far from the 60 s backstop.
       const gap = runs[1]! - runs[0]!;
       expect(gap).toBeGreaterThanOrEqual(900);
-      expect(gap).toBeLessThan(4000);
+      expect(gap).toBeLessThan(8000);
     });
 
     it('drains a burst larger than its workers at once: a worker that ran a job fetches again', async () => {
@@ -127,7 +128,7 @@ for (const driver of await testDrivers()) {
       expect(ran.map((r) => r.n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
       expect(Math.min(...ran.map((r) => r.at))).toBeGreaterThanOrEqual(due);
       // Two workers, six jobs: woken at the due time, each worker then fetches again after each job.
-      expect(Math.max(...ran.map((r) => r.at)) - due).toBeLessThan(6000);
+      expect(Math.max(...ran.map((r) => r.at)) - due).toBeLessThan(10_000);
     });
 
     it('runs a job another process delayed: found by the scan at start, and by the periodic scan', async () => {
@@ -146,7 +147,7 @@ for (const driver of await testDrivers()) {
       expect(ran.map((r) => r.n)).toEqual([1]);
       // Woken at the due time rounded up to the second, never early; the safety-net poll is 60 s away.
       expect(ran[0]!.at).toBeGreaterThanOrEqual(firstDue);
-      expect(ran[0]!.at - firstDue).toBeLessThan(4000);
+      expect(ran[0]!.at - firstDue).toBeLessThan(8000);
       if (driver.name !== 'postgres') return;
 
       // Delayed by a live process that does not work the queue, after the worker's first scan.
@@ -160,7 +161,7 @@ for (const driver of await testDrivers()) {
       expect(ran.map((r) => r.n)).toEqual([1, 2]);
       // The scan after the enqueue saw it coming due and woke the queue then, not at its own next run.
       expect(ran[1]!.at).toBeGreaterThanOrEqual(secondDue);
-      expect(ran[1]!.at - secondDue).toBeLessThan(4000);
+      expect(ran[1]!.at - secondDue).toBeLessThan(8000);
     });
   });
 }

@@ -27,8 +27,10 @@ export interface CacheContractFixture {
   wait(ms: number): Promise<void>;
 }
 
-const TTL_MS = 60;
-const PAST_TTL_MS = 150;
+// Long enough that the reads before expiry land in time on a slow, loaded machine (a real clock
+// and a network round trip per call), short enough to keep the suite quick.
+const TTL_MS = 400;
+const PAST_TTL_MS = 900;
 
 const cases: ReadonlyArray<ContractCase<CacheContractFixture>> = [
   {

@@ -1,6 +1,6 @@
 import type { LanguageModelV1, LanguageModelV1CallOptions, LanguageModelV1StreamPart } from '@agent-chatbot/core';
 import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
-import type { ContractSuiteOptions } from './contract-suite';
+import { waitUntil, type ContractSuiteOptions } from './contract-suite';
 import { truncateToTokens } from '../fake-llm/fake-llm-text';
 import type { FakeLlmServer } from '../fake-llm/fake-llm-types';
 import {
@@ -190,11 +190,15 @@ export function languageModelContract(options: LanguageModelContractOptions): vo
     test("stops at once when the caller aborts, with the caller's AbortError", async () => {
       server.setLatency(3_000);
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
-      const started = Date.now();
-      const error = await captureError(() => model.doGenerate({ prompt: PROMPT, abortSignal: controller.signal }));
+      const failed = captureError(() => model.doGenerate({ prompt: PROMPT, abortSignal: controller.signal }));
+      // Abort once the request is at the server (a fixed delay could abort it before it leaves
+      // on a busy machine, and then nothing would show that the in-flight call was stopped).
+      await waitUntil(() => countRequests(server, 'chat') === 1, 'the chat request reached the fake server', 10_000);
+      const abortedAt = Date.now();
+      controller.abort();
+      const error = await failed;
       expect((error as Error).name).toBe('AbortError');
-      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(Date.now() - abortedAt).toBeLessThan(1_500);
       expect(countRequests(server, 'chat')).toBe(1);
     });
 

@@ -58,30 +58,33 @@ const cases: ReadonlyArray<ContractCase<RateLimiterContractFixture>> = [
     title: 'retryAfterMs is the time until enough tokens refill',
     async run({ make, exactTime }) {
       const limiter = await make();
-      const bucket = { capacity: 3, refillPerSecond: 1 };
+      // Slow refills, so the real-clock bounds leave seconds for the calls in between.
+      const bucket = { capacity: 3, refillPerSecond: 0.1 };
       for (let call = 0; call < 3; call++) await limiter.consume('k', bucket);
       const denied = await limiter.consume('k', bucket);
       expect(denied.allowed).toBe(false);
-      if (exactTime) expect(denied.retryAfterMs).toBe(1000);
-      expect(denied.retryAfterMs).toBeGreaterThan(800);
-      expect(denied.retryAfterMs).toBeLessThanOrEqual(1000);
-      const costly = await limiter.consume('k', { capacity: 3, refillPerSecond: 4 }, { cost: 2 });
+      if (exactTime) expect(denied.retryAfterMs).toBe(10_000);
+      expect(denied.retryAfterMs).toBeGreaterThan(8_000);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(10_000);
+      const costly = await limiter.consume('k', { capacity: 3, refillPerSecond: 0.4 }, { cost: 2 });
       expect(costly.allowed).toBe(false);
-      expect(costly.retryAfterMs).toBeGreaterThan(400);
-      expect(costly.retryAfterMs).toBeLessThanOrEqual(500);
+      if (exactTime) expect(costly.retryAfterMs).toBe(5_000);
+      expect(costly.retryAfterMs).toBeGreaterThan(3_000);
+      expect(costly.retryAfterMs).toBeLessThanOrEqual(5_000);
     },
   },
   {
     title: 'tokens refill over time and a denied caller succeeds after retryAfterMs',
     async run({ make, wait }) {
       const limiter = await make();
-      const bucket = { capacity: 2, refillPerSecond: 20 };
+      // One token per 250 ms: the three calls need not be quicker than that on a loaded machine.
+      const bucket = { capacity: 2, refillPerSecond: 4 };
       await limiter.consume('k', bucket);
       await limiter.consume('k', bucket);
       const denied = await limiter.consume('k', bucket);
       expect(denied.allowed).toBe(false);
       expect(denied.retryAfterMs).toBeGreaterThan(0);
-      expect(denied.retryAfterMs).toBeLessThanOrEqual(50);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(250);
       await wait(denied.retryAfterMs + 10);
       expect((await limiter.consume('k', bucket)).allowed).toBe(true);
     },
@@ -90,10 +93,11 @@ const cases: ReadonlyArray<ContractCase<RateLimiterContractFixture>> = [
     title: 'refill never exceeds capacity',
     async run({ make, wait }) {
       const limiter = await make();
-      const bucket = { capacity: 2, refillPerSecond: 50 };
+      // One token per 200 ms, so the three calls after the wait have that long between them.
+      const bucket = { capacity: 2, refillPerSecond: 5 };
       await limiter.consume('k', bucket);
       await limiter.consume('k', bucket);
-      await wait(200); // worth 10 tokens, but the bucket holds 2
+      await wait(2_000); // worth 10 tokens, but the bucket holds 2
       expect((await limiter.consume('k', bucket)).allowed).toBe(true);
       expect((await limiter.consume('k', bucket)).allowed).toBe(true);
       expect((await limiter.consume('k', bucket)).allowed).toBe(false);
