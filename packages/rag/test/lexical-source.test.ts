@@ -167,6 +167,30 @@ describe('persisted lexical source', () => {
     expect((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version).toBe(version);
   });
 
+  it('is not brought back by a write whose check passed just before the namespace was dropped', async () => {
+    const uri = join(dir.path, 'drop-race');
+    const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
+    const kb = new KnowledgeBase({ storage: { uri }, persistSource: false });
+    await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
+    const live = await kb.store.readLiveChunks('shop');
+    // The drop starts right after the write found the tables still there, and gets 200 ms to run.
+    const store = kb.store as unknown as { localState: (namespace: string) => Promise<unknown> };
+    const check = store.localState.bind(kb.store);
+    let dropped: Promise<void> | undefined;
+    vi.spyOn(store, 'localState').mockImplementation(async (namespace) => {
+      const state = await check(namespace);
+      if (!dropped) {
+        dropped = kb.dropNamespace('shop');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return state;
+    });
+    await kb.store.writeLexicalSource('shop', live);
+    await dropped;
+    expect(existsSync(file)).toBe(false);
+    await kb.close();
+  });
+
   it('is not written when persistSource is false', async () => {
     const uri = join(dir.path, 'off');
     const kb = new KnowledgeBase({ storage: { uri }, persistSource: false });

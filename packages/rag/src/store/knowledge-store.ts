@@ -116,6 +116,9 @@ function vectorDimensionsOf(fields: ReadonlyArray<{ name: string; type: unknown 
   return field ? (field.type as { listSize: number }).listSize : undefined;
 }
 
+/** The lock a namespace's lexical source file is written and removed under. */
+const lexicalLockKey = (namespace: string) => `${chunkTableName(namespace)}${LEXICAL_SOURCE_SUFFIX}`;
+
 /**
  * Per-tenant knowledge storage on LanceDB: one chunk table and one document-manifest table per
  * namespace. Implements {@link VectorStoreV1} and adds what ingestion and BM25 need. Upserts use
@@ -314,11 +317,14 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
       const file: z.input<typeof lexicalSourceFileSchema> = { format: 'agent-chatbot.lexical-source/1', version: live.version, lineage: live.lineage, chunks: [...live.chunks] };
       await writeFile(temporary, JSON.stringify(file));
       // Tables dropped meanwhile (tenant deleted, namespace dropped): their text must not come back.
-      if ((await this.localState(namespace))?.lineage !== live.lineage) {
-        await rm(temporary, { force: true });
-        return;
-      }
-      await rename(temporary, path);
+      // The check and the rename hold the file's lock, as dropNamespace's removal does: a drop
+      // between the two would otherwise remove nothing and the rename would bring the text back.
+      const kept = await this.tables.exclusive(lexicalLockKey(namespace), async () => {
+        if ((await this.localState(namespace))?.lineage !== live.lineage) return false;
+        await rename(temporary, path);
+        return true;
+      });
+      if (!kept) await rm(temporary, { force: true });
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
@@ -483,7 +489,7 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
     await this.tables.drop(chunkTableName(options.namespace));
     await this.tables.drop(documentTableName(options.namespace));
     const lexical = this.lexicalSourcePath(options.namespace);
-    if (lexical) await rm(lexical, { force: true });
+    if (lexical) await this.tables.exclusive(lexicalLockKey(options.namespace), () => rm(lexical, { force: true }));
     this.bump(options.namespace);
   }
 
