@@ -17,7 +17,7 @@ export interface RateLimiterContractOptions extends ContractSuiteOptions {
   readonly cleanup?: (limiter: RateLimiterV1) => Promise<void> | void;
   /**
    * Moves the limiter's clock forward. Give it when `create` injects a fake clock; without it the
-   * suite sleeps in real time (a few hundred ms in total).
+   * suite sleeps in real time (about 2.5 s in total: the buckets are slow enough for a loaded machine).
    */
   readonly advanceTime?: (ms: number) => Promise<void> | void;
 }
