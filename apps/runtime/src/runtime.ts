@@ -33,6 +33,11 @@ export interface CreateRuntimeOptions {
   logger?: Logger;
   /** Use this database instead of opening the configured one (tests); it is closed with the runtime. */
   db?: RuntimeDb;
+  /**
+   * Use this job queue, already started elsewhere in the process (a command run inside the
+   * server), instead of a new one; `close()` leaves it running.
+   */
+  jobs?: JobQueue;
 }
 
 /**
@@ -74,7 +79,7 @@ export async function createRuntime(config: RuntimeConfig, options: CreateRuntim
   }
 
   const secretBox = createSecretBox(config.secretKeys);
-  const jobs = createJobQueue(db, { logger });
+  const jobs = options.jobs ?? createJobQueue(db, { logger });
   let shared: Awaited<ReturnType<typeof openRedis>> | undefined;
   try {
     shared = config.redisUrl ? await openRedis(config.redisUrl, logger) : undefined;
@@ -97,7 +102,7 @@ export async function createRuntime(config: RuntimeConfig, options: CreateRuntim
     async close() {
       if (closed) return;
       closed = true;
-      await jobs.stop().catch((error: unknown) => logger.error({ err: error }, 'jobs.stop failed'));
+      if (!options.jobs) await jobs.stop().catch((error: unknown) => logger.error({ err: error }, 'jobs.stop failed'));
       await shared?.close().catch((error: unknown) => logger.error({ err: error }, 'redis close failed'));
       await db.close();
       logger.flush();

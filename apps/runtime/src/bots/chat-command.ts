@@ -6,6 +6,7 @@ import pino from 'pino';
 import type { CommandDef } from '../cli/command-table';
 import { usageError } from '../cli/output';
 import type { RuntimeDb } from '../db/index';
+import { registerBuiltInJobs } from '../jobs/maintenance';
 import { createRuntime } from '../runtime';
 import { createLogger } from '../secrets/logger';
 import { getTenant } from '../tenants/tenant-service';
@@ -31,15 +32,25 @@ export const chatCommand: CommandDef = {
     // with the configured cache (Redis: answers cached by the server count) and every feature,
     // so the knowledge retriever and billing plug into the bot as they do in `serve`.
     // Log lines go to stderr so `--json` output stays one clean object.
+    // Inside the server it shares the server's started job queue.
     const runtime = await createRuntime(env.config, {
       db: { ...(env.db as RuntimeDb), close: async () => undefined },
       migrate: false,
       logger: createLogger({ level: 'warn', destination: pino.destination(2) }),
+      ...(env.jobs ? { jobs: env.jobs } : {}),
     });
     // Loaded here: the feature list imports this command's module graph.
-    const { closeFeatures, createFeatures } = await import('../features/index');
+    const { closeFeatures, createFeatures, registerFeatureJobs } = await import('../features/index');
     const features = createFeatures(runtime);
     try {
+      if (!env.jobs) {
+        // On its own: the queues are declared and the queue started without workers, so what an
+        // answer enqueues (the agents' notification of a handoff) waits for the server's workers —
+        // without it the enqueue failed and rolled back the handoff's inbox write.
+        registerBuiltInJobs(runtime.jobs, runtime.db);
+        registerFeatureJobs(features);
+        await runtime.jobs.start();
+      }
       const conversation = typeof values['conversation'] === 'string' ? values['conversation'] : undefined;
       const result = await answerForTenant(
         runtime,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandEnv } from '../../src/cli/command-table';
 import { runCommand } from '../../src/cli/run-command';
 import { generateSecretKey, loadConfig } from '../../src/config';
+import { createJobQueue } from '../../src/jobs/index';
 import type { PgliteDb } from '../../src/db/pglite-db';
 import { createSecretBox } from '../../src/secrets/secret-box';
 import { createTestPglite } from '../helpers/pglite';
@@ -67,5 +68,44 @@ describe('chat and tenant set-llm commands (PGlite)', () => {
     const missing = await run('chat', '--tenant', tenantId, '--conversation', '00000000-0000-4000-8000-000000000000', 'alo');
     expect(missing.exitCode).not.toBe(0);
     expect(`${missing.stdout}${missing.stderr}`).toMatch(/Không tìm thấy/);
+  });
+
+  /** The conversation's handoff state, its inbox events and the agents' notification jobs. */
+  const handoffState = async (conversationId: string) => ({
+    conversation: (await db.tenant(tenantId, (tx) => tx.query<{ mode: string; needs_human: boolean }>('SELECT mode, needs_human FROM conversations WHERE id = $1', [conversationId]))).rows[0],
+    events: (await db.tenant(tenantId, (tx) => tx.query<{ type: string }>('SELECT type FROM inbox_events WHERE conversation_id = $1 ORDER BY id', [conversationId]))).rows.map((row) => row.type),
+    notifications: (await db.platform((tx) => tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'inbox.notify' AND data::text LIKE '%' || $1 || '%'`, [conversationId]))).rows[0]!.n,
+  });
+
+  it("a handoff asked for on the command line reaches the inbox and queues the agents' notification", async () => {
+    // On its own (no server): the queue is started without workers; the server's workers send it later.
+    const asked = await run('chat', '--tenant', tenantId, 'Cho mình gặp nhân viên', '--json');
+    expect(asked.exitCode, asked.stdout + asked.stderr).toBe(0);
+    const json = JSON.parse(asked.stdout) as { conversation_id: string; route: string; handoff: boolean };
+    expect(json).toMatchObject({ route: 'handoff', handoff: true });
+    expect(await handoffState(json.conversation_id)).toEqual({
+      conversation: { mode: 'human', needs_human: true },
+      events: expect.arrayContaining(['handoff.requested', 'conversation.mode']),
+      notifications: 1,
+    });
+  });
+
+  it("inside the server it uses the server's started job queue and leaves it running", async () => {
+    const jobs = createJobQueue(db, { schedule: false });
+    jobs.define('inbox.notify');
+    await jobs.start();
+    try {
+      const inServer = await runCommand(['chat', '--tenant', tenantId, 'Mình muốn gặp người thật', '--json'], async () => ({
+        env: { ...env, inServer: true, jobs },
+        close: async () => {},
+      }));
+      expect(inServer.exitCode, inServer.stdout + inServer.stderr).toBe(0);
+      const json = JSON.parse(inServer.stdout) as { conversation_id: string; route: string };
+      expect(json.route).toBe('handoff');
+      expect((await handoffState(json.conversation_id)).notifications).toBe(1);
+      expect(jobs.started).toBe(true);
+    } finally {
+      await jobs.stop();
+    }
   });
 });
