@@ -33,11 +33,6 @@ export interface CreateRuntimeOptions {
   logger?: Logger;
   /** Use this database instead of opening the configured one (tests); it is closed with the runtime. */
   db?: RuntimeDb;
-  /**
-   * Use this job queue, already started elsewhere in the process (a command run inside the
-   * server), instead of a new one; `close()` leaves it running.
-   */
-  jobs?: JobQueue;
 }
 
 /**
@@ -79,7 +74,7 @@ export async function createRuntime(config: RuntimeConfig, options: CreateRuntim
   }
 
   const secretBox = createSecretBox(config.secretKeys);
-  const jobs = options.jobs ?? createJobQueue(db, { logger });
+  const jobs = createJobQueue(db, { logger });
   let shared: Awaited<ReturnType<typeof openRedis>> | undefined;
   try {
     shared = config.redisUrl ? await openRedis(config.redisUrl, logger) : undefined;
@@ -102,7 +97,7 @@ export async function createRuntime(config: RuntimeConfig, options: CreateRuntim
     async close() {
       if (closed) return;
       closed = true;
-      if (!options.jobs) await jobs.stop().catch((error: unknown) => logger.error({ err: error }, 'jobs.stop failed'));
+      await jobs.stop().catch((error: unknown) => logger.error({ err: error }, 'jobs.stop failed'));
       await shared?.close().catch((error: unknown) => logger.error({ err: error }, 'redis close failed'));
       await db.close();
       logger.flush();

@@ -3,11 +3,11 @@
  * command line, exactly as a customer would be answered (channel `api`, nothing delivered).
  */
 import pino from 'pino';
-import type { CommandDef } from '../cli/command-table';
+import type { CommandDef, CommandEnv } from '../cli/command-table';
 import { usageError } from '../cli/output';
 import type { RuntimeDb } from '../db/index';
 import { registerBuiltInJobs } from '../jobs/maintenance';
-import { createRuntime } from '../runtime';
+import { createRuntime, type Runtime } from '../runtime';
 import { createLogger } from '../secrets/logger';
 import { getTenant } from '../tenants/tenant-service';
 import { answerForTenant } from './answer-for-tenant';
@@ -28,50 +28,57 @@ export const chatCommand: CommandDef = {
     const question = positionals.join(' ').trim();
     if (!question) throw usageError('Missing the question', 'Thiếu câu hỏi');
     const tenant = await getTenant(env.db, tenantRef);
-    // A runtime over the command's database (never closed here: the CLI or the server owns it),
-    // with the configured cache (Redis: answers cached by the server count) and every feature,
-    // so the knowledge retriever and billing plug into the bot as they do in `serve`.
-    // Log lines go to stderr so `--json` output stays one clean object.
-    // Inside the server it shares the server's started job queue.
-    const runtime = await createRuntime(env.config, {
-      db: { ...(env.db as RuntimeDb), close: async () => undefined },
-      migrate: false,
-      logger: createLogger({ level: 'warn', destination: pino.destination(2) }),
-      ...(env.jobs ? { jobs: env.jobs } : {}),
-    });
-    // Loaded here: the feature list imports this command's module graph.
-    const { closeFeatures, createFeatures, registerFeatureJobs } = await import('../features/index');
-    const features = createFeatures(runtime);
-    try {
-      if (!env.jobs) {
-        // On its own: the queues are declared and the queue started without workers, so what an
-        // answer enqueues (the agents' notification of a handoff) waits for the server's workers —
-        // without it the enqueue failed and rolled back the handoff's inbox write.
-        registerBuiltInJobs(runtime.jobs, runtime.db);
-        registerFeatureJobs(features);
-        await runtime.jobs.start();
-      }
+    const ask = async (runtime: Runtime) => {
       const conversation = typeof values['conversation'] === 'string' ? values['conversation'] : undefined;
-      const result = await answerForTenant(
+      const answered = await answerForTenant(
         runtime,
         { tenantId: tenant.id, channel: 'api', externalUserId: 'cli', text: question, ...(conversation ? { conversationId: conversation } : { externalConversationId: `cli:${Date.now()}` }) },
         { ...(values['premium'] === true ? { tier: 'premium' } : {}), ...(values['no-cache'] === true ? { skipCache: true } : {}) },
       );
       await tenantBotsIdle(runtime);
-      const json = answerJson(result);
-      const sources = json.sources.map((source) => `  - ${source.title ?? source.source_id} (${source.score})`).join('\n');
-      const text = [
-        json.answer,
-        '',
-        `Nguồn / Sources:${sources ? `\n${sources}` : ' —'}`,
-        `Mô hình / Model: ${json.model ?? '—'} · route: ${json.route} (${json.route_reason})`,
-        `Token: ${json.tokens_in} vào/in, ${json.tokens_out} ra/out · Chi phí / Cost: ${json.cost_vnd} VND · Cache: ${json.cache_hit ? 'có / hit' : 'không / miss'}`,
-        `Cuộc trò chuyện / Conversation: ${json.conversation_id}`,
-      ].join('\n');
-      return { json, text };
-    } finally {
-      await closeFeatures(features, () => undefined);
-      await runtime.close();
-    }
+      return answered;
+    };
+    // Inside the server: the server's own runtime — its cache, pub/sub (live inbox), rate limits,
+    // bots and started job queue. On its own: a runtime of its own (below).
+    const result = env.runtime ? await ask(env.runtime) : await withOwnRuntime(env, ask);
+    const json = answerJson(result);
+    const sources = json.sources.map((source) => `  - ${source.title ?? source.source_id} (${source.score})`).join('\n');
+    const text = [
+      json.answer,
+      '',
+      `Nguồn / Sources:${sources ? `\n${sources}` : ' —'}`,
+      `Mô hình / Model: ${json.model ?? '—'} · route: ${json.route} (${json.route_reason})`,
+      `Token: ${json.tokens_in} vào/in, ${json.tokens_out} ra/out · Chi phí / Cost: ${json.cost_vnd} VND · Cache: ${json.cache_hit ? 'có / hit' : 'không / miss'}`,
+      `Cuộc trò chuyện / Conversation: ${json.conversation_id}`,
+    ].join('\n');
+    return { json, text };
   },
 };
+
+/**
+ * Runs `fn` with a runtime over the command's database (the database itself is never closed here:
+ * the CLI owns it), with the configured cache (Redis: answers cached by the server count) and every
+ * feature, so the knowledge retriever, billing and the inbox plug into the bot as they do in
+ * `serve`. Its job queue is started without workers, so what an answer enqueues (the agents'
+ * notification of a handoff) waits for the server's workers — without it the enqueue failed and
+ * rolled back the handoff's inbox write. Log lines go to stderr so `--json` output stays one object.
+ */
+async function withOwnRuntime<T>(env: CommandEnv, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime(env.config, {
+    db: { ...(env.db as RuntimeDb), close: async () => undefined },
+    migrate: false,
+    logger: createLogger({ level: 'warn', destination: pino.destination(2) }),
+  });
+  // Loaded here: the feature list imports this command's module graph.
+  const { closeFeatures, createFeatures, registerFeatureJobs } = await import('../features/index');
+  const features = createFeatures(runtime);
+  try {
+    registerBuiltInJobs(runtime.jobs, runtime.db);
+    registerFeatureJobs(features);
+    await runtime.jobs.start();
+    return await fn(runtime);
+  } finally {
+    await closeFeatures(features, () => undefined);
+    await runtime.close();
+  }
+}

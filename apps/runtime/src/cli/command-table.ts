@@ -13,6 +13,7 @@ import { createTenantWithAdmin, getTenant, listTenants, setTenantStatus, type Te
 import { createUser } from '../users/user-service';
 import { table, usageError } from './output';
 import type { JobQueue } from '../jobs/index';
+import type { Runtime } from '../runtime';
 import { opsCommands } from '../ops/commands';
 import { billingCommands } from '../billing/billing-commands';
 import { knowledgeCommands } from '../knowledge/cli-commands';
@@ -26,6 +27,8 @@ export interface CommandEnv {
   readonly inServer: boolean;
   /** The server's job queue (inside `serve` only); other commands open a queue when they need one. */
   readonly jobs?: JobQueue;
+  /** The server's runtime (inside `serve` only): `chat` answers through it, as a customer is answered. */
+  readonly runtime?: Runtime;
 }
 
 type Values = Record<string, string | boolean | undefined>;

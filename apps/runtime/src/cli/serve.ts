@@ -69,7 +69,7 @@ export async function startServer(
     // schedules start after the first response (below).
     await runtime.jobs.start();
     if (runtime.db.kind === 'pglite') {
-      const env: CommandEnv = { config, db: runtime.db, secretBox: runtime.secretBox, inServer: true, jobs: runtime.jobs };
+      const env: CommandEnv = { config, db: runtime.db, secretBox: runtime.secretBox, inServer: true, jobs: runtime.jobs, runtime };
       control = await startControlServer(controlSocketPath(config.dataDir), (argv) =>
         runCommand(argv, async () => ({ env, close: async () => {} })),
       );

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandEnv } from '../../src/cli/command-table';
 import { runCommand } from '../../src/cli/run-command';
 import { generateSecretKey, loadConfig } from '../../src/config';
-import { createJobQueue } from '../../src/jobs/index';
+import pino from 'pino';
+import { closeFeatures, createFeatures, registerFeatureJobs } from '../../src/features/index';
+import { inboxChannel } from '../../src/inbox/inbox-events';
+import { registerBuiltInJobs } from '../../src/jobs/index';
+import { createRuntime } from '../../src/runtime';
+import { waitFor } from '../helpers/wait';
 import type { PgliteDb } from '../../src/db/pglite-db';
 import { createSecretBox } from '../../src/secrets/secret-box';
 import { createTestPglite } from '../helpers/pglite';
@@ -90,22 +95,31 @@ describe('chat and tenant set-llm commands (PGlite)', () => {
     });
   });
 
-  it("inside the server it uses the server's started job queue and leaves it running", async () => {
-    const jobs = createJobQueue(db, { schedule: false });
-    jobs.define('inbox.notify');
-    await jobs.start();
+  it("inside the server it answers through the server's runtime: its job queue, and its pub/sub for the live inbox", async () => {
+    // What `serve` hands to commands that arrive on its control socket.
+    const server = await createRuntime(env.config, { db: { ...db, close: async () => undefined }, migrate: false, logger: pino({ level: 'silent' }) });
+    const features = createFeatures(server);
+    registerBuiltInJobs(server.jobs, server.db);
+    registerFeatureJobs(features);
+    await server.jobs.start();
+    const live: Array<{ type: string }> = [];
+    const unsubscribe = await server.pubsub.subscribe(inboxChannel(tenantId), (event) => void live.push(event as { type: string }));
     try {
       const inServer = await runCommand(['chat', '--tenant', tenantId, 'Mình muốn gặp người thật', '--json'], async () => ({
-        env: { ...env, inServer: true, jobs },
+        env: { ...env, inServer: true, jobs: server.jobs, runtime: server },
         close: async () => {},
       }));
       expect(inServer.exitCode, inServer.stdout + inServer.stderr).toBe(0);
       const json = JSON.parse(inServer.stdout) as { conversation_id: string; route: string };
       expect(json.route).toBe('handoff');
       expect((await handoffState(json.conversation_id)).notifications).toBe(1);
-      expect(jobs.started).toBe(true);
+      // The server's own subscribers (the inbox's live streams) saw it, and its queue still runs.
+      await waitFor(() => live.some((event) => event.type === 'handoff.requested'), 5_000, 'live handoff event');
+      expect(server.jobs.started).toBe(true);
     } finally {
-      await jobs.stop();
+      await unsubscribe();
+      await closeFeatures(features, () => undefined);
+      await server.close();
     }
   });
 });
