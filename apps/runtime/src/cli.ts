@@ -11,15 +11,20 @@
  *
  * `serve` and `worker` first re-execute themselves once with glibc malloc settings
  * (`GLIBC_TUNABLES`, read only at process start): see cli/malloc-tuning.ts and ADR 0012.
+ *
+ * A first `serve` on an empty embedded data folder starts extracting the PGlite template on a
+ * worker thread before the runtime's modules load, so the two overlap (ADR 0009, addendum).
  * @packageDocumentation
  */
 import { enableCompileCache } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { applyMallocTuning } from './cli/malloc-tuning';
+import { prestageForCommand } from './db/pglite-template-extract';
 
 applyMallocTuning();
 enableCompileCache?.();
 if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) setFlagsFromString('--heap-growing-percent=20');
+prestageForCommand(process.argv.slice(2));
 const { main } = await import('./cli/main');
 
 const code = await main(process.argv.slice(2));

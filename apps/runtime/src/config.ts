@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { ValidationError } from '@agent-chatbot/core';
 import { z } from 'zod';
+import { resolveDataDir } from './data-dir';
 import type { ChannelProviderSettings } from './channels/channel-settings';
 import { otlpTracesUrl, parseOtlpHeaders } from './ops/otel-env';
 import { readPlatformLlmConfig, type PlatformLlmConfig } from './llm/platform-llm';
@@ -203,7 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     );
   }
   const e = parsed.data;
-  const dataDir = resolve(cwd, e.CHATBOT_DATA_DIR ?? '.chatbot');
+  const dataDir = resolveDataDir(e.CHATBOT_DATA_DIR, cwd);
   const production = e.NODE_ENV === 'production' && e.DATABASE_URL !== undefined;
   const secretsFile = join(dataDir, 'secrets.json');
 

@@ -55,7 +55,10 @@ export async function createRuntime(config: RuntimeConfig, options: CreateRuntim
 
   const db = options.db ?? (await createDb(config));
   if (db.kind === 'pglite' && db.origin.from === 'template') {
-    logger.info({ dir: db.dir, ms: db.origin.ms }, 'Tạo thư mục dữ liệu PGlite từ mẫu dựng sẵn / PGlite data folder created from the built template');
+    logger.info(
+      { dir: db.dir, ms: db.origin.ms, background: db.origin.background ?? false },
+      'Tạo thư mục dữ liệu PGlite từ mẫu dựng sẵn / PGlite data folder created from the built template',
+    );
   } else if (db.kind === 'pglite' && db.origin.from === 'initdb') {
     logger.info(
       { dir: db.dir, ms: db.origin.ms, templateSkipped: db.origin.templateSkipped },

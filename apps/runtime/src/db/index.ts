@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import type { RuntimeConfig } from '../config';
+import { embeddedDbDir } from '../data-dir';
 import { createPgDb, type PgDb } from './pg-db';
 import { createPgliteDb, type PgliteDb } from './pglite-db';
-import { holdsPgliteDatabase } from './pglite-template';
+import { holdsPgliteDatabase } from './pglite-template-extract';
 
 export type { Db, QueryResult, Tx, TxScope } from './types';
 export { createPgDb, type PgDb, type PgDbOptions } from './pg-db';
@@ -20,7 +20,7 @@ export type RuntimeDb = PgDb | PgliteDb;
  */
 export async function createDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'dataDir'> & Partial<Pick<RuntimeConfig, 'pgliteSharedBuffers'>>): Promise<RuntimeDb> {
   if (config.databaseUrl) return createPgDb(config.databaseUrl);
-  return createPgliteDb(pgliteDir(config.dataDir), config.pgliteSharedBuffers ? { sharedBuffers: config.pgliteSharedBuffers } : {});
+  return createPgliteDb(embeddedDbDir(config.dataDir), config.pgliteSharedBuffers ? { sharedBuffers: config.pgliteSharedBuffers } : {});
 }
 
 /**
@@ -29,9 +29,5 @@ export async function createDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'data
  * is false, since only the database itself can tell.
  */
 export function willCreateEmbeddedDb(config: Pick<RuntimeConfig, 'databaseUrl' | 'dataDir'>): boolean {
-  return !config.databaseUrl && !holdsPgliteDatabase(pgliteDir(config.dataDir));
-}
-
-function pgliteDir(dataDir: string): string {
-  return join(dataDir, 'pglite');
+  return !config.databaseUrl && !holdsPgliteDatabase(embeddedDbDir(config.dataDir));
 }

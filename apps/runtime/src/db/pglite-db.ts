@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { messages as pgMessages, PGlite, protocol, type Results } from '@electric-sql/pglite';
 import { ConflictError } from '@agent-chatbot/core';
 import { pipelinedQueries, type PipelinedStatement } from './pglite-pipelined-query';
-import { defaultTemplatePath, holdsPgliteDatabase, readPgliteTemplate, restorePgliteTemplate } from './pglite-template';
+import { readPgliteTemplate, restorePgliteTemplate } from './pglite-template';
+import { defaultTemplatePath, discardPrestagedTemplate, holdsPgliteDatabase, livePidOf } from './pglite-template-extract';
 import { activeTransaction, guardTx, NestedTransactionError, scopeStatements, tenantScope } from './transaction';
 import type { Db, QueryResult, Tx, TxOptions, TxScope } from './types';
 
@@ -37,7 +38,7 @@ const ROWS_CHANGED_CHANNEL = 'acb_rows_changed';
 export type PgliteOrigin =
   | { readonly from: 'existing' }
   | { readonly from: 'memory'; readonly template?: true }
-  | { readonly from: 'template'; readonly ms: number }
+  | { readonly from: 'template'; readonly ms: number; readonly background?: true }
   | { readonly from: 'initdb'; readonly ms: number; readonly templateSkipped?: string };
 
 /** Options of {@link createPgliteDb}. */
@@ -95,7 +96,13 @@ export async function createPgliteDb(dir: string | 'memory' = 'memory', options:
   const lockFile = path ? `${path}.lock` : undefined;
   if (path && lockFile) {
     mkdirSync(dirname(path), { recursive: true });
-    takeLock(lockFile);
+    try {
+      takeLock(lockFile);
+    } catch (error) {
+      // Another process holds the folder: an extraction started early for it is not ours to use.
+      await discardPrestagedTemplate(path);
+      throw error;
+    }
   }
   let pglite: PGlite;
   let origin: PgliteOrigin = { from: path ? 'existing' : 'memory' };
@@ -399,31 +406,20 @@ export function createPriorityGate(): {
   };
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function takeLock(lockFile: string): void {
-  if (existsSync(lockFile)) {
-    const pid = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
-    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) {
-      throw new ConflictError(
-        `The data folder is in use by process ${pid} (PGlite allows one process); stop it or use its control socket`,
-        `Thư mục dữ liệu đang được tiến trình ${pid} sử dụng (PGlite chỉ cho một tiến trình); hãy dừng nó hoặc dùng control socket`,
-        { code: 'data_dir_locked', details: { pid, lockFile } },
-      );
-    }
-    if (pid === process.pid) {
-      throw new ConflictError('The data folder is already open in this process', 'Thư mục dữ liệu đã được mở trong tiến trình này', {
-        code: 'data_dir_locked',
-        details: { lockFile },
-      });
-    }
+  const pid = livePidOf(lockFile);
+  if (pid !== undefined && pid !== process.pid) {
+    throw new ConflictError(
+      `The data folder is in use by process ${pid} (PGlite allows one process); stop it or use its control socket`,
+      `Thư mục dữ liệu đang được tiến trình ${pid} sử dụng (PGlite chỉ cho một tiến trình); hãy dừng nó hoặc dùng control socket`,
+      { code: 'data_dir_locked', details: { pid, lockFile } },
+    );
+  }
+  if (pid === process.pid) {
+    throw new ConflictError('The data folder is already open in this process', 'Thư mục dữ liệu đã được mở trong tiến trình này', {
+      code: 'data_dir_locked',
+      details: { lockFile },
+    });
   }
   // A stale lock (its process is gone) is replaced.
   writeFileSync(lockFile, String(process.pid), { mode: 0o600 });
@@ -441,7 +437,7 @@ async function initDataDir(path: string, template: string | null | undefined): P
   let templateSkipped: string | undefined;
   if (file) {
     const result = await restorePgliteTemplate(path, file);
-    if (result.restored) return { from: 'template', ms: result.ms };
+    if (result.restored) return { from: 'template', ms: result.ms, ...(result.background ? { background: true as const } : {}) };
     templateSkipped = result.reason;
   } else if (template === undefined) templateSkipped = 'no template was built';
   const started = performance.now();

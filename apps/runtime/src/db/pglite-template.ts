@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { loadMigrations, type Migration } from './migrate';
+import { extractTarGz, holdsPgliteDatabase, stagingPrefix, takePrestagedTemplate, TEMPLATE_MANIFEST } from './pglite-template-extract';
 
-/**
- * A PGlite data folder prepared at build time (initdb done, every migration and pg-boss's schema
- * applied), shipped as `dist/pglite-template.tar.gz` with a manifest `dist/pglite-template.json`.
- * The first start on an empty folder restores it instead of running initdb (see ADR 0009).
- */
-export const TEMPLATE_FILE = 'pglite-template.tar.gz';
-/** The manifest beside {@link TEMPLATE_FILE}. */
-export const TEMPLATE_MANIFEST = 'pglite-template.json';
+export {
+  defaultTemplatePath,
+  extractTarGz,
+  holdsPgliteDatabase,
+  prestagePgliteTemplate,
+  TEMPLATE_FILE,
+  TEMPLATE_MANIFEST,
+} from './pglite-template-extract';
+
 /** Bumped when the template's layout or the meaning of the manifest changes. */
 export const TEMPLATE_FORMAT = 1;
 
@@ -32,21 +32,15 @@ const manifestSchema = z.object({
 export type TemplateManifest = z.infer<typeof manifestSchema>;
 
 /** Outcome of {@link restorePgliteTemplate}: restored, or why not (the caller then runs initdb). */
-export type TemplateRestore = { readonly restored: true; readonly ms: number } | { readonly restored: false; readonly reason: string };
-
-/** True when `dir` holds a Postgres data folder (its `PG_VERSION` file), not an empty or missing one. */
-export function holdsPgliteDatabase(dir: string): boolean {
-  return existsSync(join(dir, 'PG_VERSION'));
-}
-
-/**
- * The template next to the built runtime: `dist/` when this code is bundled there, or the
- * package's `dist/` when it runs from source (tests). Undefined when no build produced one.
- */
-export function defaultTemplatePath(): string | undefined {
-  const candidates = [`./${TEMPLATE_FILE}`, `../../dist/${TEMPLATE_FILE}`].map((p) => fileURLToPath(new URL(p, import.meta.url)));
-  return candidates.find((file) => existsSync(file));
-}
+export type TemplateRestore =
+  | {
+      readonly restored: true;
+      /** Milliseconds this call took (with an early extraction: the wait for it and the rename). */
+      readonly ms: number;
+      /** The extraction was started early on a worker thread ({@link prestagePgliteTemplate}). */
+      readonly background?: true;
+    }
+  | { readonly restored: false; readonly reason: string };
 
 /** The version of an installed dependency, as the runtime resolves it (walks up to its package.json). */
 export function installedVersion(name: string): string {
@@ -96,20 +90,16 @@ export function templateMismatch(manifest: TemplateManifest, migrations: readonl
 }
 
 /**
- * Reads a template and checks it against this runtime: the manifest parses and matches
- * ({@link templateMismatch}), and the tarball has the manifest's size and sha256. Returns the
- * gzip'd tarball, or why it must not be used.
+ * Reads a template's manifest and checks it against this runtime ({@link templateMismatch}).
+ * Returns the manifest, or why the template must not be used.
  */
-export function readPgliteTemplate(
+function checkTemplateManifest(
   template: string,
-  migrations: () => readonly Migration[] = loadMigrations,
-): { readonly tarball: Buffer } | { readonly reason: string } {
-  const manifestFile = join(dirname(template), TEMPLATE_MANIFEST);
+  migrations: () => readonly Migration[],
+): { readonly manifest: TemplateManifest } | { readonly reason: string } {
   let manifest: TemplateManifest;
-  let tarball: Buffer;
   try {
-    manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestFile, 'utf8')));
-    tarball = readFileSync(template);
+    manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dirname(template), TEMPLATE_MANIFEST), 'utf8')));
   } catch (error) {
     return { reason: `template unreadable: ${(error as Error).message}` };
   }
@@ -119,10 +109,30 @@ export function readPgliteTemplate(
   } catch (error) {
     mismatch = (error as Error).message;
   }
-  if (mismatch) return { reason: `template does not match: ${mismatch}` };
-  if (tarball.length !== manifest.bytes || createHash('sha256').update(tarball).digest('hex') !== manifest.sha256) {
-    return { reason: 'template corrupt: its hash differs from the manifest' };
+  return mismatch ? { reason: `template does not match: ${mismatch}` } : { manifest };
+}
+
+const corrupt = 'template corrupt: its hash differs from the manifest';
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Reads a template and checks it against this runtime: the manifest parses and matches
+ * ({@link templateMismatch}), and the tarball has the manifest's size and sha256. Returns the
+ * gzip'd tarball, or why it must not be used.
+ */
+export function readPgliteTemplate(
+  template: string,
+  migrations: () => readonly Migration[] = loadMigrations,
+): { readonly tarball: Buffer } | { readonly reason: string } {
+  const checked = checkTemplateManifest(template, migrations);
+  if ('reason' in checked) return checked;
+  let tarball: Buffer;
+  try {
+    tarball = readFileSync(template);
+  } catch (error) {
+    return { reason: `template unreadable: ${(error as Error).message}` };
   }
+  if (tarball.length !== checked.manifest.bytes || sha256(tarball) !== checked.manifest.sha256) return { reason: corrupt };
   return { tarball };
 }
 
@@ -131,6 +141,10 @@ export function readPgliteTemplate(
  * tarball's hash, extracts into a temporary sibling and renames it into place, so `path` is either
  * untouched or a complete data folder (a sibling left by a crash is removed on the next try). The
  * caller must hold the folder's lock. Any problem returns `{ restored: false, reason }`.
+ *
+ * When {@link prestagePgliteTemplate} already extracted this template for `path` on a worker
+ * thread, that staging folder is used instead of extracting again — after the same checks (the
+ * archive it read has the manifest's size and sha256) — and the result says `background: true`.
  */
 export async function restorePgliteTemplate(
   path: string,
@@ -138,79 +152,49 @@ export async function restorePgliteTemplate(
   migrations: () => readonly Migration[] = loadMigrations,
 ): Promise<TemplateRestore> {
   const started = performance.now();
+  const early = await takePrestagedTemplate(path);
+  let staging = early && 'staging' in early ? early.staging : undefined;
+  const discard = () => {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+    staging = undefined;
+  };
   try {
-    if (existsSync(path) && readdirSync(path).length > 0) return { restored: false, reason: 'the folder is not empty' };
+    if (existsSync(path) && readdirSync(path).length > 0) {
+      discard();
+      return { restored: false, reason: 'the folder is not empty' };
+    }
   } catch (error) {
+    discard();
     return { restored: false, reason: `the folder is unusable: ${(error as Error).message}` };
   }
-  const read = readPgliteTemplate(template, migrations);
-  if ('reason' in read) return { restored: false, reason: read.reason };
-  const { tarball } = read;
-
-  // The caller holds the folder's lock: a staging folder left here is from a restore that crashed.
-  const stagingPrefix = `.${basename(path)}.template-`;
-  let staging: string | undefined;
+  const checked = checkTemplateManifest(template, migrations);
+  if ('reason' in checked) {
+    discard();
+    return { restored: false, reason: checked.reason };
+  }
+  const { manifest } = checked;
+  const background = early !== undefined && 'staging' in early && early.template === template && early.bytes === manifest.bytes && early.sha256 === manifest.sha256;
   try {
+    // The caller holds the folder's lock: any other staging folder here is from a restore that crashed.
+    const prefix = stagingPrefix(path);
     for (const entry of readdirSync(dirname(path))) {
-      if (entry.startsWith(stagingPrefix)) rmSync(join(dirname(path), entry), { recursive: true, force: true });
+      const sibling = join(dirname(path), entry);
+      if (entry.startsWith(prefix) && sibling !== staging) rmSync(sibling, { recursive: true, force: true });
     }
-    staging = mkdtempSync(join(dirname(path), stagingPrefix));
-    extractTarGz(tarball, staging);
-    if (!holdsPgliteDatabase(staging)) throw new Error('no PG_VERSION in the template');
+    if (!background) {
+      discard();
+      const tarball = readFileSync(template);
+      if (tarball.length !== manifest.bytes || sha256(tarball) !== manifest.sha256) return { restored: false, reason: corrupt };
+      staging = mkdtempSync(join(dirname(path), prefix));
+      extractTarGz(tarball, staging);
+    }
+    if (!staging || !holdsPgliteDatabase(staging)) throw new Error('no PG_VERSION in the template');
     if (existsSync(path)) rmdirSync(path); // empty (checked above); rename replaces only a missing path portably
     renameSync(staging, path);
+    staging = undefined;
   } catch (error) {
-    if (staging) rmSync(staging, { recursive: true, force: true });
+    discard();
     return { restored: false, reason: `template restore failed: ${(error as Error).message}` };
   }
-  return { restored: true, ms: Math.round(performance.now() - started) };
-}
-
-/**
- * Extracts a gzip'd ustar archive (regular files and folders only, as the build writes it) into
- * `cwd`. Synchronous and in one piece: node-tar's streams take ~3× longer for the template's
- * ~1,300 small files. A file's trailing zeros are not written but left as a hole (the WAL segment
- * is mostly zeros). Anything unexpected (links, paths leaving `cwd`, a short archive) throws.
- */
-export function extractTarGz(gz: Buffer, cwd: string): number {
-  const tar = gunzipSync(gz);
-  let header = tar.subarray(0, 512);
-  const text = (start: number, length: number) => {
-    const raw = header.subarray(start, start + length);
-    const end = raw.indexOf(0);
-    return raw.subarray(0, end === -1 ? length : end).toString('utf8');
-  };
-  let offset = 0;
-  let files = 0;
-  for (;;) {
-    if (offset + 512 > tar.length) throw new Error('truncated archive');
-    header = tar.subarray(offset, offset + 512);
-    if (header.every((b) => b === 0)) return files; // end-of-archive marker
-    if (text(257, 6) !== 'ustar') throw new Error(`not a ustar header at byte ${offset}`);
-    const prefix = text(345, 155);
-    const name = (prefix ? `${prefix}/` : '') + text(0, 100);
-    const size = Number.parseInt(text(124, 12).trim() || '0', 8);
-    const type = String.fromCharCode(header[156]!);
-    const relative = normalize(name).replace(/\/+$/, '');
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size for ${name}`);
-    if (relative.startsWith('..') || relative.startsWith(sep) || relative.includes(`${sep}..${sep}`)) throw new Error(`unsafe path ${name}`);
-    const target = join(cwd, relative);
-    const body = offset + 512;
-    if (body + size > tar.length) throw new Error(`truncated archive at ${name}`);
-    if (type === '5') mkdirSync(target, { recursive: true, mode: 0o700 });
-    else if (type === '0' || type === '\0') {
-      mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-      let end = body + size;
-      while (end > body && tar[end - 1] === 0) end -= 1;
-      const fd = openSync(target, 'wx', 0o600);
-      try {
-        if (end > body) writeSync(fd, tar, body, end - body);
-        if (end - body < size) ftruncateSync(fd, size);
-      } finally {
-        closeSync(fd);
-      }
-      files += 1;
-    } else throw new Error(`unsupported entry type "${type}" for ${name}`);
-    offset = body + Math.ceil(size / 512) * 512;
-  }
+  return { restored: true, ms: Math.round(performance.now() - started), ...(background ? { background: true as const } : {}) };
 }

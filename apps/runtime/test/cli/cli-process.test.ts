@@ -110,11 +110,11 @@ describe('agent-chatbot as a process on the embedded default (PGlite)', { timeou
     expect(started).toBe(false);
   });
 
-  it('serve prints the first-start logins once and shuts down gracefully on SIGTERM', async () => {
+  it('serve prints the first-start logins once (its database restored from the template extracted early) and shuts down gracefully on SIGTERM', async () => {
     const freshDir = join(dataDir, '..', 'fresh');
     const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
       cwd: runtimeDir,
-      env: { ...childEnv, CHATBOT_DATA_DIR: freshDir },
+      env: { ...childEnv, CHATBOT_DATA_DIR: freshDir, LOG_LEVEL: 'info' },
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -125,6 +125,8 @@ describe('agent-chatbot as a process on the embedded default (PGlite)', { timeou
       const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
       expect(url, stdout).toBeDefined();
       expect(stdout).toMatch(/demo@agent-chatbot\.local[\s\S]*mật khẩu \/ password: \S{16}/);
+      // The empty folder's template was extracted on a worker thread while the modules loaded.
+      expect(stdout).toMatch(/"background":true,"msg":"Tạo thư mục dữ liệu PGlite từ mẫu dựng sẵn/);
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
       // Idle connections are kept 65 s (Node's default is 5 s), so proxies and clients close first.

@@ -10,11 +10,13 @@ import { createPgliteDb } from '../../src/db/pglite-db';
 import { buildPgliteTemplate } from '../../src/db/pglite-template-build';
 import {
   extractTarGz,
+  prestagePgliteTemplate,
   restorePgliteTemplate,
   TEMPLATE_FILE,
   TEMPLATE_MANIFEST,
   type TemplateManifest,
 } from '../../src/db/pglite-template';
+import { discardPrestagedTemplate, prestageForCommand, takePrestagedTemplate } from '../../src/db/pglite-template-extract';
 import { seedTwoTenants } from '../helpers/seed';
 
 const root = mkdtempSync(join(tmpdir(), 'acb-pglite-template-'));
@@ -220,5 +222,77 @@ describe('PGlite data-folder template', () => {
     const wal = readdirSync(join(dir, 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f));
     expect(wal.length).toBeGreaterThan(0);
     for (const segment of wal) expect(statSync(join(dir, 'pg_wal', segment)).size).toBe(16 * 1024 * 1024);
+  });
+
+  describe('extraction started early on a worker thread (first `serve`)', () => {
+    it('is used by the restore that opens the folder: same checks, no second extraction, nothing left beside it', async () => {
+      const parent = join(root, 'early');
+      const dir = join(parent, 'pglite');
+      expect(prestagePgliteTemplate(dir, template)).toBe(true);
+      // One extraction per folder at a time.
+      expect(prestagePgliteTemplate(dir, template)).toBe(false);
+      const db = await createPgliteDb(dir, { template, vacuumCheckMs: 0 });
+      try {
+        expect(db.origin).toMatchObject({ from: 'template', background: true });
+        expect(leftovers(parent)).toEqual([]);
+        expect((await migrate(db)).applied).toEqual([]);
+        const { a } = await seedTwoTenants(db);
+        const seen = await db.tenant(a.tenantId, async (tx) => (await tx.query<{ id: string }>('SELECT id FROM tenants')).rows.map((r) => r.id));
+        expect(seen).toEqual([a.tenantId]);
+        // The folder now holds a database (and is locked): nothing more to extract for it.
+        expect(prestagePgliteTemplate(dir, template)).toBe(false);
+      } finally {
+        await db.close();
+      }
+      expect(prestagePgliteTemplate(dir, template)).toBe(false);
+    }, 60_000);
+
+    it('is not started for a folder a live process has locked', () => {
+      const parent = join(root, 'early-locked');
+      mkdirSync(parent);
+      const dir = join(parent, 'pglite');
+      writeFileSync(`${dir}.lock`, String(process.ppid));
+      expect(prestagePgliteTemplate(dir, template)).toBe(false);
+      expect(leftovers(parent)).toEqual([]);
+    });
+
+    it('is removed, not used, when another process holds the folder by the time it opens', async () => {
+      const parent = join(root, 'early-lost');
+      mkdirSync(parent);
+      const dir = join(parent, 'pglite');
+      expect(prestagePgliteTemplate(dir, template)).toBe(true);
+      writeFileSync(`${dir}.lock`, String(process.ppid)); // another live process took the folder meanwhile
+      await expect(createPgliteDb(dir, { template, vacuumCheckMs: 0 })).rejects.toMatchObject({ code: 'data_dir_locked' });
+      // The refused open waited for the extraction and removed it: none is pending, none on disk.
+      expect(takePrestagedTemplate(dir)).toBeUndefined();
+      expect(leftovers(parent)).toEqual([]);
+      expect(existsSync(dir)).toBe(false);
+    });
+
+    it('is removed, not used, when its archive differs from the manifest (then the restore reports it as before)', async () => {
+      const flipped = variant('early-flipped', ({ manifest, tarball }) => {
+        const bad = Buffer.from(tarball);
+        bad[bad.length - 20]! ^= 0xff; // the gzip trailer: the archive still extracts, its hash differs
+        return { manifest, tarball: bad };
+      });
+      const parent = join(root, 'early-corrupt');
+      const dir = join(parent, 'pglite');
+      expect(prestagePgliteTemplate(dir, flipped)).toBe(true);
+      expect(await restorePgliteTemplate(dir, flipped)).toEqual({ restored: false, reason: 'template corrupt: its hash differs from the manifest' });
+      expect(readdirSync(parent)).toEqual([]);
+    });
+
+    it('is started by the CLI entry for `serve` on the embedded database only', async () => {
+      const dataDir = join(root, 'early-cli');
+      const dir = join(dataDir, 'pglite');
+      expect(prestageForCommand(['chat', 'xin chào'], { CHATBOT_DATA_DIR: dataDir })).toBe(false);
+      expect(prestageForCommand(['serve', '--help'], { CHATBOT_DATA_DIR: dataDir })).toBe(false);
+      expect(prestageForCommand(['serve'], { CHATBOT_DATA_DIR: dataDir, DATABASE_URL: 'postgres://127.0.0.1/x' })).toBe(false);
+      expect(existsSync(dataDir)).toBe(false);
+      // `CHATBOT_DATA_DIR` relative to the working folder, as the configuration reads it.
+      expect(prestageForCommand(['serve', '--no-worker'], { CHATBOT_DATA_DIR: 'early-cli' }, root)).toBe(true);
+      await discardPrestagedTemplate(dir);
+      expect(leftovers(dataDir)).toEqual([]);
+    });
   });
 });
