@@ -3,5 +3,13 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   // Many suites open PGlite in beforeAll (initdb in WebAssembly: 2–9 s on a busy 2-core machine),
   // so hooks get the root config's 60 s rather than vitest's 10 s default.
-  test: { name: 'runtime', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+  // The tests run with AsyncLocalStorage over AsyncContextFrame, as `serve` and `worker` do
+  // (src/cli/process-settings.ts, ADR 0021).
+  test: {
+    name: 'runtime',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    execArgv: ['--experimental-async-context-frame'],
+  },
 });

@@ -9,8 +9,9 @@
  * from 444–523 to 365–386 MiB for ~7 % more CPU per answer (ADR 0010, addendum). Starting Node with
  * an explicit `--heap-growing-percent=N` keeps that value instead (`0`: V8's own).
  *
- * `serve` and `worker` first re-execute themselves once with glibc malloc settings
- * (`GLIBC_TUNABLES`, read only at process start): see cli/malloc-tuning.ts and ADR 0012.
+ * `serve` and `worker` first re-execute themselves once with settings read only at process start
+ * (glibc malloc's `GLIBC_TUNABLES`, ADR 0012; AsyncLocalStorage over AsyncContextFrame, ADR 0021):
+ * see cli/process-settings.ts.
  *
  * A first `serve` on an empty embedded data folder starts extracting the PGlite template on a
  * worker thread before the runtime's modules load, so the two overlap (ADR 0009, addendum).
@@ -18,10 +19,10 @@
  */
 import { enableCompileCache } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import { applyMallocTuning } from './cli/malloc-tuning';
+import { applyProcessSettings } from './cli/process-settings';
 import { prestageForCommand } from './db/pglite-template-extract';
 
-applyMallocTuning();
+applyProcessSettings();
 enableCompileCache?.();
 if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) setFlagsFromString('--heap-growing-percent=20');
 prestageForCommand(process.argv.slice(2));

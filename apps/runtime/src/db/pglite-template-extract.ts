@@ -20,18 +20,24 @@ import { embeddedDbDir, resolveDataDir } from '../data-dir';
 export const TEMPLATE_FILE = 'pglite-template.tar.gz';
 /** The manifest beside {@link TEMPLATE_FILE}. */
 export const TEMPLATE_MANIFEST = 'pglite-template.json';
+
 /** True when `dir` holds a Postgres data folder (its `PG_VERSION` file), not an empty or missing one. */
 export function holdsPgliteDatabase(dir: string): boolean {
   return existsSync(join(dir, 'PG_VERSION'));
 }
 
 /**
- * The template next to the built runtime: `dist/` when this code is bundled there, or the
- * package's `dist/` when it runs from source (tests). Undefined when no build produced one.
+ * A file the build puts in `dist/`: next to this code when it is bundled there, or in the
+ * package's `dist/` when it runs from source (tests). Undefined when no build produced it.
  */
-export function defaultTemplatePath(): string | undefined {
-  const candidates = [`./${TEMPLATE_FILE}`, `../../dist/${TEMPLATE_FILE}`].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+function builtFile(name: string): string | undefined {
+  const candidates = [`./${name}`, `../../dist/${name}`].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   return candidates.find((file) => existsSync(file));
+}
+
+/** The template the build made (see {@link builtFile}); undefined without a build. */
+export function defaultTemplatePath(): string | undefined {
+  return builtFile(TEMPLATE_FILE);
 }
 
 /** The prefix of the temporary sibling a restore extracts into: `.<folder name>.template-`. */
@@ -57,16 +63,7 @@ export interface PrestageJob {
 /** Extractions started by {@link prestagePgliteTemplate}, by data folder, until a restore takes them. */
 const prestaged = new Map<string, { readonly worker: Worker; readonly result: Promise<PrestagedTemplate> }>();
 
-/**
- * The built worker script: next to this module in `dist/`, or the package's `dist/` when this runs
- * from source (tests). Undefined when the runtime was not built.
- */
-function prestageWorkerFile(): string | undefined {
-  const candidates = ['./pglite-template-worker.js', '../../dist/pglite-template-worker.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
-  return candidates.find((file) => existsSync(file));
-}
-
-/** Reads `template` and extracts it into a new staging folder in `parent` (the worker's job, also run in-thread by tests). */
+/** Reads `template` and extracts it into a new staging folder in `parent` (what the worker does). */
 export function extractIntoStaging({ template, parent, prefix }: PrestageJob): PrestageMessage {
   let staging: string | undefined;
   try {
@@ -99,7 +96,7 @@ export function prestagePgliteTemplate(path: string, template = defaultTemplateP
   } catch {
     return false;
   }
-  const file = prestageWorkerFile();
+  const file = builtFile('pglite-template-worker.js');
   if (!file) return false;
   const job: PrestageJob = { template, parent: dirname(folder), prefix: stagingPrefix(folder) };
   const worker = new Worker(file, { workerData: job, stdout: false, stderr: false });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { controlSocketPath } from '../../src/cli/control-socket';
-import { MALLOC_TUNABLES } from '../../src/cli/malloc-tuning';
+import { ASYNC_CONTEXT_FRAME_FLAG, MALLOC_TUNABLES } from '../../src/cli/process-settings';
 import { startServer, stopOnSignal } from '../../src/cli/serve';
 import { createTenantWithAdmin } from '../../src/tenants/tenant-service';
 
@@ -139,11 +139,13 @@ describe('agent-chatbot as a process on the embedded default (PGlite)', { timeou
         const wrong = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: `${password}x` }) });
         expect(wrong.status).toBe(401);
       }
-      // `serve` re-executed itself in place with the malloc settings (same PID: the spawned child).
+      // `serve` re-executed itself in place with the malloc settings (same PID: the spawned child)…
       // glibc terminates each tunable in place while parsing, so /proc shows the first one only.
       const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
       const [firstTunable] = MALLOC_TUNABLES.split(':');
       expect(environ.filter((entry) => entry.startsWith('GLIBC_TUNABLES='))).toEqual([`GLIBC_TUNABLES=${firstTunable}`]);
+      // …and with AsyncLocalStorage over AsyncContextFrame (a Node flag, so on its command line).
+      expect(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0')).toContain(ASYNC_CONTEXT_FRAME_FLAG);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
