@@ -191,6 +191,36 @@ describe('persisted lexical source', () => {
     await kb.close();
   });
 
+  it("is written a slice of chunks at a time, so a big tenant's file does not hold the event loop", async () => {
+    const uri = join(dir.path, 'slices');
+    const kb = new KnowledgeBase({ storage: { uri }, persistSource: false });
+    await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
+    const live = await kb.store.readLiveChunks('shop');
+    const many = { ...live, chunks: Array.from({ length: 5_000 }, (_, i) => ({ ...live.chunks[0]!, id: `c-${String(i).padStart(5, '0')}` })) };
+    let turns = 0;
+    let writing = true;
+    const tick = (): void => {
+      if (!writing) return;
+      turns += 1;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    await kb.store.writeLexicalSource('shop', many);
+    writing = false;
+    // Never the whole file in one call: no argument carried the chunk list.
+    const whole = stringify.mock.calls.filter(([value]) => typeof value === 'object' && value !== null && 'chunks' in value);
+    stringify.mockRestore();
+    expect(whole).toEqual([]);
+    // The same text as one JSON.stringify of the whole file, and read back as before.
+    const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ format: 'agent-chatbot.lexical-source/1', version: many.version, lineage: many.lineage, chunks: many.chunks }));
+    expect((await kb.store.readLexicalSource('shop'))?.chunks).toHaveLength(5_000);
+    // The event loop turned at least once per slice of 200 chunks.
+    expect(turns).toBeGreaterThanOrEqual(25);
+    await kb.close();
+  });
+
   it('is not written when persistSource is false', async () => {
     const uri = join(dir.path, 'off');
     const kb = new KnowledgeBase({ storage: { uri }, persistSource: false });
