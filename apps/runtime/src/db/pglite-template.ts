@@ -113,7 +113,9 @@ function checkTemplateManifest(
 }
 
 const corrupt = 'template corrupt: its hash differs from the manifest';
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+/** True when `tarball` has the size and sha256 the manifest records. */
+const matchesManifest = (tarball: Buffer, manifest: TemplateManifest): boolean =>
+  tarball.length === manifest.bytes && createHash('sha256').update(tarball).digest('hex') === manifest.sha256;
 
 /**
  * Reads a template and checks it against this runtime: the manifest parses and matches
@@ -132,7 +134,7 @@ export function readPgliteTemplate(
   } catch (error) {
     return { reason: `template unreadable: ${(error as Error).message}` };
   }
-  if (tarball.length !== checked.manifest.bytes || sha256(tarball) !== checked.manifest.sha256) return { reason: corrupt };
+  if (!matchesManifest(tarball, checked.manifest)) return { reason: corrupt };
   return { tarball };
 }
 
@@ -184,7 +186,7 @@ export async function restorePgliteTemplate(
     if (!background) {
       discard();
       const tarball = readFileSync(template);
-      if (tarball.length !== manifest.bytes || sha256(tarball) !== manifest.sha256) return { restored: false, reason: corrupt };
+      if (!matchesManifest(tarball, manifest)) return { restored: false, reason: corrupt };
       staging = mkdtempSync(join(dirname(path), prefix));
       extractTarGz(tarball, staging);
     }
