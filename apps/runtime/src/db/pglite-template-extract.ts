@@ -98,10 +98,14 @@ export function prestagePgliteTemplate(path: string, template = defaultTemplateP
   }
   const file = builtFile('pglite-template-worker.js');
   if (!file) return false;
-  const job: PrestageJob = { template, parent: dirname(folder), prefix: stagingPrefix(folder) };
+  const parent = dirname(folder);
+  const prefix = stagingPrefix(folder);
+  // Ours carry our pid: what a process that has ended left (a start that failed on its
+  // configuration, over and over under a supervisor) is removed here, not only by the next restore.
+  removeAbandonedStaging(parent, prefix);
+  const job: PrestageJob = { template, parent, prefix: `${prefix}${process.pid}-` };
   const worker = new Worker(file, { workerData: job, stdout: false, stderr: false });
-  // Until a restore waits for it, the process may exit without it (an error in its configuration);
-  // a staging folder left behind is removed by the next restore.
+  // Until a restore waits for it, the process may exit without it (an error in its configuration).
   worker.unref();
   const result = new Promise<PrestagedTemplate>((done) => {
     worker.once('message', (message: PrestageMessage) => done(message.ok ? { staging: message.staging, sha256: message.sha256, bytes: message.bytes, template } : { reason: message.reason }));
@@ -146,13 +150,30 @@ export function livePidOf(lockFile: string): number | undefined {
   } catch {
     return undefined; // no lock file
   }
-  if (!Number.isInteger(pid)) return undefined;
-  if (pid === process.pid) return pid;
+  return Number.isInteger(pid) && processAlive(pid) ? pid : undefined;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return pid;
+    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the early extractions (`<prefix><pid>-XXXXXX`) of processes that are no longer running. */
+function removeAbandonedStaging(parent: string, prefix: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return; // no data folder yet
+  }
+  for (const entry of entries) {
+    const pid = entry.startsWith(prefix) ? /^(\d+)-/.exec(entry.slice(prefix.length))?.[1] : undefined;
+    if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(parent, entry), { recursive: true, force: true });
   }
 }
 

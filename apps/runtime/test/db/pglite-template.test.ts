@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -246,6 +247,21 @@ describe('PGlite data-folder template', () => {
       }
       expect(prestagePgliteTemplate(dir, template)).toBe(false);
     }, 60_000);
+
+    it("removes what an ended process's early extraction left behind, not a running one's", async () => {
+      const parent = join(root, 'early-abandoned');
+      mkdirSync(parent);
+      const dir = join(parent, 'pglite');
+      const ended = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid whose process has exited
+      mkdirSync(join(parent, `.pglite.template-${ended}-AbCdEf`));
+      mkdirSync(join(parent, `.pglite.template-${process.ppid}-GhIjKl`));
+      expect(prestagePgliteTemplate(dir, template)).toBe(true);
+      expect(existsSync(join(parent, `.pglite.template-${ended}-AbCdEf`))).toBe(false);
+      expect(existsSync(join(parent, `.pglite.template-${process.ppid}-GhIjKl`))).toBe(true);
+      // The restore (holding the lock) then clears every other staging folder and uses its own.
+      expect(await restorePgliteTemplate(dir, template)).toMatchObject({ restored: true, background: true });
+      expect(readdirSync(parent)).toEqual(['pglite']);
+    });
 
     it('is not started for a folder a live process has locked', () => {
       const parent = join(root, 'early-locked');
