@@ -124,6 +124,11 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
     ? '(tenant_id, connection_id, external_conversation_id) WHERE external_conversation_id IS NOT NULL'
     : '(tenant_id, channel, external_conversation_id) WHERE connection_id IS NULL AND external_conversation_id IS NOT NULL';
 
+  /** The {@link conversationConflict} key as a lookup (`$1` connection, `$2` channel, `$5` tenant, `$6` external id). */
+  const conversationKey = connectionId
+    ? 'tenant_id = $5::uuid AND connection_id = $1 AND external_conversation_id = $6'
+    : 'tenant_id = $5::uuid AND connection_id IS NULL AND channel = $2 AND external_conversation_id = $6';
+
   const upsertConversationIn = async (tx: Tx, { tenantId, channel, externalConversationId, contactId }: ConversationInput): Promise<ConversationRecord> => {
     // DO UPDATE (a no-op write) so RETURNING yields the existing row too.
     const { rows } = await tx.query<ConversationRow>(
@@ -149,8 +154,11 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
 
     // The engine's first step of every turn. A returning customer (the common case) is touched,
     // renamed when the channel sent a new name, and given its conversation in one statement —
-    // on PGlite one round trip with BEGIN, the scope and COMMIT. A new customer (the statement
-    // found no identity and so wrote nothing) takes the full path in one transaction.
+    // on PGlite one round trip with BEGIN, the scope and COMMIT. Its conversation, when it has one
+    // with a contact, is only read: an upsert's DO UPDATE would write a new version of the row on
+    // every turn (~300 → ~260 µs on PGlite, and a third fewer dead conversation rows to vacuum).
+    // A new customer (the statement found no identity and so wrote nothing) takes the full path in
+    // one transaction.
     async upsertContactAndConversation({ externalConversationId, ...who }) {
       const { rows } = await db.statement<{ contact_id: string; name: string | null; conversation: ConversationRow | string }>(
         { kind: 'tenant', tenantId: who.tenantId },
@@ -164,12 +172,16 @@ export function createPgConversationStore(db: Db, options: PgConversationStoreOp
            UPDATE contacts SET name = $4, updated_at = now()
             WHERE id IN (SELECT contact_id FROM touched) AND $4::text <> '' AND name IS DISTINCT FROM $4
          ),
-         conversation AS (
+         found AS (
+           SELECT ${conversationColumns} FROM conversations WHERE ${conversationKey} AND contact_id IS NOT NULL
+         ),
+         opened AS (
            INSERT INTO conversations (tenant_id, contact_id, connection_id, channel, external_conversation_id)
-           SELECT $5::uuid, contact_id, $1, $2, $6 FROM touched
+           SELECT $5::uuid, contact_id, $1, $2, $6 FROM touched WHERE NOT EXISTS (SELECT 1 FROM found)
            ON CONFLICT ${conversationConflict} DO UPDATE SET contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id)
            RETURNING ${conversationColumns}
-         )
+         ),
+         conversation AS (SELECT * FROM found UNION ALL SELECT * FROM opened)
          SELECT touched.contact_id, coalesce(nullif($4, ''), touched.name) AS name, to_jsonb(conversation) AS conversation
            FROM touched CROSS JOIN conversation`,
         [connectionId, who.channel, who.externalUserId, who.name ?? null, who.tenantId, externalConversationId],

@@ -85,6 +85,25 @@ for (const driver of drivers) {
       expect(await read()).toMatchObject({ name: 'Hoa Nguyễn' });
     });
 
+    it("a returning customer's turn only reads its conversation (no new row version); one whose contact was removed gets the customer's contact back", async () => {
+      const store = createPgConversationStore(db, { connectionId: tenants.a.connectionId });
+      const { tenantId } = tenants.a;
+      const who = { tenantId, channel: 'zalo' as const, externalUserId: 'read-only-1', externalConversationId: 'zalo:read-only-1' };
+      const first = await store.upsertContactAndConversation!(who);
+      const version = async () =>
+        (await db.tenant(tenantId, (tx) => tx.query<{ v: string; contact_id: string | null }>('SELECT xmin::text AS v, contact_id FROM conversations WHERE id = $1', [first.conversation.id]))).rows[0]!;
+      const before = await version();
+      const again = await store.upsertContactAndConversation!(who);
+      expect(again.conversation).toEqual(first.conversation);
+      // xmin is the transaction that wrote the row's current version: unchanged = not rewritten.
+      expect((await version()).v).toBe(before.v);
+
+      await db.tenant(tenantId, (tx) => tx.query('UPDATE conversations SET contact_id = NULL WHERE id = $1', [first.conversation.id]));
+      const relinked = await store.upsertContactAndConversation!(who);
+      expect(relinked.conversation).toMatchObject({ id: first.conversation.id, contactId: first.contact.id });
+      expect((await version()).contact_id).toBe(first.contact.id);
+    });
+
     it('onMessageStored runs in the storing transaction: its failure stores nothing, a redelivery skips it, after-commit work sees the commit', async () => {
       const { tenantId, conversationId } = tenants.a;
       const count = async (content: string) =>
