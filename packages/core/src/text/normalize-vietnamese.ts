@@ -97,9 +97,21 @@ export function normalizeToneMarks(text: string): string {
     // Fast path: plain ASCII words carry no tone marks.
     // eslint-disable-next-line no-control-regex
     if (/^[\x00-\x7F]*$/.test(word)) return word;
-    return placeToneMark(word);
+    // Vietnamese has a few thousand syllables: each is placed once, then looked up (a shop's
+    // catalogue of tens of MB spent ~12 s placing the same syllables again and again).
+    let placed = placedSyllables.get(word);
+    if (placed === undefined) {
+      placed = placeToneMark(word);
+      if (placedSyllables.size >= MAX_PLACED_SYLLABLES) placedSyllables.clear();
+      placedSyllables.set(word, placed);
+    }
+    return placed;
   });
 }
+
+/** Words (as written, case kept) → their canonical tone placement; bounded, emptied when full. */
+const placedSyllables = new Map<string, string>();
+const MAX_PLACED_SYLLABLES = 50_000;
 
 /**
  * Canonical Vietnamese text for comparison and search: Unicode NFC, one tone-mark placement,

@@ -3,6 +3,7 @@ import { AgentChatbotError, ProviderError, UnprocessableError, normalizeToneMark
 import { chunkText, type ChunkOptions } from '../chunking/chunk-text';
 import { extractDocument } from '../extraction/extract';
 import type { ExtractionLimits } from '../extraction/types';
+import { sliceTurns } from '../sliced';
 import { hashHex } from '../store/keys';
 import type { LanceKnowledgeStore } from '../store/knowledge-store';
 import type { ChunkRow, DocumentRow } from '../store/schema';
@@ -217,9 +218,12 @@ async function indexPrepared(
     }
     const versionOf = (item: Prepared): string => (vectors || !context.embeddingModel ? item.version : item.lexicalVersion);
     const rows: ChunkRow[] = [];
+    // Tokenising a large upload takes a while: other requests are served between chunks.
+    const turn = sliceTurns();
     for (const item of work) {
       const version = versionOf(item);
-      item.chunks.forEach((chunk, index) =>
+      for (const [index, chunk] of item.chunks.entries()) {
+        await turn();
         rows.push({
           id: hashHex(`${item.input.sourceId}\u0000${version}\u0000${index}`, 32),
           sourceId: item.input.sourceId,
@@ -229,8 +233,8 @@ async function indexPrepared(
           // Which model made the vector: the dense arm ignores vectors of another model of the
           // same size while a re-index replaces them.
           metadata: { ...chunk.metadata, chunkIndex: index, ...(vectors && context.embeddingModel ? { embeddingModel: embeddingIdentity(context.embeddingModel) } : {}) },
-        }),
-      );
+        });
+      }
     }
     const embedding: IngestResult['embedding'] = !context.embeddingModel ? 'none' : vectors ? 'embedded' : 'failed';
     const embeddingNote = embeddingError

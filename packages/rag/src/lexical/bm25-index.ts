@@ -1,5 +1,6 @@
 import { foldDiacritics } from '@agent-chatbot/core';
 import { InvertedField as Field } from './inverted-field';
+import { runSliced, runToEnd, type Steps } from '../sliced';
 import { TopK } from './top-k';
 
 /**
@@ -49,6 +50,16 @@ export interface Bm25Hit {
   readonly score: number;
 }
 
+/** Both fields' build, in steps (see sliced.ts). */
+function* fieldSteps(docs: readonly Bm25Document[]): Steps<{ accented: Field; folded: Field }> {
+  const accented = yield* Field.steps(docs.map((doc) => doc.accented));
+  const folded = yield* Field.steps(docs.map((doc) => doc.folded));
+  return { accented, folded };
+}
+
+/** Fields {@link Bm25Index.build} made, for the constructor it calls next. */
+let prebuilt: { accented: Field; folded: Field } | undefined;
+
 /** A read-only BM25 index over a fixed collection; rebuild it when the collection changes. */
 export class Bm25Index {
   /** Documents indexed. */
@@ -58,12 +69,34 @@ export class Bm25Index {
   private readonly scores: Float32Array;
   private readonly params: Bm25Params;
 
+  /** Builds the index at once (seconds of CPU for tens of thousands of chunks: see {@link Bm25Index.build}). */
   constructor(docs: readonly Bm25Document[], params: Partial<Bm25Params> = {}) {
+    const fields = prebuilt ?? runToEnd(fieldSteps(docs));
+    prebuilt = undefined;
     this.params = { ...DEFAULT_BM25_PARAMS, ...params };
     this.size = docs.length;
-    this.accented = new Field(docs.map((doc) => doc.accented));
-    this.folded = new Field(docs.map((doc) => doc.folded));
+    this.accented = fields.accented;
+    this.folded = fields.folded;
     this.scores = new Float32Array(docs.length);
+  }
+
+  /**
+   * The same index, built in slices of about `sliceMs` (default 8 ms) with the event loop getting
+   * a turn between them: a server answering other requests keeps answering them while a large
+   * collection is indexed (10,000 chunks: ~2–3 s of CPU, which one synchronous build kept the
+   * whole process from serving).
+   *
+   * @example const index = await Bm25Index.build(chunks.map((chunk) => analyzeDocumentTokens(chunk.tokens)));
+   */
+  static async build(docs: readonly Bm25Document[], params: Partial<Bm25Params> = {}, options: { readonly sliceMs?: number } = {}): Promise<Bm25Index> {
+    const fields = await runSliced(fieldSteps(docs), options.sliceMs);
+    // Handed to the constructor through a module variable it reads at once (nothing runs between).
+    prebuilt = fields;
+    try {
+      return new Bm25Index(docs, params);
+    } finally {
+      prebuilt = undefined;
+    }
   }
 
   /**

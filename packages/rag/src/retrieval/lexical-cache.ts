@@ -1,5 +1,6 @@
 import { analyzeDocumentTokens } from '../lexical/analyzer';
-import { Bm25Index, type Bm25Params } from '../lexical/bm25-index';
+import { Bm25Index, type Bm25Document, type Bm25Params } from '../lexical/bm25-index';
+import { runSliced, STEP_DOCUMENTS, type Steps } from '../sliced';
 import type { LanceKnowledgeStore, LiveChunks, StoredChunk } from '../store/knowledge-store';
 
 /** A namespace's live chunks and their BM25 index. */
@@ -118,7 +119,7 @@ export class LexicalCache {
       // First build in this process: the persisted live chunks, when they match the tables.
       const persisted = first && persist ? await this.store.readLexicalSource(namespace) : undefined;
       const source = persisted ?? (await this.store.readLiveChunks(namespace));
-      const snapshot = this.build(source.chunks);
+      const snapshot = await this.build(source.chunks);
       if (this.entries.get(namespace) === entry) {
         entry.current = snapshot;
         entry.revision = revision;
@@ -184,9 +185,10 @@ export class LexicalCache {
     });
   }
 
-  private build(chunks: readonly StoredChunk[]): LexicalSnapshot {
-    const docs = chunks.map((chunk) => analyzeDocumentTokens(chunk.tokens === '' ? [] : chunk.tokens.split(' ')));
-    return { index: new Bm25Index(docs, this.options.bm25), chunks };
+  /** Analyses and indexes in slices: other requests are served meanwhile (see lexical/sliced.ts). */
+  private async build(chunks: readonly StoredChunk[]): Promise<LexicalSnapshot> {
+    const docs = await runSliced(analyzeSteps(chunks));
+    return { index: await Bm25Index.build(docs, this.options.bm25), chunks };
   }
 
   private evict(keep: string): void {
@@ -201,4 +203,14 @@ export class LexicalCache {
       total -= size(entry);
     }
   }
+}
+
+/** The chunks' stored tokens as BM25 documents, in steps. */
+function* analyzeSteps(chunks: readonly StoredChunk[]): Steps<Bm25Document[]> {
+  const docs: Bm25Document[] = [];
+  for (const chunk of chunks) {
+    if (docs.length > 0 && docs.length % STEP_DOCUMENTS === 0) yield;
+    docs.push(analyzeDocumentTokens(chunk.tokens === '' ? [] : chunk.tokens.split(' ')));
+  }
+  return docs;
 }

@@ -271,15 +271,24 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
   async readChunks(namespace: string): Promise<StoredChunk[]> {
     const table = await this.tables.open(chunkTableName(namespace));
     if (!table) return [];
-    const rows = await table.query().select(['id', 'source_id', 'version', 'text', 'tokens', 'metadata']).toArray();
-    return rows.map((row: Record<string, unknown>) => ({
-      id: String(row.id),
-      sourceId: String(row.source_id),
-      version: String(row.version),
-      text: String(row.text),
-      tokens: String(row.tokens),
-      metadata: JSON.parse(String(row.metadata)) as Record<string, unknown>,
-    }));
+    // Batch by batch, column by column: `toArray()` built a row proxy per chunk (~0.3 s for 10,000
+    // chunks in one synchronous run); each batch is awaited, so other requests run in between.
+    const chunks: StoredChunk[] = [];
+    for await (const batch of table.query().select(['id', 'source_id', 'version', 'text', 'tokens', 'metadata'])) {
+      const column = (name: string) => batch.getChild(name)!;
+      const [id, sourceId, version, text, tokens, metadata] = ['id', 'source_id', 'version', 'text', 'tokens', 'metadata'].map(column);
+      for (let row = 0; row < batch.numRows; row += 1) {
+        chunks.push({
+          id: String(id!.get(row)),
+          sourceId: String(sourceId!.get(row)),
+          version: String(version!.get(row)),
+          text: String(text!.get(row)),
+          tokens: String(tokens!.get(row)),
+          metadata: JSON.parse(String(metadata!.get(row))) as Record<string, unknown>,
+        });
+      }
+    }
+    return chunks;
   }
 
   /**

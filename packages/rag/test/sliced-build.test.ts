@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { analyzeDocumentTokens, analyzeQuery, Bm25Index, KnowledgeBase } from '../src/index';
+import { tempDir } from './helpers/temp-dir';
+
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+const WORDS = ['áo', 'khoác', 'gió', 'chống', 'nước', 'giao', 'hàng', 'nội', 'thành', 'bảo', 'hành', 'đổi', 'trả', 'túi', 'xách', 'da', 'đồng', 'hồ', 'kính', 'mát', 'giá', 'rẻ', 'size', 'màu', 'đỏ', 'xanh'];
+/** A deterministic collection of `count` short Vietnamese documents. */
+function collection(count: number) {
+  return Array.from({ length: count }, (_, doc) =>
+    analyzeDocumentTokens(Array.from({ length: 40 }, (_, i) => WORDS[(doc * 7 + i * (doc % 5 + 1)) % WORDS.length]!)),
+  );
+}
+
+describe('sliced BM25 build', () => {
+  it('Bm25Index.build gives the same index as the constructor while the event loop keeps turning', async () => {
+    const docs = collection(4_000);
+    const whole = new Bm25Index(docs);
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const sliced = await Bm25Index.build(docs, {}, { sliceMs: 1 });
+    ticking = false;
+    // Other work ran between the slices (one synchronous build would allow none).
+    expect(turns).toBeGreaterThan(2);
+    expect(sliced.size).toBe(whole.size);
+    expect(sliced.termCount).toBe(whole.termCount);
+    for (const question of ['áo khoác chống nước', 'bao hanh doi tra', 'túi xách da màu đỏ']) {
+      const query = analyzeQuery(question);
+      expect(sliced.search(query, 10)).toEqual(whole.search(query, 10));
+      expect(sliced.scoreBound(query)).toBe(whole.scoreBound(query));
+    }
+    expect(sliced.documentFrequency('folded', 'bao_hanh')).toBe(whole.documentFrequency('folded', 'bao_hanh'));
+  });
+
+  it('an empty collection builds and finds nothing', async () => {
+    const index = await Bm25Index.build([]);
+    expect(index.size).toBe(0);
+    expect(index.search(analyzeQuery('áo khoác'), 3)).toEqual([]);
+  });
+
+  it("the knowledge base's index is (re)built in slices after an ingestion", async () => {
+    const build = vi.spyOn(Bm25Index, 'build');
+    const kb = new KnowledgeBase({ storage: { uri: dir.path } });
+    try {
+      await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: 'Giao hàng nội thành Hà Nội trong 24 giờ, phí 20.000đ.' } });
+      expect(build).toHaveBeenCalled();
+      const { hits } = await kb.search({ namespace: 'shop', query: 'giao hang noi thanh' });
+      expect(hits[0]?.sourceId).toBe('ship');
+    } finally {
+      build.mockRestore();
+      await kb.close();
+    }
+  });
+});
