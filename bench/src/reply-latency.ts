@@ -15,6 +15,7 @@
 import { startFakeOpenAI } from '@agent-chatbot/testkit/fake-llm';
 import { parseFlags } from './lib/args';
 import { closedLoop, type LoadResult } from './lib/load';
+import { runtimeLag } from './lib/metrics';
 import { writeResult } from './lib/output';
 import { startBenchServer } from './lib/server';
 import { faqEntries } from './lib/shop';
@@ -119,9 +120,9 @@ try {
   // responsive. Its lag comes from its own /metrics (prom-client resets the histogram on each
   // scrape, so the scrape before the run starts the window and the one after reads it).
   fake.setLatency(1000);
-  await runtimeLag();
+  await runtimeLag(server.url);
   const fifty = await closedLoop(chat('Khách số {i} hỏi: áo khoác gió có màu xám size XL không?', { skip_cache: true }), { concurrency: 50, total: 50 });
-  const lag = await runtimeLag();
+  const lag = await runtimeLag(server.url);
   clearInterval(peak);
   fake.setLatency(0);
 
@@ -165,13 +166,6 @@ try {
 } finally {
   await server.close();
   await fake.close();
-}
-
-/** The runtime's event-loop delay since the previous scrape (ms), from prom-client's default metrics. */
-async function runtimeLag(): Promise<{ p50: number; p99: number; max: number }> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const read = (name: string) => round(Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000);
-  return { p50: read('nodejs_eventloop_lag_p50_seconds'), p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
 }
 
 function describe(label: string, load: LoadResult, base: LoadResult) {
