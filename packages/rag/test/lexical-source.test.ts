@@ -31,6 +31,11 @@ function searchFresh(uri: string, query: string): { top: string | null; lance: b
   return JSON.parse(out.trim().split('\n').at(-1)!) as { top: string | null; lance: boolean };
 }
 
+/** The lexical source file's header line (JSON lines: the header, then one chunk per line). */
+function header(file: string): { format: string; version: number; lineage: string; chunks: number } {
+  return JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { format: string; version: number; lineage: string; chunks: number };
+}
+
 async function waitFor(check: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(check()).toBe(true);
@@ -81,7 +86,7 @@ describe('persisted lexical source', () => {
     ] });
     const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
     const version = await kb.store.tableVersion('shop');
-    await waitFor(() => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version === version);
+    await waitFor(() => existsSync(file) && header(file).version === version);
 
     expect(searchFresh(uri, 'bảo hành điện thoại mấy tháng')).toEqual({ top: 'warranty', lance: false });
 
@@ -106,11 +111,22 @@ describe('persisted lexical source', () => {
     const store = kb.store;
     expect((await store.readLexicalSource('shop'))?.chunks.map((chunk) => chunk.sourceId)).toEqual(['ship']);
 
-    writeFileSync(file, '{"format":"agent-chatbot.lexical-source/1","version":');
-    expect(await store.readLexicalSource('shop')).toBeUndefined();
-    const parsed = JSON.parse(good) as { chunks: Array<Record<string, unknown>> };
-    writeFileSync(file, JSON.stringify({ ...parsed, chunks: [{ ...parsed.chunks[0], tokens: 42 }] }));
-    expect(await store.readLexicalSource('shop')).toBeUndefined();
+    const [head, line] = good.split('\n') as [string, string];
+    const chunk = JSON.parse(line) as Record<string, unknown>;
+    const damaged = {
+      'a cut header': '{"format":"agent-chatbot.lexical-source/2","version":',
+      'a chunk of the wrong shape': `${head}\n${JSON.stringify({ ...chunk, tokens: 42 })}\n`,
+      'a broken chunk line': `${head}\n${line.slice(0, 20)}\n`,
+      'a file cut before its last chunk': `${head}\n`,
+      'the older single-document format': JSON.stringify({ ...JSON.parse(head), format: 'agent-chatbot.lexical-source/1', chunks: [chunk] }),
+    };
+    for (const [what, text] of Object.entries(damaged)) {
+      writeFileSync(file, text);
+      expect(await store.readLexicalSource('shop'), what).toBeUndefined();
+    }
+    writeFileSync(file, good);
+    expect((await store.readLexicalSource('shop'))?.chunks).toEqual([chunk]);
+    writeFileSync(file, `${head}\n${JSON.stringify({ ...chunk, tokens: 42 })}\n`);
     // A fresh knowledge base over a malformed file still answers, from the tables.
     const other = new KnowledgeBase({ storage: { uri } });
     expect((await other.search({ namespace: 'shop', query: 'giao hàng Hà Nội' })).hits[0]?.sourceId).toBe('ship');
@@ -121,7 +137,7 @@ describe('persisted lexical source', () => {
     // Same content again: same table versions, but new tables; the old file must not pass for them.
     await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'warranty', name: 'bao-hanh.txt', content: WARRANTY } });
     await waitFor(() => existsSync(file));
-    const stale = JSON.parse(good) as { version: number };
+    const stale = JSON.parse(good.split('\n')[0]!) as { version: number };
     expect(stale.version).toBe(await store.tableVersion('shop'));
     writeFileSync(file, good);
     expect(await store.readLexicalSource('shop')).toBeUndefined();
@@ -164,7 +180,7 @@ describe('persisted lexical source', () => {
     expect(existsSync(file)).toBe(false);
     const version = await slow.store.tableVersion('shop');
     await slow.close();
-    expect((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version).toBe(version);
+    expect(header(file).version).toBe(version);
   });
 
   it('is not brought back by a write whose check passed just before the namespace was dropped', async () => {
@@ -191,7 +207,7 @@ describe('persisted lexical source', () => {
     await kb.close();
   });
 
-  it("is written a slice of chunks at a time, so a big tenant's file does not hold the event loop", async () => {
+  it("is written and read a slice of chunks at a time, so a big tenant's file does not hold the event loop", async () => {
     const uri = join(dir.path, 'slices');
     const kb = new KnowledgeBase({ storage: { uri }, persistSource: false });
     await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
@@ -209,15 +225,24 @@ describe('persisted lexical source', () => {
     await kb.store.writeLexicalSource('shop', many);
     writing = false;
     // Never the whole file in one call: no argument carried the chunk list.
-    const whole = stringify.mock.calls.filter(([value]) => typeof value === 'object' && value !== null && 'chunks' in value);
+    const whole = stringify.mock.calls.filter(([value]) => typeof value === 'object' && value !== null && Array.isArray((value as { chunks?: unknown }).chunks));
     stringify.mockRestore();
     expect(whole).toEqual([]);
-    // The same text as one JSON.stringify of the whole file, and read back as before.
+    // A header line, then each chunk's JSON on a line of its own.
     const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
-    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ format: 'agent-chatbot.lexical-source/1', version: many.version, lineage: many.lineage, chunks: many.chunks }));
-    expect((await kb.store.readLexicalSource('shop'))?.chunks).toHaveLength(5_000);
+    const head = { format: 'agent-chatbot.lexical-source/2', version: many.version, lineage: many.lineage, chunks: 5_000 };
+    expect(readFileSync(file, 'utf8')).toBe([head, ...many.chunks].map((value) => `${JSON.stringify(value)}\n`).join(''));
     // The event loop turned at least once per slice of 200 chunks.
     expect(turns).toBeGreaterThanOrEqual(25);
+
+    // Read back a line at a time (between lines the event loop gets its turns): no JSON.parse
+    // call gets more than one chunk's line, where the older format parsed the whole file at once.
+    const parse = vi.spyOn(JSON, 'parse');
+    const read = await kb.store.readLexicalSource('shop');
+    const biggest = Math.max(...parse.mock.calls.map(([text]) => String(text).length));
+    parse.mockRestore();
+    expect(read?.chunks).toEqual(many.chunks);
+    expect(biggest).toBeLessThan(JSON.stringify(many.chunks[0]).length * 2);
     await kb.close();
   });
 
