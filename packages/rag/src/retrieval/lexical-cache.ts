@@ -185,7 +185,7 @@ export class LexicalCache {
     });
   }
 
-  /** Analyses and indexes in slices: other requests are served meanwhile (see lexical/sliced.ts). */
+  /** Analyses and indexes in slices: other requests are served meanwhile (see sliced.ts). */
   private async build(chunks: readonly StoredChunk[]): Promise<LexicalSnapshot> {
     const docs = await runSliced(analyzeSteps(chunks));
     return { index: await Bm25Index.build(docs, this.options.bm25), chunks };
