@@ -98,7 +98,9 @@ export function normalizeToneMarks(text: string): string {
     // eslint-disable-next-line no-control-regex
     if (/^[\x00-\x7F]*$/.test(word)) return word;
     // Vietnamese has a few thousand syllables: each is placed once, then looked up (a shop's
-    // catalogue of tens of MB spent ~12 s placing the same syllables again and again).
+    // catalogue of tens of MB spent ~12 s placing the same syllables again and again). Longer
+    // words are not syllables (foreign words, run-together text): placed without being kept.
+    if (word.length > MAX_SYLLABLE_LENGTH) return placeToneMark(word);
     let placed = placedSyllables.get(word);
     if (placed === undefined) {
       placed = placeToneMark(word);
@@ -112,6 +114,8 @@ export function normalizeToneMarks(text: string): string {
 /** Words (as written, case kept) → their canonical tone placement; bounded, emptied when full. */
 const placedSyllables = new Map<string, string>();
 const MAX_PLACED_SYLLABLES = 50_000;
+/** Longest word kept there: a Vietnamese syllable has at most 7 letters ("nghiêng", "nghiệng"). */
+const MAX_SYLLABLE_LENGTH = 12;
 
 /**
  * Canonical Vietnamese text for comparison and search: Unicode NFC, one tone-mark placement,

@@ -30,6 +30,17 @@ describe('normalizeVietnamese', () => {
     expect(normalizeVietnamese(nfd)).toBe('tiếng việt có dấu');
     expect(normalizeVietnamese('ĐƯỜNG\u200B PHỐ')).toBe('đường phố');
   });
+  it('normalizeToneMarks places a word the same way every time it meets it, whatever its case or length', () => {
+    const text = 'hoà HOÀ hoà Hoà thuỷ khoẻ hoà';
+    expect(normalizeToneMarks(text)).toBe('hòa HÒA hòa Hòa thủy khỏe hòa');
+    // Again (every word now remembered): the same result.
+    expect(normalizeToneMarks(text)).toBe('hòa HÒA hòa Hòa thủy khỏe hòa');
+    // A long run of letters is no syllable: left as it is, every time.
+    const long = 'Nguyễnvănhoàthuỷkhoẻ';
+    expect(normalizeToneMarks(long)).toBe(long);
+    expect(normalizeToneMarks(long)).toBe(long);
+  });
+
   it('normalizeToneMarks keeps case', () => {
     expect(normalizeToneMarks('Hoà Thuỷ')).toBe('Hòa Thủy');
     expect(normalizeToneMarks('coffee email')).toBe('coffee email');
