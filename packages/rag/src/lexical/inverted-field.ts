@@ -33,9 +33,13 @@ export class InvertedField {
     ({ offsets: this.offsets, docs: this.docs, tfs: this.tfs, ordinals: this.ordinals } = built);
   }
 
-  /** The field's build in steps, yielding every {@link STEP_DOCUMENTS} documents (see sliced.ts). */
-  static *steps(documents: ReadonlyArray<readonly string[]>): Steps<InvertedField> {
-    return new InvertedField(yield* buildSteps(documents));
+  /**
+   * The field's build in steps, yielding every {@link STEP_DOCUMENTS} documents (see sliced.ts).
+   * Each document is its tokens' ordinals in `vocabulary` (the field's distinct tokens, in the
+   * order they first occur): numbers, so a token costs one lookup wherever it repeats.
+   */
+  static *steps(documents: ReadonlyArray<Int32Array>, vocabulary: readonly string[]): Steps<InvertedField> {
+    return new InvertedField(yield* buildSteps(documents, vocabulary));
   }
 
   /** Term id of a unigram or an `a_b` bigram, or `undefined` when the field never saw it. */
@@ -80,10 +84,11 @@ interface BuiltField {
 }
 
 /** The build of one field, yielding every {@link STEP_DOCUMENTS} documents of each pass. */
-function* buildSteps(documents: ReadonlyArray<readonly string[]>): Steps<BuiltField> {
+function* buildSteps(documents: ReadonlyArray<Int32Array>, vocabulary: readonly string[]): Steps<BuiltField> {
   const lengths = new Float32Array(documents.length);
-  const unigrams = new Map<string, number>();
   const bigrams = new Map<number, number>();
+  /** Unigram term id of each vocabulary ordinal (-1: not given one yet). */
+  const unigramIds = new Int32Array(vocabulary.length).fill(-1);
   // Per term id: document frequency, the last document it was seen in (+1) and its pair there.
   // Typed arrays grown by doubling, and pairs in arrays sized up front: a plain array pushed to
   // millions of entries was copied whole each time it grew (one copy held the event loop for
@@ -111,8 +116,6 @@ function* buildSteps(documents: ReadonlyArray<readonly string[]>): Steps<BuiltFi
   let pairs = 0;
   const docEnds = new Int32Array(documents.length);
   let total = 0;
-  let unigramCount = 0;
-  const unigramOf = new Map<string, number>(); // token → unigram ordinal (for bigram keys)
   const count = (id: number, doc: number): void => {
     if (seenIn[id] !== doc + 1) {
       seenIn[id] = doc + 1;
@@ -133,15 +136,13 @@ function* buildSteps(documents: ReadonlyArray<readonly string[]>): Steps<BuiltFi
     total += length;
     let previous = -1;
     for (let i = 0; i < tokens.length; i += 1) {
-      const token = tokens[i]!;
-      let id = unigrams.get(token);
-      if (id === undefined) {
+      const ordinal = tokens[i]!;
+      let id = unigramIds[ordinal]!;
+      if (id < 0) {
         id = newId();
-        unigrams.set(token, id);
-        unigramOf.set(token, unigramCount++);
+        unigramIds[ordinal] = id;
       }
       count(id, doc);
-      const ordinal = unigramOf.get(token)!;
       if (previous >= 0) {
         const key = previous * BIGRAM_BASE + ordinal;
         let bigram = bigrams.get(key);
@@ -172,5 +173,12 @@ function* buildSteps(documents: ReadonlyArray<readonly string[]>): Steps<BuiltFi
     start = docEnds[doc]!;
   }
   const averageLength = documents.length > 0 ? total / documents.length : 0;
-  return { lengths, averageLength, unigrams, bigrams, offsets, docs, tfs, ordinals: unigramOf };
+  const unigrams = new Map<string, number>();
+  const ordinals = new Map<string, number>();
+  vocabulary.forEach((token, ordinal) => {
+    if (unigramIds[ordinal]! < 0) return;
+    unigrams.set(token, unigramIds[ordinal]!);
+    ordinals.set(token, ordinal);
+  });
+  return { lengths, averageLength, unigrams, bigrams, offsets, docs, tfs, ordinals };
 }

@@ -1,6 +1,4 @@
-import { analyzeDocumentTokens } from '../lexical/analyzer';
-import { Bm25Index, type Bm25Document, type Bm25Params } from '../lexical/bm25-index';
-import { runSliced, STEP_DOCUMENTS, type Steps } from '../sliced';
+import { buildIndexFromStoredTokens, type Bm25Index, type Bm25Params } from '../lexical/bm25-index';
 import type { LanceKnowledgeStore, LiveChunks, StoredChunk } from '../store/knowledge-store';
 
 /** A namespace's live chunks and their BM25 index. */
@@ -187,8 +185,7 @@ export class LexicalCache {
 
   /** Analyses and indexes in slices: other requests are served meanwhile (see sliced.ts). */
   private async build(chunks: readonly StoredChunk[]): Promise<LexicalSnapshot> {
-    const docs = await runSliced(analyzeSteps(chunks));
-    return { index: await Bm25Index.build(docs, this.options.bm25), chunks };
+    return { index: await buildIndexFromStoredTokens(chunks.map((chunk) => chunk.tokens), this.options.bm25), chunks };
   }
 
   private evict(keep: string): void {
@@ -205,12 +202,3 @@ export class LexicalCache {
   }
 }
 
-/** The chunks' stored tokens as BM25 documents, in steps. */
-function* analyzeSteps(chunks: readonly StoredChunk[]): Steps<Bm25Document[]> {
-  const docs: Bm25Document[] = [];
-  for (const chunk of chunks) {
-    if (docs.length > 0 && docs.length % STEP_DOCUMENTS === 0) yield;
-    docs.push(analyzeDocumentTokens(chunk.tokens === '' ? [] : chunk.tokens.split(' ')));
-  }
-  return docs;
-}
