@@ -15,28 +15,40 @@ function collection(count: number) {
   );
 }
 
+/** Runs `work`, counting the event-loop turns (setImmediate callbacks) that happened meanwhile. */
+async function countingTurns<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
+  let turns = 0;
+  let ticking = true;
+  const tick = () => {
+    turns += 1;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const value = await work();
+  ticking = false;
+  return { value, turns };
+}
+
+/** Both indexes answer `questions` alike: hits, score bounds and restored diacritics. */
+function expectSameIndex(actual: Bm25Index, expected: Bm25Index, questions: readonly string[]): void {
+  expect(actual.size).toBe(expected.size);
+  expect(actual.termCount).toBe(expected.termCount);
+  for (const question of questions) {
+    const query = analyzeQuery(question);
+    expect(actual.search(query, 10)).toEqual(expected.search(query, 10));
+    expect(actual.scoreBound(query)).toBe(expected.scoreBound(query));
+    expect(actual.restoreDiacritics(query.folded)).toEqual(expected.restoreDiacritics(query.folded));
+  }
+}
+
 describe('sliced BM25 build', () => {
   it('Bm25Index.build gives the same index as the constructor while the event loop keeps turning', async () => {
     const docs = collection(4_000);
     const whole = new Bm25Index(docs);
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns += 1;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
-    const sliced = await Bm25Index.build(docs, {}, { sliceMs: 1 });
-    ticking = false;
+    const { value: sliced, turns } = await countingTurns(() => Bm25Index.build(docs, {}, { sliceMs: 1 }));
     // Other work ran between the slices (one synchronous build would allow none).
     expect(turns).toBeGreaterThan(2);
-    expect(sliced.size).toBe(whole.size);
-    expect(sliced.termCount).toBe(whole.termCount);
-    for (const question of ['áo khoác chống nước', 'bao hanh doi tra', 'túi xách da màu đỏ']) {
-      const query = analyzeQuery(question);
-      expect(sliced.search(query, 10)).toEqual(whole.search(query, 10));
-      expect(sliced.scoreBound(query)).toBe(whole.scoreBound(query));
-    }
+    expectSameIndex(sliced, whole, ['áo khoác chống nước', 'bao hanh doi tra', 'túi xách da màu đỏ']);
     expect(sliced.documentFrequency('folded', 'bao_hanh')).toBe(whole.documentFrequency('folded', 'bao_hanh'));
   });
 
@@ -54,24 +66,9 @@ describe('sliced BM25 build', () => {
     const stored = texts.map((text) => tokenizeSyllables(text).join(' '));
     stored.push('');
     const analysed = new Bm25Index(stored.map((tokens) => analyzeDocumentTokens(tokens === '' ? [] : tokens.split(' '))));
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns += 1;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
-    const fromStored = await buildIndexFromStoredTokens(stored, {}, { sliceMs: 1 });
-    ticking = false;
+    const { value: fromStored, turns } = await countingTurns(() => buildIndexFromStoredTokens(stored, {}, { sliceMs: 1 }));
     expect(turns).toBeGreaterThan(2);
-    expect(fromStored.size).toBe(analysed.size);
-    expect(fromStored.termCount).toBe(analysed.termCount);
-    for (const question of ['bác sĩ khám kỹ không', 'quy khach bao hanh may thang', 'giao hàng nội thành áo khoác']) {
-      const query = analyzeQuery(question);
-      expect(fromStored.search(query, 10)).toEqual(analysed.search(query, 10));
-      expect(fromStored.scoreBound(query)).toBe(analysed.scoreBound(query));
-      expect(fromStored.restoreDiacritics(query.folded)).toEqual(analysed.restoreDiacritics(query.folded));
-    }
+    expectSameIndex(fromStored, analysed, ['bác sĩ khám kỹ không', 'quy khach bao hanh may thang', 'giao hàng nội thành áo khoác']);
   });
 
   it("the knowledge base's index is rebuilt after an ingestion and finds the new document", async () => {
