@@ -1,4 +1,5 @@
 import { defineProject } from 'vitest/config';
+import { ASYNC_CONTEXT_FRAME_FLAG } from './src/cli/process-settings';
 
 export default defineProject({
   // Many suites open PGlite in beforeAll (initdb in WebAssembly: 2–9 s on a busy 2-core machine),
@@ -10,6 +11,6 @@ export default defineProject({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    execArgv: ['--experimental-async-context-frame'],
+    execArgv: [ASYNC_CONTEXT_FRAME_FLAG],
   },
 });

@@ -34,8 +34,6 @@ try {
   const tenant = await server.signup('big');
   await server.json('PUT', '/v1/tenant/llm', { token: tenant.token, body: { provider: 'openai', base_url: fake.baseURL, api_key: KEY, key_mode: 'own', cheap_model: 'gpt-4o-mini' } });
 
-  // ~120-word paragraphs separated by blank lines; the chunker packs about four into one chunk
-  // (measured: 400 paragraphs → 100 chunks), so CHUNKS × 4 paragraphs give about CHUNKS chunks.
   const other = await server.signup('other');
   for (const entry of faqEntries()) await server.json('POST', '/v1/tenant/faq', { token: other.token, body: entry });
   const otherAsk = () =>
@@ -65,6 +63,8 @@ try {
     }
   })();
 
+  // ~120-word paragraphs separated by blank lines; the chunker packs about four into one chunk
+  // (measured: 400 paragraphs → 100 chunks), so CHUNKS × 4 paragraphs give about CHUNKS chunks.
   const paragraphs = CHUNKS * 4;
   const ids: string[] = [];
   const started = performance.now();

@@ -5,6 +5,8 @@
  * stalled every other tenant's replies on the same process for as long.
  */
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 /** Work that yields (nothing) between steps and returns `T` when done. */
 export type Steps<T> = Generator<void, T, void>;
 
@@ -24,14 +26,11 @@ export const DEFAULT_SLICE_MS = 8;
  * `sliceMs`: requests, timers and I/O wait at most about that long for it.
  */
 export async function runSliced<T>(steps: Steps<T>, sliceMs = DEFAULT_SLICE_MS): Promise<T> {
-  let sliceStart = performance.now();
+  const turn = sliceTurns(sliceMs);
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await turn();
   }
 }
 
@@ -46,7 +45,7 @@ export function sliceTurns(sliceMs = DEFAULT_SLICE_MS): () => Promise<void> {
   let sliceStart = performance.now();
   return async () => {
     if (performance.now() - sliceStart < sliceMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     sliceStart = performance.now();
   };
 }

@@ -64,8 +64,14 @@ export function canonicalSpelling(token: string): string {
  * Tokens never contain `_`, which marks a bigram in query terms.
  */
 export function analyzeDocumentTokens(tokens: readonly string[]): { accented: readonly string[]; folded: string[] } {
-  const accented = tokens.map(canonicalSpelling);
-  return { accented, folded: accented.map(foldToken) };
+  const analysed = tokens.map(analyzeSyllable);
+  return { accented: analysed.map((terms) => terms.accented), folded: analysed.map((terms) => terms.folded) };
+}
+
+/** One syllable's terms for the two fields: its one spelling, and that spelling accent-folded. */
+export function analyzeSyllable(token: string): { accented: string; folded: string } {
+  const accented = canonicalSpelling(token);
+  return { accented, folded: foldToken(accented) };
 }
 
 /** A query split into syllables, before it becomes BM25 terms. */

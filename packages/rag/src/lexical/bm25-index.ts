@@ -1,7 +1,7 @@
 import { foldDiacritics } from '@agent-chatbot/core';
 import { InvertedField as Field } from './inverted-field';
 import { runSliced, runToEnd, STEP_DOCUMENTS, type Steps } from '../sliced';
-import { canonicalSpelling, foldToken } from './analyzer';
+import { analyzeSyllable } from './analyzer';
 import { TopK } from './top-k';
 
 /**
@@ -102,7 +102,7 @@ function* documentSteps(docs: readonly Bm25Document[]): Steps<{ accented: Field;
 
 /**
  * Stored chunk tokens (space-separated syllables, as ingestion writes them) encoded for both fields:
- * each distinct syllable is analysed ({@link analyzeDocumentTokens}'s spelling and folding) once,
+ * each distinct syllable is analysed ({@link analyzeSyllable}, as {@link analyzeDocumentTokens} does) once,
  * then every occurrence costs one lookup. Same documents as analysing each chunk's tokens.
  */
 function* storedTokenSteps(tokenLists: readonly string[]): Steps<{ accented: Field; folded: Field }> {
@@ -123,9 +123,9 @@ function* storedTokenSteps(tokenLists: readonly string[]): Steps<{ accented: Fie
       if (id === undefined) {
         id = accentedOf.length;
         known.set(token, id);
-        const spelled = canonicalSpelling(token);
-        accentedOf.push(accented.ordinal(spelled));
-        foldedOf.push(folded.ordinal(foldToken(spelled)));
+        const terms = analyzeSyllable(token);
+        accentedOf.push(accented.ordinal(terms.accented));
+        foldedOf.push(folded.ordinal(terms.folded));
       }
       accentedIds[i] = accentedOf[id]!;
       foldedIds[i] = foldedOf[id]!;
