@@ -50,6 +50,8 @@ function withoutBodies(node) {
   // Signatures only: bodies and initialisers are implementation, not API.
   return ts.visitEachChild(node, function visit(child) {
     if (ts.isBlock(child) && !ts.isSourceFile(child.parent)) return undefined;
+    // A class's static initialisation block runs once when the module loads: no API.
+    if (ts.isClassStaticBlockDeclaration(child)) return undefined;
     if ((ts.isPropertyDeclaration(child) || ts.isMethodDeclaration(child) || ts.isConstructorDeclaration(child) || ts.isGetAccessorDeclaration(child)) && isPrivate(child)) return undefined;
     if (ts.isPropertyDeclaration(child) && child.initializer) {
       const type = child.type ?? ts.factory.createTypeReferenceNode(checker.typeToString(checker.getTypeAtLocation(child), child, FLAGS));

@@ -36,6 +36,22 @@ function header(file: string): { format: string; version: number; lineage: strin
   return JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { format: string; version: number; lineage: string; chunks: number };
 }
 
+/** A lexical source file's parts (one chunk): header, chunk line, token line, index bytes. */
+function sourceParts(file: Buffer): { head: Record<string, unknown>; chunkLine: string; tokenLine: string; index: Buffer } {
+  const headerEnd = file.indexOf(10);
+  const head = JSON.parse(file.subarray(0, headerEnd).toString('utf8')) as { index?: number; tokens: number };
+  const index = file.subarray(file.length - (head.index ?? 0));
+  const lines = file.subarray(headerEnd + 1, file.length - index.length).toString('utf8').split('\n');
+  return { head, chunkLine: lines[0]!, tokenLine: lines[1]!, index };
+}
+
+/** A lexical source file of these parts, its header's byte counts made to match them. */
+function sourceFile(head: Record<string, unknown>, chunkLines: readonly string[], tokenLines: readonly string[], index: Buffer): Buffer {
+  const tokens = Buffer.from(tokenLines.map((line) => `${line}\n`).join(''));
+  const header = { ...head, tokens: tokens.length, index: index.length };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n${chunkLines.map((line) => `${line}\n`).join('')}`), tokens, index]);
+}
+
 async function waitFor(check: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(check()).toBe(true);
@@ -107,26 +123,39 @@ describe('persisted lexical source', () => {
     await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'ship', name: 'ship.txt', content: SHIP } });
     const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
     await waitFor(() => existsSync(file));
-    const good = readFileSync(file, 'utf8');
+    const good = readFileSync(file);
     const store = kb.store;
-    expect((await store.readLexicalSource('shop'))?.chunks.map((chunk) => chunk.sourceId)).toEqual(['ship']);
+    const read = await store.readLexicalSource('shop');
+    expect(read?.chunks.map((c) => c.sourceId)).toEqual(['ship']);
+    expect(read?.lexicalIndex).toHaveLength(1);
 
-    const [head, line] = good.split('\n') as [string, string];
-    const chunk = JSON.parse(line) as Record<string, unknown>;
+    // The file's parts: the header, the chunk line, the token line and the index.
+    const { head, chunkLine, tokenLine, index } = sourceParts(good);
+    const chunk = JSON.parse(chunkLine) as Record<string, unknown>;
+    expect(chunk.tokens).toBeUndefined();
+    expect(JSON.parse(tokenLine)).toBe(read?.chunks[0]?.tokens);
+    // Put back together (the header unpadded), the parts read the same.
+    writeFileSync(file, sourceFile(head, [chunkLine], [tokenLine], index));
+    expect(await store.readLexicalSource('shop')).toEqual(read);
     const damaged = {
-      'a cut header': '{"format":"agent-chatbot.lexical-source/2","version":',
-      'a chunk of the wrong shape': `${head}\n${JSON.stringify({ ...chunk, tokens: 42 })}\n`,
-      'a broken chunk line': `${head}\n${line.slice(0, 20)}\n`,
-      'a file cut before its last chunk': `${head}\n`,
-      'the older single-document format': JSON.stringify({ ...JSON.parse(head), format: 'agent-chatbot.lexical-source/1', chunks: [chunk] }),
+      'a cut header': Buffer.from('{"format":"agent-chatbot.lexical-source/3","version":'),
+      'a chunk of the wrong shape': sourceFile(head, [JSON.stringify({ ...chunk, text: 42 })], [tokenLine], index),
+      'a broken chunk line': sourceFile(head, [chunkLine.slice(0, 20)], [tokenLine], index),
+      'a token line that is not a string': sourceFile(head, [chunkLine], ['42'], index),
+      'a file cut before its last chunk': sourceFile(head, [], [], index),
+      'a header counting more bytes than the file has': Buffer.concat([Buffer.from(`${JSON.stringify({ ...head, index: good.length })}\n`), good.subarray(good.indexOf(10) + 1)]),
+      'the older JSON-lines format': Buffer.from(`${JSON.stringify({ ...head, format: 'agent-chatbot.lexical-source/2' })}\n${JSON.stringify({ ...chunk, tokens: JSON.parse(tokenLine) })}\n`),
+      'the older single-document format': Buffer.from(JSON.stringify({ ...head, format: 'agent-chatbot.lexical-source/1', chunks: [chunk] })),
     };
-    for (const [what, text] of Object.entries(damaged)) {
-      writeFileSync(file, text);
+    for (const [what, bytes] of Object.entries(damaged)) {
+      writeFileSync(file, bytes);
       expect(await store.readLexicalSource('shop'), what).toBeUndefined();
     }
     writeFileSync(file, good);
-    expect((await store.readLexicalSource('shop'))?.chunks).toEqual([chunk]);
-    writeFileSync(file, `${head}\n${JSON.stringify({ ...chunk, tokens: 42 })}\n`);
+    expect((await store.readLexicalSource('shop'))?.chunks).toEqual(read?.chunks);
+    // Without the tokens (a caller that loads the index): the same chunks, tokens left out.
+    expect((await store.readLexicalSourceWithIndex('shop'))?.chunks).toEqual(read?.chunks.map((c) => ({ ...c, tokens: '' })));
+    writeFileSync(file, damaged['a chunk of the wrong shape']);
     // A fresh knowledge base over a malformed file still answers, from the tables.
     const other = new KnowledgeBase({ storage: { uri } });
     expect((await other.search({ namespace: 'shop', query: 'giao hàng Hà Nội' })).hits[0]?.sourceId).toBe('ship');
@@ -137,7 +166,7 @@ describe('persisted lexical source', () => {
     // Same content again: same table versions, but new tables; the old file must not pass for them.
     await kb.ingestDocument({ namespace: 'shop', document: { sourceId: 'warranty', name: 'bao-hanh.txt', content: WARRANTY } });
     await waitFor(() => existsSync(file));
-    const stale = JSON.parse(good.split('\n')[0]!) as { version: number };
+    const stale = sourceParts(good).head as { version: number };
     expect(stale.version).toBe(await store.tableVersion('shop'));
     writeFileSync(file, good);
     expect(await store.readLexicalSource('shop')).toBeUndefined();
@@ -230,8 +259,11 @@ describe('persisted lexical source', () => {
     expect(whole).toEqual([]);
     // A header line, then each chunk's JSON on a line of its own.
     const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
-    const head = { format: 'agent-chatbot.lexical-source/2', version: many.version, lineage: many.lineage, chunks: 5_000 };
-    expect(readFileSync(file, 'utf8')).toBe([head, ...many.chunks].map((value) => `${JSON.stringify(value)}\n`).join(''));
+    const tokenLines = many.chunks.map((chunk) => `${JSON.stringify(chunk.tokens)}\n`).join('');
+    const head = { format: 'agent-chatbot.lexical-source/3', version: many.version, lineage: many.lineage, chunks: 5_000, tokens: Buffer.byteLength(tokenLines) };
+    const [headLine, ...rest] = readFileSync(file, 'utf8').split('\n');
+    expect(JSON.parse(headLine!)).toEqual(head);
+    expect(rest.join('\n')).toBe(many.chunks.map(({ tokens: _tokens, ...chunk }) => `${JSON.stringify(chunk)}\n`).join('') + tokenLines);
     // The event loop turned at least once per slice of 200 chunks.
     expect(turns).toBeGreaterThanOrEqual(25);
 
@@ -244,6 +276,56 @@ describe('persisted lexical source', () => {
     expect(read?.chunks).toEqual(many.chunks);
     expect(biggest).toBeLessThan(JSON.stringify(many.chunks[0]).length * 2);
     await kb.close();
+  });
+
+  it('carries the built index, which a restarted process loads instead of indexing again, with the same results', async () => {
+    const uri = join(dir.path, 'index');
+    const file = join(uri, `${chunkTableName('shop')}.lexical.json`);
+    const documents = [
+      { sourceId: 'ship', name: 'ship.txt', content: SHIP },
+      { sourceId: 'warranty', name: 'bao-hanh.txt', content: WARRANTY },
+      { sourceId: 'wholesale', name: 'si.txt', content: WHOLESALE },
+      { sourceId: 'variants', name: 'chinh-ta.txt', content: 'Bác sỹ tư vấn kỹ thuật, Quý khách được hoà tiền khi hàng lỗi.' },
+    ];
+    const questions = ['bảo hành điện thoại mấy tháng', 'ban buon chiet khau dai ly', 'giao hang ha noi', 'bác sĩ kĩ thuật', 'quí khách hòa tiền'];
+    const built = new KnowledgeBase({ storage: { uri }, persistDelayMs: 60_000 });
+    await built.ingestDocuments({ namespace: 'shop', documents });
+    expect((await built.retriever.lexical.get('shop')).snapshot.origin).toBe('built');
+    await built.retriever.lexical.flush();
+    const written = readFileSync(file);
+    expect(JSON.parse(written.subarray(0, written.indexOf(10)).toString('utf8')).index).toBeGreaterThan(0);
+    const results = async (kb: KnowledgeBase) => Promise.all(questions.map(async (query) => (await kb.search({ namespace: 'shop', query })).hits.map((hit) => [hit.sourceId, hit.score])));
+    const expected = await results(built);
+    await built.close();
+
+    const restarted = new KnowledgeBase({ storage: { uri } });
+    const loaded = (await restarted.retriever.lexical.get('shop')).snapshot;
+    expect(loaded.origin).toBe('file');
+    // The chunks' tokens were not read: only building the index needs them.
+    expect(loaded.chunks.map((chunk) => chunk.tokens)).toEqual(documents.map(() => ''));
+    expect(await results(restarted)).toEqual(expected);
+    await restarted.close();
+    // Nothing to write again: the file is the same.
+    expect(readFileSync(file).equals(written)).toBe(true);
+
+    // An index the file holds only in part, or one another analysis built, is built again (same
+    // results) and written again, so the next process loads it.
+    const headerEnd = written.indexOf(10);
+    const indexStart = written.length - (JSON.parse(written.subarray(0, headerEnd).toString('utf8')) as { index: number }).index;
+    const fingerprint = /"fingerprint":"([0-9a-f]+)"/.exec(written.subarray(indexStart).toString('latin1'))![1]!;
+    const otherAnalysis = Buffer.from(written);
+    otherAnalysis.write('0'.repeat(fingerprint.length), written.indexOf(fingerprint, indexStart), 'latin1');
+    for (const [what, bytes] of [['cut inside the index', written.subarray(0, written.length - 100)], ['another analysis', otherAnalysis]] as const) {
+      writeFileSync(file, bytes);
+      const again = new KnowledgeBase({ storage: { uri } });
+      expect((await again.retriever.lexical.get('shop')).snapshot.origin, what).toBe('built');
+      expect(await results(again), what).toEqual(expected);
+      await again.close();
+      expect(readFileSync(file).equals(written), what).toBe(true);
+      const next = new KnowledgeBase({ storage: { uri } });
+      expect((await next.retriever.lexical.get('shop')).snapshot.origin, what).toBe('file');
+      await next.close();
+    }
   });
 
   it('is not written when persistSource is false', async () => {

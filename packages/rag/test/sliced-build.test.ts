@@ -2,44 +2,11 @@ import { tokenizeSyllables } from '@agent-chatbot/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeDocumentTokens, analyzeQuery, Bm25Index, KnowledgeBase } from '../src/index';
 import { buildIndexFromStoredTokens } from '../src/lexical/bm25-index';
+import { collection, countingTurns, expectSameIndex, WORDS } from './helpers/bm25';
 import { tempDir } from './helpers/temp-dir';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
-
-const WORDS = ['áo', 'khoác', 'gió', 'chống', 'nước', 'giao', 'hàng', 'nội', 'thành', 'bảo', 'hành', 'đổi', 'trả', 'túi', 'xách', 'da', 'đồng', 'hồ', 'kính', 'mát', 'giá', 'rẻ', 'size', 'màu', 'đỏ', 'xanh'];
-/** A deterministic collection of `count` short Vietnamese documents. */
-function collection(count: number) {
-  return Array.from({ length: count }, (_, doc) =>
-    analyzeDocumentTokens(Array.from({ length: 40 }, (_, i) => WORDS[(doc * 7 + i * (doc % 5 + 1)) % WORDS.length]!)),
-  );
-}
-
-/** Runs `work`, counting the event-loop turns (setImmediate callbacks) that happened meanwhile. */
-async function countingTurns<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let ticking = true;
-  const tick = () => {
-    turns += 1;
-    if (ticking) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const value = await work();
-  ticking = false;
-  return { value, turns };
-}
-
-/** Both indexes answer `questions` alike: hits, score bounds and restored diacritics. */
-function expectSameIndex(actual: Bm25Index, expected: Bm25Index, questions: readonly string[]): void {
-  expect(actual.size).toBe(expected.size);
-  expect(actual.termCount).toBe(expected.termCount);
-  for (const question of questions) {
-    const query = analyzeQuery(question);
-    expect(actual.search(query, 10)).toEqual(expected.search(query, 10));
-    expect(actual.scoreBound(query)).toBe(expected.scoreBound(query));
-    expect(actual.restoreDiacritics(query.folded)).toEqual(expected.restoreDiacritics(query.folded));
-  }
-}
 
 describe('sliced BM25 build', () => {
   it('Bm25Index.build gives the same index as the constructor while the event loop keeps turning', async () => {

@@ -158,6 +158,19 @@ function construct(fields: { accented: Field; folded: Field }, size: number, par
 /** Fields a build made, for the constructor called next (see `construct`). */
 let prebuilt: { accented: Field; folded: Field; size: number } | undefined;
 
+/** An index's fields and size (for bm25-file.ts; set by the class's static block). */
+let fieldsOf: (index: Bm25Index) => { accented: Field; folded: Field; size: number };
+
+/** The fields and size of `index` (its file encoding reads them). */
+export function bm25Fields(index: Bm25Index): { accented: Field; folded: Field; size: number } {
+  return fieldsOf(index);
+}
+
+/** An index over fields decoded from a file (bm25-file.ts). */
+export function bm25FromFields(fields: { accented: Field; folded: Field }, size: number, params: Partial<Bm25Params> = {}): Bm25Index {
+  return construct(fields, size, params);
+}
+
 /** A read-only BM25 index over a fixed collection; rebuild it when the collection changes. */
 export class Bm25Index {
   /** Documents indexed. */
@@ -166,6 +179,10 @@ export class Bm25Index {
   private readonly folded: Field;
   private readonly scores: Float32Array;
   private readonly params: Bm25Params;
+
+  static {
+    fieldsOf = (index) => ({ accented: index.accented, folded: index.folded, size: index.size });
+  }
 
   /** Builds the index at once (seconds of CPU for tens of thousands of chunks: see {@link Bm25Index.build}). */
   constructor(docs: readonly Bm25Document[], params: Partial<Bm25Params> = {}) {

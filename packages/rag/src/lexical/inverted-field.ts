@@ -10,7 +10,7 @@ export interface Postings {
 }
 
 /** Unigram ids stay below this, so a bigram key `a * BIGRAM_BASE + b` is an exact integer. */
-const BIGRAM_BASE = 2 ** 26;
+export const BIGRAM_BASE = 2 ** 26;
 
 /**
  * One field's inverted index in compressed-sparse-row form over unigrams and bigrams of a token
@@ -40,6 +40,17 @@ export class InvertedField {
    */
   static *steps(documents: ReadonlyArray<Int32Array>, vocabulary: readonly string[]): Steps<InvertedField> {
     return new InvertedField(yield* buildSteps(documents, vocabulary));
+  }
+
+  /** The field's parts, for {@link encodeBm25Index} (views of the field's own arrays, not copies). */
+  parts(): BuiltField {
+    const { lengths, averageLength, unigrams, bigrams, offsets, docs, tfs, ordinals } = this;
+    return { lengths, averageLength, unigrams, bigrams, offsets, docs, tfs, ordinals };
+  }
+
+  /** A field from parts {@link InvertedField.parts} gave (decoded from a file, checked by the caller). */
+  static fromParts(parts: BuiltField): InvertedField {
+    return new InvertedField(parts);
   }
 
   /** Term id of a unigram or an `a_b` bigram, or `undefined` when the field never saw it. */
@@ -72,7 +83,7 @@ export class InvertedField {
 }
 
 /** What a build produces (the field's parts). */
-interface BuiltField {
+export interface BuiltField {
   readonly lengths: Float32Array;
   readonly averageLength: number;
   readonly unigrams: Map<string, number>;

@@ -1,4 +1,6 @@
+import { decodeBm25IndexSteps, encodeBm25IndexSteps } from '../lexical/bm25-file';
 import { buildIndexFromStoredTokens, type Bm25Index, type Bm25Params } from '../lexical/bm25-index';
+import { runSliced } from '../sliced';
 import type { LanceKnowledgeStore, LiveChunks, StoredChunk } from '../store/knowledge-store';
 
 /** A namespace's live chunks and their BM25 index. */
@@ -6,6 +8,8 @@ export interface LexicalSnapshot {
   readonly index: Bm25Index;
   /** Chunks live when the snapshot was built; position = BM25 document number. */
   readonly chunks: readonly StoredChunk[];
+  /** `file`: the index was loaded from the lexical source file; `built`: indexed from the chunks. */
+  readonly origin: 'built' | 'file';
 }
 
 /** What {@link LexicalCache.get} returns. */
@@ -37,9 +41,9 @@ export interface LexicalCacheOptions {
   /** Evict least-recently-used namespaces beyond this many cached chunks (default 2,000,000). */
   readonly maxCachedChunks?: number;
   /**
-   * Keep each namespace's live chunks in a file beside a local store's tables after a build
-   * (default `true`), so a restarted process builds its indexes without opening LanceDB while
-   * the tables have not changed. Ignored for object stores.
+   * Keep each namespace's live chunks and its built index in a file beside a local store's tables
+   * after a build (default `true`), so a restarted process loads its indexes without opening
+   * LanceDB or indexing again while the tables have not changed. Ignored for object stores.
    */
   readonly persistSource?: boolean;
   /**
@@ -53,17 +57,18 @@ export interface LexicalCacheOptions {
 
 /**
  * Keeps each namespace's BM25 index in memory, built from the chunk table's stored tokens. The
- * table is the source of truth; on a local store the live chunks are also kept in a file beside
- * it, which a new process reads instead of the table while the table's version is unchanged
- * (LanceDB's native library is then not loaded for keyword search). After a change (a write in
+ * table is the source of truth; on a local store the live chunks and the built index are also
+ * kept in a file beside it, which a new process reads instead of the table while the table's
+ * version is unchanged (LanceDB's native library is then not loaded for keyword search, and the
+ * index is loaded rather than built: ADR 0023). After a change (a write in
  * this process at once, another process's write through the table's version within `refreshMs`)
  * the index is rebuilt in the background while queries keep using the previous one, filtered to
  * live chunks, so a large tenant never waits seconds for a rebuild (stale-while-revalidate).
  */
 export class LexicalCache {
   private readonly entries = new Map<string, Entry>();
-  /** Per namespace: the source waiting to be written, its timer, and the write in progress. */
-  private readonly persisting = new Map<string, { source?: LiveChunks; timer?: NodeJS.Timeout; since?: number; writing: Promise<void> }>();
+  /** Per namespace: the source (and its index) waiting to be written, its timer, and the write in progress. */
+  private readonly persisting = new Map<string, { source?: LiveChunks; index?: Bm25Index; timer?: NodeJS.Timeout; since?: number; writing: Promise<void> }>();
 
   constructor(
     private readonly store: LanceKnowledgeStore,
@@ -114,10 +119,23 @@ export class LexicalCache {
     const first = entry.tableVersion === -1;
     const persist = this.options.persistSource !== false;
     const pending = (async () => {
-      // First build in this process: the persisted live chunks, when they match the tables.
-      const persisted = first && persist ? await this.store.readLexicalSource(namespace) : undefined;
-      const source = persisted ?? (await this.store.readLiveChunks(namespace));
-      const snapshot = await this.build(source.chunks);
+      // First build in this process: the persisted live chunks, when they match the tables, with
+      // the index built from them, when this code would build the same one (ADR 0023).
+      const persisted = first && persist ? await this.store.readLexicalSourceWithIndex(namespace) : undefined;
+      const loaded = persisted?.lexicalIndex.length === 1
+        ? await runSliced(decodeBm25IndexSteps(persisted.lexicalIndex[0]!, persisted.chunks.length, this.options.bm25))
+        : undefined;
+      let source: LiveChunks;
+      let snapshot: LexicalSnapshot;
+      if (persisted && loaded) {
+        source = persisted;
+        snapshot = { index: loaded, chunks: persisted.chunks, origin: 'file' };
+      } else {
+        // Built: from the file's chunks with their tokens (when it has no index, or none this
+        // code can use), from the tables otherwise.
+        source = (first && persist ? await this.store.readLexicalSource(namespace) : undefined) ?? (await this.store.readLiveChunks(namespace));
+        snapshot = await this.build(source.chunks);
+      }
       if (this.entries.get(namespace) === entry) {
         entry.current = snapshot;
         entry.revision = revision;
@@ -125,7 +143,10 @@ export class LexicalCache {
         entry.checkedAt = Date.now();
         this.evict(namespace);
       }
-      if (!persisted && persist && this.entries.get(namespace) === entry) this.schedulePersist(namespace, source);
+      // Written (again) unless the file's index was loaded: a file of older code is replaced.
+      if (!loaded && persist && this.entries.get(namespace) === entry) {
+        this.schedulePersist(namespace, { version: source.version, lineage: source.lineage, chunks: source.chunks }, snapshot.index);
+      }
       return snapshot;
     })();
     entry.pending = pending;
@@ -151,11 +172,12 @@ export class LexicalCache {
     await Promise.all([...this.persisting.values()].map((state) => state.writing));
   }
 
-  /** Writes `source` after `persistDelayMs`, replacing a write of the namespace still waiting. */
-  private schedulePersist(namespace: string, source: LiveChunks): void {
+  /** Writes `source` and `index` after `persistDelayMs`, replacing a write of the namespace still waiting. */
+  private schedulePersist(namespace: string, source: LiveChunks, index: Bm25Index): void {
     const state = this.persisting.get(namespace) ?? { writing: Promise.resolve() };
     this.persisting.set(namespace, state);
     state.source = source;
+    state.index = index;
     if (state.timer) clearTimeout(state.timer);
     const now = Date.now();
     state.since ??= now;
@@ -171,12 +193,15 @@ export class LexicalCache {
   private writePending(namespace: string): void {
     const state = this.persisting.get(namespace);
     if (!state?.source) return;
-    const source = state.source;
+    const { source, index } = state;
     if (state.timer) clearTimeout(state.timer);
     state.source = undefined;
+    state.index = undefined;
     state.timer = undefined;
     state.since = undefined;
-    const writing = state.writing.then(() => this.store.writeLexicalSource(namespace, source)).catch(() => undefined);
+    const writing = state.writing
+      .then(async () => this.store.writeLexicalSource(namespace, index ? { ...source, lexicalIndex: await runSliced(encodeBm25IndexSteps(index)) } : source))
+      .catch(() => undefined);
     state.writing = writing;
     void writing.then(() => {
       if (this.persisting.get(namespace) === state && state.writing === writing && !state.timer) this.persisting.delete(namespace);
@@ -185,7 +210,7 @@ export class LexicalCache {
 
   /** Analyses and indexes in slices: other requests are served meanwhile (see sliced.ts). */
   private async build(chunks: readonly StoredChunk[]): Promise<LexicalSnapshot> {
-    return { index: await buildIndexFromStoredTokens(chunks.map((chunk) => chunk.tokens), this.options.bm25), chunks };
+    return { index: await buildIndexFromStoredTokens(chunks.map((chunk) => chunk.tokens), this.options.bm25), chunks, origin: 'built' };
   }
 
   private evict(keep: string): void {

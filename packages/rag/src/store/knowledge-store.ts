@@ -2,7 +2,7 @@ import type { MetadataFilterV1, VectorRecordV1, VectorStoreV1, VectorStoreV1Hit 
 import type { Table } from '@lancedb/lancedb';
 import { tokenizeSyllables } from '@agent-chatbot/core';
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { sliceTurns } from '../sliced';
@@ -25,6 +25,13 @@ export interface LiveChunks {
   readonly lineage: string;
   /** Live chunks only (the live version of each document, plus direct upserts), sorted by id. */
   readonly chunks: readonly StoredChunk[];
+  /**
+   * The BM25 index built over `chunks` in this order, as bytes the store does not read: written
+   * after the chunks by {@link LanceKnowledgeStore.writeLexicalSource} and returned as one part by
+   * {@link LanceKnowledgeStore.readLexicalSource}, so a restarted process loads it instead of
+   * building it again (ADR 0023).
+   */
+  readonly lexicalIndex?: readonly Uint8Array[];
 }
 
 /**
@@ -33,8 +40,13 @@ export interface LiveChunks {
  */
 export const LEXICAL_SOURCE_SUFFIX = '.lexical.json';
 
-/** Format tag of the lexical source file (JSON lines: this header, then one chunk per line). */
-const LEXICAL_SOURCE_FORMAT = 'agent-chatbot.lexical-source/2';
+/**
+ * Format tag of the lexical source file: JSON lines (this header, one chunk per line without its
+ * tokens, then one line per chunk with its tokens as a JSON string), then the BM25 index's bytes
+ * when the header counts some (`index`). The tokens only matter when the index is built again,
+ * so a reader that loads the index skips them (half the bytes to read and parse).
+ */
+const LEXICAL_SOURCE_FORMAT = 'agent-chatbot.lexical-source/3';
 
 /** The lexical source file's first line, checked when read: it is a file on disk. */
 const lexicalSourceHeaderSchema = z.object({
@@ -43,15 +55,18 @@ const lexicalSourceHeaderSchema = z.object({
   lineage: z.string(),
   /** How many chunk lines follow (a file cut short is not used). */
   chunks: z.number().int().nonnegative(),
+  /** Bytes of the token lines after the chunk lines (each chunk's `tokens`, as a JSON string). */
+  tokens: z.number().int().nonnegative(),
+  /** Bytes of the BM25 index after the token lines (none when absent). */
+  index: z.number().int().nonnegative().optional(),
 });
 
-/** One chunk line of the lexical source file. */
+/** One chunk line of the lexical source file (its tokens are on a token line of their own). */
 const lexicalSourceChunkSchema = z.object({
   id: z.string(),
   sourceId: z.string(),
   version: z.string(),
   text: z.string(),
-  tokens: z.string(),
   metadata: z.record(z.string(), z.unknown()),
 });
 
@@ -352,41 +367,70 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
    * identity on disk; `undefined` otherwise (missing, stale, unreadable or remote).
    */
   async readLexicalSource(namespace: string): Promise<LiveChunks | undefined> {
+    return this.readSourceFile(namespace, true);
+  }
+
+  /**
+   * Like {@link LanceKnowledgeStore.readLexicalSource} for a caller that loads the BM25 index the
+   * file holds: `undefined` as well when it holds none, and the chunks come without their tokens
+   * (`''`), which only building the index again needs (half the file not read).
+   */
+  async readLexicalSourceWithIndex(namespace: string): Promise<(LiveChunks & { readonly lexicalIndex: readonly Uint8Array[] }) | undefined> {
+    const live = await this.readSourceFile(namespace, false);
+    return live?.lexicalIndex ? { ...live, lexicalIndex: live.lexicalIndex } : undefined;
+  }
+
+  private async readSourceFile(namespace: string, withTokens: boolean): Promise<LiveChunks | undefined> {
     const path = this.lexicalSourcePath(namespace);
     if (!path) return undefined;
-    let bytes: Buffer;
+    let handle: FileHandle;
     try {
-      bytes = await readFile(path);
+      handle = await open(path, 'r');
     } catch {
       return undefined;
     }
-    const state = await this.localState(namespace);
-    if (!state || state.lineage === '') return undefined;
     try {
+      const state = await this.localState(namespace);
+      if (!state || state.lineage === '') return undefined;
+      const { size } = await handle.stat();
+      const head = await readAt(handle, 0, Math.min(size, MAX_HEADER_BYTES));
       // Another format (an older file: one JSON document) is a cache miss, found without parsing it.
-      if (!bytes.subarray(0, 64).toString('latin1').startsWith(`{"format":"${LEXICAL_SOURCE_FORMAT}"`)) return undefined;
-      const headerEnd = bytes.indexOf(10);
-      const header = lexicalSourceHeaderSchema.safeParse(JSON.parse(bytes.toString('utf8', 0, headerEnd < 0 ? bytes.length : headerEnd)));
+      if (!head.subarray(0, 64).toString('latin1').startsWith(`{"format":"${LEXICAL_SOURCE_FORMAT}"`)) return undefined;
+      const headerEnd = head.indexOf(10);
+      if (headerEnd < 0) return undefined;
+      const header = lexicalSourceHeaderSchema.safeParse(JSON.parse(head.toString('utf8', 0, headerEnd)));
       if (!header.success || header.data.version !== state.version || header.data.lineage !== state.lineage) return undefined;
-      // A line at a time with turns for the event loop: one JSON.parse of a 10,000-chunk tenant's
-      // file (tens of MB) held it — every tenant's requests — for ~0.15 s, plus the collection after.
+      const { chunks: count, tokens: tokenBytes, index: indexBytes = 0 } = header.data;
+      const tokensStart = size - indexBytes - tokenBytes;
+      if (tokensStart < headerEnd + 1) return undefined;
+      const lines = await readAt(handle, headerEnd + 1, tokensStart - headerEnd - 1);
+      const tokenLines = withTokens ? await readAt(handle, tokensStart, tokenBytes) : undefined;
+      // The index in a buffer of its own, which the index decoded from it keeps as its memory.
+      const index = indexBytes > 0 ? await readAt(handle, size - indexBytes, indexBytes) : undefined;
       const chunks: StoredChunk[] = [];
-      const turn = sliceTurns();
-      for (let start = headerEnd + 1; headerEnd >= 0 && start < bytes.length; ) {
-        const end = bytes.indexOf(10, start);
-        const stop = end < 0 ? bytes.length : end;
-        if (stop > start) {
-          const chunk = lexicalSourceChunkSchema.safeParse(JSON.parse(bytes.toString('utf8', start, stop)));
-          if (!chunk.success) return undefined;
-          chunks.push(chunk.data);
-          await turn();
-        }
-        start = stop + 1;
+      const complete = await eachLine(lines, count, (text) => {
+        const chunk = lexicalSourceChunkSchema.safeParse(JSON.parse(text));
+        if (!chunk.success) return false;
+        chunks.push({ ...chunk.data, tokens: '' });
+        return true;
+      });
+      if (!complete) return undefined;
+      if (tokenLines) {
+        let at = 0;
+        const withTokens = await eachLine(tokenLines, count, (text) => {
+          const tokens: unknown = JSON.parse(text);
+          if (typeof tokens !== 'string') return false;
+          chunks[at] = { ...chunks[at]!, tokens };
+          at += 1;
+          return true;
+        });
+        if (!withTokens) return undefined;
       }
-      if (chunks.length !== header.data.chunks) return undefined;
-      return { version: state.version, lineage: state.lineage, chunks };
+      return { version: state.version, lineage: state.lineage, chunks, ...(index ? { lexicalIndex: [index] } : {}) };
     } catch {
       return undefined;
+    } finally {
+      await handle.close();
     }
   }
 
@@ -632,6 +676,20 @@ function toDocumentRow(row: Record<string, unknown>): DocumentRow {
 /** Chunks serialised per write of a lexical source file (see {@link writeLinesInSlices}). */
 const CHUNKS_PER_SLICE = 200;
 
+/** The longest header line a lexical source file is read with (a longer one is not ours). */
+const MAX_HEADER_BYTES = 4096;
+
+/** `length` bytes of the file from `position`, in a buffer of their own (not a pooled slice). */
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafeSlow(length);
+  for (let read = 0; read < length; ) {
+    const { bytesRead } = await handle.read(buffer, read, length - read, position + read);
+    if (bytesRead === 0) throw new Error('lexical source file shorter than its header says');
+    read += bytesRead;
+  }
+  return buffer;
+}
+
 /**
  * Writes `live` as the lexical source file — a header line, then one chunk's JSON per line — a
  * slice of chunks at a time, each slice's write awaited: a 10,000-chunk tenant's file is tens of
@@ -639,16 +697,57 @@ const CHUNKS_PER_SLICE = 200;
  * ~0.5 s on a 2-core machine. Lines let the reader parse it a chunk at a time too.
  */
 async function writeLinesInSlices(file: string, live: LiveChunks): Promise<void> {
-  const head: z.input<typeof lexicalSourceHeaderSchema> = { format: LEXICAL_SOURCE_FORMAT, version: live.version, lineage: live.lineage, chunks: live.chunks.length };
-  const chunks: ReadonlyArray<z.input<typeof lexicalSourceChunkSchema>> = [...live.chunks];
+  const index = live.lexicalIndex ?? [];
+  const indexBytes = index.reduce((sum, part) => sum + part.byteLength, 0);
+  const header = (tokens: number): z.input<typeof lexicalSourceHeaderSchema> => ({
+    format: LEXICAL_SOURCE_FORMAT, version: live.version, lineage: live.lineage, chunks: live.chunks.length, tokens, ...(indexBytes > 0 ? { index: indexBytes } : {}),
+  });
+  // The header is written first with room for the token lines' size, known once they are written,
+  // then again in place (JSON allows the spaces that pad it).
+  const width = JSON.stringify(header(Number.MAX_SAFE_INTEGER)).length;
+  const headerLine = (tokens: number): Buffer => Buffer.from(`${JSON.stringify(header(tokens)).padEnd(width)}\n`);
   const handle = await open(file, 'w');
   try {
-    await handle.write(`${JSON.stringify(head)}\n`);
-    for (let start = 0; start < chunks.length; start += CHUNKS_PER_SLICE) {
-      await handle.write(`${chunks.slice(start, start + CHUNKS_PER_SLICE).map((chunk) => JSON.stringify(chunk)).join('\n')}\n`);
+    await handle.write(headerLine(0));
+    for (let start = 0; start < live.chunks.length; start += CHUNKS_PER_SLICE) {
+      const slice = live.chunks.slice(start, start + CHUNKS_PER_SLICE);
+      await handle.write(`${slice.map(({ tokens: _tokens, ...chunk }) => JSON.stringify(chunk satisfies z.input<typeof lexicalSourceChunkSchema>)).join('\n')}\n`);
     }
+    let tokenBytes = 0;
+    for (let start = 0; start < live.chunks.length; start += CHUNKS_PER_SLICE) {
+      const slice = live.chunks.slice(start, start + CHUNKS_PER_SLICE);
+      tokenBytes += (await handle.write(`${slice.map((chunk) => JSON.stringify(chunk.tokens)).join('\n')}\n`)).bytesWritten;
+    }
+    // The index's large arrays are written from the index's own memory, one awaited write each.
+    for (const part of index) {
+      for (let written = 0; written < part.byteLength; ) written += (await handle.write(part, written)).bytesWritten;
+    }
+    const final = headerLine(tokenBytes);
+    await handle.write(final, 0, final.length, 0);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Calls `line` for each of the first `count` non-empty lines of `bytes` (stopping at the first
+ * `false`), giving the event loop its turns between lines; true when all `count` were there and
+ * accepted. One JSON.parse of a 10,000-chunk tenant's file (tens of MB) held the event loop —
+ * every tenant's requests — for ~0.15 s, plus the collection after.
+ */
+async function eachLine(bytes: Buffer, count: number, line: (text: string) => boolean): Promise<boolean> {
+  const turn = sliceTurns();
+  let seen = 0;
+  for (let start = 0; seen < count && start < bytes.length; ) {
+    const end = bytes.indexOf(10, start);
+    const stop = end < 0 ? bytes.length : end;
+    if (stop > start) {
+      if (!line(bytes.toString('utf8', start, stop))) return false;
+      seen += 1;
+      await turn();
+    }
+    start = stop + 1;
+  }
+  return seen === count;
 }
 
