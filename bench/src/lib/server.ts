@@ -34,6 +34,8 @@ export interface BenchServer {
   readonly url: string;
   readonly db: 'pglite' | 'postgres';
   readonly pid: number;
+  /** The runtime's data folder (`CHATBOT_DATA_DIR`). */
+  readonly dataDir: string;
   /** Milliseconds from spawning the process until it printed that it listens. */
   readonly startMs: number;
   /** The runtime process's resident set size now, in MiB (Linux `/proc`). */
@@ -159,6 +161,7 @@ async function spawnServer(args: string[], env: Record<string, string>, dataDir:
     url,
     db,
     pid,
+    dataDir,
     startMs,
     rssMb: () => rssPartsOf(pid).total,
     rssParts: () => rssPartsOf(pid),
