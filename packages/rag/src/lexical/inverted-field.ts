@@ -42,7 +42,7 @@ export class InvertedField {
     return new InvertedField(yield* buildSteps(documents, vocabulary));
   }
 
-  /** The field's parts, for {@link encodeBm25Index} (views of the field's own arrays, not copies). */
+  /** The field's parts, for its file encoding (bm25-file.ts): the field's own arrays and maps, not copies. */
   parts(): BuiltField {
     const { lengths, averageLength, unigrams, bigrams, offsets, docs, tfs, ordinals } = this;
     return { lengths, averageLength, unigrams, bigrams, offsets, docs, tfs, ordinals };

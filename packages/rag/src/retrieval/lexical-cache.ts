@@ -67,8 +67,8 @@ export interface LexicalCacheOptions {
  */
 export class LexicalCache {
   private readonly entries = new Map<string, Entry>();
-  /** Per namespace: the source (and its index) waiting to be written, its timer, and the write in progress. */
-  private readonly persisting = new Map<string, { source?: LiveChunks; index?: Bm25Index; timer?: NodeJS.Timeout; since?: number; writing: Promise<void> }>();
+  /** Per namespace: the source and its index waiting to be written, its timer, and the write in progress. */
+  private readonly persisting = new Map<string, { waiting?: { source: LiveChunks; index: Bm25Index }; timer?: NodeJS.Timeout; since?: number; writing: Promise<void> }>();
 
   constructor(
     private readonly store: LanceKnowledgeStore,
@@ -176,8 +176,7 @@ export class LexicalCache {
   private schedulePersist(namespace: string, source: LiveChunks, index: Bm25Index): void {
     const state = this.persisting.get(namespace) ?? { writing: Promise.resolve() };
     this.persisting.set(namespace, state);
-    state.source = source;
-    state.index = index;
+    state.waiting = { source, index };
     if (state.timer) clearTimeout(state.timer);
     const now = Date.now();
     state.since ??= now;
@@ -192,15 +191,14 @@ export class LexicalCache {
    */
   private writePending(namespace: string): void {
     const state = this.persisting.get(namespace);
-    if (!state?.source) return;
-    const { source, index } = state;
+    if (!state?.waiting) return;
+    const { source, index } = state.waiting;
     if (state.timer) clearTimeout(state.timer);
-    state.source = undefined;
-    state.index = undefined;
+    state.waiting = undefined;
     state.timer = undefined;
     state.since = undefined;
     const writing = state.writing
-      .then(async () => this.store.writeLexicalSource(namespace, index ? { ...source, lexicalIndex: await runSliced(encodeBm25IndexSteps(index)) } : source))
+      .then(async () => this.store.writeLexicalSource(namespace, { ...source, lexicalIndex: await runSliced(encodeBm25IndexSteps(index)) }))
       .catch(() => undefined);
     state.writing = writing;
     void writing.then(() => {
