@@ -33,9 +33,8 @@ let fingerprint: string | undefined;
 
 /** The format, the byte order and how this code analyses the probe syllables, hashed. */
 function currentFingerprint(): string {
-  const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
   fingerprint ??= createHash('sha256')
-    .update(`${FORMAT}\n${BIGRAM_BASE}\n${littleEndian ? 'LE' : 'BE'}\n`)
+    .update(`${FORMAT}\n${BIGRAM_BASE}\n${new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 'LE' : 'BE'}\n`)
     .update(PROBE.map((token) => { const terms = analyzeSyllable(token); return `${token}\t${terms.accented}\t${terms.folded}`; }).join('\n'))
     .digest('hex')
     .slice(0, 32);

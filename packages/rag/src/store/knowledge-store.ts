@@ -407,25 +407,23 @@ export class LanceKnowledgeStore implements VectorStoreV1 {
       const tokenLines = withTokens ? await readAt(handle, tokensStart, tokenBytes) : undefined;
       // The index in a buffer of its own, which the index decoded from it keeps as its memory.
       const index = indexBytes > 0 ? await readAt(handle, size - indexBytes, indexBytes) : undefined;
+      // The tokens first (when wanted), so each chunk is made once, with them.
+      const tokens: string[] = [];
+      const tokensRead = !tokenLines || (await eachLine(tokenLines, count, (text) => {
+        const parsed: unknown = JSON.parse(text);
+        if (typeof parsed !== 'string') return false;
+        tokens.push(parsed);
+        return true;
+      }));
+      if (!tokensRead) return undefined;
       const chunks: StoredChunk[] = [];
       const complete = await eachLine(lines, count, (text) => {
         const chunk = lexicalSourceChunkSchema.safeParse(JSON.parse(text));
         if (!chunk.success) return false;
-        chunks.push({ ...chunk.data, tokens: '' });
+        chunks.push({ ...chunk.data, tokens: tokens[chunks.length] ?? '' });
         return true;
       });
       if (!complete) return undefined;
-      if (tokenLines) {
-        let at = 0;
-        const withTokens = await eachLine(tokenLines, count, (text) => {
-          const tokens: unknown = JSON.parse(text);
-          if (typeof tokens !== 'string') return false;
-          chunks[at] = { ...chunks[at]!, tokens };
-          at += 1;
-          return true;
-        });
-        if (!withTokens) return undefined;
-      }
       return { version: state.version, lineage: state.lineage, chunks, ...(index ? { lexicalIndex: [index] } : {}) };
     } catch {
       return undefined;
@@ -691,10 +689,11 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
 }
 
 /**
- * Writes `live` as the lexical source file — a header line, then one chunk's JSON per line — a
- * slice of chunks at a time, each slice's write awaited: a 10,000-chunk tenant's file is tens of
- * megabytes, and one `JSON.stringify` of it held the event loop — every tenant's requests — for
- * ~0.5 s on a 2-core machine. Lines let the reader parse it a chunk at a time too.
+ * Writes `live` as the lexical source file — a header line, one chunk's JSON per line (without its
+ * tokens), one line per chunk with its tokens, then the index's bytes — a slice of chunks at a
+ * time, each slice's write awaited: a 10,000-chunk tenant's file is tens of megabytes, and one
+ * `JSON.stringify` of it held the event loop — every tenant's requests — for ~0.5 s on a 2-core
+ * machine. Lines let the reader parse it a chunk at a time too.
  */
 async function writeLinesInSlices(file: string, live: LiveChunks): Promise<void> {
   const index = live.lexicalIndex ?? [];
@@ -708,16 +707,17 @@ async function writeLinesInSlices(file: string, live: LiveChunks): Promise<void>
   const headerLine = (tokens: number): Buffer => Buffer.from(`${JSON.stringify(header(tokens)).padEnd(width)}\n`);
   const handle = await open(file, 'w');
   try {
+    /** One line per chunk, a slice of chunks per awaited write; the bytes written. */
+    const writeLines = async (line: (chunk: StoredChunk) => string): Promise<number> => {
+      let bytes = 0;
+      for (let start = 0; start < live.chunks.length; start += CHUNKS_PER_SLICE) {
+        bytes += (await handle.write(`${live.chunks.slice(start, start + CHUNKS_PER_SLICE).map(line).join('\n')}\n`)).bytesWritten;
+      }
+      return bytes;
+    };
     await handle.write(headerLine(0));
-    for (let start = 0; start < live.chunks.length; start += CHUNKS_PER_SLICE) {
-      const slice = live.chunks.slice(start, start + CHUNKS_PER_SLICE);
-      await handle.write(`${slice.map(({ tokens: _tokens, ...chunk }) => JSON.stringify(chunk satisfies z.input<typeof lexicalSourceChunkSchema>)).join('\n')}\n`);
-    }
-    let tokenBytes = 0;
-    for (let start = 0; start < live.chunks.length; start += CHUNKS_PER_SLICE) {
-      const slice = live.chunks.slice(start, start + CHUNKS_PER_SLICE);
-      tokenBytes += (await handle.write(`${slice.map((chunk) => JSON.stringify(chunk.tokens)).join('\n')}\n`)).bytesWritten;
-    }
+    await writeLines(({ tokens: _tokens, ...chunk }) => JSON.stringify(chunk satisfies z.input<typeof lexicalSourceChunkSchema>));
+    const tokenBytes = await writeLines((chunk) => JSON.stringify(chunk.tokens));
     // The index's large arrays are written from the index's own memory, one awaited write each.
     for (const part of index) {
       for (let written = 0; written < part.byteLength; ) written += (await handle.write(part, written)).bytesWritten;
